@@ -1,0 +1,38 @@
+"""Cases: the case record, which alone holds the client's personal data."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime
+
+OPEN, CLOSED = "open", "closed"
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_scope", "tenant_id", "municipality_id", "status", "opened_at"),
+        Index("ix_cases_team_scope", "team_id", "status", "opened_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    pseudonym: Mapped[str] = mapped_column(String(40), unique=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    closure_reason: Mapped[str | None] = mapped_column(String(40), index=True)
+    route: Mapped[str | None] = mapped_column(String(20))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    case_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    family_name: Mapped[str] = mapped_column(String(200), index=True)
+    given_name: Mapped[str] = mapped_column(String(200))
+    client: Mapped[dict] = mapped_column(JSON)
+
+    municipality = relationship("Municipality", lazy="joined")
+    team = relationship("Team", lazy="joined")
+    case_manager = relationship("User", lazy="joined")

@@ -1,0 +1,136 @@
+"""Opening, finding and reading cases; consent withdrawal."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import workflow as wf
+from ..access.models import User
+from ..access.service import can_read_cases, in_scope, require_case_manager, scope_filter
+from ..clock import utcnow
+from ..db import begin_write
+from ..errors import Conflict, Forbidden, NotFound, ProcessFailure
+from ..instances.models import HistoryEntry, ProcessInstance
+from ..instances.service import create_instance, record_step
+from ..org.models import Tenant
+from ..org.service import find_municipality
+from ..processes.service import current_version, parsed_version
+from ..tasks.models import READY, TaskRecord
+from .models import OPEN, Case
+
+LIFECYCLE = "case_lifecycle"
+WITHDRAWAL_MESSAGE = "consent_withdrawn"
+
+
+@dataclass
+class Page:
+    """One page of a listing."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+
+def _pseudonym() -> str:
+    return "K-" + secrets.token_hex(5).upper()
+
+
+def open_case(session: Session, *, user: User, municipality: str, client: dict) -> Case:
+    """Open a case and start the lifecycle process on its current version."""
+    require_case_manager(user)
+    begin_write(session)
+    place = find_municipality(session, user.tenant_id, municipality)
+    if user.team_id is None and place.id != user.municipality_id:
+        raise Forbidden("Sie können nur Fälle Ihrer eigenen Gemeinde anlegen.")
+    version = current_version(session, LIFECYCLE)
+    proc = parsed_version(session, version.id)
+    try:
+        result = wf.start(proc)
+    except wf.EngineFailure as exc:
+        raise ProcessFailure("Der Fallprozess konnte nicht gestartet werden.",
+                             element_id=exc.element_id) from None
+    tenant = session.get(Tenant, user.tenant_id)
+    stored = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in client.items()}
+    case = Case(case_number="", pseudonym=_pseudonym(), tenant_id=user.tenant_id,
+                municipality_id=place.id, team_id=user.team_id, status=OPEN, opened_at=utcnow(),
+                case_manager_id=user.id, family_name=stored["family_name"],
+                given_name=stored["given_name"], client=stored)
+    session.add(case)
+    session.flush()
+    case.case_number = f"{tenant.case_prefix}-{case.opened_at:%Y}-{case.id:06d}"
+    create_instance(session, case=case, version_id=version.id, result=result, user=user)
+    return case
+
+
+def get_case(session: Session, *, user: User, case_id: int) -> Case:
+    """A case the user may see; 404 for everything else (no hint that it exists)."""
+    can_read_cases(user)
+    case = session.get(Case, case_id)
+    if case is None or not in_scope(user, case.municipality_id, case.team_id, case.tenant_id):
+        raise NotFound("Diesen Fall gibt es nicht oder Sie haben keinen Zugriff darauf.")
+    return case
+
+
+def list_cases(session: Session, *, user: User, status: str | None = None,
+               municipality: str | None = None, q: str | None = None,
+               page: int = 1, per_page: int = 25) -> Page:
+    """Cases in the user's scope, newest first, with optional filters."""
+    can_read_cases(user)
+    cond = [scope_filter(user, Case.municipality_id, Case.team_id, Case.tenant_id)]
+    if status:
+        cond.append(Case.status == status)
+    if municipality:
+        cond.append(Case.municipality_id == find_municipality(session, user.tenant_id, municipality).id)
+    if q:
+        needle = q.strip()
+        if user.role == "case_manager":
+            cond.append(func.lower(Case.family_name).startswith(needle.lower())
+                        | (Case.case_number == needle) | (Case.pseudonym == needle))
+        else:
+            cond.append((Case.case_number == needle) | (Case.pseudonym == needle))
+    total = session.scalar(select(func.count()).select_from(Case).where(*cond))
+    items = session.scalars(select(Case).where(*cond).order_by(Case.opened_at.desc(), Case.id.desc())
+                            .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(items), total, page, per_page)
+
+
+def open_tasks(session: Session, case_id: int) -> list[TaskRecord]:
+    """The case's ready tasks."""
+    return list(session.scalars(select(TaskRecord).where(
+        TaskRecord.case_id == case_id, TaskRecord.status == READY).order_by(TaskRecord.created_at)))
+
+
+def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 100) -> Page:
+    """The case's history, oldest first."""
+    cond = HistoryEntry.case_id == case_id
+    total = session.scalar(select(func.count()).select_from(HistoryEntry).where(cond))
+    items = session.scalars(select(HistoryEntry).where(cond).order_by(HistoryEntry.id)
+                            .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(items), total, page, per_page)
+
+
+def withdraw_consent(session: Session, *, user: User, case_id: int) -> Case:
+    """Consent withdrawn: the lifecycle cancels open tasks and closes the case."""
+    require_case_manager(user)
+    begin_write(session)
+    case = get_case(session, user=user, case_id=case_id)
+    instance = session.scalars(select(ProcessInstance).where(ProcessInstance.case_id == case.id)
+                               .with_for_update()).first()
+    if case.status != OPEN or instance is None:
+        raise Conflict("Der Fall ist bereits abgeschlossen.")
+    proc = parsed_version(session, instance.process_version_id)
+    try:
+        result = wf.send_message(proc, instance.state, WITHDRAWAL_MESSAGE)
+    except wf.NotWaiting:
+        raise Conflict("Ein Widerruf ist erst möglich, nachdem die Einwilligung erteilt wurde.") from None
+    except wf.EngineFailure as exc:
+        raise ProcessFailure("Der Widerruf konnte nicht verarbeitet werden.",
+                             element_id=exc.element_id) from None
+    record_step(session, instance=instance, case=case, result=result, user=user, completed_task=None)
+    return case
+

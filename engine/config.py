@@ -1,0 +1,53 @@
+"""Settings from KIM_* environment variables (documented in the README)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's settings; ``from_env`` reads them, tests build them directly."""
+
+    database_url: str
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 2
+    demo: bool = False
+    tenant: str = "paderborn"
+    token_ttl_hours: int = 10
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    forms_dir: Path = PROJECT_ROOT / "forms"
+    seed_file: Path = PROJECT_ROOT / "engine" / "org" / "seed" / "kreis_paderborn.json"
+    log_level: str = "INFO"
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        """Read settings from the environment (or a given mapping)."""
+        env = dict(os.environ if env is None else env)
+        data_dir = Path(env.get("KIM_DATA_DIR") or PROJECT_ROOT / "var")
+        default_db = f"sqlite:///{data_dir / 'kim.db'}"
+        return cls(
+            database_url=env.get("KIM_DATABASE_URL") or default_db,
+            host=env.get("KIM_HOST") or "127.0.0.1",
+            port=int(env.get("KIM_PORT") or 5000),
+            workers=int(env.get("KIM_WORKERS") or 2),
+            demo=_bool(env.get("KIM_DEMO"), False),
+            tenant=env.get("KIM_TENANT") or "paderborn",
+            token_ttl_hours=int(env.get("KIM_TOKEN_TTL_HOURS") or 10),
+            processes_dir=Path(env.get("KIM_PROCESSES_DIR") or PROJECT_ROOT / "processes"),
+            forms_dir=Path(env.get("KIM_FORMS_DIR") or PROJECT_ROOT / "forms"),
+            seed_file=Path(env.get("KIM_SEED_FILE") or PROJECT_ROOT / "engine" / "org" / "seed"
+                           / "kreis_paderborn.json"),
+            log_level=env.get("KIM_LOG_LEVEL") or "INFO",
+        )

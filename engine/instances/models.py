@@ -1,0 +1,43 @@
+"""Process instances (live engine state) and the append-only history of finished tasks."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime
+
+RUNNING, COMPLETED = "running", "completed"
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[str] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # Optimistic lock: every UPDATE checks and bumps lock_version.
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HistoryEntry(Base):
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_case", "case_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    bpmn_id: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(60))
+    state: Mapped[str] = mapped_column(String(20))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    data: Mapped[dict | None] = mapped_column(JSON)

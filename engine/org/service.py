@@ -1,0 +1,87 @@
+"""Loading the organisation seed and looking up municipalities and teams."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..access.models import User
+from ..access.service import hash_password
+from ..clock import utcnow
+from ..errors import InvalidInput, NotFound
+from .models import Municipality, Region, Team, Tenant
+
+
+def _upsert(session: Session, model, where: dict, values: dict):
+    row = session.scalars(select(model).filter_by(**where)).first()
+    if row is None:
+        row = model(**where, **values)
+        session.add(row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str, int]:
+    """Create or update a tenant's organisation (and, in demo mode, its demo accounts)."""
+    seed = json.loads(seed_file.read_text(encoding="utf-8"))
+    t = seed["tenant"]
+    tenant = _upsert(session, Tenant, {"key": t["key"]},
+                     {"name": t["name"], "case_prefix": t["case_prefix"]})
+    regions = {}
+    for r in seed.get("regions", []):
+        regions[r["key"]] = _upsert(session, Region, {"tenant_id": tenant.id, "key": r["key"]},
+                                    {"name": r["name"]})
+    municipalities = {}
+    for m in seed["municipalities"]:
+        region = regions.get(m.get("region")) if m.get("region") else None
+        municipalities[m["key"]] = _upsert(
+            session, Municipality, {"tenant_id": tenant.id, "key": m["key"]},
+            {"name": m["name"], "region_id": region.id if region else None,
+             "has_case_management": m.get("case_management", True)})
+    teams = {}
+    for tm in seed.get("teams", []):
+        teams[tm["key"]] = _upsert(session, Team, {"tenant_id": tenant.id, "key": tm["key"]},
+                                   {"name": tm["name"], "description": tm.get("description")})
+    accounts = 0
+    if demo:
+        for acc in seed.get("demo_accounts", []):
+            existing = session.scalars(select(User).where(User.username == acc["username"])).first()
+            values = {
+                "display_name": acc["display_name"], "role": acc["role"], "tenant_id": tenant.id,
+                "municipality_id": municipalities[acc["municipality"]].id if acc.get("municipality") else None,
+                "team_id": teams[acc["team"]].id if acc.get("team") else None, "active": True,
+            }
+            if existing is None:
+                session.add(User(username=acc["username"], password_hash=hash_password(acc["password"]),
+                                 created_at=utcnow(), **values))
+                accounts += 1
+            else:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+    session.flush()
+    return {"municipalities": len(municipalities), "regions": len(regions), "teams": len(teams),
+            "new_accounts": accounts}
+
+
+def find_municipality(session: Session, tenant_id: int, key_or_name: str) -> Municipality:
+    """A municipality of the tenant by its key or its name (case-insensitive)."""
+    needle = (key_or_name or "").strip().casefold()
+    rows = session.scalars(select(Municipality).where(Municipality.tenant_id == tenant_id)).all()
+    row = next((m for m in rows if needle in (m.key.casefold(), m.name.casefold())), None)
+    if row is None:
+        raise InvalidInput("Unbekannte Gemeinde.", errors={
+            "municipality": [f"Die Gemeinde '{key_or_name}' gibt es in diesem Kreis nicht."]})
+    return row
+
+
+def get_tenant(session: Session, tenant_id: int) -> Tenant:
+    """A tenant by id."""
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFound("Unbekannter Mandant.")
+    return tenant

@@ -1,0 +1,94 @@
+"""Form schemas (JSON Schema, forms/*.json): checking them and validating submissions."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from ..errors import InvalidInput
+
+_VALIDATORS: dict[int, Draft202012Validator] = {}
+_LOCK = threading.Lock()
+
+
+def check_form_schema(schema: Any) -> list[str]:
+    """Problems that make ``schema`` unusable as a form (empty list if fine)."""
+    if not isinstance(schema, dict):
+        return ["Ein Formular muss ein JSON-Objekt sein."]
+    problems = []
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        problems.append(f"Kein gültiges JSON Schema: {exc.message}")
+    if schema.get("type") != "object":
+        problems.append('Ein Formular muss "type": "object" haben.')
+    return problems
+
+
+def validator_for(form_version_id: int, schema: dict) -> Draft202012Validator:
+    """A compiled validator per form version (schemas are immutable once deployed)."""
+    validator = _VALIDATORS.get(form_version_id)
+    if validator is None:
+        validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        with _LOCK:
+            _VALIDATORS[form_version_id] = validator
+    return validator
+
+
+def _path(error) -> str:
+    parts = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        parts.append(missing)
+    return ".".join(parts) or "_form"
+
+
+def _german(error, schema: dict) -> str:
+    v, value = error.validator, error.validator_value
+    if v == "required":
+        return "Pflichtfeld: bitte ausfüllen."
+    if v == "type":
+        names = {"string": "Text", "boolean": "Ja/Nein", "integer": "ganze Zahl", "number": "Zahl",
+                 "array": "Liste", "object": "Objekt", "null": "leer"}
+        wanted = value if isinstance(value, list) else [value]
+        return "Ungültiger Wert: erwartet " + " oder ".join(names.get(w, w) for w in wanted) + "."
+    if v == "enum":
+        titles = error.schema.get("x-enum-titles") or value
+        return "Ungültige Auswahl. Erlaubt: " + ", ".join(str(t) for t in titles) + "."
+    if v == "const":
+        return "Dieser Wert muss gesetzt sein."
+    if v == "format":
+        return {"date": "Ungültiges Datum (Format JJJJ-MM-TT).",
+                "date-time": "Ungültiger Zeitpunkt.", "email": "Ungültige E-Mail-Adresse."}.get(
+            value, "Ungültiges Format.")
+    if v == "maxLength":
+        return f"Zu lang: höchstens {value} Zeichen."
+    if v == "minLength":
+        return f"Zu kurz: mindestens {value} Zeichen."
+    if v == "minItems":
+        return f"Bitte mindestens {value} Eintrag/Einträge angeben."
+    if v == "maxItems":
+        return f"Höchstens {value} Einträge erlaubt."
+    if v == "uniqueItems":
+        return "Jeder Eintrag darf nur einmal vorkommen."
+    if v == "minimum":
+        return f"Der Wert muss mindestens {value} sein."
+    if v == "maximum":
+        return f"Der Wert darf höchstens {value} sein."
+    if v == "additionalProperties":
+        return "Unbekanntes Feld: " + error.message.split("(")[-1].rstrip(")") + "."
+    return "Ungültiger Wert."
+
+
+def validate_form_data(form_version_id: int, schema: dict, data: Any) -> None:
+    """Raise InvalidInput with German per-field messages if ``data`` does not fit the form."""
+    validator = validator_for(form_version_id, schema)
+    errors: dict[str, list[str]] = {}
+    for error in validator.iter_errors(data):
+        # if/then failures are reported through their sub-errors.
+        for leaf in (error.context or [error]) if error.validator in {"anyOf", "oneOf"} else [error]:
+            errors.setdefault(_path(leaf), []).append(_german(leaf, schema))
+    if errors:
+        raise InvalidInput("Die Formulardaten sind unvollständig oder ungültig.", errors=errors)

@@ -1,0 +1,117 @@
+"""Deploying process versions and forms, and finding what runs."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .. import workflow as wf
+from ..clock import utcnow
+from ..errors import InvalidInput, NotFound
+from .forms import check_form_schema
+from .models import FormVersion, ProcessVersion
+
+
+def _hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def current_form(session: Session, form_key: str) -> FormVersion:
+    """The deployed version of a form."""
+    form = session.scalars(select(FormVersion).where(
+        FormVersion.form_key == form_key, FormVersion.is_current.is_(True))).first()
+    if form is None:
+        raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.")
+    return form
+
+
+def deploy_form(session: Session, form_key: str, content: bytes, by: str) -> tuple[FormVersion, bool]:
+    """Deploy a form schema; returns (version, created). Unchanged content is a no-op."""
+    try:
+        schema = json.loads(content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"Formular '{form_key}': kein gültiges JSON ({exc}).") from None
+    problems = check_form_schema(schema)
+    if problems:
+        raise InvalidInput(f"Formular '{form_key}': " + " ".join(problems))
+    digest = _hash(json.dumps(schema, sort_keys=True).encode())
+    current = session.scalars(select(FormVersion).where(
+        FormVersion.form_key == form_key, FormVersion.is_current.is_(True))).first()
+    if current is not None and current.content_hash == digest:
+        return current, False
+    last = session.scalar(select(FormVersion.version).where(FormVersion.form_key == form_key)
+                          .order_by(FormVersion.version.desc()).limit(1)) or 0
+    session.execute(update(FormVersion).where(FormVersion.form_key == form_key)
+                    .values(is_current=False))
+    version = FormVersion(form_key=form_key, version=last + 1, content_hash=digest, schema=schema,
+                          is_current=True, deployed_at=utcnow(), deployed_by=by)
+    session.add(version)
+    session.flush()
+    return version, True
+
+
+def deploy_process(session: Session, xml: bytes, by: str, by_id: int | None = None,
+                   process_id: str | None = None) -> tuple[ProcessVersion, bool]:
+    """Validate and deploy a diagram; returns (version, created). Unchanged content is a no-op."""
+    try:
+        parsed = wf.parse_diagram(xml, process_id)
+    except wf.DiagramError as exc:
+        raise InvalidInput("Das Diagramm kann nicht bereitgestellt werden.",
+                           problems=[p.as_dict() for p in exc.problems]) from None
+    missing = sorted({key for key in parsed.form_keys.values()
+                      if session.scalar(select(FormVersion.id).where(
+                          FormVersion.form_key == key, FormVersion.is_current.is_(True))) is None})
+    if missing:
+        raise InvalidInput("Das Diagramm verweist auf Formulare, die es nicht gibt: "
+                           + ", ".join(missing))
+    digest = _hash(xml)
+    current = current_version(session, parsed.process_id, required=False)
+    if current is not None and current.content_hash == digest:
+        return current, False
+    last = session.scalar(select(ProcessVersion.version)
+                          .where(ProcessVersion.process_id == parsed.process_id)
+                          .order_by(ProcessVersion.version.desc()).limit(1)) or 0
+    session.execute(update(ProcessVersion).where(ProcessVersion.process_id == parsed.process_id)
+                    .values(is_current=False))
+    version = ProcessVersion(process_id=parsed.process_id, version=last + 1, name=parsed.name,
+                             content_hash=digest, xml=xml.decode("utf-8"), is_current=True,
+                             deployed_at=utcnow(), deployed_by=by, deployed_by_id=by_id)
+    session.add(version)
+    session.flush()
+    return version, True
+
+
+def deploy_directories(session: Session, processes_dir: Path, forms_dir: Path,
+                       by: str = "system") -> list[str]:
+    """Deploy every form and diagram from the directories; returns what changed."""
+    changed = []
+    for path in sorted(forms_dir.glob("*.json")):
+        version, created = deploy_form(session, path.stem, path.read_bytes(), by)
+        if created:
+            changed.append(f"form {version.form_key} v{version.version}")
+    for path in sorted(processes_dir.glob("*.bpmn")):
+        version, created = deploy_process(session, path.read_bytes(), by, process_id=path.stem)
+        if created:
+            changed.append(f"process {version.process_id} v{version.version}")
+    return changed
+
+
+def current_version(session: Session, process_id: str, required: bool = True) -> ProcessVersion | None:
+    """The version new instances of ``process_id`` start on."""
+    version = session.scalars(select(ProcessVersion).where(
+        ProcessVersion.process_id == process_id, ProcessVersion.is_current.is_(True))).first()
+    if version is None and required:
+        raise NotFound(f"Der Prozess '{process_id}' ist nicht bereitgestellt.")
+    return version
+
+
+def parsed_version(session: Session, version_id: int) -> wf.ParsedProcess:
+    """Parsed specs of a process version, from the spec cache."""
+    def load():
+        row = session.get(ProcessVersion, version_id)
+        return row.xml.encode("utf-8"), row.process_id
+
+    return wf.SPEC_CACHE.get(version_id, load)

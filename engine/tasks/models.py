@@ -1,0 +1,39 @@
+"""The task projection: what inboxes query, in typed indexed columns."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime
+
+READY, COMPLETED, CANCELLED = "ready", "completed", "cancelled"
+
+
+class TaskRecord(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_inbox_municipality", "status", "municipality_id", "created_at"),
+        Index("ix_tasks_inbox_team", "status", "team_id", "created_at"),
+        Index("ix_tasks_case", "case_id", "status"),
+        Index("ix_tasks_instance", "instance_id", "status"),
+        Index("ix_tasks_assignee", "assignee_id", "status"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    form_key: Mapped[str | None] = mapped_column(String(100))
+    lane: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,95 @@
+"""Inboxes, task details and task completion."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import workflow as wf
+from ..access.models import User
+from ..access.service import in_scope, require_case_manager, scope_filter
+from ..cases.models import Case
+from ..cases.service import Page
+from ..db import begin_write
+from ..errors import Conflict, InvalidInput, NotFound, ProcessFailure
+from ..instances.models import ProcessInstance
+from ..instances.service import record_step
+from ..processes.forms import validate_form_data
+from ..processes.service import current_form, parsed_version
+from .models import READY, TaskRecord
+
+MAX_FORM_KEYS = 200
+
+
+def inbox(session: Session, *, user: User, case_id: int | None = None, status: str = READY,
+          page: int = 1, per_page: int = 25) -> Page:
+    """Tasks in the user's scope for the user's role, oldest (most urgent) first."""
+    require_case_manager(user)
+    cond = [scope_filter(user, TaskRecord.municipality_id, TaskRecord.team_id, TaskRecord.tenant_id),
+            TaskRecord.status == status, TaskRecord.role == user.role]
+    if case_id is not None:
+        cond.append(TaskRecord.case_id == case_id)
+    total = session.scalar(select(func.count()).select_from(TaskRecord).where(*cond))
+    items = session.scalars(select(TaskRecord).where(*cond)
+                            .order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at,
+                                      TaskRecord.created_at, TaskRecord.id)
+                            .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(items), total, page, per_page)
+
+
+def get_task(session: Session, *, user: User, task_id: str) -> TaskRecord:
+    """A task in the user's scope; 404 otherwise."""
+    require_case_manager(user)
+    row = session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
+    if row is None or not in_scope(user, row.municipality_id, row.team_id, row.tenant_id):
+        raise NotFound("Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf.")
+    return row
+
+
+def task_form(session: Session, row: TaskRecord) -> dict | None:
+    """The JSON Schema of the task's form (None for tasks without a form)."""
+    return current_form(session, row.form_key).schema if row.form_key else None
+
+
+def task_data(session: Session, row: TaskRecord) -> dict[str, Any]:
+    """The process data the task sees right now (empty once it is done)."""
+    if row.status != READY:
+        return {}
+    instance = session.get(ProcessInstance, row.instance_id)
+    proc = parsed_version(session, instance.process_version_id)
+    return wf.task_data(proc, instance.state, row.id)
+
+
+def complete_task(session: Session, *, user: User, task_id: str, data: Any) -> tuple[TaskRecord, list[TaskRecord]]:
+    """Validate form data, complete the task and advance the process; one writer at a time."""
+    begin_write(session)
+    row = get_task(session, user=user, task_id=task_id)
+    if row.status != READY:
+        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).")
+    if not isinstance(data, dict):
+        raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
+    if row.form_key:
+        form = current_form(session, row.form_key)
+        validate_form_data(form.id, form.schema, data)
+    elif data:
+        raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")
+    instance = session.scalars(select(ProcessInstance).where(ProcessInstance.id == row.instance_id)
+                               .with_for_update()).one()
+    case = session.get(Case, row.case_id) if row.case_id else None
+    proc = parsed_version(session, instance.process_version_id)
+    try:
+        result = wf.complete(proc, instance.state, task_id, data)
+    except wf.TaskNotReady:
+        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).") from None
+    except wf.EngineFailure as exc:
+        raise ProcessFailure("Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; "
+                             "nichts wurde gespeichert.", element_id=exc.element_id) from None
+    new_rows = record_step(session, instance=instance, case=case, result=result, user=user,
+                           completed_task=task_id)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.") from None
+    return row, new_rows

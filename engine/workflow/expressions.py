@@ -1,0 +1,179 @@
+"""Restricted evaluation of BPMN expressions and scripts.
+
+Diagrams are untrusted input: SpiffWorkflow evaluates conditions, scripts and timer
+expressions with plain ``eval``/``exec``. Everything here is checked against a
+whitelist of syntax first; only then is it compiled, with no builtins beyond a
+small safe set.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
+
+MAX_RANGE = 10_000
+MAX_INT_CONSTANT = 10**9
+MAX_SOURCE_CHARS = 4_000
+
+
+class UnsafeExpression(ValueError):
+    """An expression or script uses syntax or names outside the allowed set."""
+
+
+_EXPR_NODES = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.BinOp, ast.Add, ast.Sub, ast.Mult,
+    ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+    ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn,
+    ast.Is, ast.IsNot, ast.IfExp, ast.Call, ast.keyword, ast.Name, ast.Load, ast.Store,
+    ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Subscript, ast.Slice,
+    ast.Attribute, ast.JoinedStr, ast.FormattedValue, ast.ListComp, ast.SetComp,
+    ast.DictComp, ast.GeneratorExp, ast.comprehension,
+)
+_SCRIPT_NODES = _EXPR_NODES + (
+    ast.Module, ast.Expr, ast.Assign, ast.AugAssign, ast.If, ast.Pass, ast.Del, ast.Delete,
+)
+# Attributes that reach frames, code objects or formatting machinery without a leading underscore.
+_DENIED_ATTRIBUTES = frozenset({
+    "format", "format_map", "mro", "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame",
+    "cr_code", "ag_frame", "ag_code", "f_globals", "f_locals", "f_builtins", "f_back",
+    "f_code", "tb_frame", "tb_next", "co_code", "func_globals", "im_func", "im_self",
+})
+
+
+def _safe_range(*args: int) -> range:
+    r = range(*args)
+    if len(r) > MAX_RANGE:
+        raise ValueError(f"range() is limited to {MAX_RANGE} elements")
+    return r
+
+
+SAFE_BUILTINS: dict[str, Any] = {
+    "abs": abs, "all": all, "any": any, "bool": bool, "dict": dict, "enumerate": enumerate,
+    "float": float, "int": int, "len": len, "list": list, "max": max, "min": min,
+    "range": _safe_range, "round": round, "set": set, "sorted": sorted, "str": str,
+    "sum": sum, "tuple": tuple, "zip": zip,
+}
+SAFE_GLOBALS: dict[str, Any] = {
+    "date": _dt.date, "datetime": _dt.datetime, "timedelta": _dt.timedelta,
+    "timezone": _dt.timezone,
+}
+ALLOWED_NAMES = frozenset(SAFE_BUILTINS) | frozenset(SAFE_GLOBALS) | {"data"}
+_RESERVED = ALLOWED_NAMES
+
+
+def _is_sequence_literal(node: ast.AST) -> bool:
+    return isinstance(node, (ast.List, ast.Tuple, ast.ListComp, ast.JoinedStr)) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+    )
+
+
+def _check(tree: ast.AST, allowed: tuple[type, ...]) -> None:
+    for node in ast.walk(tree):
+        if not isinstance(node, allowed):
+            raise UnsafeExpression(f"'{type(node).__name__}' is not allowed")
+        if isinstance(node, ast.Name):
+            if node.id.startswith("_"):
+                raise UnsafeExpression(f"the name '{node.id}' is not allowed")
+            if isinstance(node.ctx, (ast.Store, ast.Del)) and node.id in _RESERVED:
+                raise UnsafeExpression(f"the name '{node.id}' is reserved")
+        elif isinstance(node, ast.Attribute):
+            if node.attr.startswith("_") or node.attr in _DENIED_ATTRIBUTES:
+                raise UnsafeExpression(f"the attribute '{node.attr}' is not allowed")
+            if isinstance(node.ctx, (ast.Store, ast.Del)):
+                raise UnsafeExpression("assigning to attributes is not allowed")
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, int) and abs(node.value) > MAX_INT_CONSTANT:
+                raise UnsafeExpression("number too large")
+        elif isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Pow) and not (
+                isinstance(node.right, ast.Constant) and isinstance(node.right.value, int)
+                and 0 <= node.right.value <= 64
+            ):
+                raise UnsafeExpression("'**' needs a small constant exponent")
+            if isinstance(node.op, ast.Mult) and (
+                _is_sequence_literal(node.left) or _is_sequence_literal(node.right)
+            ):
+                raise UnsafeExpression("repeating texts or lists with '*' is not allowed")
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            if len(node.generators) > 1:
+                raise UnsafeExpression("nested comprehensions are not allowed")
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(source: str):
+    """Check and compile a single expression (a gateway condition, a timer)."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise UnsafeExpression("expression too long")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise UnsafeExpression(f"syntax error: {exc.msg}") from None
+    _check(tree, _EXPR_NODES)
+    return compile(tree, "<expression>", "eval")
+
+
+@lru_cache(maxsize=1024)
+def compile_script(source: str):
+    """Check and compile a script task's statements."""
+    if len(source) > MAX_SOURCE_CHARS * 4:
+        raise UnsafeExpression("script too long")
+    try:
+        tree = ast.parse(source, mode="exec")
+    except SyntaxError as exc:
+        raise UnsafeExpression(f"syntax error on line {exc.lineno}: {exc.msg}") from None
+    _check(tree, _SCRIPT_NODES)
+    return compile(tree, "<script>", "exec")
+
+
+def _namespace(context: dict, external: dict | None) -> dict:
+    ns: dict[str, Any] = {"__builtins__": SAFE_BUILTINS}
+    ns.update(SAFE_GLOBALS)
+    if external:
+        ns.update(external)
+    ns.update(context)
+    ns["data"] = MappingProxyType(context)
+    return ns
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """Task-data environment that only runs whitelisted syntax with safe builtins."""
+
+    def evaluate(self, expression, context, external_context=None):
+        return eval(compile_expression(expression), _namespace(context, external_context))
+
+    def execute(self, script, context, external_context=None):
+        code = compile_script(script)
+        ns = _namespace(context, external_context)
+        fixed = {k: ns[k] for k in ("__builtins__", "data", *SAFE_GLOBALS)}
+        exec(code, ns)
+        for key in list(context):
+            if key not in ns:
+                del context[key]
+        for key, value in ns.items():
+            if key in fixed and fixed[key] is value:
+                continue
+            if external_context and key in external_context:
+                continue
+            context[key] = value
+        return True
+
+    def call_service(self, context, **kwargs):
+        raise UnsafeExpression("service tasks are not supported")
+
+
+class RestrictedScriptEngine(PythonScriptEngine):
+    """Script engine bound to the restricted environment; validates at parse time too."""
+
+    def __init__(self):
+        super().__init__(environment=RestrictedEnvironment())
+
+    def validate(self, expression):
+        compile_expression(expression)
+
+
+SCRIPT_ENGINE = RestrictedScriptEngine()

@@ -1,0 +1,177 @@
+"""Validated parsing of BPMN diagrams into executable specs.
+
+Diagrams are untrusted: XML is parsed with a hardened lxml parser, validated against
+the BPMN XSD, parsed with a fresh SpiffWorkflow parser every time (a parser reused
+after a failure returns half-built specs), and every expression is checked against
+the restricted environment before the diagram counts as valid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from .expressions import UnsafeExpression, compile_expression, compile_script
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+MAX_DIAGRAM_BYTES = 2_000_000
+_VALIDATOR = BpmnValidator()
+
+
+@dataclass(frozen=True)
+class DiagramProblem:
+    """One reason a diagram cannot run, pinned to an element where possible."""
+
+    message: str
+    message_de: str
+    element_id: str | None = None
+    element_name: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "element_id": self.element_id, "element_name": self.element_name,
+            "line": self.line, "column": self.column,
+            "message": self.message, "message_de": self.message_de,
+        }
+
+
+class DiagramError(Exception):
+    """The diagram cannot be parsed or run; ``problems`` says why."""
+
+    def __init__(self, problems: list[DiagramProblem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class ParsedProcess:
+    """An executable process: its specs plus what the service needs to know about it."""
+
+    process_id: str
+    name: str | None
+    spec: Any
+    subprocess_specs: dict
+    form_keys: dict[str, str] = field(default_factory=dict)  # bpmn_id -> form key
+
+
+def _xml_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                           remove_comments=True)
+
+
+def _line_index(root) -> dict[str, tuple[int, str | None]]:
+    index = {}
+    for el in root.iter():
+        el_id = el.get("id") if isinstance(el.tag, str) else None
+        if el_id:
+            index[el_id] = (el.sourceline, el.get("name"))
+    return index
+
+
+def _problem(msg_en: str, msg_de: str, element_id=None, lines=None, line=None) -> DiagramProblem:
+    name = None
+    if element_id and lines and element_id in lines:
+        line, name = lines[element_id]
+    return DiagramProblem(msg_en, msg_de, element_id or None, name, line or None)
+
+
+def _check_expressions(spec, subprocess_specs, lines) -> list[DiagramProblem]:
+    problems = []
+    for proc in [spec, *subprocess_specs.values()]:
+        if proc is None:
+            continue
+        for ts in proc.task_specs.values():
+            bpmn_id = getattr(ts, "bpmn_id", None)
+            checks: list[tuple[str, Any]] = []
+            for cond, _target in getattr(ts, "cond_task_specs", []):
+                if cond is not None:
+                    checks.append(("expression", cond.args[0]))
+            if getattr(ts, "script", None):
+                checks.append(("script", ts.script))
+            event_def = getattr(ts, "event_definition", None)
+            if isinstance(event_def, TimerEventDefinition):
+                checks.append(("expression", event_def.expression))
+            for kind, source in checks:
+                try:
+                    (compile_script if kind == "script" else compile_expression)(source)
+                except UnsafeExpression as exc:
+                    problems.append(_problem(
+                        f"The {kind} '{source[:80]}' cannot run: {exc}",
+                        f"Der Ausdruck '{source[:80]}' ist nicht erlaubt oder fehlerhaft: {exc}",
+                        bpmn_id, lines))
+    return problems
+
+
+def parse_diagram(xml: bytes | str, process_id: str | None = None,
+                  filename: str = "diagram.bpmn") -> ParsedProcess:
+    """Parse and validate a diagram; raise DiagramError with every problem found."""
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    if len(data) > MAX_DIAGRAM_BYTES:
+        raise DiagramError([DiagramProblem("The diagram is larger than 2 MB.",
+                                           "Das Diagramm ist größer als 2 MB.")])
+    try:
+        root = etree.fromstring(data, _xml_parser())
+    except etree.XMLSyntaxError as exc:
+        line, col = (exc.position if exc.position else (None, None))
+        raise DiagramError([DiagramProblem(
+            f"The file is not well-formed XML: {exc.msg}",
+            f"Die Datei ist kein wohlgeformtes XML: {exc.msg}", line=line, column=col)]) from None
+    lines = _line_index(root)
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        raise DiagramError([DiagramProblem(
+            "The file is not a BPMN 2.0 diagram (no bpmn:definitions root).",
+            "Die Datei ist kein BPMN-2.0-Diagramm (kein bpmn:definitions-Element).")])
+    executable = [p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")
+                  if p.get("isExecutable", "false").lower() == "true"]
+    if process_id is None:
+        if not executable:
+            raise DiagramError([DiagramProblem(
+                "The diagram has no executable process (isExecutable=\"true\").",
+                "Das Diagramm enthält keinen ausführbaren Prozess (isExecutable=\"true\").")])
+        process_id = executable[0]
+    elif process_id not in executable:
+        raise DiagramError([_problem(
+            f"The diagram has no executable process with the id '{process_id}'.",
+            f"Das Diagramm enthält keinen ausführbaren Prozess mit der ID '{process_id}'.",
+            process_id, lines)])
+
+    parser = CamundaParser(validator=_VALIDATOR)  # fresh parser for every parse
+    try:
+        parser.add_bpmn_xml(root, filename)
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except ValidationException as exc:
+        element_id = getattr(exc, "id", None)
+        line = exc.line_number if isinstance(exc.line_number, int) else None
+        msg = exc.args[0] if exc.args else "invalid diagram"
+        raise DiagramError([_problem(f"Invalid diagram: {msg}", f"Ungültiges Diagramm: {msg}",
+                                     element_id, lines, line)]) from None
+    except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DiagramError([DiagramProblem(
+            f"The diagram cannot be read: {type(exc).__name__}",
+            f"Das Diagramm kann nicht gelesen werden ({type(exc).__name__}).")]) from None
+
+    problems = _check_expressions(spec, subprocess_specs, lines)
+    form_keys: dict[str, str] = {}
+    for proc in [spec, *subprocess_specs.values()]:
+        for ts in (proc.task_specs.values() if proc else []):
+            form = getattr(ts, "form", None)
+            key = getattr(form, "key", None) if form is not None else None
+            if key:
+                form_keys[ts.bpmn_id] = key
+            elif type(ts).__name__ == "UserTask":
+                problems.append(_problem(
+                    "The user task has no form (camunda:formKey).",
+                    "Die Benutzeraufgabe hat kein Formular (camunda:formKey).", ts.bpmn_id, lines))
+    if problems:
+        raise DiagramError(problems)
+    return ParsedProcess(process_id, spec.description if hasattr(spec, "description") else None,
+                         spec, subprocess_specs, form_keys)
