@@ -36,7 +36,7 @@ def create_instance(session: Session, *, case: Case | None, version_id: int,
 
 def record_step(session: Session, *, instance: ProcessInstance, case: Case | None,
                 result: wf.StepResult, user: User | None, completed_task: str | None) -> list[TaskRecord]:
-    """Write one step's state, history and task projection; returns the new ready tasks."""
+    """Write one step's state, history and task projection; returns the ready tasks."""
     now = utcnow()
     instance.state = result.state
     instance.updated_at = now
@@ -53,8 +53,10 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
     open_rows = session.scalars(select(TaskRecord).where(
         TaskRecord.instance_id == instance.id, TaskRecord.status == READY)).all()
     ready_ids = {t.task_id for t in result.ready}
+    still_ready = []
     for row in open_rows:
         if row.id in ready_ids:
+            still_ready.append(row)
             continue
         if row.id == completed_task:
             row.status, row.completed_at = COMPLETED, now
@@ -62,7 +64,7 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
         else:
             row.status, row.completed_at = CANCELLED, now
     known = {row.id for row in open_rows}
-    new_rows = []
+    new_rows = still_ready
     for task in result.ready:
         if task.task_id in known:
             continue

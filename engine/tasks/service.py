@@ -86,10 +86,15 @@ def complete_task(session: Session, *, user: User, task_id: str, data: Any) -> t
     except wf.EngineFailure as exc:
         raise ProcessFailure("Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; "
                              "nichts wurde gespeichert.", element_id=exc.element_id) from None
-    new_rows = record_step(session, instance=instance, case=case, result=result, user=user,
+    ready_rows = record_step(session, instance=instance, case=case, result=result, user=user,
                            completed_task=task_id)
     try:
         session.flush()
     except StaleDataError:
         raise Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.") from None
-    return row, new_rows
+    return row, ready_rows
+
+
+def case_of(session: Session, row: TaskRecord) -> Case | None:
+    """The case a task belongs to (None for test runs)."""
+    return session.get(Case, row.case_id) if row.case_id else None

@@ -102,10 +102,14 @@ def _ready(workflow: BpmnWorkflow, proc: ParsedProcess) -> list[ReadyTask]:
 
 
 def _live_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The newest process data: a ready task's if any, else the last task's and the result."""
     data: dict[str, Any] = {}
     if workflow.last_task is not None:
         data.update(workflow.last_task.data)
     data.update(workflow.data)
+    ready = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    if ready:
+        data.update(ready[0].data)
     return data
 
 

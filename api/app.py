@@ -1,0 +1,68 @@
+"""The Flask application factory."""
+from __future__ import annotations
+
+import logging
+
+import swagger_ui_bundle
+from flask import Flask, request, send_from_directory
+
+from engine.access.service import authenticate
+from engine.config import Settings
+from engine.db import make_engine, make_session_factory
+from engine.errors import Unauthorized
+
+from . import errors
+from .context import close_session, db
+from .errors import ProblemApi
+from .views import auth, cases, health, tasks
+
+PUBLIC_BLUEPRINTS = {"health", "auth", "api-docs", "swagger_assets"}
+SWAGGER_ASSETS = "/api/v1/swagger-ui-assets"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app for ``settings`` (default: from KIM_* environment variables)."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="KIM Fallprozesse", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs", OPENAPI_SWAGGER_UI_URL=SWAGGER_ASSETS + "/",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024, JSON_SORT_KEYS=False,
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    engine = make_engine(settings.database_url)
+    app.extensions["kim"] = {"settings": settings, "engine": engine,
+                             "sessions": make_session_factory(engine)}
+    api = ProblemApi(app)
+    app.extensions["kim"]["api"] = api
+    for module in (health, auth, cases, tasks):
+        api.register_blueprint(module.blp)
+
+    @app.route(SWAGGER_ASSETS + "/<path:filename>", endpoint="swagger_assets")
+    def swagger_assets(filename):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    @app.before_request
+    def _authenticate():
+        if request.blueprint in PUBLIC_BLUEPRINTS or request.endpoint in PUBLIC_BLUEPRINTS:
+            return None
+        if not request.path.startswith("/api/"):
+            return None
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Bitte mit einem Bearer-Token anmelden (POST /api/v1/auth/token).")
+        from flask import g
+
+        g.user = authenticate(db(), token.strip())
+        return None
+
+    app.teardown_appcontext(close_session)
+    errors.register(app)
+    return app

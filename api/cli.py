@@ -1,0 +1,94 @@
+"""The ``kim`` command: migrate, deploy, seed, set up and serve."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from engine.config import Settings
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _session(settings: Settings):
+    from engine.db import make_engine, make_session_factory
+
+    engine = make_engine(settings.database_url)
+    return engine, make_session_factory(engine)()
+
+
+@click.group()
+def main() -> None:
+    """KIM case process engine."""
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    from engine.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    click.echo("Datenbank ist auf dem neuesten Stand.")
+
+
+@main.command()
+def deploy() -> None:
+    """Deploy processes/ and forms/ (only what changed)."""
+    from engine.errors import KimError
+    from engine.processes.service import deploy_directories
+
+    settings = _settings()
+    engine, session = _session(settings)
+    try:
+        changed = deploy_directories(session, settings.processes_dir, settings.forms_dir)
+        session.commit()
+    except KimError as exc:
+        session.rollback()
+        click.echo(f"Bereitstellung abgebrochen: {exc.detail} {exc.extra or ''}", err=True)
+        sys.exit(1)
+    finally:
+        session.close()
+        engine.dispose()
+    click.echo("Bereitgestellt: " + (", ".join(changed) if changed else "nichts geändert"))
+
+
+@main.command()
+def seed() -> None:
+    """Load the organisation seed (and demo accounts when KIM_DEMO=1)."""
+    from engine.org.service import seed_organisation
+
+    settings = _settings()
+    engine, session = _session(settings)
+    try:
+        counts = seed_organisation(session, settings.seed_file, settings.demo)
+        session.commit()
+    finally:
+        session.close()
+        engine.dispose()
+    click.echo(f"Organisation geladen: {counts}")
+
+
+@main.command()
+@click.pass_context
+def setup(ctx: click.Context) -> None:
+    """migrate + deploy + seed."""
+    ctx.invoke(migrate)
+    ctx.invoke(deploy)
+    ctx.invoke(seed)
+
+
+@main.command()
+@click.option("--workers", type=int, default=None, help="gunicorn workers (default KIM_WORKERS)")
+def serve(workers: int | None) -> None:
+    """Serve the app with gunicorn on KIM_HOST:KIM_PORT."""
+    from .wsgi_server import run
+
+    settings = _settings()
+    run(settings, workers or settings.workers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Every error as application/problem+json (RFC 9457); no raw library message reaches users."""
+from __future__ import annotations
+
+import logging
+
+from flask import Response, json
+from flask_smorest import Api
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import InvalidInput, KimError
+
+log = logging.getLogger("kim.api")
+
+_GERMAN_TITLES = {
+    400: "Ungültige Anfrage", 401: "Nicht angemeldet", 403: "Keine Berechtigung",
+    404: "Nicht gefunden", 405: "Methode nicht erlaubt", 409: "Konflikt",
+    413: "Anfrage zu groß", 415: "Falscher Inhaltstyp", 422: "Ungültige Eingaben",
+    429: "Zu viele Anfragen", 500: "Interner Fehler", 503: "Dienst vorübergehend nicht verfügbar",
+}
+_GERMAN_DETAILS = {
+    400: "Die Anfrage konnte nicht gelesen werden (z. B. kein gültiges JSON).",
+    404: "Diese Adresse gibt es nicht.",
+    405: "Diese Methode ist für diese Adresse nicht erlaubt.",
+    413: "Die Anfrage ist zu groß.",
+    415: "Bitte JSON senden (Content-Type: application/json).",
+}
+_FIELD_MESSAGES = {
+    "Missing data for required field.": "Pflichtfeld: bitte ausfüllen.",
+    "Unknown field.": "Unbekanntes Feld.",
+    "Field may not be null.": "Darf nicht leer sein.",
+    "Not a valid string.": "Ungültiger Text.",
+    "Not a valid integer.": "Ungültige ganze Zahl.",
+    "Not a valid boolean.": "Ungültiger Ja/Nein-Wert.",
+    "Not a valid date.": "Ungültiges Datum (Format JJJJ-MM-TT).",
+    "Not a valid mapping type.": "Ungültiges Objekt.",
+    "Not a valid list.": "Ungültige Liste.",
+    "Not a valid email address.": "Ungültige E-Mail-Adresse.",
+    "Invalid input type.": "Ungültiger Eingabetyp.",
+    "Invalid value.": "Ungültiger Wert.",
+}
+
+
+def problem(status: int, detail: str, title: str | None = None, **extra) -> Response:
+    """An application/problem+json response."""
+    body = {"type": "about:blank", "title": title or _GERMAN_TITLES.get(status, "Fehler"),
+            "status": status, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+
+
+def _translate(messages):
+    if isinstance(messages, dict):
+        return {k: _translate(v) for k, v in messages.items()}
+    if isinstance(messages, list):
+        return [_FIELD_MESSAGES.get(m, m) if isinstance(m, str) else _translate(m) for m in messages]
+    return _FIELD_MESSAGES.get(messages, messages) if isinstance(messages, str) else messages
+
+
+def _flatten(messages, prefix="") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        out[prefix or "_body"] = messages
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            out.update(_flatten(value, f"{prefix}.{i}"))
+    else:
+        out[prefix or "_body"] = [str(messages)]
+    return out
+
+
+class ProblemApi(Api):
+    """flask-smorest Api whose HTTP errors are problem+json documents."""
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        if error.code == 422 and "messages" in data:
+            # webargs: {"json": {...}} or {"query": {...}}; drop the location level.
+            merged = {}
+            for _location, msgs in data["messages"].items():
+                merged.update(msgs if isinstance(msgs, dict) else {"_body": msgs})
+            return problem(422, "Die Angaben sind unvollständig oder ungültig.",
+                           errors=_flatten(_translate(merged)))
+        code = error.code or 500
+        return problem(code, _GERMAN_DETAILS.get(code, _GERMAN_TITLES.get(code, "Fehler") + "."))
+
+
+def register(app) -> None:
+    """Problem responses for domain errors, database outages and anything unexpected."""
+
+    @app.errorhandler(KimError)
+    def _domain(exc: KimError):
+        extra = dict(exc.extra)
+        if isinstance(exc, InvalidInput) and exc.errors:
+            extra["errors"] = exc.errors
+        return problem(exc.status, exc.detail, exc.title, **extra)
+
+    @app.errorhandler(OperationalError)
+    def _db_down(exc: OperationalError):
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        response = problem(503, "Die Datenbank ist gerade nicht erreichbar. Bitte gleich noch einmal versuchen.")
+        response.headers["Retry-After"] = "2"
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return app.extensions["kim"]["api"].handle_http_exception(exc)
+        log.exception("unexpected error")
+        return problem(500, "Ein unerwarteter Fehler ist aufgetreten. Es wurde nichts gespeichert.")

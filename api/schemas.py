@@ -1,0 +1,170 @@
+"""marshmallow schemas: the single source of the REST API's shapes and its OpenAPI document."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+Str = fields.String
+
+
+class ProblemSchema(Schema):
+    type = Str()
+    title = Str()
+    status = fields.Integer()
+    detail = Str()
+    errors = fields.Dict(keys=Str(), values=fields.List(Str()))
+
+
+class HealthSchema(Schema):
+    status = Str()
+    database = Str()
+
+
+class TokenRequestSchema(Schema):
+    username = Str(required=True, validate=validate.Length(min=1, max=80))
+    password = Str(required=True, validate=validate.Length(min=1, max=200), load_only=True)
+
+
+class UserSchema(Schema):
+    username = Str()
+    display_name = Str()
+    role = Str()
+    municipality = Str(attribute="municipality.name", allow_none=True)
+    team = Str(attribute="team.name", allow_none=True)
+
+
+class TokenSchema(Schema):
+    access_token = Str()
+    token_type = Str()
+    expires_in = fields.Integer(metadata={"description": "seconds"})
+    user = fields.Nested(UserSchema)
+
+
+class ClientSchema(Schema):
+    """The client's personal data; kept only in the case record."""
+
+    given_name = Str(required=True, validate=validate.Length(min=1, max=200))
+    family_name = Str(required=True, validate=validate.Length(min=1, max=200))
+    birth_date = fields.Date(allow_none=True)
+    gender = Str(validate=validate.OneOf(["female", "male", "diverse", "unknown"]), allow_none=True)
+    nationality = Str(validate=validate.Length(max=100), allow_none=True)
+    languages = fields.List(Str(validate=validate.Length(max=60)), validate=validate.Length(max=10))
+    phone = Str(validate=validate.Length(max=50), allow_none=True)
+    email = fields.Email(validate=validate.Length(max=200), allow_none=True)
+    address = Str(validate=validate.Length(max=500), allow_none=True)
+
+
+class ClientOutSchema(ClientSchema):
+    birth_date = Str(allow_none=True, metadata={"description": "ISO date"})
+
+
+class CaseCreateSchema(Schema):
+    municipality = Str(required=True, validate=validate.Length(min=1, max=200),
+                       metadata={"description": "key or name, e.g. 'borchen' or 'Borchen'"})
+    client = fields.Nested(ClientSchema, required=True)
+
+
+class TaskSchema(Schema):
+    id = Str()
+    name = Str()
+    bpmn_id = Str()
+    form_key = Str(allow_none=True)
+    case_id = fields.Integer(allow_none=True)
+    lane = Str(allow_none=True)
+    role = Str()
+    status = Str()
+    created_at = fields.DateTime()
+    due = fields.DateTime(attribute="due_at", allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+
+
+class TaskDetailSchema(TaskSchema):
+    form = fields.Dict(allow_none=True, metadata={"description": "the form's JSON Schema"})
+    data = fields.Dict(metadata={"description": "process data the task sees"})
+
+
+class HistorySchema(Schema):
+    id = fields.Integer()
+    task_id = Str(allow_none=True)
+    bpmn_id = Str(allow_none=True)
+    name = Str(allow_none=True)
+    kind = Str()
+    state = Str()
+    lane = Str(allow_none=True)
+    at = fields.DateTime()
+    user_id = fields.Integer(allow_none=True)
+    data = fields.Dict(allow_none=True)
+
+
+class CaseSummarySchema(Schema):
+    id = fields.Integer()
+    case_number = Str()
+    pseudonym = Str()
+    status = Str()
+    closure_reason = Str(allow_none=True)
+    route = Str(allow_none=True)
+    municipality = Str()
+    team = Str(allow_none=True)
+    opened_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    case_manager = Str(allow_none=True)
+    client = fields.Nested(ClientOutSchema, metadata={"description": "only for the responsible case managers"})
+
+
+class CaseDetailSchema(CaseSummarySchema):
+    open_tasks = fields.List(fields.Nested(TaskSchema))
+    history = fields.List(fields.Nested(HistorySchema))
+    history_total = fields.Integer()
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class CaseListArgsSchema(PageArgsSchema):
+    status = Str(validate=validate.OneOf(["open", "closed"]))
+    municipality = Str(validate=validate.Length(max=200))
+    q = Str(validate=validate.Length(min=1, max=200), metadata={"description": "family name prefix, case number or pseudonym"})
+
+
+class TaskListArgsSchema(PageArgsSchema):
+    case_id = fields.Integer(validate=validate.Range(min=1))
+
+
+class CaseListSchema(Schema):
+    items = fields.List(fields.Nested(CaseSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class HistoryPageSchema(Schema):
+    items = fields.List(fields.Nested(HistorySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class TaskListSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class CompleteRequestSchema(Schema):
+    data = fields.Dict(required=True, metadata={"description": "form data, validated against the form's JSON Schema"})
+
+
+class CaseStateSchema(Schema):
+    id = fields.Integer()
+    case_number = Str()
+    status = Str()
+    closure_reason = Str(allow_none=True)
+    route = Str(allow_none=True)
+
+
+class CompleteResponseSchema(Schema):
+    task = fields.Nested(TaskSchema)
+    case = fields.Nested(CaseStateSchema, allow_none=True)
+    next_tasks = fields.List(fields.Nested(TaskSchema))

@@ -1,0 +1,20 @@
+"""Turning engine rows into response dicts, leaving out what the user may not see."""
+from __future__ import annotations
+
+from engine.access.models import User
+from engine.access.service import sees_personal_data
+from engine.cases.models import Case
+
+
+def case_summary(case: Case, user: User) -> dict:
+    """A case as the user may see it: client data only for the responsible case managers."""
+    out = {
+        "id": case.id, "case_number": case.case_number, "pseudonym": case.pseudonym,
+        "status": case.status, "closure_reason": case.closure_reason, "route": case.route,
+        "municipality": case.municipality.name, "team": case.team.name if case.team else None,
+        "opened_at": case.opened_at, "closed_at": case.closed_at,
+        "case_manager": case.case_manager.display_name if case.case_manager else None,
+    }
+    if sees_personal_data(user):
+        out["client"] = case.client
+    return out

@@ -1,0 +1,44 @@
+"""Inbox, task details and completion."""
+from flask_smorest import Blueprint
+
+from engine.tasks import service
+
+from ..context import commit, current_user, db
+from ..schemas import (CompleteRequestSchema, CompleteResponseSchema, TaskDetailSchema,
+                       TaskListArgsSchema, TaskListSchema)
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Aufgaben")
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(TaskListArgsSchema, location="query")
+@blp.response(200, TaskListSchema)
+def inbox(args):
+    """My inbox: ready tasks in my scope, due first."""
+    page = service.inbox(db(), user=current_user(), **args)
+    return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
+
+
+@blp.route("/<task_id>", methods=["GET"])
+@blp.response(200, TaskDetailSchema)
+def get_task(task_id):
+    """A task with its form (JSON Schema) and the data it sees."""
+    session = db()
+    row = service.get_task(session, user=current_user(), task_id=task_id)
+    out = {c: getattr(row, c) for c in ("id", "name", "bpmn_id", "form_key", "case_id", "lane", "role",
+                                          "status", "created_at", "due_at", "completed_at")}
+    out["form"] = service.task_form(session, row)
+    out["data"] = service.task_data(session, row)
+    return out
+
+
+@blp.route("/<task_id>/complete", methods=["POST"])
+@blp.arguments(CompleteRequestSchema)
+@blp.response(200, CompleteResponseSchema)
+def complete(args, task_id):
+    """Complete a task with form data; returns the case's new state and the next tasks."""
+    session = db()
+    row, next_rows = service.complete_task(session, user=current_user(), task_id=task_id, data=args["data"])
+    case = service.case_of(session, row)
+    commit()
+    return {"task": row, "case": case, "next_tasks": next_rows}

@@ -1,0 +1,30 @@
+"""Running the app under gunicorn, the production WSGI server."""
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from engine.config import Settings
+
+
+class _Server(BaseApplication):
+    def __init__(self, settings: Settings, workers: int):
+        self._settings = settings
+        self._workers = workers
+        super().__init__()
+
+    def load_config(self):
+        self.cfg.set("bind", f"{self._settings.host}:{self._settings.port}")
+        self.cfg.set("workers", self._workers)
+        self.cfg.set("accesslog", "-")
+        self.cfg.set("timeout", 60)
+        self.cfg.set("graceful_timeout", 10)
+
+    def load(self):
+        from .app import create_app
+
+        return create_app(self._settings)
+
+
+def run(settings: Settings, workers: int) -> None:
+    """Serve until stopped."""
+    _Server(settings, workers).run()
