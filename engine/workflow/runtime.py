@@ -107,7 +107,7 @@ def _live_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     if workflow.last_task is not None:
         data.update(workflow.last_task.data)
     data.update(workflow.data)
-    ready = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    ready = workflow.get_tasks(state=TaskState.READY)
     if ready:
         data.update(ready[0].data)
     return data
