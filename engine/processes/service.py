@@ -114,4 +114,5 @@ def parsed_version(session: Session, version_id: int) -> wf.ParsedProcess:
         row = session.get(ProcessVersion, version_id)
         return row.xml.encode("utf-8"), row.process_id
 
-    return wf.SPEC_CACHE.get(version_id, load)
+    # Versions are immutable, but ids repeat across databases (tests, tenants): key by both.
+    return wf.SPEC_CACHE.get((str(session.get_bind().url), version_id), load)

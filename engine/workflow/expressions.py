@@ -8,6 +8,7 @@ small safe set.
 from __future__ import annotations
 
 import ast
+import builtins
 import datetime as _dt
 from functools import lru_cache
 from types import MappingProxyType
@@ -64,6 +65,9 @@ SAFE_GLOBALS: dict[str, Any] = {
 }
 ALLOWED_NAMES = frozenset(SAFE_BUILTINS) | frozenset(SAFE_GLOBALS) | {"data"}
 _RESERVED = ALLOWED_NAMES
+# Python builtins we do not offer may not even be named (open, eval, getattr, ...).
+_FORBIDDEN_NAMES = frozenset(dir(builtins)) - ALLOWED_NAMES - {"True", "False", "None"}
+_CALLABLE_NAMES = frozenset(SAFE_BUILTINS) | frozenset(SAFE_GLOBALS)
 
 
 def _is_sequence_literal(node: ast.AST) -> bool:
@@ -77,7 +81,7 @@ def _check(tree: ast.AST, allowed: tuple[type, ...]) -> None:
         if not isinstance(node, allowed):
             raise UnsafeExpression(f"'{type(node).__name__}' is not allowed")
         if isinstance(node, ast.Name):
-            if node.id.startswith("_"):
+            if node.id.startswith("_") or node.id in _FORBIDDEN_NAMES:
                 raise UnsafeExpression(f"the name '{node.id}' is not allowed")
             if isinstance(node.ctx, (ast.Store, ast.Del)) and node.id in _RESERVED:
                 raise UnsafeExpression(f"the name '{node.id}' is reserved")
@@ -86,6 +90,9 @@ def _check(tree: ast.AST, allowed: tuple[type, ...]) -> None:
                 raise UnsafeExpression(f"the attribute '{node.attr}' is not allowed")
             if isinstance(node.ctx, (ast.Store, ast.Del)):
                 raise UnsafeExpression("assigning to attributes is not allowed")
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id not in _CALLABLE_NAMES:
+                raise UnsafeExpression(f"the function '{node.func.id}' is not available")
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, int) and abs(node.value) > MAX_INT_CONSTANT:
                 raise UnsafeExpression("number too large")
