@@ -88,6 +88,17 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def begin_write(session: Session) -> None:
-    """Start the session's transaction as a writer (takes SQLite's write lock now)."""
-    session.connection(execution_options={WRITE: True})
+    """Make the rest of the session's work one writer transaction.
 
+    On SQLite the write lock is taken up front (BEGIN IMMEDIATE), so concurrent writers
+    queue instead of failing. A read-only transaction already open (the request's
+    authentication) is ended first; it holds no changes. Other databases lock rows
+    with SELECT ... FOR UPDATE instead.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() after changes in the same transaction")
+        session.commit()
+    session.connection(execution_options={WRITE: True})
