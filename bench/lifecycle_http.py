@@ -1,0 +1,579 @@
+"""End-to-end latency of the case lifecycle over real HTTP, plus the raw engine cycle.
+
+Starts its own production server (gunicorn via ``kim serve``) on a fresh SQLite database in a
+temporary directory, fills it with open cases, and measures over loopback HTTP:
+
+* open-case:      POST /api/v1/cases
+* complete-task:  POST /api/v1/tasks/{id}/complete on an evaluation task of a case with
+                  1 prior evaluation, and of a case with N (default 1,000) prior evaluations.
+
+Then, in the same process, the raw engine cycle (load -> complete -> save) for our engine layer
+(``engine.workflow``: specless state, pruning) and for plain SpiffWorkflow (default serializer with
+the spec embedded in the state, no pruning, no spec cache) at the same evaluation counts.
+
+Usage:  .venv/bin/python bench/lifecycle_http.py [--other-cases 10000] [--evaluations 1000]
+                                                 [--samples 200] [--port 5077] [--workers 1]
+                                                 [--json results.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from uuid import UUID
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+DIAGRAM = ROOT / "processes" / "case_lifecycle.bpmn"
+PROCESS_ID = "case_lifecycle"
+USER = {"username": "cm-borchen", "password": "demo"}
+MUNICIPALITY = "Borchen"
+
+# Form data that validates against forms/*.json, per user task (bpmn_id).
+PAYLOADS = {
+    "first_contact": {"contact_date": "2026-11-01", "concerns": "Arbeit"},
+    "consent": {"consent_given": True, "consent_date": "2026-11-01", "data_processing": True,
+                "confidentiality_release_agencies": ["jobcenter"]},
+    "assessment": {"needs": [{"life_area": "work_training"}], "legal_domain": "none",
+                   "route": "accompaniment"},
+    "goal_agreement": {"agreement_date": "2026-11-01",
+                       "goals": [{"goal": "Ausbildungsplatz", "target_date": "2027-06-30"}]},
+    "evaluation": {"evaluation_date": "2026-11-15", "continue": True},
+}
+TARGET_MEDIAN_MS = 5.0
+TARGET_RATIO = 1.2
+# Plain SpiffWorkflow is also measured at this many prior evaluations: with this diagram its
+# default task iterator (max_depth=1000) stops finding the loop's gateway a little later.
+RAW_MIDPOINT = 300
+
+
+# --------------------------------------------------------------------------- statistics
+
+def summarize(name: str, samples_ns: list[int], **extra) -> dict:
+    ms = sorted(s / 1e6 for s in samples_ns)
+    p95 = ms[max(0, math.ceil(0.95 * len(ms)) - 1)]
+    return {"name": name, "n": len(ms), "median_ms": statistics.median(ms), "p95_ms": p95,
+            "min_ms": ms[0], "max_ms": ms[-1], **extra}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- server
+
+def _kim_command() -> list[str]:
+    script = Path(sys.executable).with_name("kim")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "api.cli"]
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Server:
+    """A ``kim serve`` (gunicorn) process on a fresh database in a temporary directory."""
+
+    def __init__(self, port: int, workers: int):
+        self.port = port
+        self.workers = workers
+        self.data_dir = Path(tempfile.mkdtemp(prefix="kim-bench-"))
+        self.base = f"http://127.0.0.1:{port}/api/v1"
+        self.env = {**os.environ, "KIM_DATA_DIR": str(self.data_dir), "KIM_DEMO": "1",
+                    "KIM_PORT": str(port), "KIM_WORKERS": str(workers), "KIM_LOG_LEVEL": "WARNING"}
+        for key in ("KIM_DATABASE_URL", "KIM_PROCESSES_DIR", "KIM_FORMS_DIR", "KIM_SEED_FILE"):
+            self.env.pop(key, None)
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "kim.db"
+
+    def start(self) -> None:
+        if _port_in_use(self.port):
+            raise SystemExit(f"Port {self.port} is already in use; pick another with --port.")
+        subprocess.run([*_kim_command(), "setup"], env=self.env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        self._log = open(self.data_dir / "server.log", "wb")
+        self.proc = subprocess.Popen([*_kim_command(), "serve"], env=self.env, cwd=ROOT,
+                                     stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit("The server exited during start-up:\n" + self.log_tail())
+            try:
+                if requests.get(self.base + "/health", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("The server did not become healthy within 60 s:\n" + self.log_tail())
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = (self.data_dir / "server.log").read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, keep: bool = False) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # gunicorn master: graceful stop of its workers
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the session this script started
+                self.proc.wait(timeout=10)
+        if self._log is not None:
+            self._log.close()
+        if not keep:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- HTTP client
+
+class Client:
+    """Thin JSON client; one keep-alive ``requests.Session`` per thread."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.token: str | None = None
+        self._local = threading.local()
+
+    @property
+    def session(self) -> requests.Session:
+        s = getattr(self._local, "session", None)
+        if s is None:
+            s = requests.Session()
+            if self.token:
+                s.headers["Authorization"] = f"Bearer {self.token}"
+            self._local.session = s
+        return s
+
+    def login(self) -> None:
+        r = requests.post(self.base + "/auth/token", json=USER, timeout=30)
+        r.raise_for_status()
+        self.token = r.json()["access_token"]
+
+    def timed_post(self, path: str, body: dict, expect: int) -> tuple[int, dict]:
+        """POST and return (elapsed ns of the request/response exchange alone, parsed body)."""
+        session = self.session
+        t0 = time.perf_counter_ns()
+        r = session.post(self.base + path, json=body, timeout=60)
+        elapsed = time.perf_counter_ns() - t0
+        if r.status_code != expect:
+            raise RuntimeError(f"POST {path} -> {r.status_code}: {r.text[:500]}")
+        return elapsed, r.json()
+
+    def timed_get(self, path: str) -> tuple[int, dict]:
+        session = self.session
+        t0 = time.perf_counter_ns()
+        r = session.get(self.base + path, timeout=60)
+        elapsed = time.perf_counter_ns() - t0
+        r.raise_for_status()
+        return elapsed, r.json()
+
+    # -- domain helpers
+
+    def open_case(self, i: int) -> tuple[int, dict]:
+        body = {"municipality": MUNICIPALITY,
+                "client": {"given_name": "Bench", "family_name": f"Fall{i:06d}",
+                           "birth_date": "1990-01-01"}}
+        return self.timed_post("/cases", body, 201)
+
+    def complete(self, task: dict) -> tuple[int, dict]:
+        return self.timed_post(f"/tasks/{task['id']}/complete",
+                               {"data": PAYLOADS[task["bpmn_id"]]}, 200)
+
+
+def _only_task(tasks: list[dict], bpmn_id: str | None = None) -> dict:
+    if len(tasks) != 1 or (bpmn_id and tasks[0]["bpmn_id"] != bpmn_id):
+        raise RuntimeError(f"expected one {bpmn_id or 'ready'} task, got "
+                           f"{[t['bpmn_id'] for t in tasks]}")
+    return tasks[0]
+
+
+def advance_to_evaluation(client: Client, case: dict, prior_evaluations: int) -> dict:
+    """Complete tasks until ``prior_evaluations`` evaluations are done; returns the ready one."""
+    task = _only_task(case["open_tasks"], "first_contact")
+    done = 0
+    while True:
+        if task["bpmn_id"] == "evaluation" and done == prior_evaluations:
+            return task
+        _, out = client.complete(task)
+        done += task["bpmn_id"] == "evaluation"
+        task = _only_task(out["next_tasks"])
+
+
+def parallel(fn, items, threads: int, label: str) -> list:
+    """Run ``fn`` over ``items`` on a thread pool, with a progress line; keeps the order."""
+    total = len(items)
+    results = [None] * total
+    done = 0
+    lock = threading.Lock()
+    started = time.monotonic()
+
+    def run(idx_item):
+        nonlocal done
+        idx, item = idx_item
+        results[idx] = fn(item)
+        with lock:
+            done += 1
+            if done % 250 == 0 or done == total:
+                rate = done / max(time.monotonic() - started, 1e-9)
+                print(f"\r  {label}: {done}/{total} ({rate:.0f}/s)", end="", file=sys.stderr,
+                      flush=True)
+
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        list(pool.map(run, enumerate(items)))
+    if total:
+        print(file=sys.stderr, flush=True)
+    return results
+
+
+def run_http(args) -> tuple[list[dict], dict]:
+    server = Server(args.port, args.workers)
+    info: dict = {}
+    log(f"Starting server on 127.0.0.1:{args.port} (gunicorn, {args.workers} worker(s)), "
+        f"database {server.db_path}")
+    try:
+        server.start()
+        client = Client(server.base)
+        client.login()
+        n, warm = args.samples, args.warmup
+
+        t0 = time.monotonic()
+        parallel(lambda i: client.open_case(i), list(range(args.other_cases)), args.setup_threads,
+                 "other open cases")
+        info["other_cases_setup_s"] = round(time.monotonic() - t0, 1)
+
+        # Cases for the 1-prior-evaluation samples (and warm-up): each waits at evaluation #2.
+        base_no = args.other_cases
+        small_cases = parallel(
+            lambda i: advance_to_evaluation(client, client.open_case(base_no + i)[1], 1),
+            list(range(n + warm)), args.setup_threads, "cases at evaluation #2")
+        # The long-running case: N evaluations done, evaluation N+1 waits.
+        log(f"  long-running case: completing {args.evaluations} evaluations ...")
+        _, big_case = client.open_case(base_no + n + warm)
+        big_task = advance_to_evaluation(client, big_case, args.evaluations)
+
+        # Warm-up: the same kinds of requests on cases that are not measured.
+        for i in range(warm):
+            client.open_case(10**6 + i)
+            _, out = client.complete(small_cases[n + i])
+            client.complete(_only_task(out["next_tasks"], "evaluation"))
+            client.timed_get("/health")
+
+        _, listing = client.timed_get("/cases?status=open&per_page=1")
+        info["open_cases_at_start"] = listing["total"]
+        log(f"  measuring {n} rounds over {listing['total']} open cases ...")
+
+        # Interleaved rounds, so that drift affects every series alike.
+        open_ns, small_ns, big_ns, health_ns = [], [], [], []
+        for i in range(n):
+            ns, _ = client.open_case(2 * 10**6 + i)
+            open_ns.append(ns)
+            ns, out = client.complete(small_cases[i])
+            _only_task(out["next_tasks"], "evaluation")
+            small_ns.append(ns)
+            ns, out = client.complete(big_task)
+            big_task = _only_task(out["next_tasks"], "evaluation")
+            big_ns.append(ns)
+            ns, _ = client.timed_get("/health")
+            health_ns.append(ns)
+
+        _, listing = client.timed_get("/cases?status=open&per_page=1")
+        info["open_cases_at_end"] = listing["total"]
+        with sqlite3.connect(server.db_path) as con:
+            info["db_rows"] = {t: con.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
+                               for t in ("cases", "process_instances", "tasks", "history")
+                               if con.execute("select 1 from sqlite_master where name=?",
+                                              (t,)).fetchone()}
+        info["db_mb"] = round(server.db_path.stat().st_size / 2**20, 1)
+        last = args.evaluations + n - 1
+        rows = [
+            summarize("HTTP open-case (POST /cases)", open_ns),
+            summarize("HTTP complete-task, 1 prior evaluation", small_ns, prior=1),
+            summarize(f"HTTP complete-task, {args.evaluations:,} prior evaluations", big_ns,
+                      prior=args.evaluations, prior_last=last),
+            summarize("HTTP floor: GET /health (SELECT 1)", health_ns),
+        ]
+        return rows, info
+    except BaseException:
+        log("Server log (tail):\n" + server.log_tail())
+        raise
+    finally:
+        server.stop(keep=args.keep)
+        if args.keep:
+            log(f"  kept {server.data_dir}")
+
+
+# --------------------------------------------------------------------------- raw engine
+
+def time_cycles(cycle, samples: int, warmup: int) -> list[int]:
+    for _ in range(warmup):
+        cycle()
+    out = []
+    for _ in range(samples):
+        t0 = time.perf_counter_ns()
+        cycle()
+        out.append(time.perf_counter_ns() - t0)
+    return out
+
+
+def run_engine_layer(args, checkpoints: list[int]) -> list[dict]:
+    from engine import workflow as wf
+
+    proc = wf.parse_diagram(DIAGRAM.read_bytes(), PROCESS_ID)
+    result = wf.start(proc)
+    states: dict[int, tuple[str, str]] = {}
+    done = 0
+    while len(states) < len(checkpoints):
+        (task,) = result.ready
+        if task.bpmn_id == "evaluation" and done in checkpoints:
+            states[done] = (result.state, task.task_id)
+        result = wf.complete(proc, result.state, task.task_id, PAYLOADS[task.bpmn_id])
+        done += task.bpmn_id == "evaluation"
+
+    rows = []
+    data = PAYLOADS["evaluation"]
+    for prior in checkpoints:
+        state, task_id = states[prior]
+        check = wf.complete(proc, state, task_id, data)
+        assert [t.bpmn_id for t in check.ready] == ["evaluation"], check.ready
+        ns = time_cycles(lambda: wf.complete(proc, state, task_id, data), args.samples, args.warmup)
+        rows.append(summarize(f"engine layer cycle, {prior:,} prior evaluation{'s' * (prior != 1)}",
+                              ns, prior=prior, state_kb=round(len(state) / 1024, 1)))
+    return rows
+
+
+@contextmanager
+def iterator_depth(max_depth: int | None):
+    """Temporarily change SpiffWorkflow's default task iterator depth limit (None: leave it)."""
+    from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
+    from SpiffWorkflow.util.task import TaskIterator
+
+    saved = []
+    if max_depth is not None:
+        for cls in (TaskIterator, BpmnTaskIterator):
+            init = cls.__init__
+            code, old = init.__code__, init.__defaults__
+            names = code.co_varnames[code.co_argcount - len(old):code.co_argcount]
+            saved.append((init, old))
+            init.__defaults__ = tuple(max_depth if n == "max_depth" else d for n, d in zip(names, old))
+    try:
+        yield
+    finally:
+        for init, old in saved:
+            init.__defaults__ = old
+
+
+def run_plain_spiff(args, checkpoints: list[int]) -> tuple[list[dict], dict]:
+    from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+    from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
+    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+    from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+    from SpiffWorkflow.util.task import TaskState
+
+    class DataEnvironment(TaskDataEnvironment):
+        """The diagram's loop gateway reads ``data["continue"]``."""
+
+        def evaluate(self, expression, context, external_context=None):
+            return super().evaluate(expression, context, {"data": dict(context)})
+
+    script_engine = PythonScriptEngine(environment=DataEnvironment())
+    ser = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG))
+    parser = CamundaParser()
+    parser.add_bpmn_file(str(DIAGRAM))
+    spec, subprocess_specs = parser.get_spec(PROCESS_ID), parser.get_subprocess_specs(PROCESS_ID)
+
+    def ready_user_tasks(workflow):
+        # Read the flat task maps: the tree iterator cannot see past depth 1000.
+        return [t for w in (workflow, *workflow.subprocesses.values()) for t in w.tasks.values()
+                if t.state == TaskState.READY and t.task_spec.manual]
+
+    def build(wanted: list[int]):
+        """Drive one instance; returns ({prior: (state, task_id)}, evaluations at a stall or None)."""
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
+        workflow.do_engine_steps()
+        states, done = {}, 0
+        while len(states) < len(wanted):
+            ready = ready_user_tasks(workflow)
+            if len(ready) != 1:
+                return states, done
+            task = ready[0]
+            if task.task_spec.bpmn_id == "evaluation" and done in wanted:
+                states[done] = (ser.serialize_json(workflow), task.id)
+            task.data.update(PAYLOADS[task.task_spec.bpmn_id])
+            task.run()
+            workflow.do_engine_steps()
+            done += task.task_spec.bpmn_id == "evaluation"
+        return states, None
+
+    def cycle(state: str, task_id: UUID, data: dict) -> str:
+        workflow = ser.deserialize_json(state)
+        workflow.script_engine = script_engine
+        task = workflow.get_task_from_id(task_id)
+        task.data.update(data)
+        task.run()
+        workflow.do_engine_steps()
+        return ser.serialize_json(workflow)
+
+    def check(state: str, task_id: UUID) -> bool:
+        workflow = ser.deserialize_json(cycle(state, task_id, PAYLOADS["evaluation"]))
+        return [t.task_spec.bpmn_id for t in ready_user_tasks(workflow)] == ["evaluation"]
+
+    info: dict = {}
+    states, stalled_at = build(checkpoints)
+    if stalled_at is not None:
+        info["plain_spiff_stalls_after_evaluations"] = stalled_at
+        log(f"  plain SpiffWorkflow stalls after {stalled_at} evaluations (no ready task any more); "
+            "the remaining checkpoints run with the iterator depth limit lifted")
+
+    rows = []
+    data = PAYLOADS["evaluation"]
+    for prior in checkpoints:
+        lifted = prior not in states
+        with iterator_depth(10**9 if lifted else None):
+            if lifted:
+                extra, _ = build([prior])
+                states.update(extra)
+            state, task_id = states[prior]
+            ok = check(state, task_id)
+            ns = time_cycles(lambda: cycle(state, task_id, data), args.samples, args.warmup)
+        label = f"plain SpiffWorkflow cycle, {prior:,} prior evaluation{'s' * (prior != 1)}"
+        if lifted:
+            label += " *"
+        rows.append(summarize(label, ns, prior=prior, state_kb=round(len(state) / 1024, 1),
+                              iterator_depth_lifted=lifted, advances=ok))
+        if not ok:
+            log(f"  warning: {label}: the cycle does not reach the next evaluation")
+    return rows, info
+
+
+# --------------------------------------------------------------------------- report
+
+def machine_info() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "platform": platform.platform(), "sqlite": sqlite3.sqlite_version,
+            "spiffworkflow": metadata.version("SpiffWorkflow"),
+            "gunicorn": metadata.version("gunicorn")}
+
+
+def print_table(rows: list[dict]) -> None:
+    head = f"{'measurement':<58} {'n':>5} {'median ms':>10} {'p95 ms':>9} {'state KB':>9}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        kb = f"{r['state_kb']:.1f}" if "state_kb" in r else ""
+        print(f"{r['name']:<58} {r['n']:>5} {r['median_ms']:>10.2f} {r['p95_ms']:>9.2f} {kb:>9}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    ap.add_argument("--other-cases", type=int, default=10_000, help="open cases created first")
+    ap.add_argument("--evaluations", type=int, default=1_000,
+                    help="prior evaluations of the long-running case")
+    ap.add_argument("--samples", type=int, default=200, help="samples per measurement")
+    ap.add_argument("--warmup", type=int, default=20, help="warm-up requests/cycles per series")
+    ap.add_argument("--port", type=int, default=5077)
+    ap.add_argument("--workers", type=int, default=1, help="gunicorn workers")
+    ap.add_argument("--setup-threads", type=int, default=4, help="client threads for the setup")
+    ap.add_argument("--json", type=Path, help="write the results as JSON to this file")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    ap.add_argument("--skip-http", action="store_true", help="only measure the raw engine cycles")
+    args = ap.parse_args(argv)
+    if args.samples < 1 or args.evaluations < 2:
+        ap.error("--samples must be >= 1 and --evaluations >= 2")
+
+    machine = machine_info()
+    log(f"Machine: {machine['nproc']} cores ({machine['cpu']}), Python {machine['python']}, "
+        f"SpiffWorkflow {machine['spiffworkflow']}, SQLite {machine['sqlite']}")
+    started = time.monotonic()
+    http_rows, info = ([], {}) if args.skip_http else run_http(args)
+
+    log("Raw engine cycles ...")
+    engine_rows = run_engine_layer(args, [1, args.evaluations])
+    raw_points = sorted({1, args.evaluations} | ({RAW_MIDPOINT} if args.evaluations > RAW_MIDPOINT else set()))
+    spiff_rows, spiff_info = run_plain_spiff(args, raw_points)
+    info.update(spiff_info)
+    rows = http_rows + engine_rows + spiff_rows
+    info["total_s"] = round(time.monotonic() - started, 1)
+
+    print()
+    print(f"KIM lifecycle benchmark: {args.other_cases:,} other open cases, {args.evaluations:,} "
+          f"prior evaluations, {args.samples} samples (+{args.warmup} warm-up), "
+          f"{args.workers} gunicorn worker(s)")
+    print(f"machine: {machine['nproc']} cores ({machine['cpu']}), Python {machine['python']}, "
+          f"SpiffWorkflow {machine['spiffworkflow']}, SQLite {machine['sqlite']}")
+    if "open_cases_at_start" in info:
+        print(f"open cases in the database while measuring: {info['open_cases_at_start']:,} -> "
+              f"{info['open_cases_at_end']:,}; database {info['db_mb']} MB")
+    print()
+    print_table(rows)
+    if any(r.get("iterator_depth_lifted") for r in rows):
+        print(f"* plain SpiffWorkflow stops advancing after "
+              f"{info.get('plain_spiff_stalls_after_evaluations')} evaluations of this loop (its task "
+              "iterator stops at depth 1000); measured with that limit lifted")
+    print()
+
+    verdict = {}
+    if http_rows:
+        one, many = http_rows[1], http_rows[2]
+        ratio = many["median_ms"] / one["median_ms"]
+        worst = max(one["median_ms"], many["median_ms"])
+        verdict = {"http_complete_ratio": ratio, "ratio_target": TARGET_RATIO,
+                   "ratio_met": ratio <= TARGET_RATIO, "median_target_ms": TARGET_MEDIAN_MS,
+                   "median_met": worst <= TARGET_MEDIAN_MS}
+        print(f"HTTP complete-task, median {args.evaluations:,} evals / 1 eval: {ratio:.2f}x "
+              f"(target <= {TARGET_RATIO}x: {'met' if verdict['ratio_met'] else 'MISSED'})")
+        print(f"HTTP complete-task median: {one['median_ms']:.2f} ms / {many['median_ms']:.2f} ms "
+              f"(target <= {TARGET_MEDIAN_MS} ms: {'met' if verdict['median_met'] else 'MISSED'})")
+    e1, en = engine_rows
+    print(f"engine layer cycle, median {args.evaluations:,} / 1: {en['median_ms'] / e1['median_ms']:.2f}x; "
+          f"plain SpiffWorkflow: {spiff_rows[-1]['median_ms'] / spiff_rows[0]['median_ms']:.1f}x")
+    print(f"total run time {info['total_s']:.0f} s")
+
+    if args.json:
+        args.json.write_text(json.dumps({"args": {k: (str(v) if isinstance(v, Path) else v)
+                                                  for k, v in vars(args).items()},
+                                         "machine": machine, "info": info, "results": rows,
+                                         "verdict": verdict}, indent=2) + "\n")
+        log(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
