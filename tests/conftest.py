@@ -92,13 +92,13 @@ class LiveServer:
                "KIM_WORKERS": str(self.workers), "KIM_LOG_LEVEL": "WARNING"}
         self.proc = subprocess.Popen([str(BIN / "kim"), "serve"], env=env, cwd=PROJECT_ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while time.time() < deadline:
             try:
-                if requests.get(self.url + "/health", timeout=1).status_code == 200:
+                if requests.get(self.url + "/health", timeout=10).status_code == 200:
                     return self
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            except requests.RequestException:
+                time.sleep(0.2)
         self.stop()
         raise RuntimeError("server did not start")
 
