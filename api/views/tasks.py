@@ -38,7 +38,7 @@ def get_task(task_id):
 def complete(args, task_id):
     """Complete a task with form data; returns the case's new state and the next tasks."""
     session = db()
-    row, next_rows = service.complete_task(session, user=current_user(), task_id=task_id, data=args["data"])
-    case = service.case_of(session, row)
+    row, case, next_rows = service.complete_task(session, user=current_user(), task_id=task_id,
+                                                 data=args["data"])
     commit()
     return {"task": row, "case": case, "next_tasks": next_rows}

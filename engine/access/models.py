@@ -24,8 +24,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    municipality = relationship("Municipality", lazy="joined")
-    team = relationship("Team", lazy="joined")
+    municipality = relationship("Municipality")
+    team = relationship("Team")
 
 
 class ApiToken(Base):

@@ -45,13 +45,14 @@ def issue_token(session: Session, username: str, password: str, ttl_hours: int) 
 
 
 def authenticate(session: Session, token: str) -> User:
-    """The active user a bearer token belongs to."""
-    row = session.get(ApiToken, hashlib.sha256(token.encode()).hexdigest())
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+    """The active user a valid (unexpired, unrevoked) bearer token belongs to."""
+    user = session.scalars(
+        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+            ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest(),
+            ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow(), User.active.is_(True))
+    ).first()
+    if user is None:
         raise Unauthorized("Die Anmeldung ist ungültig oder abgelaufen. Bitte neu anmelden.")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        raise Unauthorized("Das Konto ist gesperrt.")
     return user
 
 

@@ -33,6 +33,6 @@ class Case(Base):
     given_name: Mapped[str] = mapped_column(String(200))
     client: Mapped[dict] = mapped_column(JSON)
 
-    municipality = relationship("Municipality", lazy="joined")
-    team = relationship("Team", lazy="joined")
-    case_manager = relationship("User", lazy="joined")
+    municipality = relationship("Municipality")
+    team = relationship("Team")
+    case_manager = relationship("User")

@@ -43,15 +43,15 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
     if result.completed:
         instance.status = INSTANCE_COMPLETED
     case_id = case.id if case else None
+    # Read the open rows before adding history, so the query does not flush the inserts early.
+    open_rows = session.scalars(select(TaskRecord).where(
+        TaskRecord.instance_id == instance.id, TaskRecord.status == READY)).all()
     for item in result.finished:
         session.add(HistoryEntry(
             instance_id=instance.id, case_id=case_id, task_id=item.task_id, bpmn_id=item.bpmn_id,
             name=item.name, kind=item.task_type, state=item.state.lower(), lane=item.lane,
             at=item.finished_at, user_id=user.id if (user and item.data is not None) else None,
             data=item.data))
-
-    open_rows = session.scalars(select(TaskRecord).where(
-        TaskRecord.instance_id == instance.id, TaskRecord.status == READY)).all()
     ready_ids = {t.task_id for t in result.ready}
     still_ready = []
     for row in open_rows:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
@@ -27,11 +27,11 @@ def check_form_schema(schema: Any) -> list[str]:
     return problems
 
 
-def validator_for(form_version_id: int, schema: dict) -> Draft202012Validator:
+def validator_for(form_version_id: int, load_schema: Callable[[], dict]) -> Draft202012Validator:
     """A compiled validator per form version (schemas are immutable once deployed)."""
     validator = _VALIDATORS.get(form_version_id)
     if validator is None:
-        validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        validator = Draft202012Validator(load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
         with _LOCK:
             _VALIDATORS[form_version_id] = validator
     return validator
@@ -45,7 +45,7 @@ def _path(error) -> str:
     return ".".join(parts) or "_form"
 
 
-def _german(error, schema: dict) -> str:
+def _german(error) -> str:
     v, value = error.validator, error.validator_value
     if v == "required":
         return "Pflichtfeld: bitte ausfüllen."
@@ -82,13 +82,13 @@ def _german(error, schema: dict) -> str:
     return "Ungültiger Wert."
 
 
-def validate_form_data(form_version_id: int, schema: dict, data: Any) -> None:
+def validate_form_data(form_version_id: int, load_schema: Callable[[], dict], data: Any) -> None:
     """Raise InvalidInput with German per-field messages if ``data`` does not fit the form."""
-    validator = validator_for(form_version_id, schema)
+    validator = validator_for(form_version_id, load_schema)
     errors: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):
         # if/then failures are reported through their sub-errors.
         for leaf in (error.context or [error]) if error.validator in {"anyOf", "oneOf"} else [error]:
-            errors.setdefault(_path(leaf), []).append(_german(leaf, schema))
+            errors.setdefault(_path(leaf), []).append(_german(leaf))
     if errors:
         raise InvalidInput("Die Formulardaten sind unvollständig oder ungültig.", errors=errors)

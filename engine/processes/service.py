@@ -19,6 +19,15 @@ def _hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def current_form_id(session: Session, form_key: str) -> int:
+    """Id of the deployed version of a form (cheap: validators are cached per id)."""
+    form_id = session.scalar(select(FormVersion.id).where(
+        FormVersion.form_key == form_key, FormVersion.is_current.is_(True)))
+    if form_id is None:
+        raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.")
+    return form_id
+
+
 def current_form(session: Session, form_key: str) -> FormVersion:
     """The deployed version of a form."""
     form = session.scalars(select(FormVersion).where(

@@ -17,7 +17,8 @@ from ..errors import Conflict, InvalidInput, NotFound, ProcessFailure
 from ..instances.models import ProcessInstance
 from ..instances.service import record_step
 from ..processes.forms import validate_form_data
-from ..processes.service import current_form, parsed_version
+from ..processes.models import FormVersion
+from ..processes.service import current_form, current_form_id, parsed_version
 from .models import READY, TaskRecord
 
 MAX_FORM_KEYS = 200
@@ -62,7 +63,8 @@ def task_data(session: Session, row: TaskRecord) -> dict[str, Any]:
     return wf.task_data(proc, instance.state, row.id)
 
 
-def complete_task(session: Session, *, user: User, task_id: str, data: Any) -> tuple[TaskRecord, list[TaskRecord]]:
+def complete_task(session: Session, *, user: User, task_id: str,
+                  data: Any) -> tuple[TaskRecord, Case | None, list[TaskRecord]]:
     """Validate form data, complete the task and advance the process; one writer at a time."""
     begin_write(session)
     row = get_task(session, user=user, task_id=task_id)
@@ -71,8 +73,8 @@ def complete_task(session: Session, *, user: User, task_id: str, data: Any) -> t
     if not isinstance(data, dict):
         raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     if row.form_key:
-        form = current_form(session, row.form_key)
-        validate_form_data(form.id, form.schema, data)
+        form_id = current_form_id(session, row.form_key)
+        validate_form_data(form_id, lambda: session.get(FormVersion, form_id).schema, data)
     elif data:
         raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")
     instance = session.scalars(select(ProcessInstance).where(ProcessInstance.id == row.instance_id)
@@ -92,9 +94,5 @@ def complete_task(session: Session, *, user: User, task_id: str, data: Any) -> t
         session.flush()
     except StaleDataError:
         raise Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.") from None
-    return row, ready_rows
+    return row, case, ready_rows
 
-
-def case_of(session: Session, row: TaskRecord) -> Case | None:
-    """The case a task belongs to (None for test runs)."""
-    return session.get(Case, row.case_id) if row.case_id else None
