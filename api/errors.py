@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import InvalidInput, KimError
 
+from .schemas import ProblemSchema
+
 log = logging.getLogger("kim.api")
 
 _GERMAN_TITLES = {
@@ -74,6 +76,8 @@ def _flatten(messages, prefix="") -> dict[str, list[str]]:
 
 class ProblemApi(Api):
     """flask-smorest Api whose HTTP errors are problem+json documents."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}

@@ -131,25 +131,17 @@ class TaskListArgsSchema(PageArgsSchema):
     case_id = fields.Integer(validate=validate.Range(min=1))
 
 
-class CaseListSchema(Schema):
-    items = fields.List(fields.Nested(CaseSummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+def _page_of(item: type[Schema], name: str) -> type[Schema]:
+    """A paginated listing of ``item``."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item)), "total": fields.Integer(),
+        "page": fields.Integer(), "per_page": fields.Integer(),
+    }, name=name)
 
 
-class HistoryPageSchema(Schema):
-    items = fields.List(fields.Nested(HistorySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-
-
-class TaskListSchema(Schema):
-    items = fields.List(fields.Nested(TaskSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+CaseListSchema = _page_of(CaseSummarySchema, "CaseList")
+HistoryPageSchema = _page_of(HistorySchema, "HistoryPage")
+TaskListSchema = _page_of(TaskSchema, "TaskList")
 
 
 class CompleteRequestSchema(Schema):
