@@ -80,7 +80,8 @@ def test_open_case_validation(client, login):
 BAD_BODIES = [b"", b"{", b"null", b"[]", b'"x"', b"123", b'{"data": null}', b'{"data": []}',
               b'{"data": "x"}', b'{"data": {"consent_given": {"$gt": 1}}}', b"\xff\xfe", b'{"data": {}}',
               b'{"municipality": null}', b'{"municipality": ["Borchen"], "client": []}',
-              b'{"data": {"contact_date": 5, "concerns": null}, "extra": 1}']
+              b'{"data": {"contact_date": 5, "concerns": null}, "extra": 1}',
+              b"[" * 50000 + b"]" * 50000, b'{"data": ' + b"[" * 50000 + b"]" * 50000 + b"}"]
 
 
 def test_no_input_of_any_shape_causes_a_500(client, login):
