@@ -113,5 +113,7 @@ def register(app) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return app.extensions["kim"]["api"].handle_http_exception(exc)
+        if isinstance(exc, RecursionError):  # a JSON body nested too deeply for any parser
+            return problem(400, "Die Anfrage ist zu tief verschachtelt.")
         log.exception("unexpected error")
         return problem(500, "Ein unerwarteter Fehler ist aufgetreten. Es wurde nichts gespeichert.")
