@@ -5,7 +5,6 @@ import logging
 
 import swagger_ui_bundle
 from flask import Flask, request, send_from_directory
-from flask.json.provider import DefaultJSONProvider
 
 from engine.access.service import authenticate
 from engine.config import Settings
@@ -21,23 +20,12 @@ PUBLIC_BLUEPRINTS = {"health", "auth", "api-docs", "swagger_assets"}
 SWAGGER_ASSETS = "/api/v1/swagger-ui-assets"
 
 
-class _JSONProvider(DefaultJSONProvider):
-    """JSON bodies nested too deeply for the parser are bad requests, not crashes."""
-
-    def loads(self, s, **kwargs):
-        try:
-            return super().loads(s, **kwargs)
-        except RecursionError:
-            raise ValueError("JSON too deeply nested") from None
-
-
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for ``settings`` (default: from KIM_* environment variables)."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = Flask(__name__)
-    app.json = _JSONProvider(app)
     app.config.update(
         API_TITLE="KIM Fallprozesse", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
