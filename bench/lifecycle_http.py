@@ -485,7 +485,15 @@ def machine_info() -> dict:
                 break
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "engine", "api", "processes", "forms", "pyproject.toml"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        commit += " (engine/api/processes/forms with uncommitted changes)" if dirty else ""
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "commit": commit,
             "platform": platform.platform(), "sqlite": sqlite3.sqlite_version,
             "spiffworkflow": metadata.version("SpiffWorkflow"),
             "gunicorn": metadata.version("gunicorn")}
@@ -522,6 +530,7 @@ def main(argv=None) -> int:
     log(f"Machine: {machine['nproc']} cores ({machine['cpu']}), Python {machine['python']}, "
         f"SpiffWorkflow {machine['spiffworkflow']}, SQLite {machine['sqlite']}")
     started = time.monotonic()
+    load_before = os.getloadavg()
     http_rows, info = ([], {}) if args.skip_http else run_http(args)
 
     log("Raw engine cycles ...")
@@ -531,6 +540,7 @@ def main(argv=None) -> int:
     info.update(spiff_info)
     rows = http_rows + engine_rows + spiff_rows
     info["total_s"] = round(time.monotonic() - started, 1)
+    info["loadavg_before"], info["loadavg_after"] = load_before, os.getloadavg()
 
     print()
     print(f"KIM lifecycle benchmark: {args.other_cases:,} other open cases, {args.evaluations:,} "
@@ -538,6 +548,8 @@ def main(argv=None) -> int:
           f"{args.workers} gunicorn worker(s)")
     print(f"machine: {machine['nproc']} cores ({machine['cpu']}), Python {machine['python']}, "
           f"SpiffWorkflow {machine['spiffworkflow']}, SQLite {machine['sqlite']}")
+    print(f"code: commit {machine['commit']}; load average before/after: "
+          f"{info['loadavg_before'][0]:.2f} / {info['loadavg_after'][0]:.2f}")
     if "open_cases_at_start" in info:
         print(f"open cases in the database while measuring: {info['open_cases_at_start']:,} -> "
               f"{info['open_cases_at_end']:,}; database {info['db_mb']} MB")

@@ -93,14 +93,17 @@ class LiveServer:
         self.proc = subprocess.Popen([str(BIN / "kim"), "serve"], env=env, cwd=PROJECT_ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if requests.get(self.url + "/health", timeout=10).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("server did not start")
+        try:
+            while time.time() < deadline:
+                try:
+                    if requests.get(self.url + "/health", timeout=10).status_code == 200:
+                        return self
+                except requests.RequestException:
+                    time.sleep(0.2)
+            raise RuntimeError("server did not start")
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
