@@ -15,6 +15,10 @@ class _Server(BaseApplication):
     def load_config(self):
         self.cfg.set("bind", f"{self._settings.host}:{self._settings.port}")
         self.cfg.set("workers", self._workers)
+        # Threaded workers keep HTTP connections alive (sync workers close each one).
+        self.cfg.set("worker_class", "gthread")
+        self.cfg.set("threads", 4)
+        self.cfg.set("keepalive", 30)
         self.cfg.set("accesslog", "-")
         self.cfg.set("timeout", 60)
         self.cfg.set("graceful_timeout", 10)

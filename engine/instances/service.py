@@ -37,21 +37,24 @@ def create_instance(session: Session, *, case: Case | None, version_id: int,
 def record_step(session: Session, *, instance: ProcessInstance, case: Case | None,
                 result: wf.StepResult, user: User | None, completed_task: str | None) -> list[TaskRecord]:
     """Write one step's state, history and task projection; returns the ready tasks."""
+    # Read the open rows first, so the query does not flush half of this step early.
+    open_rows = session.scalars(select(TaskRecord).where(
+        TaskRecord.instance_id == instance.id, TaskRecord.status == READY)).all()
     now = utcnow()
     instance.state = result.state
     instance.updated_at = now
     if result.completed:
         instance.status = INSTANCE_COMPLETED
     case_id = case.id if case else None
-    # Read the open rows before adding history, so the query does not flush the inserts early.
-    open_rows = session.scalars(select(TaskRecord).where(
-        TaskRecord.instance_id == instance.id, TaskRecord.status == READY)).all()
-    for item in result.finished:
-        session.add(HistoryEntry(
-            instance_id=instance.id, case_id=case_id, task_id=item.task_id, bpmn_id=item.bpmn_id,
-            name=item.name, kind=item.task_type, state=item.state.lower(), lane=item.lane,
-            at=item.finished_at, user_id=user.id if (user and item.data is not None) else None,
-            data=item.data))
+    if result.finished:
+        # Append-only: one multi-row INSERT, no ORM objects needed.
+        session.execute(HistoryEntry.__table__.insert(), [{
+            "instance_id": instance.id, "case_id": case_id, "task_id": item.task_id,
+            "bpmn_id": item.bpmn_id, "name": item.name, "kind": item.task_type,
+            "state": item.state.lower(), "lane": item.lane, "at": item.finished_at,
+            "user_id": user.id if (user and item.data is not None) else None, "data": item.data,
+        } for item in result.finished])
+
     ready_ids = {t.task_id for t in result.ready}
     still_ready = []
     for row in open_rows:

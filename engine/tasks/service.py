@@ -66,8 +66,19 @@ def task_data(session: Session, row: TaskRecord) -> dict[str, Any]:
 def complete_task(session: Session, *, user: User, task_id: str,
                   data: Any) -> tuple[TaskRecord, Case | None, list[TaskRecord]]:
     """Validate form data, complete the task and advance the process; one writer at a time."""
+    require_case_manager(user)
+    if not isinstance(task_id, str) or len(task_id) > 36:
+        raise NotFound("Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf.")
     begin_write(session)
-    row = get_task(session, user=user, task_id=task_id)
+    # One query for the task, its instance (locked) and its case.
+    found = session.execute(
+        select(TaskRecord, ProcessInstance, Case)
+        .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
+        .outerjoin(Case, Case.id == TaskRecord.case_id)
+        .where(TaskRecord.id == task_id).with_for_update(of=ProcessInstance)).first()
+    if found is None or not in_scope(user, found[0].municipality_id, found[0].team_id, found[0].tenant_id):
+        raise NotFound("Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf.")
+    row, instance, case = found
     if row.status != READY:
         raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).")
     if not isinstance(data, dict):
@@ -77,9 +88,6 @@ def complete_task(session: Session, *, user: User, task_id: str,
         validate_form_data(form_id, lambda: session.get(FormVersion, form_id).schema, data)
     elif data:
         raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")
-    instance = session.scalars(select(ProcessInstance).where(ProcessInstance.id == row.instance_id)
-                               .with_for_update()).one()
-    case = session.get(Case, row.case_id) if row.case_id else None
     proc = parsed_version(session, instance.process_version_id)
     try:
         result = wf.complete(proc, instance.state, task_id, data)
