@@ -7,7 +7,7 @@ temporary directory, fills it with open cases, and measures over loopback HTTP:
 * complete-task:  POST /api/v1/tasks/{id}/complete on an evaluation task of a case with
                   1 prior evaluation, and of a case with N (default 1,000) prior evaluations.
 
-Then, in the same process, the raw engine cycle (load -> complete -> save) for our engine layer
+Before that, in the same process, the raw engine cycle (load -> complete -> save) for our engine layer
 (``engine.workflow``: specless state, pruning) and for plain SpiffWorkflow (default serializer with
 the spec embedded in the state, no pruning, no spec cache) at the same evaluation counts.
 
@@ -75,6 +75,68 @@ def summarize(name: str, samples_ns: list[int], **extra) -> dict:
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- CPU accounting
+
+def _cpu_busy_ticks() -> int | None:
+    """Busy CPU ticks of the whole machine (Linux), to spot other load during a measurement."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+        return user + nice + system + irq + softirq + steal
+    except (OSError, ValueError):
+        return None
+
+
+def _process_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(stat[11]) + int(stat[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+class ForeignLoad:
+    """CPU used by processes other than this script and its server, in cores, over a period."""
+
+    def __init__(self, server_pid: int | None = None):
+        self.server_pid = server_pid
+        self.cores: float | None = None
+
+    def _ours(self) -> int:
+        if self.server_pid is None:
+            return _process_ticks([os.getpid()])
+        return _process_ticks([os.getpid(), self.server_pid, *_children(self.server_pid)])
+
+    def __enter__(self):
+        self.t0, self.busy0, self.ours0 = time.monotonic(), _cpu_busy_ticks(), self._ours()
+        return self
+
+    def __exit__(self, *exc):
+        busy1, ours1 = _cpu_busy_ticks(), self._ours()
+        seconds = time.monotonic() - self.t0
+        if self.busy0 is None or busy1 is None or seconds <= 0:
+            self.cores = None
+        else:
+            hz = os.sysconf("SC_CLK_TCK")
+            self.cores = max(0.0, ((busy1 - self.busy0) - (ours1 - self.ours0)) / hz / seconds)
+        return False
 
 
 # --------------------------------------------------------------------------- server
@@ -252,6 +314,22 @@ def parallel(fn, items, threads: int, label: str) -> list:
     return results
 
 
+def measure_rounds(client: Client, n: int, small_cases: list[dict], big_task: dict,
+                   open_ns: list, small_ns: list, big_ns: list, health_ns: list) -> None:
+    """Interleaved rounds, so that drift affects every series alike."""
+    for i in range(n):
+        ns, _ = client.open_case(2 * 10**6 + i)
+        open_ns.append(ns)
+        ns, out = client.complete(small_cases[i])
+        _only_task(out["next_tasks"], "evaluation")
+        small_ns.append(ns)
+        ns, out = client.complete(big_task)
+        big_task = _only_task(out["next_tasks"], "evaluation")
+        big_ns.append(ns)
+        ns, _ = client.timed_get("/health")
+        health_ns.append(ns)
+
+
 def run_http(args) -> tuple[list[dict], dict]:
     server = Server(args.port, args.workers)
     info: dict = {}
@@ -289,27 +367,22 @@ def run_http(args) -> tuple[list[dict], dict]:
         info["open_cases_at_start"] = listing["total"]
         log(f"  measuring {n} rounds over {listing['total']} open cases ...")
 
-        # Interleaved rounds, so that drift affects every series alike.
         open_ns, small_ns, big_ns, health_ns = [], [], [], []
-        for i in range(n):
-            ns, _ = client.open_case(2 * 10**6 + i)
-            open_ns.append(ns)
-            ns, out = client.complete(small_cases[i])
-            _only_task(out["next_tasks"], "evaluation")
-            small_ns.append(ns)
-            ns, out = client.complete(big_task)
-            big_task = _only_task(out["next_tasks"], "evaluation")
-            big_ns.append(ns)
-            ns, _ = client.timed_get("/health")
-            health_ns.append(ns)
+        foreign = ForeignLoad(server.proc.pid)
+        with foreign:
+            measure_rounds(client, n, small_cases, big_task, open_ns, small_ns, big_ns, health_ns)
+        info["foreign_cpu_cores"] = None if foreign.cores is None else round(foreign.cores, 2)
 
         _, listing = client.timed_get("/cases?status=open&per_page=1")
         info["open_cases_at_end"] = listing["total"]
-        with sqlite3.connect(server.db_path) as con:
+        con = sqlite3.connect(server.db_path)
+        try:
             info["db_rows"] = {t: con.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
                                for t in ("cases", "process_instances", "tasks", "history")
                                if con.execute("select 1 from sqlite_master where name=?",
                                               (t,)).fetchone()}
+        finally:
+            con.close()
         info["db_mb"] = round(server.db_path.stat().st_size / 2**20, 1)
         last = args.evaluations + n - 1
         rows = [
@@ -531,13 +604,17 @@ def main(argv=None) -> int:
         f"SpiffWorkflow {machine['spiffworkflow']}, SQLite {machine['sqlite']}")
     started = time.monotonic()
     load_before = os.getloadavg()
-    http_rows, info = ([], {}) if args.skip_http else run_http(args)
-
+    # The raw engine cycles first, while no server runs.
     log("Raw engine cycles ...")
-    engine_rows = run_engine_layer(args, [1, args.evaluations])
-    raw_points = sorted({1, args.evaluations} | ({RAW_MIDPOINT} if args.evaluations > RAW_MIDPOINT else set()))
-    spiff_rows, spiff_info = run_plain_spiff(args, raw_points)
+    raw_load = ForeignLoad()
+    with raw_load:
+        engine_rows = run_engine_layer(args, [1, args.evaluations])
+        raw_points = sorted({1, args.evaluations}
+                            | ({RAW_MIDPOINT} if args.evaluations > RAW_MIDPOINT else set()))
+        spiff_rows, spiff_info = run_plain_spiff(args, raw_points)
+    http_rows, info = ([], {}) if args.skip_http else run_http(args)
     info.update(spiff_info)
+    info["foreign_cpu_cores_raw"] = None if raw_load.cores is None else round(raw_load.cores, 2)
     rows = http_rows + engine_rows + spiff_rows
     info["total_s"] = round(time.monotonic() - started, 1)
     info["loadavg_before"], info["loadavg_after"] = load_before, os.getloadavg()
@@ -553,8 +630,16 @@ def main(argv=None) -> int:
     if "open_cases_at_start" in info:
         print(f"open cases in the database while measuring: {info['open_cases_at_start']:,} -> "
               f"{info['open_cases_at_end']:,}; database {info['db_mb']} MB")
+    if info.get("foreign_cpu_cores") is not None or info.get("foreign_cpu_cores_raw") is not None:
+        def cores(key):
+            return "n/a" if info.get(key) is None else f"{info[key]:.2f}"
+        print(f"CPU used by other processes (cores; 0 = quiet machine): during the HTTP measurement "
+              f"{cores('foreign_cpu_cores')}, during the raw engine cycles {cores('foreign_cpu_cores_raw')}")
     print()
     print_table(rows)
+    if http_rows:
+        print(f"the long-running case has {args.evaluations:,} prior evaluations at the first HTTP sample "
+              f"and {http_rows[2]['prior_last']:,} at the last; each 1-evaluation sample is a different case")
     if any(r.get("iterator_depth_lifted") for r in rows):
         print(f"* plain SpiffWorkflow stops advancing after "
               f"{info.get('plain_spiff_stalls_after_evaluations')} evaluations of this loop (its task "
