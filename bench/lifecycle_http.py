@@ -561,7 +561,8 @@ def machine_info() -> dict:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "engine", "api", "processes", "forms", "pyproject.toml"], cwd=ROOT,
+        code_paths = ["engine", "api", "processes", "forms", "pyproject.toml"]
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *code_paths], cwd=ROOT,
                                capture_output=True, text=True, check=True).stdout.strip()
         commit += " (engine/api/processes/forms with uncommitted changes)" if dirty else ""
     except (OSError, subprocess.CalledProcessError):
@@ -633,8 +634,9 @@ def main(argv=None) -> int:
     if info.get("foreign_cpu_cores") is not None or info.get("foreign_cpu_cores_raw") is not None:
         def cores(key):
             return "n/a" if info.get(key) is None else f"{info[key]:.2f}"
-        print(f"CPU used by other processes (cores; 0 = quiet machine): during the HTTP measurement "
-              f"{cores('foreign_cpu_cores')}, during the raw engine cycles {cores('foreign_cpu_cores_raw')}")
+        print(f"CPU used by other processes (cores; 0 = quiet machine): during the HTTP "
+              f"measurement {cores('foreign_cpu_cores')}, during the raw engine cycles "
+              f"{cores('foreign_cpu_cores_raw')}")
     print()
     print_table(rows)
     if http_rows:

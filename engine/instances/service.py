@@ -56,10 +56,10 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
         } for item in result.finished])
 
     ready_ids = {t.task_id for t in result.ready}
-    still_ready = []
+    ready_rows = []
     for row in open_rows:
         if row.id in ready_ids:
-            still_ready.append(row)
+            ready_rows.append(row)
             continue
         if row.id == completed_task:
             row.status, row.completed_at = COMPLETED, now
@@ -67,7 +67,6 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
         else:
             row.status, row.completed_at = CANCELLED, now
     known = {row.id for row in open_rows}
-    new_rows = still_ready
     for task in result.ready:
         if task.task_id in known:
             continue
@@ -79,7 +78,7 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
             name=task.name or task.bpmn_id, form_key=task.form_key, lane=task.lane,
             role=role_for_lane(task.lane), status=READY, created_at=now)
         session.add(row)
-        new_rows.append(row)
+        ready_rows.append(row)
 
     if case is not None:
         if result.data.get("route") in ("referral", "accompaniment"):
@@ -89,4 +88,4 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
             case.closed_at = now
             reason = result.data.get("closure_reason")
             case.closure_reason = str(reason)[:40] if reason else "other"
-    return new_rows
+    return ready_rows
