@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
-from engine.access.models import User
+from engine.access.actor import Actor
 
 
 def db() -> Session:
@@ -19,7 +19,7 @@ def commit() -> None:
     db().commit()
 
 
-def current_user() -> User:
+def current_user() -> Actor:
     """The authenticated user of this request."""
     return g.user
 

@@ -1,12 +1,12 @@
 """Turning engine rows into response dicts, leaving out what the user may not see."""
 from __future__ import annotations
 
-from engine.access.models import User
+from engine.access.actor import Actor
 from engine.access.service import sees_personal_data
 from engine.cases.models import Case
 
 
-def case_summary(case: Case, user: User) -> dict:
+def case_summary(case: Case, user: Actor) -> dict:
     """A case as the user may see it: client data only for the responsible case managers."""
     out = {
         "id": case.id, "case_number": case.case_number, "pseudonym": case.pseudonym,

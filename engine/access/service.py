@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import utcnow
 from ..errors import Forbidden, Unauthorized
+from .actor import Actor
 from .models import ApiToken, User
 
 _HASHER = PasswordHasher()
@@ -44,36 +45,37 @@ def issue_token(session: Session, username: str, password: str, ttl_hours: int) 
     return token, user
 
 
-def authenticate(session: Session, token: str) -> User:
+def authenticate(session: Session, token: str) -> Actor:
     """The active user a valid (unexpired, unrevoked) bearer token belongs to."""
-    user = session.scalars(
-        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+    row = session.execute(
+        select(User.id, User.username, User.role, User.tenant_id, User.municipality_id, User.team_id)
+        .join(ApiToken, ApiToken.user_id == User.id).where(
             ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest(),
             ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow(), User.active.is_(True))
     ).first()
-    if user is None:
+    if row is None:
         raise Unauthorized("Die Anmeldung ist ungültig oder abgelaufen. Bitte neu anmelden.")
-    return user
+    return Actor(*row)
 
 
-def require_case_manager(user: User) -> None:
+def require_case_manager(user: Actor) -> None:
     """Only case managers work on cases."""
     if user.role != "case_manager":
         raise Forbidden("Nur Case-Manager:innen können Fälle bearbeiten.")
 
 
-def can_read_cases(user: User) -> None:
+def can_read_cases(user: Actor) -> None:
     """Roles without any access to case records are refused."""
     if user.role not in CASE_ROLES_FULL | CASE_ROLES_PSEUDONYMISED:
         raise Forbidden("Ihre Rolle hat keinen Zugriff auf Fälle.")
 
 
-def sees_personal_data(user: User) -> bool:
+def sees_personal_data(user: Actor) -> bool:
     """Only the responsible case managers see client names and details."""
     return user.role in CASE_ROLES_FULL
 
 
-def scope_filter(user: User, municipality_col, team_col, tenant_col):
+def scope_filter(user: Actor, municipality_col, team_col, tenant_col):
     """SQL condition for the rows (cases or tasks) ``user`` may see.
 
     A case manager of a team sees her team's cases; one of a municipality sees that
@@ -88,7 +90,7 @@ def scope_filter(user: User, municipality_col, team_col, tenant_col):
     return false()
 
 
-def in_scope(user: User, municipality_id, team_id, tenant_id) -> bool:
+def in_scope(user: Actor, municipality_id, team_id, tenant_id) -> bool:
     """Python twin of ``scope_filter`` for a single loaded row."""
     if user.role == "case_manager":
         if user.team_id is not None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
-from ..access.models import User
+from ..access.actor import Actor
 from ..access.service import can_read_cases, in_scope, require_case_manager, scope_filter
 from ..clock import utcnow
 from ..db import begin_write
@@ -40,7 +40,7 @@ def _pseudonym() -> str:
     return "K-" + secrets.token_hex(5).upper()
 
 
-def open_case(session: Session, *, user: User, municipality: str, client: dict) -> Case:
+def open_case(session: Session, *, user: Actor, municipality: str, client: dict) -> Case:
     """Open a case and start the lifecycle process on its current version."""
     require_case_manager(user)
     begin_write(session)
@@ -67,7 +67,7 @@ def open_case(session: Session, *, user: User, municipality: str, client: dict) 
     return case
 
 
-def get_case(session: Session, *, user: User, case_id: int) -> Case:
+def get_case(session: Session, *, user: Actor, case_id: int) -> Case:
     """A case the user may see; 404 for everything else (no hint that it exists)."""
     can_read_cases(user)
     case = session.get(Case, case_id)
@@ -76,7 +76,7 @@ def get_case(session: Session, *, user: User, case_id: int) -> Case:
     return case
 
 
-def list_cases(session: Session, *, user: User, status: str | None = None,
+def list_cases(session: Session, *, user: Actor, status: str | None = None,
                municipality: str | None = None, q: str | None = None,
                page: int = 1, per_page: int = 25) -> Page:
     """Cases in the user's scope, newest first, with optional filters."""
@@ -114,7 +114,7 @@ def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 10
     return Page(list(items), total, page, per_page)
 
 
-def withdraw_consent(session: Session, *, user: User, case_id: int) -> Case:
+def withdraw_consent(session: Session, *, user: Actor, case_id: int) -> Case:
     """Consent withdrawn: the lifecycle cancels open tasks and closes the case."""
     require_case_manager(user)
     begin_write(session)

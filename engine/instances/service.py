@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
-from ..access.models import User
+from ..access.actor import Actor
 from ..cases.models import CLOSED, Case
 from ..clock import utcnow
 from ..tasks.models import CANCELLED, COMPLETED, READY, TaskRecord
@@ -23,7 +23,7 @@ def role_for_lane(lane: str | None) -> str:
 
 
 def create_instance(session: Session, *, case: Case | None, version_id: int,
-                    result: wf.StepResult, user: User | None) -> ProcessInstance:
+                    result: wf.StepResult, user: Actor | None) -> ProcessInstance:
     """Store a freshly started instance and its first tasks."""
     now = utcnow()
     instance = ProcessInstance(case_id=case.id if case else None, process_version_id=version_id,
@@ -35,7 +35,7 @@ def create_instance(session: Session, *, case: Case | None, version_id: int,
 
 
 def record_step(session: Session, *, instance: ProcessInstance, case: Case | None,
-                result: wf.StepResult, user: User | None, completed_task: str | None) -> list[TaskRecord]:
+                result: wf.StepResult, user: Actor | None, completed_task: str | None) -> list[TaskRecord]:
     """Write one step's state, history and task projection; returns the ready tasks."""
     # Read the open rows first, so the query does not flush half of this step early.
     open_rows = session.scalars(select(TaskRecord).where(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import workflow as wf
-from ..access.models import User
+from ..access.actor import Actor
 from ..access.service import in_scope, require_case_manager, scope_filter
 from ..cases.models import Case
 from ..cases.service import Page
@@ -24,7 +24,7 @@ from .models import READY, TaskRecord
 MAX_FORM_KEYS = 200
 
 
-def inbox(session: Session, *, user: User, case_id: int | None = None, status: str = READY,
+def inbox(session: Session, *, user: Actor, case_id: int | None = None, status: str = READY,
           page: int = 1, per_page: int = 25) -> Page:
     """Tasks in the user's scope for the user's role, oldest (most urgent) first."""
     require_case_manager(user)
@@ -40,7 +40,7 @@ def inbox(session: Session, *, user: User, case_id: int | None = None, status: s
     return Page(list(items), total, page, per_page)
 
 
-def get_task(session: Session, *, user: User, task_id: str) -> TaskRecord:
+def get_task(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
     """A task in the user's scope; 404 otherwise."""
     require_case_manager(user)
     row = session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
@@ -63,7 +63,7 @@ def task_data(session: Session, row: TaskRecord) -> dict[str, Any]:
     return wf.task_data(proc, instance.state, row.id)
 
 
-def complete_task(session: Session, *, user: User, task_id: str,
+def complete_task(session: Session, *, user: Actor, task_id: str,
                   data: Any) -> tuple[TaskRecord, Case | None, list[TaskRecord]]:
     """Validate form data, complete the task and advance the process; one writer at a time."""
     require_case_manager(user)
