@@ -18,12 +18,10 @@ class ProcessInstance(Base):
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     state: Mapped[str] = mapped_column(Text)
+    # Optimistic lock: every state UPDATE checks and bumps it (instances/service.py).
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    # Optimistic lock: every UPDATE checks and bumps lock_version.
-    __mapper_args__ = {"version_id_col": lock_version}
 
 
 class HistoryEntry(Base):

@@ -1,13 +1,16 @@
 """Persisting engine steps: instance state, history rows and the task projection together."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
 from ..access.actor import Actor
 from ..cases.models import CLOSED, Case
 from ..clock import utcnow
+from ..errors import Conflict
 from ..tasks.models import CANCELLED, COMPLETED, READY, TaskRecord
 from .models import COMPLETED as INSTANCE_COMPLETED
 from .models import RUNNING, HistoryEntry, ProcessInstance
@@ -23,28 +26,47 @@ def role_for_lane(lane: str | None) -> str:
 
 
 def create_instance(session: Session, *, case: Case | None, version_id: int,
-                    result: wf.StepResult, user: Actor | None) -> ProcessInstance:
+                    result: wf.StepResult, user: Actor | None) -> tuple[ProcessInstance, list[dict]]:
     """Store a freshly started instance and its first tasks."""
     now = utcnow()
     instance = ProcessInstance(case_id=case.id if case else None, process_version_id=version_id,
-                               status=RUNNING, state=result.state, created_at=now, updated_at=now)
+                               status=RUNNING, state="", lock_version=0, created_at=now, updated_at=now)
     session.add(instance)
     session.flush()
-    record_step(session, instance=instance, case=case, result=result, user=user, completed_task=None)
-    return instance
+    recorded = record_step(session, instance=instance, case=case, result=result, user=user,
+                           completed_task=None)
+    return instance, recorded.ready
+
+
+def _save_state(session: Session, instance: ProcessInstance, result: wf.StepResult, now) -> None:
+    # Optimistic lock, explicit: the UPDATE only applies to the version we loaded.
+    changed = session.execute(
+        update(ProcessInstance)
+        .where(ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
+        .values(state=result.state, updated_at=now, lock_version=instance.lock_version + 1,
+                status=INSTANCE_COMPLETED if result.completed else RUNNING)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.")
+
+
+@dataclass
+class Recorded:
+    """What one step left in the task projection."""
+
+    ready: list[dict]
+    completed: dict | None = None
 
 
 def record_step(session: Session, *, instance: ProcessInstance, case: Case | None,
-                result: wf.StepResult, user: Actor | None, completed_task: str | None) -> list[TaskRecord]:
-    """Write one step's state, history and task projection; returns the ready tasks."""
-    # Read the open rows first, so the query does not flush half of this step early.
-    open_rows = session.scalars(select(TaskRecord).where(
-        TaskRecord.instance_id == instance.id, TaskRecord.status == READY)).all()
+                result: wf.StepResult, user: Actor | None, completed_task: str | None) -> Recorded:
+    """Write one step's state, history and task projection."""
     now = utcnow()
-    instance.state = result.state
-    instance.updated_at = now
-    if result.completed:
-        instance.status = INSTANCE_COMPLETED
+    tasks = TaskRecord.__table__
+    open_rows = session.execute(select(tasks).where(
+        tasks.c.instance_id == instance.id, tasks.c.status == READY)).mappings().all()
+    _save_state(session, instance, result, now)
     case_id = case.id if case else None
     if result.finished:
         # Append-only: one multi-row INSERT, no ORM objects needed.
@@ -56,36 +78,38 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
         } for item in result.finished])
 
     ready_ids = {t.task_id for t in result.ready}
-    ready_rows = []
-    for row in open_rows:
-        if row.id in ready_ids:
-            ready_rows.append(row)
-            continue
-        if row.id == completed_task:
-            row.status, row.completed_at = COMPLETED, now
-            row.completed_by_id = user.id if user else None
-        else:
-            row.status, row.completed_at = CANCELLED, now
-    known = {row.id for row in open_rows}
-    for task in result.ready:
-        if task.task_id in known:
-            continue
-        row = TaskRecord(
-            id=task.task_id, instance_id=instance.id, case_id=case_id,
-            tenant_id=case.tenant_id if case else user.tenant_id,
-            municipality_id=case.municipality_id if case else None,
-            team_id=case.team_id if case else None, bpmn_id=task.bpmn_id,
-            name=task.name or task.bpmn_id, form_key=task.form_key, lane=task.lane,
-            role=role_for_lane(task.lane), status=READY, created_at=now)
-        session.add(row)
-        ready_rows.append(row)
+    ready_rows = [dict(row) for row in open_rows if row["id"] in ready_ids]
+    gone = [row["id"] for row in open_rows if row["id"] not in ready_ids]
+    completed = None
+    if completed_task in gone:
+        done = {"status": COMPLETED, "completed_at": now, "completed_by_id": user.id if user else None}
+        session.execute(update(TaskRecord).where(TaskRecord.id == completed_task).values(**done)
+                        .execution_options(synchronize_session=False))
+        completed = {**next(r for r in open_rows if r["id"] == completed_task), **done}
+        gone.remove(completed_task)
+    if gone:
+        session.execute(update(TaskRecord).where(TaskRecord.id.in_(gone)).values(
+            status=CANCELLED, completed_at=now).execution_options(synchronize_session=False))
+    known = {row["id"] for row in open_rows}
+    new_rows = [{
+        "id": task.task_id, "instance_id": instance.id, "case_id": case_id,
+        "tenant_id": case.tenant_id if case else user.tenant_id,
+        "municipality_id": case.municipality_id if case else None,
+        "team_id": case.team_id if case else None, "bpmn_id": task.bpmn_id,
+        "name": task.name or task.bpmn_id, "form_key": task.form_key, "lane": task.lane,
+        "role": role_for_lane(task.lane), "status": READY, "assignee_id": None, "created_at": now,
+        "due_at": None, "completed_at": None, "completed_by_id": None,
+    } for task in result.ready if task.task_id not in known]
+    if new_rows:
+        session.execute(tasks.insert(), new_rows)
 
     if case is not None:
-        if result.data.get("route") in ("referral", "accompaniment"):
-            case.route = result.data["route"]
+        route = result.data.get("route")
+        if route in ("referral", "accompaniment") and case.route != route:
+            case.route = route
         if result.completed:
             case.status = CLOSED
             case.closed_at = now
             reason = result.data.get("closure_reason")
             case.closure_reason = str(reason)[:40] if reason else "other"
-    return ready_rows
+    return Recorded(ready_rows + new_rows, completed)

@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import workflow as wf
 from ..access.actor import Actor
@@ -64,7 +63,7 @@ def task_data(session: Session, row: TaskRecord) -> dict[str, Any]:
 
 
 def complete_task(session: Session, *, user: Actor, task_id: str,
-                  data: Any) -> tuple[TaskRecord, Case | None, list[TaskRecord]]:
+                  data: Any) -> tuple[dict, Case | None, list[dict]]:
     """Validate form data, complete the task and advance the process; one writer at a time."""
     require_case_manager(user)
     if not isinstance(task_id, str) or len(task_id) > 36:
@@ -96,11 +95,7 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
     except wf.EngineFailure as exc:
         raise ProcessFailure("Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; "
                              "nichts wurde gespeichert.", element_id=exc.element_id) from None
-    ready_rows = record_step(session, instance=instance, case=case, result=result, user=user,
+    recorded = record_step(session, instance=instance, case=case, result=result, user=user,
                            completed_task=task_id)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.") from None
-    return row, case, ready_rows
+    return recorded.completed, case, recorded.ready
 

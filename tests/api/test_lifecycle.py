@@ -12,6 +12,8 @@ def test_referral_route(client, login):
     complete(client, h, case["id"], "consent", d.CONSENT_YES)
     out = complete(client, h, case["id"], "assessment", d.ASSESS_REFERRAL)
     assert [t["bpmn_id"] for t in out["next_tasks"]] == ["referral"]
+    assert out["task"]["bpmn_id"] == "assessment" and out["task"]["status"] == "completed"
+    assert out["task"]["completed_at"] and out["next_tasks"][0]["status"] == "ready"
     complete(client, h, case["id"], "referral", d.REFERRAL)
     out = complete(client, h, case["id"], "closure", d.CLOSURE_REFERRED)
     assert out["case"]["status"] == "closed" and out["case"]["closure_reason"] == "referred"
