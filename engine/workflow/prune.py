@@ -2,8 +2,9 @@
 
 SpiffWorkflow keeps every finished task in the tree, so state size and step cost grow
 with a case's age, and once a loop has pushed the tree past depth 1000 (after ~497
-loop-backs of a bare loop, 332 evaluations of the lifecycle) the workflow silently stops. After every step we hand finished BPMN tasks to the history (once each)
-and remove the finished tasks the engine no longer needs, re-linking what stays to its
+loop-backs of a bare loop, 332 evaluations of the lifecycle) the workflow silently
+stops. After every step we hand finished BPMN tasks to the history (once each) and
+remove the finished tasks the engine no longer needs, re-linking what stays to its
 nearest kept ancestor. Kept: live tasks, their direct parents (boundary-event and join
 logic look at them), the workflow root, the last task, and finished tasks of a join
 that still has a live sibling (parallel joins merge data from them).
