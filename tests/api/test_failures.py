@@ -1,0 +1,41 @@
+"""Failures that must end cleanly: a process error at run time, an unreachable database."""
+from engine.config import PROJECT_ROOT, Settings
+from engine.processes.service import deploy_process
+from tests import lifecycle_data as d
+from tests.api.helpers import complete, open_case, ready
+
+
+def test_runtime_process_error_is_422_and_saves_nothing(app, client, login):
+    xml = (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_bytes()
+    broken = xml.replace(b"consent_given == True", b"consent_givn == True")
+    with app.app_context():
+        session = app.extensions["kim"]["sessions"]()
+        version, created = deploy_process(session, broken, "test")
+        session.commit()
+        session.close()
+    assert created and version.version == 2
+    h = login("cm-borchen")
+    case = open_case(client, h)
+    complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
+    before = client.get(f"/api/v1/cases/{case['id']}", headers=h).json
+    (task,) = ready(client, h, case["id"])
+    r = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": d.CONSENT_YES}, headers=h)
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert r.json["element_id"] == "gw_consent" and "nichts wurde gespeichert" in r.json["detail"]
+    assert "NameError" not in r.get_data(as_text=True) and r.json["title"] == "Prozessfehler"
+    after = client.get(f"/api/v1/cases/{case['id']}", headers=h).json
+    assert after["history_total"] == before["history_total"] and after["status"] == "open"
+    assert ready(client, h, case["id"])[0]["id"] == task["id"]
+
+
+def test_unreachable_database_is_503(tmp_path):
+    from api.app import create_app
+
+    not_a_file = tmp_path / "db-is-a-directory"
+    not_a_file.mkdir()
+    app = create_app(Settings(database_url=f"sqlite:///{not_a_file}", log_level="CRITICAL"))
+    r = app.test_client().get("/api/v1/health")
+    assert r.status_code == 503 and r.mimetype == "application/problem+json"
+    assert r.headers["Retry-After"] and "Datenbank" in r.json["detail"]
+    r = app.test_client().get("/api/v1/cases", headers={"Authorization": "Bearer x"})
+    assert r.status_code == 503
