@@ -1,13 +1,12 @@
 """Cases: open, list, read, consent withdrawal."""
 from flask_smorest import Blueprint
 
-from engine.access.service import sees_personal_data
 from engine.cases import service
 
 from ..context import commit, current_user, db
 from ..schemas import (CaseCreateSchema, CaseDetailSchema, CaseListArgsSchema, CaseListSchema,
                        CaseStateSchema, HistoryPageSchema, PageArgsSchema)
-from .present import case_summary
+from .present import case_summary, history_item
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Fälle")
 
@@ -16,8 +15,7 @@ def _detail(case, user) -> dict:
     out = case_summary(case, user)
     out["open_tasks"] = service.open_tasks(db(), case.id)
     page = service.history(db(), case.id, per_page=100)
-    out["history"] = [
-        {**h.__dict__, "data": h.data if sees_personal_data(user) else None} for h in page.items]
+    out["history"] = [history_item(h, user) for h in page.items]
     out["history_total"] = page.total
     return out
 
@@ -61,8 +59,7 @@ def case_history(args, case_id):
     user = current_user()
     case = service.get_case(db(), user=user, case_id=case_id)
     page = service.history(db(), case.id, page=args["page"], per_page=args["per_page"])
-    items = [{**h.__dict__, "data": h.data if sees_personal_data(user) else None} for h in page.items]
-    return {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page}
+    return {"items": [history_item(h, user) for h in page.items], "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
 @blp.route("/<int:case_id>/consent-withdrawal", methods=["POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from engine.access.actor import Actor
 from engine.access.service import sees_personal_data
 from engine.cases.models import Case
+from engine.instances.models import HistoryEntry
 
 
 def case_summary(case: Case, user: Actor) -> dict:
@@ -18,3 +19,12 @@ def case_summary(case: Case, user: Actor) -> dict:
     if sees_personal_data(user):
         out["client"] = case.client
     return out
+
+
+def history_item(entry: HistoryEntry, user: Actor) -> dict:
+    """A history row; submitted form data only for the responsible case managers."""
+    return {
+        "id": entry.id, "task_id": entry.task_id, "bpmn_id": entry.bpmn_id, "name": entry.name,
+        "kind": entry.kind, "state": entry.state, "lane": entry.lane, "at": entry.at,
+        "user_id": entry.user_id, "data": entry.data if sees_personal_data(user) else None,
+    }
