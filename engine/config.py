@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,6 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms"
     seed_file: Path = PROJECT_ROOT / "engine" / "org" / "seed" / "kreis_paderborn.json"
     log_level: str = "INFO"
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":

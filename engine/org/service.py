@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ..access.models import User
 from ..access.service import hash_password
 from ..clock import utcnow
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from .models import Municipality, Region, Team, Tenant
 
 
@@ -78,10 +78,3 @@ def find_municipality(session: Session, tenant_id: int, key_or_name: str) -> Mun
             "municipality": [f"Die Gemeinde '{key_or_name}' gibt es in diesem Kreis nicht."]})
     return row
 
-
-def get_tenant(session: Session, tenant_id: int) -> Tenant:
-    """A tenant by id."""
-    tenant = session.get(Tenant, tenant_id)
-    if tenant is None:
-        raise NotFound("Unbekannter Mandant.")
-    return tenant

@@ -20,7 +20,7 @@ from ..processes.models import FormVersion
 from ..processes.service import current_form, current_form_id, parsed_version
 from .models import READY, TaskRecord
 
-MAX_FORM_KEYS = 200
+NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf."
 
 
 def inbox(session: Session, *, user: Actor, case_id: int | None = None, status: str = READY,
@@ -44,7 +44,7 @@ def get_task(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
     require_case_manager(user)
     row = session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
     if row is None or not in_scope(user, row.municipality_id, row.team_id, row.tenant_id):
-        raise NotFound("Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf.")
+        raise NotFound(NO_SUCH_TASK)
     return row
 
 
@@ -67,7 +67,7 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
     """Validate form data, complete the task and advance the process; one writer at a time."""
     require_case_manager(user)
     if not isinstance(task_id, str) or len(task_id) > 36:
-        raise NotFound("Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf.")
+        raise NotFound(NO_SUCH_TASK)
     begin_write(session)
     # One query for the task, its instance (locked) and its case.
     found = session.execute(
@@ -76,7 +76,7 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
         .outerjoin(Case, Case.id == TaskRecord.case_id)
         .where(TaskRecord.id == task_id).with_for_update(of=ProcessInstance)).first()
     if found is None or not in_scope(user, found[0].municipality_id, found[0].team_id, found[0].tenant_id):
-        raise NotFound("Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf.")
+        raise NotFound(NO_SUCH_TASK)
     row, instance, case = found
     if row.status != READY:
         raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).")

@@ -4,12 +4,12 @@ from .parsing import DiagramError, DiagramProblem, ParsedProcess, parse_diagram
 from .prune import FinishedTask
 from .runtime import (
     SPEC_CACHE, EngineFailure, NotWaiting, ReadyTask, SpecCache, StepResult, TaskNotReady,
-    complete, ready_tasks, send_message, start, task_data,
+    complete, send_message, start, task_data,
 )
 
 __all__ = [
     "SPEC_CACHE", "DiagramError", "DiagramProblem", "EngineFailure", "FinishedTask",
     "NotWaiting", "ParsedProcess", "ReadyTask", "SpecCache", "StepResult", "TaskNotReady",
     "UnsafeExpression", "compile_expression", "compile_script", "complete", "parse_diagram",
-    "ready_tasks", "send_message", "start", "task_data",
+    "send_message", "start", "task_data",
 ]

@@ -82,17 +82,15 @@ class SpecCache:
                 self._items[key] = parsed
         return parsed
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
 
 SPEC_CACHE = SpecCache()
 
 
-def _ready(workflow: BpmnWorkflow, proc: ParsedProcess) -> list[ReadyTask]:
+def _ready(ready: list, proc: ParsedProcess) -> list[ReadyTask]:
     out = []
-    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+    for task in ready:
+        if not task.task_spec.manual:
+            continue
         spec = task.task_spec
         out.append(ReadyTask(str(task.id), spec.bpmn_id, spec.bpmn_name,
                              proc.form_keys.get(spec.bpmn_id), getattr(spec, "lane", None),
@@ -101,13 +99,12 @@ def _ready(workflow: BpmnWorkflow, proc: ParsedProcess) -> list[ReadyTask]:
     return out
 
 
-def _live_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+def _live_data(workflow: BpmnWorkflow, ready: list) -> dict[str, Any]:
     """The newest process data: a ready task's if any, else the last task's and the result."""
     data: dict[str, Any] = {}
     if workflow.last_task is not None:
         data.update(workflow.last_task.data)
     data.update(workflow.data)
-    ready = workflow.get_tasks(state=TaskState.READY)
     if ready:
         data.update(ready[0].data)
     return data
@@ -120,9 +117,10 @@ def _advance(workflow: BpmnWorkflow, proc: ParsedProcess, user_data: dict[str, d
         raise _failure(exc) from None
     finished = collect_finished(workflow, user_data)
     completed = workflow.is_completed()
-    data = _live_data(workflow)
+    ready = workflow.get_tasks(state=TaskState.READY)
+    data = _live_data(workflow, ready)
     prune(workflow)
-    return StepResult(serializer.dumps(workflow), _ready(workflow, proc), finished, completed, data)
+    return StepResult(serializer.dumps(workflow), _ready(ready, proc), finished, completed, data)
 
 
 def _failure(exc: Exception) -> EngineFailure:
@@ -141,11 +139,6 @@ def start(proc: ParsedProcess) -> StepResult:
 def load(proc: ParsedProcess, state: str) -> BpmnWorkflow:
     """Restore an instance from state (engine-internal helper)."""
     return serializer.loads(state, proc.spec, proc.subprocess_specs)
-
-
-def ready_tasks(proc: ParsedProcess, state: str) -> list[ReadyTask]:
-    """The tasks waiting for people in a stored state."""
-    return _ready(load(proc, state), proc)
 
 
 def complete(proc: ParsedProcess, state: str, task_id: str, form_data: dict[str, Any]) -> StepResult:
