@@ -2,12 +2,14 @@
 from .access.models import ApiToken, User
 from .cases.models import Case
 from .db import Base
+from .followups.models import FollowUp
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessVersion
 from .tasks.models import TaskRecord
+from .timers.models import Timer
 
 __all__ = [
-    "ApiToken", "Base", "Case", "FormVersion", "HistoryEntry", "Municipality",
-    "ProcessInstance", "ProcessVersion", "Region", "TaskRecord", "Team", "Tenant", "User",
+    "ApiToken", "Base", "Case", "FollowUp", "FormVersion", "HistoryEntry", "Municipality",
+    "ProcessInstance", "ProcessVersion", "Region", "TaskRecord", "Team", "Tenant", "Timer", "User",
 ]

@@ -15,14 +15,13 @@ from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, Forbidden, NotFound, ProcessFailure
 from ..instances.models import HistoryEntry, ProcessInstance
-from ..instances.service import create_instance, record_step
+from ..instances.service import LIFECYCLE, create_instance, record_step
 from ..org.models import Tenant
 from ..org.service import find_municipality
 from ..processes.service import current_version, parsed_version
 from ..tasks.models import READY, TaskRecord
 from .models import OPEN, Case
 
-LIFECYCLE = "case_lifecycle"
 WITHDRAWAL_MESSAGE = "consent_withdrawn"
 
 
@@ -63,7 +62,8 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     session.add(case)
     session.flush()
     case.case_number = f"{tenant.case_prefix}-{case.opened_at:%Y}-{case.id:06d}"
-    create_instance(session, case=case, version_id=version.id, result=result, user=user)
+    create_instance(session, case=case, version_id=version.id, process_id=LIFECYCLE, result=result,
+                    user=user)
     return case
 
 
@@ -119,8 +119,9 @@ def withdraw_consent(session: Session, *, user: Actor, case_id: int) -> Case:
     require_case_manager(user)
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
-    instance = session.scalars(select(ProcessInstance).where(ProcessInstance.case_id == case.id)
-                               .with_for_update()).first()
+    instance = session.scalars(select(ProcessInstance).where(
+        ProcessInstance.case_id == case.id, ProcessInstance.process_id == LIFECYCLE)
+        .with_for_update()).first()
     if case.status != OPEN or instance is None:
         raise Conflict("Der Fall ist bereits abgeschlossen.")
     proc = parsed_version(session, instance.process_version_id)

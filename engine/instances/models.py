@@ -16,6 +16,7 @@ class ProcessInstance(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    process_id: Mapped[str | None] = mapped_column(String(100), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     state: Mapped[str] = mapped_column(Text)
     # Optimistic lock: every state UPDATE checks and bumps it (instances/service.py).

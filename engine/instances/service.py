@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from ..access.actor import Actor
 from ..cases.models import CLOSED, Case
 from ..clock import utcnow
 from ..errors import Conflict
+from ..timers import service as timers
 from ..tasks.models import CANCELLED, COMPLETED, READY, TaskRecord
 from .models import COMPLETED as INSTANCE_COMPLETED
 from .models import RUNNING, HistoryEntry, ProcessInstance
@@ -25,12 +27,18 @@ def role_for_lane(lane: str | None) -> str:
     return LANE_ROLES.get((lane or "").strip().lower(), "case_manager")
 
 
-def create_instance(session: Session, *, case: Case | None, version_id: int,
+LIFECYCLE = "case_lifecycle"
+# Projections of process data into typed tables, per process id:
+# fn(session, instance, case, result, now), called in the step's transaction.
+PROJECTIONS: dict[str, Callable] = {}
+
+
+def create_instance(session: Session, *, case: Case | None, version_id: int, process_id: str,
                     result: wf.StepResult, user: Actor | None) -> tuple[ProcessInstance, list[dict]]:
     """Store a freshly started instance and its first tasks."""
     now = utcnow()
     instance = ProcessInstance(case_id=case.id if case else None, process_version_id=version_id,
-                               status=RUNNING, state="", lock_version=0, created_at=now, updated_at=now)
+                               process_id=process_id, status=RUNNING, state="", lock_version=0, created_at=now, updated_at=now)
     session.add(instance)
     session.flush()
     recorded = record_step(session, instance=instance, case=case, result=result, user=user,
@@ -60,8 +68,9 @@ class Recorded:
 
 
 def record_step(session: Session, *, instance: ProcessInstance, case: Case | None,
-                result: wf.StepResult, user: Actor | None, completed_task: str | None) -> Recorded:
-    """Write one step's state, history and task projection."""
+                result: wf.StepResult, user: Actor | None, completed_task: str | None,
+                fired_by: str | None = None) -> Recorded:
+    """Write one step's state, history, task projection and timers (one transaction)."""
     now = utcnow()
     tasks = TaskRecord.__table__
     open_rows = session.execute(select(tasks).where(
@@ -98,12 +107,16 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
         "team_id": case.team_id if case else None, "bpmn_id": task.bpmn_id,
         "name": task.name or task.bpmn_id, "form_key": task.form_key, "lane": task.lane,
         "role": role_for_lane(task.lane), "status": READY, "assignee_id": None, "created_at": now,
-        "due_at": None, "completed_at": None, "completed_by_id": None,
+        "due_at": task.due_at, "completed_at": None, "completed_by_id": None,
     } for task in result.ready if task.task_id not in known]
     if new_rows:
         session.execute(tasks.insert(), new_rows)
+    timers.sync(session, instance_id=instance.id, waiting=result.timers, now=now, fired_by=fired_by)
 
-    if case is not None:
+    projection = PROJECTIONS.get(instance.process_id or "")
+    if projection is not None:
+        projection(session, instance, case, result, now)
+    if case is not None and instance.process_id == LIFECYCLE:
         route = result.data.get("route")
         if route in ("referral", "accompaniment") and case.route != route:
             case.route = route
@@ -113,3 +126,7 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
             reason = result.data.get("closure_reason")
             case.closure_reason = str(reason)[:40] if reason else "other"
     return Recorded(ready_rows + new_rows, completed)
+
+
+# Registers the follow-up projection (imported last: it builds on this module).
+from ..followups import service as _followups  # noqa: E402,F401

@@ -4,12 +4,13 @@ from .parsing import DiagramError, DiagramProblem, ParsedProcess, parse_diagram
 from .prune import FinishedTask
 from .runtime import (
     SPEC_CACHE, EngineFailure, NotWaiting, ReadyTask, SpecCache, StepResult, TaskNotReady,
-    complete, send_message, start, task_data,
+    complete, fire_timers, send_message, start, task_data,
 )
+from .timers import WaitingTimer
 
 __all__ = [
     "SPEC_CACHE", "DiagramError", "DiagramProblem", "EngineFailure", "FinishedTask",
     "NotWaiting", "ParsedProcess", "ReadyTask", "SpecCache", "StepResult", "TaskNotReady",
     "UnsafeExpression", "compile_expression", "compile_script", "complete", "parse_diagram",
-    "send_message", "start", "task_data",
+    "send_message", "start", "task_data", "fire_timers", "WaitingTimer",
 ]

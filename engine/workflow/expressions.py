@@ -17,6 +17,9 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
+from ..clock import today_berlin
+from ..dates import add_days, add_months
+
 MAX_RANGE = 10_000
 MAX_INT_CONSTANT = 10**9
 MAX_SOURCE_CHARS = 4_000
@@ -59,9 +62,15 @@ SAFE_BUILTINS: dict[str, Any] = {
     "range": _safe_range, "round": round, "set": set, "sorted": sorted, "str": str,
     "sum": sum, "tuple": tuple, "zip": zip,
 }
+def _today() -> str:
+    return today_berlin().isoformat()
+
+
 SAFE_GLOBALS: dict[str, Any] = {
     "date": _dt.date, "datetime": _dt.datetime, "timedelta": _dt.timedelta,
     "timezone": _dt.timezone,
+    # Calendar helpers for due dates and timers (engine/dates.py): ISO strings in and out.
+    "add_months": add_months, "add_days": add_days, "today": _today,
 }
 ALLOWED_NAMES = frozenset(SAFE_BUILTINS) | frozenset(SAFE_GLOBALS) | {"data"}
 _RESERVED = ALLOWED_NAMES

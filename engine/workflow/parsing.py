@@ -17,9 +17,13 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from ..dates import TimerValueError, end_of_day, is_iso_literal, parse_cycle, parse_duration, parse_moment
+from ..clock import utcnow
+from . import timers
 from .expressions import UnsafeExpression, compile_expression, compile_script
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 MAX_DIAGRAM_BYTES = 2_000_000
 _VALIDATOR = BpmnValidator()
 
@@ -60,6 +64,7 @@ class ParsedProcess:
     spec: Any
     subprocess_specs: dict
     form_keys: dict[str, str] = field(default_factory=dict)  # bpmn_id -> form key
+    due_dates: dict[str, str] = field(default_factory=dict)  # bpmn_id -> camunda:dueDate
 
 
 def _xml_parser() -> etree.XMLParser:
@@ -98,7 +103,9 @@ def _check_expressions(spec, subprocess_specs, lines) -> list[DiagramProblem]:
                 checks.append(("script", ts.script))
             event_def = getattr(ts, "event_definition", None)
             if isinstance(event_def, TimerEventDefinition):
-                checks.append(("expression", event_def.expression))
+                problem = _check_timer(timers.timer_kind(event_def), event_def.expression or "")
+                if problem:
+                    problems.append(_problem(*problem, bpmn_id, lines))
             for kind, source in checks:
                 try:
                     (compile_script if kind == "script" else compile_expression)(source)
@@ -108,6 +115,56 @@ def _check_expressions(spec, subprocess_specs, lines) -> list[DiagramProblem]:
                         f"Der Ausdruck '{source[:80]}' ist nicht erlaubt oder fehlerhaft: {exc}",
                         bpmn_id, lines))
     return problems
+
+
+def _check_literal(kind: str, text: str) -> None:
+    if kind == "cycle":
+        parse_cycle(text, utcnow())
+    elif kind == "duration":
+        parse_duration(text)
+    elif kind == "due":
+        if text.upper().startswith("P"):
+            parse_duration(text)
+        else:
+            end_of_day(text)
+    else:
+        parse_moment(text)
+
+
+def _check_timer(kind: str, source: str) -> tuple[str, str] | None:
+    """A raw ISO value must parse; anything else must be an allowed expression."""
+    text = source.strip()
+    if not text:
+        return ("The timer has no value (e.g. P6M, R6/P1M or a date).",
+                "Der Timer hat keinen Wert (z. B. P6M, R6/P1M oder ein Datum).")
+    try:
+        if is_iso_literal(text):
+            _check_literal(kind, text)
+        else:
+            compile_expression(text)
+    except TimerValueError as exc:
+        return (f"Invalid timer: {exc}", f"Ungültiger Timer: {exc.message_de}")
+    except UnsafeExpression as exc:
+        return (f"The timer '{text[:80]}' is neither ISO 8601 nor an allowed expression: {exc}",
+                f"Der Timer '{text[:80]}' ist weder ISO 8601 noch ein erlaubter Ausdruck: {exc}")
+    return None
+
+
+def _due_dates(root, lines) -> tuple[dict[str, str], list[DiagramProblem]]:
+    """camunda:dueDate on user tasks: an ISO duration from creation, a date, or an expression."""
+    out, problems = {}, []
+    for el in root.iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}manualTask"):
+        value = (el.get(f"{{{CAMUNDA_NS}}}dueDate") or "").strip()
+        if not value:
+            continue
+        problem = _check_timer("due", value)
+        if problem:
+            en, de = problem
+            problems.append(_problem(en.replace("timer", "due date"), de.replace("Timer", "Fälligkeit"),
+                                     el.get("id"), lines))
+        else:
+            out[el.get("id")] = value
+    return out, problems
 
 
 def parse_diagram(xml: bytes | str, process_id: str | None = None,
@@ -160,6 +217,8 @@ def parse_diagram(xml: bytes | str, process_id: str | None = None,
             f"Das Diagramm kann nicht gelesen werden ({type(exc).__name__}).")]) from None
 
     problems = _check_expressions(spec, subprocess_specs, lines)
+    due_dates, due_problems = _due_dates(root, lines)
+    problems.extend(due_problems)
     form_keys: dict[str, str] = {}
     for proc in [spec, *subprocess_specs.values()]:
         for ts in (proc.task_specs.values() if proc else []):
@@ -173,5 +232,6 @@ def parse_diagram(xml: bytes | str, process_id: str | None = None,
                     "Die Benutzeraufgabe hat kein Formular (camunda:formKey).", ts.bpmn_id, lines))
     if problems:
         raise DiagramError(problems)
+    timers.install([spec, *subprocess_specs.values()])
     return ParsedProcess(process_id, spec.description if hasattr(spec, "description") else None,
-                         spec, subprocess_specs, form_keys)
+                         spec, subprocess_specs, form_keys, due_dates)

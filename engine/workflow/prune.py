@@ -18,6 +18,8 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.util.task import TaskState
 
+from ..clock import offset as clock_offset
+
 RECORDED = "kim_recorded"
 
 
@@ -60,7 +62,7 @@ def collect_finished(workflow, user_data: dict[str, dict]) -> list[FinishedTask]
                 task_type=getattr(spec, "description", None) or type(spec).__name__,
                 state=TaskState.get_name(task.state),
                 lane=getattr(spec, "lane", None),
-                finished_at=datetime.fromtimestamp(task.last_state_change, timezone.utc),
+                finished_at=datetime.fromtimestamp(task.last_state_change, timezone.utc) + clock_offset(),
                 data=user_data.get(str(task.id)),
             ))
     out.sort(key=lambda f: f.finished_at)

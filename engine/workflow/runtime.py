@@ -7,6 +7,7 @@ EngineFailure and must not persist anything (the in-memory workflow is discarded
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from uuid import UUID
@@ -16,10 +17,17 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from ..clock import utcnow
+from ..dates import TimerValueError, end_of_day, is_iso_literal, parse_duration
 from . import serializer
 from .expressions import SCRIPT_ENGINE
 from .parsing import ParsedProcess, parse_diagram
 from .prune import FinishedTask, collect_finished, prune
+from .timers import WaitingTimer, waiting_timers
+
+TASK_DUE_KEY = "kim_task_due"
+MAX_SETTLE_ROUNDS = 50
+STATS = {"loads": 0}  # instance loads in this process (the scheduler must not load waiting ones)
 
 
 class EngineFailure(Exception):
@@ -49,6 +57,7 @@ class ReadyTask:
     lane: str | None
     documentation: str | None
     manual: bool
+    due_at: datetime | None = None
 
 
 @dataclass
@@ -60,6 +69,7 @@ class StepResult:
     finished: list[FinishedTask]
     completed: bool
     data: dict[str, Any] = field(default_factory=dict)
+    timers: list[WaitingTimer] = field(default_factory=list)
 
 
 class SpecCache:
@@ -86,6 +96,29 @@ class SpecCache:
 SPEC_CACHE = SpecCache()
 
 
+def _task_due(task, proc: ParsedProcess) -> datetime | None:
+    """The task's due time from camunda:dueDate, fixed when the task first becomes ready.
+
+    A duration counts from then; a date means the end of that Berlin day. A due date that
+    cannot be computed (a variable missing) leaves the task without one rather than
+    stopping the case.
+    """
+    stored = task._get_internal_data(TASK_DUE_KEY)
+    if stored is not None:
+        return datetime.fromisoformat(stored) if stored else None
+    source = proc.due_dates.get(task.task_spec.bpmn_id)
+    due = None
+    if source:
+        try:
+            value = source if is_iso_literal(source) else SCRIPT_ENGINE.evaluate(task, source)
+            text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            due = parse_duration(text).after(utcnow()) if text.upper().startswith("P") else end_of_day(value)
+        except (TimerValueError, Exception):  # noqa: BLE001 - a due date never stops a case
+            due = None
+    task._set_internal_data(**{TASK_DUE_KEY: due.isoformat() if due else ""})
+    return due
+
+
 def _ready(ready: list, proc: ParsedProcess) -> list[ReadyTask]:
     out = []
     for task in ready:
@@ -95,7 +128,7 @@ def _ready(ready: list, proc: ParsedProcess) -> list[ReadyTask]:
         out.append(ReadyTask(str(task.id), spec.bpmn_id, spec.bpmn_name,
                              proc.form_keys.get(spec.bpmn_id), getattr(spec, "lane", None),
                              getattr(spec, "documentation", None),
-                             type(spec).__name__ != "UserTask"))
+                             type(spec).__name__ != "UserTask", _task_due(task, proc)))
     return out
 
 
@@ -110,23 +143,42 @@ def _live_data(workflow: BpmnWorkflow, ready: list) -> dict[str, Any]:
     return data
 
 
+def _settle(workflow: BpmnWorkflow) -> list:
+    """Run engine steps until only people's tasks and waits are left.
+
+    A timer found due by the final refresh becomes READY after the engine's loop ended;
+    run again so it fires now, not on the next unrelated step.
+    """
+    for _ in range(MAX_SETTLE_ROUNDS):
+        workflow.do_engine_steps()
+        ready = workflow.get_tasks(state=TaskState.READY)
+        if all(t.task_spec.manual for t in ready):
+            return ready
+    raise EngineFailure("process error (the process does not come to rest)")
+
+
 def _advance(workflow: BpmnWorkflow, proc: ParsedProcess, user_data: dict[str, dict]) -> StepResult:
     try:
-        workflow.do_engine_steps()
+        ready = _settle(workflow)
+        ready_tasks = _ready(ready, proc)
+        waits = waiting_timers(workflow)
+    except EngineFailure:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
         raise _failure(exc) from None
     finished = collect_finished(workflow, user_data)
     completed = workflow.is_completed()
-    ready = workflow.get_tasks(state=TaskState.READY)
     data = _live_data(workflow, ready)
     prune(workflow)
-    return StepResult(serializer.dumps(workflow), _ready(ready, proc), finished, completed, data)
+    return StepResult(serializer.dumps(workflow), ready_tasks, finished, completed, data, waits)
 
 
 def _failure(exc: Exception) -> EngineFailure:
     task = getattr(exc, "task", None)
     element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
     inner = getattr(exc, "error_type", None) or type(exc).__name__
+    if isinstance(exc, TimerValueError) or isinstance(getattr(exc, "__cause__", None), TimerValueError):
+        inner = f"{inner}: {exc}"
     return EngineFailure(f"process error ({inner})", element)
 
 
@@ -138,7 +190,18 @@ def start(proc: ParsedProcess) -> StepResult:
 
 def load(proc: ParsedProcess, state: str) -> BpmnWorkflow:
     """Restore an instance from state (engine-internal helper)."""
+    STATS["loads"] += 1
     return serializer.loads(state, proc.spec, proc.subprocess_specs)
+
+
+def fire_timers(proc: ParsedProcess, state: str) -> StepResult:
+    """Fire every timer of the instance that is due on the clock, and advance."""
+    workflow = load(proc, state)
+    try:
+        workflow.refresh_timers()
+    except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
+        raise _failure(exc) from None
+    return _advance(workflow, proc, {})
 
 
 def complete(proc: ParsedProcess, state: str, task_id: str, form_data: dict[str, Any]) -> StepResult:

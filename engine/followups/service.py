@@ -1,0 +1,151 @@
+"""Starting the UmA follow-up for a case, projecting its progress, and the overview.
+
+The follow-up runs as its own process instance (processes/uma_job_followup.bpmn) beside
+the case lifecycle. Each step projects the process data into the ``followups`` table, so
+overviews are plain indexed queries; nothing loads workflow state to answer them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from .. import workflow as wf
+from ..access.actor import Actor
+from ..access.service import can_read_cases, require_case_manager, scope_filter
+from ..cases.models import OPEN, Case
+from ..clock import today_berlin, utcnow
+from ..db import begin_write
+from ..errors import Conflict, InvalidInput, ProcessFailure
+from ..instances.models import RUNNING, ProcessInstance
+from ..instances.service import PROJECTIONS, create_instance
+from ..org.models import Municipality, Team
+from ..processes.service import current_version, parsed_version
+from .models import DONE, PLANNING, WAITING, FollowUp
+
+PROCESS_ID = "uma_job_followup"
+MAX_WINDOW_DAYS = 366
+
+
+def start_followup(session: Session, *, user: Actor, case_id: int) -> FollowUp:
+    """Start the job follow-up for an open case (one running follow-up per case)."""
+    from ..cases.service import get_case  # cases -> instances -> this module
+
+    require_case_manager(user)
+    begin_write(session)
+    case = get_case(session, user=user, case_id=case_id)
+    if case.status != OPEN:
+        raise Conflict("Der Fall ist abgeschlossen; eine Nachverfolgung ist nicht mehr möglich.")
+    running = session.scalar(select(FollowUp.id).join(
+        ProcessInstance, ProcessInstance.id == FollowUp.instance_id).where(
+        FollowUp.case_id == case.id, ProcessInstance.status == RUNNING))
+    if running is not None:
+        raise Conflict("Für diesen Fall läuft bereits eine Nachverfolgung.")
+    version = current_version(session, PROCESS_ID)
+    proc = parsed_version(session, version.id)
+    try:
+        result = wf.start(proc)
+    except wf.EngineFailure as exc:
+        raise ProcessFailure("Die Nachverfolgung konnte nicht gestartet werden.",
+                             element_id=exc.element_id) from None
+    instance, _ = create_instance(session, case=case, version_id=version.id, process_id=PROCESS_ID,
+                                  result=result, user=user)
+    return session.scalars(select(FollowUp).where(FollowUp.instance_id == instance.id)).one()
+
+
+def _as_date(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def project(session: Session, instance: ProcessInstance, case: Case | None, result: wf.StepResult,
+            now: datetime) -> None:
+    """Keep the instance's follow-up row in step with its data (same transaction)."""
+    if case is None:
+        return
+    row = session.scalars(select(FollowUp).where(FollowUp.instance_id == instance.id)).first()
+    if row is None:
+        row = FollowUp(instance_id=instance.id, case_id=case.id, tenant_id=case.tenant_id,
+                       municipality_id=case.municipality_id, team_id=case.team_id, status=PLANNING,
+                       checkins_done=0, started_at=now)
+        session.add(row)
+    data = result.data
+    for field in ("responsible", "responsible_person", "placement_kind", "outcome"):
+        if data.get(field) is not None:
+            setattr(row, field, str(data[field])[:200])
+    row.start_date = _as_date(data.get("start_date")) or row.start_date
+    row.due_date = _as_date(data.get("followup_due")) or row.due_date
+    if isinstance(data.get("checkins_done"), int):
+        row.checkins_done = max(row.checkins_done or 0, data["checkins_done"])
+    if row.outcome and row.status != DONE:
+        row.status, row.completed_at = DONE, now
+    elif row.due_date and row.status == PLANNING:
+        row.status = WAITING
+    session.flush()
+
+
+PROJECTIONS[PROCESS_ID] = project
+
+
+@dataclass(frozen=True)
+class OverviewItem:
+    followup: FollowUp
+    case: Case
+    municipality: str
+    team: str | None
+    state: str  # planning | scheduled | due | overdue | done
+
+
+def _state(row: FollowUp, today: date) -> str:
+    if row.status == DONE:
+        return "done"
+    if row.due_date is None:
+        return "planning"
+    if row.due_date < today:
+        return "overdue"
+    return "due" if row.due_date == today else "scheduled"
+
+
+def overview(session: Session, *, user: Actor, within_days: int = 30, include: str = "open",
+             team_id: int | None = None, municipality_id: int | None = None) -> list[OverviewItem]:
+    """Follow-ups due within ``within_days`` plus every overdue one (``include='open'``),
+    or those completed (``include='done'``), in the user's scope, earliest due first."""
+    can_read_cases(user)
+    if not 0 <= within_days <= MAX_WINDOW_DAYS:
+        raise InvalidInput(f"Der Zeitraum muss zwischen 0 und {MAX_WINDOW_DAYS} Tagen liegen.",
+                           errors={"within_days": ["Ungültiger Zeitraum."]})
+    today = today_berlin()
+    cond = [scope_filter(user, FollowUp.municipality_id, FollowUp.team_id, FollowUp.tenant_id)]
+    if include == "done":
+        cond.append(FollowUp.status == DONE)
+    else:
+        cond.append(and_(FollowUp.status == WAITING,
+                         FollowUp.due_date <= today + timedelta(days=within_days)))
+    if team_id is not None:
+        cond.append(FollowUp.team_id == team_id)
+    if municipality_id is not None:
+        cond.append(FollowUp.municipality_id == municipality_id)
+    rows = session.execute(
+        select(FollowUp, Case, Municipality.name, Team.name)
+        .join(Case, Case.id == FollowUp.case_id)
+        .join(Municipality, Municipality.id == FollowUp.municipality_id)
+        .outerjoin(Team, Team.id == FollowUp.team_id)
+        .where(*cond).order_by(FollowUp.due_date, FollowUp.id).limit(1000)).all()
+    return [OverviewItem(f, c, m, t, _state(f, today)) for f, c, m, t in rows]
+
+
+def summary(items: list[OverviewItem]) -> dict:
+    """Counts by state and outcome, for the overview's header."""
+    out = {"overdue": 0, "due": 0, "scheduled": 0, "done": 0, "planning": 0,
+           "outcomes": {"still_employed": 0, "ended": 0}}
+    for item in items:
+        out[item.state] += 1
+        if item.followup.outcome in out["outcomes"]:
+            out["outcomes"][item.followup.outcome] += 1
+    return out

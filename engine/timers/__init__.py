@@ -1,0 +1,1 @@
+"""Durable timers: the table the scheduler claims due work from."""
