@@ -14,7 +14,7 @@ from engine.errors import Unauthorized
 from . import errors
 from .context import close_session, db
 from .errors import ProblemApi
-from .views import auth, cases, health, tasks
+from .views import auth, cases, followups, health, incidents, tasks
 
 PUBLIC_BLUEPRINTS = {"health", "auth", "api-docs", "swagger_assets"}
 SWAGGER_ASSETS = "/api/v1/swagger-ui-assets"
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                              "sessions": make_session_factory(engine)}
     api = ProblemApi(app)
     app.extensions["kim"]["api"] = api
-    for module in (health, auth, cases, tasks):
+    for module in (health, auth, cases, tasks, followups, incidents):
         api.register_blueprint(module.blp)
 
     @app.route(SWAGGER_ASSETS + "/<path:filename>", endpoint="swagger_assets")

@@ -90,5 +90,40 @@ def serve(workers: int | None) -> None:
     run(settings, workers or settings.workers)
 
 
+@main.command()
+@click.option("--once", is_flag=True, help="Fire what is due now, print the counts and exit.")
+def scheduler(once: bool) -> None:
+    """Run the timer scheduler (production: its own process beside the web workers)."""
+    import json
+    import signal
+    import threading
+
+    from engine.db import make_engine, make_session_factory
+    from engine.scheduler import TimerScheduler, default_owner
+    from engine.timers.service import run_due
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    if once:
+        outcomes = run_due(factory, owner=default_owner(), policy=settings.timer_policy())
+        counts: dict[str, int] = {}
+        for outcome in outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        click.echo(json.dumps(counts))
+        engine.dispose()
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    sched = TimerScheduler(factory, policy=settings.timer_policy(),
+                           watch_seconds=settings.scheduler_watch_seconds).start()
+    click.echo(f"Zeitplaner läuft ({sched.owner}).")
+    stop.wait()
+    sched.shutdown()
+    engine.dispose()
+    click.echo(json.dumps(dict(sched.counts)))
+
+
 if __name__ == "__main__":
     main()

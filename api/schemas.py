@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from engine.clock import utcnow
+
 Str = fields.String
 
 
@@ -74,7 +76,13 @@ class TaskSchema(Schema):
     status = Str()
     created_at = fields.DateTime()
     due = fields.DateTime(attribute="due_at", allow_none=True)
+    overdue = fields.Method("_overdue", metadata={"description": "open and past its due time"})
     completed_at = fields.DateTime(allow_none=True)
+
+    def _overdue(self, obj) -> bool:
+        get = obj.get if isinstance(obj, dict) else lambda k: getattr(obj, k, None)
+        due = get("due_at")
+        return bool(due is not None and get("status") == "ready" and due < utcnow())
 
 
 class TaskDetailSchema(TaskSchema):
@@ -129,6 +137,7 @@ class CaseListArgsSchema(PageArgsSchema):
 
 class TaskListArgsSchema(PageArgsSchema):
     case_id = fields.Integer(validate=validate.Range(min=1))
+    overdue = fields.Boolean(metadata={"description": "only tasks past their due time"})
 
 
 def _page_of(item: type[Schema], name: str) -> type[Schema]:
@@ -160,3 +169,56 @@ class CompleteResponseSchema(Schema):
     task = fields.Nested(TaskSchema)
     case = fields.Nested(CaseStateSchema, allow_none=True)
     next_tasks = fields.List(fields.Nested(TaskSchema))
+
+
+class FollowUpArgsSchema(Schema):
+    within_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=366),
+                                 metadata={"description": "due within the next N days (overdue always included)"})
+    include = Str(load_default="open", validate=validate.OneOf(["open", "done"]))
+    team = Str(validate=validate.Length(min=1, max=200), metadata={"description": "team key or name"})
+    municipality = Str(validate=validate.Length(min=1, max=200), metadata={"description": "key or name"})
+
+
+class FollowUpSchema(Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    pseudonym = Str()
+    client_name = Str(allow_none=True, metadata={"description": "only for case managers in scope"})
+    municipality = Str()
+    team = Str(allow_none=True)
+    state = Str(metadata={"description": "planning | scheduled | due | overdue | done"})
+    responsible = Str(allow_none=True)
+    responsible_person = Str(allow_none=True)
+    placement_kind = Str(allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    checkins_done = fields.Integer()
+    outcome = Str(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+
+
+class FollowUpCountsSchema(Schema):
+    overdue = fields.Integer()
+    due = fields.Integer()
+    scheduled = fields.Integer()
+    done = fields.Integer()
+    planning = fields.Integer()
+    outcomes = fields.Dict(keys=Str(), values=fields.Integer())
+
+
+class FollowUpOverviewSchema(Schema):
+    today = fields.Date(metadata={"description": "today in Europe/Berlin"})
+    counts = fields.Nested(FollowUpCountsSchema)
+    items = fields.List(fields.Nested(FollowUpSchema))
+
+
+class IncidentSchema(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    bpmn_id = Str()
+    name = Str(allow_none=True)
+    kind = Str()
+    scheduled_for = fields.DateTime()
+    attempts = fields.Integer()
+    last_error = Str(allow_none=True)
+    status = Str()

@@ -25,7 +25,22 @@ class _Server(BaseApplication):
     def load(self):
         from .app import create_app
 
-        return create_app(self._settings)
+        app = create_app(self._settings)
+        if self._settings.scheduler == "embedded":
+            _start_scheduler(app, self._settings)
+        return app
+
+
+def _start_scheduler(app, settings: Settings) -> None:
+    """The embedded default: each worker runs a scheduler; leases keep firing exactly-once."""
+    import atexit
+
+    from engine.scheduler import TimerScheduler
+
+    sched = TimerScheduler(app.extensions["kim"]["sessions"], policy=settings.timer_policy(),
+                           watch_seconds=settings.scheduler_watch_seconds).start()
+    app.extensions["kim"]["scheduler"] = sched
+    atexit.register(sched.shutdown)
 
 
 def run(settings: Settings, workers: int) -> None:

@@ -29,6 +29,20 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms"
     seed_file: Path = PROJECT_ROOT / "engine" / "org" / "seed" / "kreis_paderborn.json"
     log_level: str = "INFO"
+    # Timers: "embedded" runs the scheduler inside the web process, "external" leaves it
+    # to `kim scheduler` processes (production).
+    scheduler: str = "embedded"
+    scheduler_watch_seconds: float = 1.0
+    timer_lease_seconds: float = 60.0
+    timer_retry_seconds: float = 30.0
+    timer_max_attempts: int = 5
+
+    def timer_policy(self):
+        """The lease and retry policy for timers."""
+        from .timers.service import TimerPolicy
+
+        return TimerPolicy(lease_seconds=self.timer_lease_seconds, retry_seconds=self.timer_retry_seconds,
+                           max_attempts=self.timer_max_attempts)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -49,4 +63,9 @@ class Settings:
             seed_file=Path(env.get("KIM_SEED_FILE") or PROJECT_ROOT / "engine" / "org" / "seed"
                            / "kreis_paderborn.json"),
             log_level=env.get("KIM_LOG_LEVEL") or "INFO",
+            scheduler=(env.get("KIM_SCHEDULER") or "embedded").strip().lower(),
+            scheduler_watch_seconds=float(env.get("KIM_SCHEDULER_WATCH_SECONDS") or 1.0),
+            timer_lease_seconds=float(env.get("KIM_TIMER_LEASE_SECONDS") or 60),
+            timer_retry_seconds=float(env.get("KIM_TIMER_RETRY_SECONDS") or 30),
+            timer_max_attempts=int(env.get("KIM_TIMER_MAX_ATTEMPTS") or 5),
         )

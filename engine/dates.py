@@ -28,9 +28,9 @@ class TimerValueError(ValueError):
         self.message_de = message_de
 
 
-_LITERAL = re.compile(
-    r"^(?:R\d*/\S+|-?P(?=\d|T\d)[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}(?:[T ][0-9:.,]+(?:Z|[+-]\d{2}:?\d{2})?)?)$",
-    re.IGNORECASE)
+# Anything shaped like an ISO value is taken as one (and must then parse): a repeating
+# interval, a duration (P followed by a digit or T), or a date. Everything else is an expression.
+_LITERAL = re.compile(r"^(?:R\d*/\S*|P[\dT][^\s()'\"]*|\d{4}-\d{2}-\d{2}[^\s()'\"]*)$", re.IGNORECASE)
 
 
 def is_iso_literal(expression: str) -> bool:

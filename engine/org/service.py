@@ -78,3 +78,14 @@ def find_municipality(session: Session, tenant_id: int, key_or_name: str) -> Mun
             "municipality": [f"Die Gemeinde '{key_or_name}' gibt es in diesem Kreis nicht."]})
     return row
 
+
+
+def find_team(session: Session, tenant_id: int, key_or_name: str) -> Team:
+    """A team of the tenant by its key or its name (case-insensitive)."""
+    needle = (key_or_name or "").strip().casefold()
+    rows = session.scalars(select(Team).where(Team.tenant_id == tenant_id)).all()
+    row = next((t for t in rows if needle in (t.key.casefold(), t.name.casefold())), None)
+    if row is None:
+        raise InvalidInput("Unbekanntes Team.", errors={
+            "team": [f"Das Team '{key_or_name}' gibt es in diesem Kreis nicht."]})
+    return row

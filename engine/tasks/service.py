@@ -11,6 +11,7 @@ from ..access.actor import Actor
 from ..access.service import in_scope, require_case_manager, scope_filter
 from ..cases.models import Case
 from ..cases.service import Page
+from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput, NotFound, ProcessFailure
 from ..instances.models import ProcessInstance
@@ -24,13 +25,17 @@ NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf
 
 
 def inbox(session: Session, *, user: Actor, case_id: int | None = None, status: str = READY,
-          page: int = 1, per_page: int = 25) -> Page:
+          overdue: bool | None = None, page: int = 1, per_page: int = 25) -> Page:
     """Tasks in the user's scope for the user's role, oldest (most urgent) first."""
     require_case_manager(user)
     cond = [scope_filter(user, TaskRecord.municipality_id, TaskRecord.team_id, TaskRecord.tenant_id),
             TaskRecord.status == status, TaskRecord.role == user.role]
     if case_id is not None:
         cond.append(TaskRecord.case_id == case_id)
+    if overdue is not None:
+        now = utcnow()
+        cond.append(TaskRecord.due_at < now if overdue else
+                    (TaskRecord.due_at.is_(None) | (TaskRecord.due_at >= now)))
     total = session.scalar(select(func.count()).select_from(TaskRecord).where(*cond))
     items = session.scalars(select(TaskRecord).where(*cond)
                             .order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from .. import workflow as wf
 from ..clock import utcnow
 from ..db import begin_write
+from ..errors import Forbidden, NotFound
 from .models import INCIDENT, WAITING, Timer
 
 log = logging.getLogger("kim.timers")
@@ -221,19 +222,26 @@ def run_due(session_factory, *, owner: str, policy: TimerPolicy,
     return outcomes
 
 
-def incidents(session: Session) -> list[Timer]:
+def _require_admin(user) -> None:
+    if user.role != "admin":
+        raise Forbidden("Störungen der Zeitsteuerung sehen nur Administratorinnen und Administratoren.")
+
+
+def incidents(session: Session, *, user) -> list[Timer]:
     """Timers that failed too often, newest first (the admin's list)."""
+    _require_admin(user)
     return list(session.execute(select(Timer).where(Timer.status == INCIDENT)
                                 .order_by(Timer.scheduled_for.desc())).scalars())
 
 
-def retry_incident(session: Session, *, timer_id: int) -> Timer | None:
+def retry_incident(session: Session, *, user, timer_id: int) -> Timer:
     """Put an incident back into the queue, due now, with fresh attempts."""
+    _require_admin(user)
     begin_write(session)
     row = session.execute(select(Timer).where(and_(Timer.id == timer_id, Timer.status == INCIDENT))
                           .with_for_update()).scalar_one_or_none()
     if row is None:
-        return None
+        raise NotFound("Diese Störung gibt es nicht (mehr).")
     now = utcnow()
     row.status, row.attempts, row.due_at = WAITING, 0, now
     row.lease_owner = row.lease_until = None
