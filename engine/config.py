@@ -32,7 +32,7 @@ class Settings:
     # Timers: "embedded" runs the scheduler inside the web process, "external" leaves it
     # to `kim scheduler` processes (production).
     scheduler: str = "embedded"
-    scheduler_watch_seconds: float = 1.0
+    scheduler_watch_seconds: float = 0.5
     timer_lease_seconds: float = 60.0
     timer_retry_seconds: float = 30.0
     timer_max_attempts: int = 5
@@ -64,7 +64,7 @@ class Settings:
                            / "kreis_paderborn.json"),
             log_level=env.get("KIM_LOG_LEVEL") or "INFO",
             scheduler=(env.get("KIM_SCHEDULER") or "embedded").strip().lower(),
-            scheduler_watch_seconds=float(env.get("KIM_SCHEDULER_WATCH_SECONDS") or 1.0),
+            scheduler_watch_seconds=float(env.get("KIM_SCHEDULER_WATCH_SECONDS") or 0.5),
             timer_lease_seconds=float(env.get("KIM_TIMER_LEASE_SECONDS") or 60),
             timer_retry_seconds=float(env.get("KIM_TIMER_RETRY_SECONDS") or 30),
             timer_max_attempts=int(env.get("KIM_TIMER_MAX_ATTEMPTS") or 5),

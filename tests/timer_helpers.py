@@ -9,6 +9,7 @@ from engine import workflow as wf
 from engine.access.actor import Actor
 from engine.access.models import User
 from engine.cases.service import open_case
+from engine.db import begin_write
 from engine.instances.service import create_instance
 from engine.processes.service import deploy_form, deploy_process, parsed_version
 
@@ -21,6 +22,7 @@ def actor(session, username: str) -> Actor:
 
 
 def deploy_fixture(session, name: str):
+    begin_write(session)  # a scheduler may be writing: take the write lock first
     deploy_form(session, "note", (FIXTURES / "note.json").read_bytes(), "test")
     version, _ = deploy_process(session, (FIXTURES / f"{name}.bpmn").read_bytes(), "test", process_id=name)
     session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import workflow as wf
 from ..clock import utcnow
+from ..db import begin_write
 from ..errors import InvalidInput, NotFound
 from .forms import check_form_schema
 from .models import FormVersion, ProcessVersion
@@ -95,7 +96,8 @@ def deploy_process(session: Session, xml: bytes, by: str, by_id: int | None = No
 
 def deploy_directories(session: Session, processes_dir: Path, forms_dir: Path,
                        by: str = "system") -> list[str]:
-    """Deploy every form and diagram from the directories; returns what changed."""
+    """Deploy every form and diagram from the directories; returns what changed (one transaction)."""
+    begin_write(session)
     changed = []
     for path in sorted(forms_dir.glob("*.json")):
         version, created = deploy_form(session, path.stem, path.read_bytes(), by)
