@@ -16,6 +16,7 @@ class Timer(Base):
     __table_args__ = (
         # The scheduler's only question: what is due (or next due) and not leased?
         Index("ix_timers_due", "status", "due_at"),
+        Index("ix_timers_lease", "status", "lease_until"),
         UniqueConstraint("instance_id", "task_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

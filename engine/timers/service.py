@@ -111,7 +111,7 @@ def next_due(session: Session) -> datetime | None:
     free = session.execute(select(func.min(Timer.due_at)).where(
         Timer.status == WAITING, Timer.lease_owner.is_(None))).scalar()
     leased = session.execute(select(func.min(Timer.lease_until)).where(
-        Timer.status == WAITING, Timer.lease_owner.is_not(None))).scalar()
+        Timer.status == WAITING, Timer.lease_until.is_not(None))).scalar()
     candidates = [d for d in (free, leased) if d is not None]
     return min(candidates) if candidates else None
 

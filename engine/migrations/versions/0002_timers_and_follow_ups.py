@@ -71,6 +71,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('timers', schema=None) as batch_op:
         batch_op.create_index('ix_timers_due', ['status', 'due_at'], unique=False)
+        batch_op.create_index('ix_timers_lease', ['status', 'lease_until'], unique=False)
 
     with op.batch_alter_table('process_instances', schema=None) as batch_op:
         batch_op.add_column(sa.Column('process_id', sa.String(length=100), nullable=True))
@@ -89,6 +90,7 @@ def downgrade() -> None:
         batch_op.drop_column('process_id')
 
     with op.batch_alter_table('timers', schema=None) as batch_op:
+        batch_op.drop_index('ix_timers_lease')
         batch_op.drop_index('ix_timers_due')
 
     op.drop_table('timers')
