@@ -35,10 +35,19 @@ from importlib import metadata
 from pathlib import Path
 
 import requests
-
-from bench_common import (MUNICIPALITY, PAYLOADS, RAW_MIDPOINT, ROOT,
-                          TARGET_MEDIAN_MS, TARGET_RATIO, USER, log, summarize)
+from bench_common import (
+    MUNICIPALITY,
+    PAYLOADS,
+    RAW_MIDPOINT,
+    ROOT,
+    TARGET_MEDIAN_MS,
+    TARGET_RATIO,
+    USER,
+    log,
+    summarize,
+)
 from raw_engine import run_engine_layer, run_plain_spiff
+
 
 def _cpu_busy_ticks() -> int | None:
     """Busy CPU ticks of the whole machine (Linux), to spot other load during a measurement."""

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from bench_common import DIAGRAM, PAYLOADS, PROCESS_ID, log, summarize
 
+
 def time_cycles(cycle, samples: int, warmup: int) -> list[int]:
     for _ in range(warmup):
         cycle()

@@ -14,14 +14,14 @@ import argparse
 import json
 import os
 import re
-import uuid
-from datetime import timedelta
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -172,18 +172,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--timers", type=int, default=100_000)
     parser.add_argument("--lateness", type=int, default=20)
+    parser.add_argument("--parts", default="lateness,loads,fire",
+                        help="comma-separated subset of lateness, loads, fire")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     work = Path(tempfile.mkdtemp(prefix="kim-bench-timers-"))
     try:
-        print(json.dumps(lateness(args.lateness, work)), flush=True)
+        if "lateness" in parts:
+            print(json.dumps(lateness(args.lateness, work)), flush=True)
         template = work / "many"
         template.mkdir()
         url = _setup(template)
         log(f"creating {args.timers} waiting instances ...")
         _many_waiting(url, args.timers)
-        print(json.dumps(loads_while_waiting(url, 10.0)), flush=True)
+        if "loads" in parts:
+            print(json.dumps(loads_while_waiting(url, 10.0)), flush=True)
         db = Path(url.removeprefix("sqlite:///"))
-        for processes in (1, 2):
+        for processes in ((1, 2) if "fire" in parts else ()):
             run_dir = work / f"run{processes}"
             run_dir.mkdir()
             shutil.copy(db, run_dir / "kim.db")

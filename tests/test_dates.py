@@ -4,8 +4,15 @@ from datetime import datetime, timezone
 import pytest
 
 from engine.clock import BERLIN
-from engine.dates import (TimerValueError, add_months, end_of_day, is_iso_literal, parse_cycle,
-                          parse_duration, parse_moment)
+from engine.dates import (
+    TimerValueError,
+    add_months,
+    end_of_day,
+    is_iso_literal,
+    parse_cycle,
+    parse_duration,
+    parse_moment,
+)
 
 
 @pytest.mark.parametrize("start, months, expected", [

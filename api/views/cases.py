@@ -4,8 +4,15 @@ from flask_smorest import Blueprint
 from engine.cases import service
 
 from ..context import commit, current_user, db
-from ..schemas import (CaseCreateSchema, CaseDetailSchema, CaseListArgsSchema, CaseListSchema,
-                       CaseStateSchema, HistoryPageSchema, PageArgsSchema)
+from ..schemas import (
+    CaseCreateSchema,
+    CaseDetailSchema,
+    CaseListArgsSchema,
+    CaseListSchema,
+    CaseStateSchema,
+    HistoryPageSchema,
+    PageArgsSchema,
+)
 from .present import case_summary, history_item
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Fälle")

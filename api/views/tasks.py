@@ -4,8 +4,13 @@ from flask_smorest import Blueprint
 from engine.tasks import service
 
 from ..context import commit, current_user, db
-from ..schemas import (CompleteRequestSchema, CompleteResponseSchema, TaskDetailSchema,
-                       TaskListArgsSchema, TaskListSchema)
+from ..schemas import (
+    CompleteRequestSchema,
+    CompleteResponseSchema,
+    TaskDetailSchema,
+    TaskListArgsSchema,
+    TaskListSchema,
+)
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Aufgaben")
 

@@ -15,10 +15,10 @@ from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, Forbidden, NotFound, ProcessFailure
 from ..instances.models import HistoryEntry, ProcessInstance
-from ..instances.service import LIFECYCLE, create_instance, record_step
+from ..instances.service import LIFECYCLE, create_instance, record_step, start_current
 from ..org.models import Tenant
 from ..org.service import find_municipality
-from ..processes.service import current_version, parsed_version
+from ..processes.service import parsed_version
 from ..tasks.models import READY, TaskRecord
 from .models import OPEN, Case
 
@@ -46,13 +46,7 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     place = find_municipality(session, user.tenant_id, municipality)
     if user.team_id is None and place.id != user.municipality_id:
         raise Forbidden("Sie können nur Fälle Ihrer eigenen Gemeinde anlegen.")
-    version = current_version(session, LIFECYCLE)
-    proc = parsed_version(session, version.id)
-    try:
-        result = wf.start(proc)
-    except wf.EngineFailure as exc:
-        raise ProcessFailure("Der Fallprozess konnte nicht gestartet werden.",
-                             element_id=exc.element_id) from None
+    version_id, result = start_current(session, LIFECYCLE, "Der Fallprozess konnte nicht gestartet werden.")
     tenant = session.get(Tenant, user.tenant_id)
     stored = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in client.items()}
     case = Case(case_number="", pseudonym=_pseudonym(), tenant_id=user.tenant_id,
@@ -62,7 +56,7 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     session.add(case)
     session.flush()
     case.case_number = f"{tenant.case_prefix}-{case.opened_at:%Y}-{case.id:06d}"
-    create_instance(session, case=case, version_id=version.id, process_id=LIFECYCLE, result=result,
+    create_instance(session, case=case, version_id=version_id, process_id=LIFECYCLE, result=result,
                     user=user)
     return case
 

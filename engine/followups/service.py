@@ -16,13 +16,12 @@ from .. import workflow as wf
 from ..access.actor import Actor
 from ..access.service import can_read_cases, require_case_manager, scope_filter
 from ..cases.models import OPEN, Case
-from ..clock import today_berlin, utcnow
+from ..clock import today_berlin
 from ..db import begin_write
-from ..errors import Conflict, InvalidInput, ProcessFailure
+from ..errors import Conflict, InvalidInput
 from ..instances.models import RUNNING, ProcessInstance
-from ..instances.service import PROJECTIONS, create_instance
+from ..instances.service import PROJECTIONS, create_instance, start_current
 from ..org.models import Municipality, Team
-from ..processes.service import current_version, parsed_version
 from .models import DONE, PLANNING, WAITING, FollowUp
 
 PROCESS_ID = "uma_job_followup"
@@ -43,14 +42,8 @@ def start_followup(session: Session, *, user: Actor, case_id: int) -> FollowUp:
         FollowUp.case_id == case.id, ProcessInstance.status == RUNNING))
     if running is not None:
         raise Conflict("Für diesen Fall läuft bereits eine Nachverfolgung.")
-    version = current_version(session, PROCESS_ID)
-    proc = parsed_version(session, version.id)
-    try:
-        result = wf.start(proc)
-    except wf.EngineFailure as exc:
-        raise ProcessFailure("Die Nachverfolgung konnte nicht gestartet werden.",
-                             element_id=exc.element_id) from None
-    instance, _ = create_instance(session, case=case, version_id=version.id, process_id=PROCESS_ID,
+    version_id, result = start_current(session, PROCESS_ID, "Die Nachverfolgung konnte nicht gestartet werden.")
+    instance, _ = create_instance(session, case=case, version_id=version_id, process_id=PROCESS_ID,
                                   result=result, user=user)
     return session.scalars(select(FollowUp).where(FollowUp.instance_id == instance.id)).one()
 

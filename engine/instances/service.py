@@ -11,9 +11,10 @@ from .. import workflow as wf
 from ..access.actor import Actor
 from ..cases.models import CLOSED, Case
 from ..clock import utcnow
-from ..errors import Conflict
-from ..timers import service as timers
+from ..errors import Conflict, ProcessFailure
+from ..processes.service import current_version, parsed_version
 from ..tasks.models import CANCELLED, COMPLETED, READY, TaskRecord
+from ..timers import service as timers
 from .models import COMPLETED as INSTANCE_COMPLETED
 from .models import RUNNING, HistoryEntry, ProcessInstance
 
@@ -31,6 +32,15 @@ LIFECYCLE = "case_lifecycle"
 # Projections of process data into typed tables, per process id:
 # fn(session, instance, case, result, now), called in the step's transaction.
 PROJECTIONS: dict[str, Callable] = {}
+
+
+def start_current(session: Session, process_id: str, failure_message: str) -> tuple[int, wf.StepResult]:
+    """Run the current version of ``process_id`` to its first wait; (version id, result)."""
+    version = current_version(session, process_id)
+    try:
+        return version.id, wf.start(parsed_version(session, version.id))
+    except wf.EngineFailure as exc:
+        raise ProcessFailure(failure_message, element_id=exc.element_id) from None
 
 
 def create_instance(session: Session, *, case: Case | None, version_id: int, process_id: str,

@@ -68,23 +68,24 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
             "new_accounts": accounts}
 
 
+def _by_key_or_name(session: Session, model, tenant_id: int, key_or_name: str):
+    needle = (key_or_name or "").strip().casefold()
+    rows = session.scalars(select(model).where(model.tenant_id == tenant_id)).all()
+    return next((r for r in rows if needle in (r.key.casefold(), r.name.casefold())), None)
+
+
 def find_municipality(session: Session, tenant_id: int, key_or_name: str) -> Municipality:
     """A municipality of the tenant by its key or its name (case-insensitive)."""
-    needle = (key_or_name or "").strip().casefold()
-    rows = session.scalars(select(Municipality).where(Municipality.tenant_id == tenant_id)).all()
-    row = next((m for m in rows if needle in (m.key.casefold(), m.name.casefold())), None)
+    row = _by_key_or_name(session, Municipality, tenant_id, key_or_name)
     if row is None:
         raise InvalidInput("Unbekannte Gemeinde.", errors={
             "municipality": [f"Die Gemeinde '{key_or_name}' gibt es in diesem Kreis nicht."]})
     return row
 
 
-
 def find_team(session: Session, tenant_id: int, key_or_name: str) -> Team:
     """A team of the tenant by its key or its name (case-insensitive)."""
-    needle = (key_or_name or "").strip().casefold()
-    rows = session.scalars(select(Team).where(Team.tenant_id == tenant_id)).all()
-    row = next((t for t in rows if needle in (t.key.casefold(), t.name.casefold())), None)
+    row = _by_key_or_name(session, Team, tenant_id, key_or_name)
     if row is None:
         raise InvalidInput("Unbekanntes Team.", errors={
             "team": [f"Das Team '{key_or_name}' gibt es in diesem Kreis nicht."]})

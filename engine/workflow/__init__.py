@@ -3,8 +3,18 @@ from .expressions import UnsafeExpression, compile_expression, compile_script
 from .parsing import DiagramError, DiagramProblem, ParsedProcess, parse_diagram
 from .prune import FinishedTask
 from .runtime import (
-    SPEC_CACHE, EngineFailure, NotWaiting, ReadyTask, SpecCache, StepResult, TaskNotReady,
-    complete, fire_timers, send_message, start, task_data,
+    SPEC_CACHE,
+    EngineFailure,
+    NotWaiting,
+    ReadyTask,
+    SpecCache,
+    StepResult,
+    TaskNotReady,
+    complete,
+    fire_timers,
+    send_message,
+    start,
+    task_data,
 )
 from .timers import WaitingTimer
 

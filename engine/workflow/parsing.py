@@ -17,8 +17,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from ..dates import TimerValueError, end_of_day, is_iso_literal, parse_cycle, parse_duration, parse_moment
 from ..clock import utcnow
+from ..dates import TimerValueError, end_of_day, is_iso_literal, parse_cycle, parse_duration, parse_moment
 from . import timers
 from .expressions import UnsafeExpression, compile_expression, compile_script
 

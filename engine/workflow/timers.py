@@ -17,13 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
-from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
 from SpiffWorkflow.bpmn.util import PendingBpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
@@ -59,12 +59,10 @@ def timer_value(my_task, expression: str):
 
 
 class _SingleTimer:
-    """Shared behaviour of date and duration timers: due once, fires when the clock passes it."""
+    """Shared behaviour of date and duration timers: due once, fires when the clock passes it.
+    Subclasses say how the due time is computed (``_compute_due``)."""
 
     kind = "single"
-
-    def _compute_due(self, my_task) -> datetime:  # pragma: no cover - overridden
-        raise NotImplementedError
 
     def due_at(self, my_task) -> datetime:
         due = my_task._get_internal_data(DUE_KEY)
