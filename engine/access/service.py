@@ -11,6 +11,7 @@ from sqlalchemy import and_, false, select
 from sqlalchemy.orm import Session
 
 from ..clock import utcnow
+from ..db import begin_write
 from ..errors import Forbidden, Unauthorized
 from .actor import Actor
 from .models import ApiToken, User
@@ -38,6 +39,8 @@ def issue_token(session: Session, username: str, password: str, ttl_hours: int) 
         ok = False
     if not ok:
         raise Unauthorized("Benutzername oder Passwort ist falsch.")
+    # The check above only read; the token insert is a write and must queue for the lock.
+    begin_write(session)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(ApiToken(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..access.models import User
 from ..access.service import hash_password
 from ..clock import utcnow
+from ..db import begin_write
 from ..errors import InvalidInput
 from .models import Municipality, Region, Team, Tenant
 
@@ -30,6 +31,7 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
     """Create or update a tenant's organisation (and, in demo mode, its demo accounts)."""
     seed = json.loads(seed_file.read_text(encoding="utf-8"))
     t = seed["tenant"]
+    begin_write(session)
     tenant = _upsert(session, Tenant, {"key": t["key"]},
                      {"name": t["name"], "case_prefix": t["case_prefix"]})
     regions = {}
