@@ -36,6 +36,28 @@ class Settings:
     timer_lease_seconds: float = 60.0
     timer_retry_seconds: float = 30.0
     timer_max_attempts: int = 5
+    data_dir: Path = PROJECT_ROOT / "var"
+    # Encryption at rest (engine/crypto.py): comma-separated Fernet keys, the first one
+    # encrypts, all decrypt (rotation). Empty: a key file in data_dir, made on first use.
+    data_keys: str = ""
+    # Web session cookie signing; empty: a random secret kept in data_dir.
+    secret_key: str = ""
+    session_cookie_secure: bool = False
+    session_hours: int = 8
+    # Login lockout: after this many failures in a row, the account waits this long.
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    # Optional OpenID Connect single sign-on; off unless issuer and client id are set.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_username_claim: str = "preferred_username"
+    oidc_label: str = "Mit dem Kreis-Konto anmelden"
+    # Retention: personal data of closed cases is removed after this many days (per tenant
+    # overridable); after a consent withdrawal after this many days.
+    retention_days: int = 1095
+    withdrawal_deletion_days: int = 30
+    retention_check_minutes: float = 60.0
 
     def timer_policy(self):
         """The lease and retry policy for timers."""
@@ -68,4 +90,19 @@ class Settings:
             timer_lease_seconds=float(env.get("KIM_TIMER_LEASE_SECONDS") or 60),
             timer_retry_seconds=float(env.get("KIM_TIMER_RETRY_SECONDS") or 30),
             timer_max_attempts=int(env.get("KIM_TIMER_MAX_ATTEMPTS") or 5),
+            data_dir=data_dir,
+            data_keys=env.get("KIM_DATA_KEYS") or "",
+            secret_key=env.get("KIM_SECRET_KEY") or "",
+            session_cookie_secure=_bool(env.get("KIM_SESSION_COOKIE_SECURE"), False),
+            session_hours=int(env.get("KIM_SESSION_HOURS") or 8),
+            login_max_failures=int(env.get("KIM_LOGIN_MAX_FAILURES") or 5),
+            login_lockout_minutes=int(env.get("KIM_LOGIN_LOCKOUT_MINUTES") or 15),
+            oidc_issuer=env.get("KIM_OIDC_ISSUER") or "",
+            oidc_client_id=env.get("KIM_OIDC_CLIENT_ID") or "",
+            oidc_client_secret=env.get("KIM_OIDC_CLIENT_SECRET") or "",
+            oidc_username_claim=env.get("KIM_OIDC_USERNAME_CLAIM") or "preferred_username",
+            oidc_label=env.get("KIM_OIDC_LABEL") or "Mit dem Kreis-Konto anmelden",
+            retention_days=int(env.get("KIM_RETENTION_DAYS") or 1095),
+            withdrawal_deletion_days=int(env.get("KIM_WITHDRAWAL_DELETION_DAYS") or 30),
+            retention_check_minutes=float(env.get("KIM_RETENTION_CHECK_MINUTES") or 60),
         )

@@ -20,14 +20,16 @@ BIN = Path(sys.executable).parent
 def _settings(db_path: Path) -> Settings:
     base = Settings.from_env({})
     return Settings(database_url=f"sqlite:///{db_path}", demo=True, processes_dir=base.processes_dir,
-                    forms_dir=base.forms_dir, seed_file=base.seed_file, log_level="WARNING")
+                    forms_dir=base.forms_dir, seed_file=base.seed_file, log_level="WARNING",
+                    data_dir=db_path.parent)
 
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     """One database migrated with Alembic, deployed and seeded; copied for each test."""
     path = tmp_path_factory.mktemp("template") / "kim.db"
-    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{path}", "KIM_DEMO": "1"}
+    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{path}", "KIM_DEMO": "1",
+           "KIM_DATA_DIR": str(path.parent)}
     subprocess.run([str(BIN / "kim"), "setup"], check=True, env=env, cwd=PROJECT_ROOT,
                    capture_output=True)
     return path
