@@ -6,6 +6,7 @@ import logging
 import swagger_ui_bundle
 from flask import Flask, request, send_from_directory
 
+from engine import crypto
 from engine.access.service import authenticate
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
@@ -14,15 +15,17 @@ from engine.errors import Unauthorized
 from . import errors
 from .context import close_session, db
 from .errors import ProblemApi
+from .openapi import ProblemResponses
 from .views import auth, cases, followups, health, incidents, tasks
 
-PUBLIC_BLUEPRINTS = {"health", "auth", "api-docs", "swagger_assets"}
+PUBLIC_BLUEPRINTS = {"health", "auth.token", "api-docs", "swagger_assets"}
 SWAGGER_ASSETS = "/api/v1/swagger-ui-assets"
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for ``settings`` (default: from KIM_* environment variables)."""
     settings = settings or Settings.from_env()
+    crypto.configure(settings)  # keys for personal data at rest
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = Flask(__name__)
@@ -39,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     engine = make_engine(settings.database_url)
     app.extensions["kim"] = {"settings": settings, "engine": engine,
                              "sessions": make_session_factory(engine)}
-    api = ProblemApi(app)
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses(PUBLIC_BLUEPRINTS)]})
     app.extensions["kim"]["api"] = api
     for module in (health, auth, cases, tasks, followups, incidents):
         api.register_blueprint(module.blp)

@@ -26,6 +26,15 @@ class TokenRequestSchema(Schema):
     password = Str(required=True, validate=validate.Length(min=1, max=200), load_only=True)
 
 
+class RevocationSchema(Schema):
+    username = Str(required=True, validate=validate.Length(min=1, max=80))
+
+
+class RevokedSchema(Schema):
+    username = Str()
+    revoked = fields.Int()
+
+
 class UserSchema(Schema):
     username = Str()
     display_name = Str()

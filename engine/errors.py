@@ -32,6 +32,12 @@ class Unauthorized(KimError):
     title = "Nicht angemeldet"
 
 
+class LoginRefused(Unauthorized):
+    """A refused login whose bookkeeping (failure count, lockout) must still be saved."""
+
+    keep_changes = True
+
+
 class Conflict(KimError):
     status = 409
     title = "Konflikt"

@@ -1,15 +1,19 @@
 """Imports every table so that metadata (and Alembic) sees the whole schema."""
 from .access.models import ApiToken, User
+from .audit.models import AuditEntry, AuditHead
 from .cases.models import Case
+from .consents.models import Consent, Referral
 from .db import Base
 from .followups.models import FollowUp
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessVersion
+from .retention.models import DeletionRecord
 from .tasks.models import TaskRecord
 from .timers.models import Timer
 
 __all__ = [
+    "AuditEntry", "AuditHead", "Consent", "DeletionRecord", "Referral",
     "ApiToken", "Base", "Case", "FollowUp", "FormVersion", "HistoryEntry", "Municipality",
     "ProcessInstance", "ProcessVersion", "Region", "TaskRecord", "Team", "Tenant", "Timer", "User",
 ]

@@ -1,20 +1,46 @@
-"""Bearer tokens for API clients."""
+"""Bearer tokens for API clients: issue, revoke (logout), revoke an account's tokens (admin)."""
+from flask import request
 from flask_smorest import Blueprint
 
-from engine.access.service import issue_token
+from engine.access.service import LoginPolicy, issue_token, revoke_token, revoke_user_tokens
 
-from ..context import commit, db, settings
-from ..schemas import TokenRequestSchema, TokenSchema
+from ..context import commit, current_user, db, settings
+from ..schemas import RevocationSchema, RevokedSchema, TokenRequestSchema, TokenSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Anmeldung")
+
+
+def login_policy() -> LoginPolicy:
+    """The lockout policy from the settings."""
+    s = settings()
+    return LoginPolicy(max_failures=s.login_max_failures, lockout_minutes=s.login_lockout_minutes)
 
 
 @blp.route("/token", methods=["POST"])
 @blp.arguments(TokenRequestSchema)
 @blp.response(200, TokenSchema)
 def token(args):
-    """Exchange user name and password for a bearer token."""
+    """Exchange user name and password for a bearer token (repeated failures lock the account)."""
     ttl = settings().token_ttl_hours
-    access_token, user = issue_token(db(), args["username"], args["password"], ttl)
+    access_token, user = issue_token(db(), args["username"], args["password"], ttl, login_policy())
     commit()
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl * 3600, "user": user}
+
+
+@blp.route("/token", methods=["DELETE"])
+@blp.response(204)
+def logout():
+    """Revoke the bearer token of this request (log out)."""
+    current_user()
+    revoke_token(db(), request.headers["Authorization"].partition(" ")[2].strip())
+    commit()
+
+
+@blp.route("/revocations", methods=["POST"])
+@blp.arguments(RevocationSchema)
+@blp.response(200, RevokedSchema)
+def revoke_account(args):
+    """Revoke every token and web session of an account (administration)."""
+    count = revoke_user_tokens(db(), user=current_user(), username=args["username"])
+    commit()
+    return {"username": args["username"], "revoked": count}

@@ -14,3 +14,4 @@ class Actor:
     tenant_id: int
     municipality_id: int | None
     team_id: int | None
+    agency: str | None = None

@@ -23,6 +23,11 @@ class User(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Authority staff (role "authority") see only referrals addressed to this agency.
+    agency: Mapped[str | None] = mapped_column(String(40), index=True)
+    # Lockout: failures in a row since the last successful login.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     municipality = relationship("Municipality")
     team = relationship("Team")
@@ -36,3 +41,5 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "api" (bearer token) or "web" (the browser session's server-side half).
+    kind: Mapped[str] = mapped_column(String(10), default="api", server_default="api")

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import and_, false, select
+from sqlalchemy import and_, false, select, update
 from sqlalchemy.orm import Session
 
-from ..clock import utcnow
+from ..clock import BERLIN, utcnow
 from ..db import begin_write
-from ..errors import Forbidden, Unauthorized
+from ..errors import Forbidden, LoginRefused, NotFound, Unauthorized
 from .actor import Actor
 from .models import ApiToken, User
 
@@ -21,7 +22,17 @@ _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("not-a-password")
 
 CASE_ROLES_FULL = {"case_manager"}
-CASE_ROLES_PSEUDONYMISED = {"coordinator", "admin", "dpo"}
+# Coordinators, Lenkungsgruppe members and the DPO see cases pseudonymised only.
+CASE_ROLES_PSEUDONYMISED = {"coordinator", "steering", "dpo"}
+_REFUSED = "Benutzername oder Passwort ist falsch."
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How many failures in a row lock an account, and for how long."""
+
+    max_failures: int = 5
+    lockout_minutes: int = 15
 
 
 def hash_password(password: str) -> str:
@@ -29,31 +40,95 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def issue_token(session: Session, username: str, password: str, ttl_hours: int) -> tuple[str, User]:
-    """Check credentials and return a new bearer token (shown once) and the user."""
+def check_password(session: Session, username: str, password: str,
+                   policy: LoginPolicy = LoginPolicy()) -> User:
+    """The active user with these credentials; failures count towards a lockout.
+
+    A refusal raises LoginRefused, whose changes (the failure count) the caller commits.
+    The message is the same for unknown names, wrong passwords and locked accounts of
+    unknown state, so that it reveals nothing; a locked account says so and until when.
+    """
+    begin_write(session)  # the outcome is written either way
     user = session.scalars(select(User).where(User.username == username)).first()
+    now = utcnow()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        until = user.locked_until.astimezone(BERLIN).strftime("%H:%M")
+        raise LoginRefused(f"Das Konto ist nach zu vielen Fehlversuchen bis {until} Uhr gesperrt.",
+                           locked_until=user.locked_until.isoformat())
     try:
         _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
         ok = user is not None and user.active
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        raise Unauthorized("Benutzername oder Passwort ist falsch.")
-    # The check above only read; the token insert is a write and must queue for the lock.
-    begin_write(session)
+        if user is not None:
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= policy.max_failures:
+                user.locked_until = now + timedelta(minutes=policy.lockout_minutes)
+                user.failed_logins = 0
+        raise LoginRefused(_REFUSED)
+    user.failed_logins, user.locked_until = 0, None
+    return user
+
+
+def new_token(session: Session, user_id: int, ttl_hours: float, kind: str = "api") -> str:
+    """Store a new token for the user (only its hash) and return it; shown once."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(ApiToken(token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id,
+    session.add(ApiToken(token_hash=_digest(token), user_id=user_id, kind=kind,
                          created_at=now, expires_at=now + timedelta(hours=ttl_hours)))
-    return token, user
+    return token
+
+
+def issue_token(session: Session, username: str, password: str, ttl_hours: int,
+                policy: LoginPolicy = LoginPolicy()) -> tuple[str, User]:
+    """Check credentials and return a new bearer token (shown once) and the user."""
+    user = check_password(session, username, password, policy)
+    return new_token(session, user.id, ttl_hours), user
+
+
+def revoke_token(session: Session, token: str) -> bool:
+    """Revoke a token (logout); True if it was valid until now."""
+    begin_write(session)
+    row = session.get(ApiToken, _digest(token))
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    return True
+
+
+def revoke_user_tokens(session: Session, *, user: Actor, username: str) -> int:
+    """An admin revokes every token and session of an account (e.g. a lost laptop)."""
+    if user.role != "admin":
+        raise Forbidden("Nur die Administration kann Anmeldungen anderer widerrufen.")
+    begin_write(session)
+    target = session.scalars(select(User).where(User.username == username,
+                                                User.tenant_id == user.tenant_id)).first()
+    if target is None:
+        raise NotFound("Dieses Benutzerkonto gibt es nicht.")
+    return session.execute(update(ApiToken).where(ApiToken.user_id == target.id, ApiToken.revoked_at.is_(None))
+                           .values(revoked_at=utcnow())).rowcount
+
+
+def sso_user(session: Session, username: str) -> User:
+    """The active account a single-sign-on identity maps to (no automatic accounts)."""
+    user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
+    if user is None:
+        raise Unauthorized("Für diese Anmeldung gibt es kein aktives Konto. Bitte an die Administration wenden.")
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def authenticate(session: Session, token: str) -> Actor:
     """The active user a valid (unexpired, unrevoked) bearer token belongs to."""
     row = session.execute(
-        select(User.id, User.username, User.role, User.tenant_id, User.municipality_id, User.team_id)
+        select(User.id, User.username, User.role, User.tenant_id, User.municipality_id, User.team_id,
+               User.agency)
         .join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest(),
+            ApiToken.token_hash == _digest(token),
             ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow(), User.active.is_(True))
     ).first()
     if row is None:

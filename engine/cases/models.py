@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import EncryptedJSON
 from ..db import Base, UTCDateTime
 
 OPEN, CLOSED = "open", "closed"
@@ -31,7 +32,13 @@ class Case(Base):
     case_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     family_name: Mapped[str] = mapped_column(String(200), index=True)
     given_name: Mapped[str] = mapped_column(String(200))
-    client: Mapped[dict] = mapped_column(JSON)
+    # Encrypted at rest (may hold health data); family/given name stay plain for search.
+    client: Mapped[dict] = mapped_column(EncryptedJSON)
+    # Retention: a legal hold stops deletion; deletion_due_at is set on closure or withdrawal.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    legal_hold_reason: Mapped[str | None] = mapped_column(String(500))
+    deletion_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     municipality = relationship("Municipality")
     team = relationship("Team")

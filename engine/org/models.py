@@ -13,6 +13,8 @@ class Tenant(Base):
     key: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     case_prefix: Mapped[str] = mapped_column(String(10))
+    # Days after closure until personal data is removed; NULL: the installation default.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class Region(Base):

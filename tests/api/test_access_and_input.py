@@ -48,7 +48,7 @@ def test_coordinator_sees_cases_without_client_data(client, login):
                        headers=coord).status_code == 403
 
 
-@pytest.mark.parametrize("user", ["steering", "process-owner"])
+@pytest.mark.parametrize("user", ["admin", "process-owner"])
 def test_roles_without_case_access(client, login, user):
     assert client.get("/api/v1/cases", headers=login(user)).status_code == 403
 

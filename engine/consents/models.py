@@ -1,0 +1,49 @@
+"""The consent register and the referrals made under it."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime
+
+DATA_PROCESSING, RELEASE = "data_processing", "confidentiality_release"
+
+
+class Consent(Base):
+    """One thing a client agreed to: data processing, or a release towards one agency."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_case", "case_id", "kind", "agency"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    agency: Mapped[str | None] = mapped_column(String(40))
+    form_version: Mapped[str | None] = mapped_column(String(50))
+    given_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Referral(Base):
+    """A referral to an agency (from the lifecycle's referral task), addressed to its staff."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        Index("ix_referrals_agency", "tenant_id", "agency", "referred_on"),
+        Index("ix_referrals_case", "case_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    agency: Mapped[str] = mapped_column(String(40))
+    referred_on: Mapped[date] = mapped_column(Date)
+    task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
