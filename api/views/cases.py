@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from engine.cases import service
 
-from ..context import commit, current_user, db
+from ..context import commit, current_user, db, settings
 from ..schemas import (
     CaseCreateSchema,
     CaseDetailSchema,
@@ -46,6 +46,7 @@ def list_cases(args):
     """Cases in my scope (newest first)."""
     user = current_user()
     page = service.list_cases(db(), user=user, **args)
+    commit()
     return {"items": [case_summary(c, user) for c in page.items], "total": page.total,
             "page": page.page, "per_page": page.per_page}
 
@@ -55,7 +56,9 @@ def list_cases(args):
 def get_case(case_id):
     """Status, open tasks and the latest history of a case."""
     user = current_user()
-    return _detail(service.get_case(db(), user=user, case_id=case_id), user)
+    out = _detail(service.read_case(db(), user=user, case_id=case_id), user)
+    commit()
+    return out
 
 
 @blp.route("/<int:case_id>/history", methods=["GET"])
@@ -64,8 +67,9 @@ def get_case(case_id):
 def case_history(args, case_id):
     """The full history of a case, page by page."""
     user = current_user()
-    case = service.get_case(db(), user=user, case_id=case_id)
+    case = service.read_case(db(), user=user, case_id=case_id, action="case.history")
     page = service.history(db(), case.id, page=args["page"], per_page=args["per_page"])
+    commit()
     return {"items": [history_item(h, user) for h in page.items], "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
@@ -73,6 +77,7 @@ def case_history(args, case_id):
 @blp.response(200, CaseStateSchema)
 def withdraw_consent(case_id):
     """The client withdrew consent: open tasks are cancelled and the case is closed."""
-    case = service.withdraw_consent(db(), user=current_user(), case_id=case_id)
+    case = service.withdraw_consent(db(), user=current_user(), case_id=case_id,
+                                    deletion_days=settings().withdrawal_deletion_days)
     commit()
     return case

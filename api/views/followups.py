@@ -51,5 +51,7 @@ def overview(args):
     items = service.overview(session, user=user, within_days=args["within_days"],
                              include=args["include"], team_id=team_id, municipality_id=place_id)
     personal = sees_personal_data(user)
-    return {"today": today_berlin(), "counts": service.summary(items),
-            "items": [_item(i, personal) for i in items]}
+    out = {"today": today_berlin(), "counts": service.summary(items),
+           "items": [_item(i, personal) for i in items]}
+    commit()
+    return out

@@ -29,11 +29,12 @@ def inbox(args):
 def get_task(task_id):
     """A task with its form (JSON Schema) and the data it sees."""
     session = db()
-    row = service.get_task(session, user=current_user(), task_id=task_id)
+    row, data = service.read_task(session, user=current_user(), task_id=task_id)
     out = {c: getattr(row, c) for c in ("id", "name", "bpmn_id", "form_key", "case_id", "lane", "role",
                                           "status", "created_at", "due_at", "completed_at")}
     out["form"] = service.task_form(session, row)
-    out["data"] = service.task_data(session, row)
+    out["data"] = data
+    commit()
     return out
 
 

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
 from ..access.actor import Actor
-from ..access.service import can_read_cases, in_scope, require_case_manager, scope_filter
+from ..access.service import can_read_cases, in_scope, require_case_manager, scope_filter, sees_personal_data
+from ..audit.service import case_event, record
 from ..clock import utcnow
+from ..consents import service as consents
 from ..db import begin_write
 from ..errors import Conflict, Forbidden, NotFound, ProcessFailure
 from ..instances.models import HistoryEntry, ProcessInstance
-from ..instances.service import LIFECYCLE, create_instance, record_step, start_current
+from ..instances.service import LIFECYCLE, create_instance, record_step, start_current, stop_case_instances
 from ..org.models import Tenant
 from ..org.service import find_municipality
 from ..processes.service import parsed_version
@@ -58,6 +60,7 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     case.case_number = f"{tenant.case_prefix}-{case.opened_at:%Y}-{case.id:06d}"
     create_instance(session, case=case, version_id=version_id, process_id=LIFECYCLE, result=result,
                     user=user)
+    record(session, user, case_event("case.create", case))
     return case
 
 
@@ -70,11 +73,20 @@ def get_case(session: Session, *, user: Actor, case_id: int) -> Case:
     return case
 
 
+def read_case(session: Session, *, user: Actor, case_id: int, action: str = "case.read") -> Case:
+    """``get_case`` for showing the case; the reading is recorded in the audit trail."""
+    begin_write(session)
+    case = get_case(session, user=user, case_id=case_id)
+    record(session, user, case_event(action, case, detail={"personal_data": sees_personal_data(user)}))
+    return case
+
+
 def list_cases(session: Session, *, user: Actor, status: str | None = None,
                municipality: str | None = None, q: str | None = None,
                page: int = 1, per_page: int = 25) -> Page:
-    """Cases in the user's scope, newest first, with optional filters."""
+    """Cases in the user's scope, newest first, with optional filters; each listed case is audited."""
     can_read_cases(user)
+    begin_write(session)
     cond = [scope_filter(user, Case.municipality_id, Case.team_id, Case.tenant_id)]
     if status:
         cond.append(Case.status == status)
@@ -90,6 +102,8 @@ def list_cases(session: Session, *, user: Actor, status: str | None = None,
     total = session.scalar(select(func.count()).select_from(Case).where(*cond))
     items = session.scalars(select(Case).where(*cond).order_by(Case.opened_at.desc(), Case.id.desc())
                             .limit(per_page).offset((page - 1) * per_page)).all()
+    record(session, user, *(case_event("case.list", c, detail={"personal_data": sees_personal_data(user)})
+                            for c in items))
     return Page(list(items), total, page, per_page)
 
 
@@ -108,8 +122,12 @@ def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 10
     return Page(list(items), total, page, per_page)
 
 
-def withdraw_consent(session: Session, *, user: Actor, case_id: int) -> Case:
-    """Consent withdrawn: the lifecycle cancels open tasks and closes the case."""
+def withdraw_consent(session: Session, *, user: Actor, case_id: int, deletion_days: int = 30) -> Case:
+    """Consent withdrawn: processing stops and deletion of the personal data is scheduled.
+
+    The lifecycle cancels its open tasks and closes the case; every other process of the
+    case (follow-ups) stops; the consent register records the withdrawal.
+    """
     require_case_manager(user)
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
@@ -127,5 +145,10 @@ def withdraw_consent(session: Session, *, user: Actor, case_id: int) -> Case:
         raise ProcessFailure("Der Widerruf konnte nicht verarbeitet werden.",
                              element_id=exc.element_id) from None
     record_step(session, instance=instance, case=case, result=result, user=user, completed_task=None)
+    stopped = stop_case_instances(session, case, exclude=instance.id)
+    consents.withdraw_all(session, case=case, user=user)
+    case.deletion_due_at = utcnow() + timedelta(days=deletion_days)
+    record(session, user, case_event("case.consent_withdrawn", case, detail={
+        "stopped_processes": stopped, "deletion_due_at": case.deletion_due_at.isoformat()}))
     return case
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime
 
-PLANNING, WAITING, DONE = "planning", "waiting", "done"
+PLANNING, WAITING, DONE, STOPPED = "planning", "waiting", "done", "stopped"
 
 
 class FollowUp(Base):

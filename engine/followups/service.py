@@ -9,20 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
 from ..access.actor import Actor
-from ..access.service import can_read_cases, require_case_manager, scope_filter
+from ..audit.service import Event, case_event, record
+from ..access.service import can_read_cases, require_case_manager, scope_filter, sees_personal_data
 from ..cases.models import OPEN, Case
 from ..clock import today_berlin
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
 from ..instances.models import RUNNING, ProcessInstance
 from ..instances.service import PROJECTIONS, create_instance, start_current
+from ..instances.service import STOPPED as STOPPED_HOOKS
 from ..org.models import Municipality, Team
-from .models import DONE, PLANNING, WAITING, FollowUp
+from .models import DONE, PLANNING, STOPPED, WAITING, FollowUp
 
 PROCESS_ID = "uma_job_followup"
 MAX_WINDOW_DAYS = 366
@@ -45,6 +47,7 @@ def start_followup(session: Session, *, user: Actor, case_id: int) -> FollowUp:
     version_id, result = start_current(session, PROCESS_ID, "Die Nachverfolgung konnte nicht gestartet werden.")
     instance, _ = create_instance(session, case=case, version_id=version_id, process_id=PROCESS_ID,
                                   result=result, user=user)
+    record(session, user, case_event("followup.start", case))
     return session.scalars(select(FollowUp).where(FollowUp.instance_id == instance.id)).one()
 
 
@@ -86,6 +89,14 @@ def project(session: Session, instance: ProcessInstance, case: Case | None, resu
 PROJECTIONS[PROCESS_ID] = project
 
 
+def _stopped(session: Session, instance: ProcessInstance, now) -> None:
+    session.execute(update(FollowUp).where(FollowUp.instance_id == instance.id)
+                    .values(status=STOPPED, completed_at=now).execution_options(synchronize_session=False))
+
+
+STOPPED_HOOKS[PROCESS_ID] = _stopped
+
+
 @dataclass(frozen=True)
 class OverviewItem:
     followup: FollowUp
@@ -110,6 +121,7 @@ def overview(session: Session, *, user: Actor, within_days: int = 30, include: s
     """Follow-ups due within ``within_days`` plus every overdue one (``include='open'``),
     or those completed (``include='done'``), in the user's scope, earliest due first."""
     can_read_cases(user)
+    begin_write(session)  # the reading is recorded
     if not 0 <= within_days <= MAX_WINDOW_DAYS:
         raise InvalidInput(f"Der Zeitraum muss zwischen 0 und {MAX_WINDOW_DAYS} Tagen liegen.",
                            errors={"within_days": ["Ungültiger Zeitraum."]})
@@ -130,6 +142,10 @@ def overview(session: Session, *, user: Actor, within_days: int = 30, include: s
         .join(Municipality, Municipality.id == FollowUp.municipality_id)
         .outerjoin(Team, Team.id == FollowUp.team_id)
         .where(*cond).order_by(FollowUp.due_date, FollowUp.id).limit(1000)).all()
+    if sees_personal_data(user):
+        record(session, user, *(case_event("followup.list", c) for _f, c, _m, _t in rows))
+    else:
+        record(session, user, Event("followup.list", "followup_overview", detail={"count": len(rows)}))
     return [OverviewItem(f, c, m, t, _state(f, today)) for f, c, m, t in rows]
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..crypto import EncryptedJSON, EncryptedText
 from ..db import Base, UTCDateTime
 
 RUNNING, COMPLETED = "running", "completed"
@@ -18,7 +19,8 @@ class ProcessInstance(Base):
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     process_id: Mapped[str | None] = mapped_column(String(100), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
-    state: Mapped[str] = mapped_column(Text)
+    # Encrypted at rest: process data holds form data, e.g. health needs (engine/crypto.py).
+    state: Mapped[str] = mapped_column(EncryptedText)
     # Optimistic lock: every state UPDATE checks and bumps it (instances/service.py).
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -39,4 +41,4 @@ class HistoryEntry(Base):
     lane: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    data: Mapped[dict | None] = mapped_column(JSON)
+    data: Mapped[dict | None] = mapped_column(EncryptedJSON)  # submitted form data, encrypted

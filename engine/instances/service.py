@@ -138,5 +138,30 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
     return Recorded(ready_rows + new_rows, completed)
 
 
+def stop_case_instances(session: Session, case: Case, *, exclude: int | None = None) -> int:
+    """Stop every other running instance of the case (consent withdrawn: no more processing).
+
+    Open tasks are cancelled and waiting timers removed; the follow-up row says so.
+    """
+    now = utcnow()
+    running = session.scalars(select(ProcessInstance).where(
+        ProcessInstance.case_id == case.id, ProcessInstance.status == RUNNING,
+        ProcessInstance.id != (exclude or 0)).with_for_update()).all()
+    for instance in running:
+        instance.status, instance.updated_at = CANCELLED, now
+        session.execute(update(TaskRecord).where(TaskRecord.instance_id == instance.id,
+                                                 TaskRecord.status == READY)
+                        .values(status=CANCELLED, completed_at=now).execution_options(synchronize_session=False))
+        timers.sync(session, instance_id=instance.id, waiting=[], now=now)
+        stopped = STOPPED.get(instance.process_id or "")
+        if stopped is not None:
+            stopped(session, instance, now)
+    return len(running)
+
+
+# Called when an instance of the process is stopped from outside: fn(session, instance, now).
+STOPPED: dict[str, Callable] = {}
+
+
 # Registers the follow-up projection (imported last: it builds on this module).
 from ..followups import service as _followups  # noqa: E402,F401

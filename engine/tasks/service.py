@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 from .. import workflow as wf
 from ..access.actor import Actor
 from ..access.service import in_scope, require_case_manager, scope_filter
+from ..audit.service import Event, record
 from ..cases.models import Case
 from ..cases.service import Page
 from ..clock import utcnow
+from ..consents import service as consents
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput, NotFound, ProcessFailure
 from ..instances.models import ProcessInstance
@@ -92,6 +94,7 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
         validate_form_data(form_id, lambda: session.get(FormVersion, form_id).schema, data)
     elif data:
         raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")
+    consents.before_completion(session, case=case, form_key=row.form_key, data=data)
     proc = parsed_version(session, instance.process_version_id)
     try:
         result = wf.complete(proc, instance.state, task_id, data)
@@ -102,5 +105,23 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
                              "nichts wurde gespeichert.", element_id=exc.element_id) from None
     recorded = record_step(session, instance=instance, case=case, result=result, user=user,
                            completed_task=task_id)
+    consents.after_completion(session, case=case, form_key=row.form_key, task_id=task_id, data=data, user=user)
+    record(session, user, _task_event("task.complete", row, case))
     return recorded.completed, case, recorded.ready
+
+
+def _task_event(action: str, row: TaskRecord, case: Case | None) -> Event:
+    return Event(action, "task", row.id, case_id=row.case_id, pseudonym=case.pseudonym if case else None,
+                 detail={"bpmn_id": row.bpmn_id, "form_key": row.form_key})
+
+
+def read_task(session: Session, *, user: Actor, task_id: str) -> tuple[TaskRecord, dict]:
+    """A task and the process data it sees; the reading is recorded."""
+    require_case_manager(user)
+    begin_write(session)
+    row = get_task(session, user=user, task_id=task_id)
+    data = task_data(session, row)
+    case = session.get(Case, row.case_id) if row.case_id else None
+    record(session, user, _task_event("task.read", row, case))
+    return row, data
 

@@ -1,0 +1,131 @@
+"""The consent register: what a client agreed to, and refusing what it does not cover."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..access.actor import Actor
+from ..audit.service import case_event, record
+from ..clock import today_berlin, utcnow
+from ..errors import Conflict, InvalidInput
+from .models import DATA_PROCESSING, RELEASE, Consent, Referral
+
+# The agencies a release from confidentiality can name (forms/consent.json, forms/referral.json).
+AGENCIES = {
+    "jobcenter": "Jobcenter (SGB II)", "employment_agency": "Agentur für Arbeit (SGB III)",
+    "youth_office": "Jugendamt (SGB VIII)", "social_welfare_office": "Sozialamt (SGB XII)",
+    "foreigners_authority": "Ausländerbehörde", "naturalisation_authority": "Einbürgerungsbehörde",
+    "jmd": "Jugendmigrationsdienst (JMD)", "mbe": "Migrationsberatung für Erwachsene (MBE)",
+    "refugee_counselling": "Flüchtlingsberatung", "integration_agency": "Integrationsagentur",
+    "school": "Schule", "health_services": "Gesundheitswesen",
+}
+
+
+def agency_name(key: str | None) -> str:
+    """The German name of an agency key."""
+    return AGENCIES.get(key or "", key or "")
+
+
+def active(session: Session, case_id: int) -> list[Consent]:
+    """The case's consents that are in force."""
+    return list(session.scalars(select(Consent).where(
+        Consent.case_id == case_id, Consent.withdrawn_at.is_(None)).order_by(Consent.id)))
+
+
+def register(session: Session, case_id: int) -> list[Consent]:
+    """Every consent of the case, withdrawn ones included, oldest first."""
+    return list(session.scalars(select(Consent).where(Consent.case_id == case_id).order_by(Consent.id)))
+
+
+def covers(session: Session, case_id: int, agency: str) -> bool:
+    """Whether data processing and a release towards ``agency`` are both in force."""
+    kinds = {(c.kind, c.agency) for c in active(session, case_id)}
+    return (DATA_PROCESSING, None) in kinds and (RELEASE, agency) in kinds
+
+
+def _as_date(value) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return today_berlin()
+
+
+def add(session: Session, *, case, user: Actor, kind: str, agency: str | None, given_on,
+        form_version: str | None, task_id: str | None = None) -> Consent:
+    """Record one consent (the caller holds the write lock)."""
+    if kind == RELEASE and agency not in AGENCIES:
+        raise InvalidInput("Unbekannte Stelle.", errors={"agency": ["Unbekannte Stelle."]})
+    if kind == RELEASE and any(c.kind == RELEASE and c.agency == agency for c in active(session, case.id)):
+        raise Conflict(f"Eine Schweigepflichtentbindung gegenüber {agency_name(agency)} liegt bereits vor.")
+    row = Consent(case_id=case.id, kind=kind, agency=agency if kind == RELEASE else None,
+                  form_version=form_version, given_on=_as_date(given_on), recorded_at=utcnow(),
+                  recorded_by_id=user.id, task_id=task_id)
+    session.add(row)
+    session.flush()
+    record(session, user, case_event("consent.record", case, detail={"kind": kind, "agency": row.agency,
+                                                                      "consent_id": row.id}))
+    return row
+
+
+def withdraw_all(session: Session, *, case, user: Actor) -> int:
+    """Mark every consent in force as withdrawn (the client withdrew consent)."""
+    count = session.execute(update(Consent).where(Consent.case_id == case.id, Consent.withdrawn_at.is_(None))
+                            .values(withdrawn_at=utcnow(), withdrawn_by_id=user.id)
+                            .execution_options(synchronize_session=False)).rowcount
+    record(session, user, case_event("consent.withdraw", case, detail={"consents": count}))
+    return count
+
+
+def withdraw_one(session: Session, *, case, user: Actor, consent_id: int) -> Consent:
+    """Withdraw one release from confidentiality (the rest stays in force)."""
+    row = session.get(Consent, consent_id)
+    if row is None or row.case_id != case.id:
+        raise InvalidInput("Diese Einwilligung gibt es in diesem Fall nicht.")
+    if row.withdrawn_at is not None:
+        raise Conflict("Diese Einwilligung ist bereits widerrufen.")
+    if row.kind != RELEASE:
+        raise Conflict("Der Widerruf der Einwilligung zur Datenverarbeitung beendet den Fall: "
+                       "bitte den Widerruf für den ganzen Fall erfassen.")
+    row.withdrawn_at, row.withdrawn_by_id = utcnow(), user.id
+    record(session, user, case_event("consent.withdraw", case, detail={"consent_id": row.id,
+                                                                        "agency": row.agency}))
+    return row
+
+
+# Hooks around task completion, by form key (called by engine/tasks/service.py).
+
+def before_completion(session: Session, *, case, form_key: str | None, data: dict) -> None:
+    """Refuse what the consent does not cover, before the process moves."""
+    if form_key == "referral" and case is not None and isinstance(data.get("agency"), str):
+        agency = data["agency"]
+        if not covers(session, case.id, agency):
+            raise InvalidInput(
+                f"Für eine Verweisung an {agency_name(agency)} fehlt die Schweigepflichtentbindung "
+                "(oder die Einwilligung zur Datenverarbeitung). Bitte zuerst die Einwilligung ergänzen.",
+                errors={"agency": ["Keine Schweigepflichtentbindung gegenüber dieser Stelle."]})
+
+
+def after_completion(session: Session, *, case, form_key: str | None, task_id: str, data: dict,
+                     user: Actor) -> None:
+    """Project consent and referral forms into the register and the referral list."""
+    if case is None:
+        return
+    if form_key == "consent" and data.get("consent_given") is True:
+        version, given_on = data.get("form_version"), data.get("consent_date")
+        if data.get("data_processing") is True:
+            add(session, case=case, user=user, kind=DATA_PROCESSING, agency=None, given_on=given_on,
+                form_version=version, task_id=task_id)
+        for agency in data.get("confidentiality_release_agencies") or []:
+            if not covers(session, case.id, agency):
+                add(session, case=case, user=user, kind=RELEASE, agency=agency, given_on=given_on,
+                    form_version=version, task_id=task_id)
+    elif form_key == "referral":
+        session.add(Referral(case_id=case.id, tenant_id=case.tenant_id, municipality_id=case.municipality_id,
+                             team_id=case.team_id, agency=data["agency"],
+                             referred_on=_as_date(data.get("referral_date")), task_id=task_id,
+                             referred_by_id=user.id, created_at=utcnow()))
+        record(session, user, case_event("referral.send", case, detail={"agency": data["agency"]}))
