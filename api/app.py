@@ -12,11 +12,10 @@ from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.errors import Unauthorized
 
-from . import errors
+from . import errors, web
 from .context import close_session, db
-from .errors import ProblemApi
-from .openapi import ProblemResponses
-from .views import auth, cases, followups, health, incidents, tasks
+from .openapi import make_api
+from .views import auth, cases, followups, health, incidents, privacy, referrals, tasks
 
 PUBLIC_BLUEPRINTS = {"health", "auth.token", "api-docs", "swagger_assets"}
 SWAGGER_ASSETS = "/api/v1/swagger-ui-assets"
@@ -42,9 +41,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     engine = make_engine(settings.database_url)
     app.extensions["kim"] = {"settings": settings, "engine": engine,
                              "sessions": make_session_factory(engine)}
-    api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses(PUBLIC_BLUEPRINTS)]})
+    api = make_api(app, PUBLIC_BLUEPRINTS)  # problem+json errors documented; bounded path ids
     app.extensions["kim"]["api"] = api
-    for module in (health, auth, cases, tasks, followups, incidents):
+    for module in (health, auth, cases, tasks, followups, incidents, privacy, referrals):
         api.register_blueprint(module.blp)
 
     @app.route(SWAGGER_ASSETS + "/<path:filename>", endpoint="swagger_assets")
@@ -53,19 +52,24 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.before_request
     def _authenticate():
-        if request.blueprint in PUBLIC_BLUEPRINTS or request.endpoint in PUBLIC_BLUEPRINTS:
+        public = PUBLIC_BLUEPRINTS | web.PUBLIC
+        if request.blueprint in public or request.endpoint in public:
             return None
         if not request.path.startswith("/api/"):
-            return None
+            return web.require_login()  # pages: the session cookie, else off to /login
+        from flask import g
+
         header = request.headers.get("Authorization", "")
+        if not header and web.session_token():
+            g.user = web.cookie_user(web.session_token())  # unsafe methods need the CSRF token
+            return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Bitte mit einem Bearer-Token anmelden (POST /api/v1/auth/token).")
-        from flask import g
-
         g.user = authenticate(db(), token.strip())
         return None
 
+    web.init_app(app, settings)
     app.teardown_appcontext(close_session)
     errors.register(app)
     return app

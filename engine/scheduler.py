@@ -108,6 +108,16 @@ class TimerScheduler:
             self._arm_real(pending)
         self._watch()
 
+    def add_periodic(self, job_id: str, fn, minutes: float) -> None:
+        """A housekeeping job (e.g. retention) on the same scheduler; it runs once at start."""
+        def guarded():
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - keep the schedule alive
+                log.exception("periodic job %s failed", job_id)
+        self._scheduler.add_job(guarded, IntervalTrigger(minutes=minutes), id=job_id,
+                                next_run_time=datetime.now(timezone.utc), replace_existing=True)
+
     def wait_idle(self, timeout: float) -> bool:
         """Block until nothing is due (tests and `kim scheduler --once`)."""
         return self._idle.wait(timeout)

@@ -41,7 +41,7 @@ def _seal(row: dict) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def record(session: Session, actor: Actor | None, *events: Event) -> None:
+def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int | None = None) -> None:
     """Append events to the chain, in the caller's write transaction.
 
     The caller must hold the write lock (engine.db.begin_write) before its first read;
@@ -56,7 +56,7 @@ def record(session: Session, actor: Actor | None, *events: Event) -> None:
     rows = []
     for ev in events:
         last_id += 1
-        row = {"id": last_id, "at": now, "tenant_id": actor.tenant_id if actor else None,
+        row = {"id": last_id, "at": now, "tenant_id": actor.tenant_id if actor else tenant_id,
                "user_id": actor.id if actor else None, "username": actor.username if actor else None,
                "role": actor.role if actor else None, "action": ev.action, "object_type": ev.object_type,
                "object_id": None if ev.object_id is None else str(ev.object_id), "case_id": ev.case_id,

@@ -57,6 +57,7 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
                 "display_name": acc["display_name"], "role": acc["role"], "tenant_id": tenant.id,
                 "municipality_id": municipalities[acc["municipality"]].id if acc.get("municipality") else None,
                 "team_id": teams[acc["team"]].id if acc.get("team") else None, "active": True,
+                "agency": acc.get("agency"),
             }
             if existing is None:
                 session.add(User(username=acc["username"], password_hash=hash_password(acc["password"]),
