@@ -6,6 +6,7 @@ from engine.access.service import LoginPolicy, issue_token, revoke_token, revoke
 
 from ..context import commit, current_user, db, settings
 from ..schemas import RevocationSchema, RevokedSchema, TokenRequestSchema, TokenSchema
+from ..web.session import end_session
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Anmeldung")
 
@@ -30,9 +31,13 @@ def token(args):
 @blp.route("/token", methods=["DELETE"])
 @blp.response(204)
 def logout():
-    """Revoke the bearer token of this request (log out)."""
+    """Revoke the bearer token (or the browser's web session) of this request (log out)."""
     current_user()
-    revoke_token(db(), request.headers["Authorization"].partition(" ")[2].strip())
+    bearer = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    if bearer:
+        revoke_token(db(), bearer)
+    else:
+        end_session()
     commit()
 
 

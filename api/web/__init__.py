@@ -1,0 +1,38 @@
+"""The web side: login with a session cookie, CSRF protection, security headers, optional OIDC."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from . import headers, login, pages
+from .secret import secret_key
+from .session import cookie_user, csrf, require_login, session_token
+
+# Reachable without a session (the API's public endpoints are listed in api/app.py).
+PUBLIC = {"login", "sso", "static"}
+
+__all__ = ["PUBLIC", "cookie_user", "init_app", "require_login", "session_token"]
+
+
+def init_app(app, settings) -> None:
+    """Session cookie, CSRF, pages, headers and (when configured) single sign-on."""
+    secure = settings.session_cookie_secure
+    app.secret_key = secret_key(settings)
+    app.config.update(
+        # "__Host-" makes browsers refuse the cookie unless Secure, host-only and for path /.
+        SESSION_COOKIE_NAME="__Host-kim_session" if secure else "kim_session",
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
+        # The signed cookie is refused after this; the web token in it expires at the same time.
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked in _authenticate, for cookie sessions only
+        WTF_CSRF_TIME_LIMIT=None,  # valid as long as the session
+        # Referrer-Policy no-referrer means browsers send no Referer for the strict check to compare.
+        WTF_CSRF_SSL_STRICT=False,
+    )
+    csrf.init_app(app)
+    app.register_blueprint(login.bp)
+    app.register_blueprint(pages.bp)
+    if settings.oidc_issuer and settings.oidc_client_id:
+        from . import sso  # Authlib and requests only where single sign-on is used
+
+        sso.init_app(app, settings)
+    headers.init_app(app, settings)

@@ -1,0 +1,68 @@
+"""The login page (user name and password) and logout."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from engine.access.service import authenticate, check_password
+from engine.errors import LoginRefused, Unauthorized
+
+from ..context import commit, db, settings
+from ..views import auth as api_auth  # module import: api.views.auth imports this package too
+from .session import CSRF_REFUSED, csrf_valid, end_session, safe_next, session_token, start_session
+
+bp = Blueprint("login", __name__)
+
+MISSING = "Bitte Benutzername und Passwort eingeben."
+STALE_FORM = ("Die Anmeldeseite war zu lange geöffnet oder der Browser blockiert Cookies. "
+              "Bitte noch einmal anmelden.")
+
+
+def login_page(error: str | None = None, username: str = "", next_url: str = "/", status: int = 200):
+    """The login page, with an error message if given (also used by single sign-on)."""
+    sso_label = settings().oidc_label if "oidc" in current_app.extensions["kim"] else None
+    return render_template("login.html", error=error, username=username,
+                           next_url=None if next_url == "/" else next_url, sso_label=sso_label), status
+
+
+@bp.get("/login")
+def login():
+    """Show the login form (or go on when this browser is logged in already)."""
+    next_url = safe_next(request.args.get("next"))
+    token = session_token()
+    if token:
+        try:
+            authenticate(db(), token)
+            return redirect(next_url)
+        except Unauthorized:
+            pass
+    return login_page(next_url=next_url)
+
+
+@bp.post("/login")
+def login_submit():
+    """Check the credentials; on success a new session and on to ``next`` (local paths only)."""
+    next_url = safe_next(request.args.get("next"))
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not csrf_valid():
+        return login_page(STALE_FORM, username, next_url, 400)
+    if not username or not password:
+        return login_page(MISSING, username, next_url)
+    try:
+        user = check_password(db(), username, password, api_auth.login_policy())
+    except LoginRefused as exc:
+        commit()  # the failure count towards the lockout
+        return login_page(exc.detail, username, next_url)
+    start_session(user.id)
+    commit()
+    return redirect(next_url, 303)
+
+
+@bp.post("/logout")
+def logout():
+    """Revoke the session's web token and forget the session."""
+    if session_token() and not csrf_valid():
+        return render_template("error.html", message=CSRF_REFUSED), 403
+    end_session()
+    commit()
+    return redirect(url_for("login.login"), 303)

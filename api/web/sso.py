@@ -1,0 +1,97 @@
+"""Optional single sign-on with OpenID Connect (authorization code flow with PKCE).
+
+Registered only when KIM_OIDC_ISSUER and KIM_OIDC_CLIENT_ID are set. The identity provider's
+claim ``KIM_OIDC_USERNAME_CLAIM`` names an existing active account; nobody gets an account
+by signing in. Every failure ends on the login page with a German message, never a 500.
+"""
+from __future__ import annotations
+
+import logging
+
+from authlib.integrations.flask_client import OAuth, OAuthError
+from flask import Blueprint, current_app, redirect, request, session, url_for
+
+from engine.access.service import sso_user
+from engine.db import begin_write
+from engine.errors import Unauthorized
+
+from ..context import commit, db, settings
+from .login import login_page
+from .session import safe_next, start_session
+
+log = logging.getLogger("kim.web.sso")
+
+bp = Blueprint("sso", __name__)
+
+NEXT_KEY = "sso_next"
+TIMEOUT_SECONDS = 10
+UNAVAILABLE = ("Der Anmeldedienst ist gerade nicht erreichbar. Bitte später noch einmal versuchen "
+               "oder mit Benutzername und Passwort anmelden.")
+DENIED = "Die Anmeldung wurde beim Anmeldedienst abgebrochen oder abgelehnt."
+FAILED = "Die Anmeldung über den Anmeldedienst ist fehlgeschlagen. Bitte noch einmal versuchen."
+NO_NAME = "Der Anmeldedienst hat keinen Benutzernamen übermittelt. Bitte an die Administration wenden."
+
+
+def init_app(app, settings) -> None:
+    """Register the provider (metadata is fetched on first use) and the two routes."""
+    client_kwargs = {"scope": "openid profile email", "code_challenge_method": "S256",
+                     "default_timeout": TIMEOUT_SECONDS}
+    if not settings.oidc_client_secret:  # a public client: PKCE only
+        client_kwargs["token_endpoint_auth_method"] = "none"
+    client = OAuth(app).register(
+        "kim", client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret or None,
+        server_metadata_url=settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
+        client_kwargs=client_kwargs)
+    app.extensions["kim"]["oidc"] = client
+    app.register_blueprint(bp)
+
+
+def _client():
+    return current_app.extensions["kim"]["oidc"]
+
+
+@bp.get("/login/sso")
+def start():
+    """Send the browser to the identity provider."""
+    next_url = safe_next(request.args.get("next"))
+    session[NEXT_KEY] = next_url
+    # The provider fails in many library exception types (requests, Authlib, joserfc); whatever it
+    # is, people get the login page with a message, never a 500.
+    try:
+        return _client().authorize_redirect(url_for("sso.callback", _external=True))
+    except Exception as exc:  # noqa: BLE001
+        log.warning("OIDC provider unavailable: %s: %s", exc.__class__.__name__, exc)
+        return login_page(UNAVAILABLE, next_url=next_url, status=502)
+
+
+@bp.get("/login/sso/callback")
+def callback():
+    """Back from the provider: check the code, map the identity to an account, start the session."""
+    next_url = safe_next(session.get(NEXT_KEY))
+    claim = settings().oidc_username_claim
+    try:
+        token = _client().authorize_access_token()
+        claims = dict(token.get("userinfo") or {})
+        if not claims.get(claim) and _client().server_metadata.get("userinfo_endpoint"):
+            claims.update(_client().userinfo(token=token))
+    except OAuthError as exc:
+        log.info("OIDC login refused: %s", exc.error)
+        if exc.error == "access_denied":
+            return login_page(DENIED, next_url=next_url)
+        return login_page(FAILED, next_url=next_url, status=400)
+    except Exception as exc:  # noqa: BLE001 - network, signature, claims: details go to the log only
+        log.warning("OIDC login failed: %s: %s", exc.__class__.__name__, exc)
+        return login_page(FAILED, next_url=next_url, status=502)
+    username = claims.get(claim)
+    if not isinstance(username, str) or not username.strip():
+        log.warning("OIDC identity without the claim %r", claim)
+        return login_page(NO_NAME, next_url=next_url)
+    begin_write(db())
+    try:
+        user = sso_user(db(), username.strip())
+    except Unauthorized as exc:
+        log.info("OIDC identity without an active account")
+        return login_page(exc.detail, next_url=next_url)
+    start_session(user.id)
+    commit()
+    return redirect(next_url, 303)

@@ -1,0 +1,78 @@
+"""The audit trail: every read and write, DPO-only, tamper-evident."""
+import json
+import os
+import sqlite3
+import subprocess
+
+import pytest
+
+from engine.config import PROJECT_ROOT
+from tests import lifecycle_data as d
+from tests.api.helpers import CLIENT, complete, open_case
+from tests.conftest import BIN
+
+
+def _kim(db_path, *args):
+    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{db_path}", "KIM_DATA_DIR": str(db_path.parent)}
+    return subprocess.run([str(BIN / "kim"), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
+
+
+def test_reads_and_writes_are_recorded_by_pseudonym(client, login):
+    h = login("cm-borchen")
+    case = open_case(client, h)
+    complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
+    client.get(f"/api/v1/cases/{case['id']}", headers=h)
+    client.get(f"/api/v1/cases/{case['id']}", headers=login("coordinator"))
+    client.get("/api/v1/cases?q=Haddad", headers=h)
+    dpo = login("dpo")
+    r = client.get(f"/api/v1/audit?case_id={case['id']}&per_page=100", headers=dpo)
+    assert r.status_code == 200
+    entries = r.json["items"]
+    actions = [(e["username"], e["action"]) for e in reversed(entries)]
+    # open, (the helper lists tasks: no case data), complete, read, read pseudonymised, search
+    assert actions == [("cm-borchen", "case.create"), ("cm-borchen", "task.complete"),
+                       ("cm-borchen", "case.read"), ("coordinator", "case.read"), ("cm-borchen", "case.list")]
+    assert [e["detail"]["personal_data"] for e in entries if e["action"] == "case.read"] == [False, True]
+    assert all(e["pseudonym"] == case["pseudonym"] for e in entries)
+    body = json.dumps(r.json, ensure_ascii=False)
+    assert CLIENT["family_name"] not in body and CLIENT["birth_date"] not in body
+    # Reading the trail is itself recorded.
+    again = client.get("/api/v1/audit?action=audit.read", headers=dpo).json
+    assert again["total"] >= 1 and again["items"][0]["username"] == "dpo"
+
+
+@pytest.mark.parametrize("user", ["cm-borchen", "coordinator", "steering", "admin", "process-owner", "abh"])
+def test_only_the_dpo_reads_the_trail(client, login, user):
+    r = client.get("/api/v1/audit", headers=login(user))
+    assert r.status_code == 403 and r.mimetype == "application/problem+json"
+
+
+def test_trail_is_append_only_and_verify_finds_tampering(client, login, db_path, app):
+    h = login("cm-borchen")
+    case = open_case(client, h)
+    complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
+    app.extensions["kim"]["engine"].dispose()
+    ok = _kim(db_path, "audit", "verify")
+    assert ok.returncode == 0 and "unverändert" in ok.stdout, ok.stderr
+    with sqlite3.connect(db_path) as conn:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute("UPDATE audit_log SET username = 'someone' WHERE id = 1")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute("DELETE FROM audit_log WHERE id = 2")
+    # Someone with direct database access drops the guard and rewrites an entry.
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        conn.execute("UPDATE audit_log SET username = 'someone' WHERE id = 2")
+    bad = _kim(db_path, "audit", "verify")
+    assert bad.returncode == 1 and "Eintrag 2" in bad.stderr, (bad.stdout, bad.stderr)
+
+
+def test_verify_finds_entries_removed_from_the_end(client, login, db_path, app):
+    open_case(client, login("cm-borchen"))
+    app.extensions["kim"]["engine"].dispose()
+    with sqlite3.connect(db_path) as conn:
+        last = conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+        conn.execute("DROP TRIGGER audit_log_no_delete")
+        conn.execute("DELETE FROM audit_log WHERE id = ?", (last,))
+    bad = _kim(db_path, "audit", "verify")
+    assert bad.returncode == 1 and "Kopf der Kette" in bad.stderr

@@ -1,0 +1,33 @@
+"""Logging in through the web form in tests."""
+from __future__ import annotations
+
+import re
+
+_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token a page hands to its forms (form field, else the meta tag)."""
+    match = _FIELD.search(html) or _META.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def submit_login(client, username: str, password: str = "demo", next_url: str | None = None):
+    """Open the login page and submit it; returns the response to the POST."""
+    query = {"next": next_url} if next_url is not None else {}
+    page = client.get("/login", query_string=query)
+    return client.post("/login", query_string=query, data={
+        "username": username, "password": password, "csrf_token": csrf_from(page.text)})
+
+
+def web_login(client, username: str = "cm-borchen") -> str:
+    """Log in through the form; returns the CSRF token of the new session (from the start page)."""
+    r = submit_login(client, username)
+    assert r.status_code == 303, r.text
+    return csrf_from(client.get("/").text)
+
+
+def session_cookie(client):
+    return client.get_cookie("kim_session")
