@@ -31,7 +31,7 @@ def login():
     token = session_token()
     if token:
         try:
-            authenticate(db(), token)
+            authenticate(db(), token, kind="web")
             return redirect(next_url)
         except Unauthorized:
             pass

@@ -51,7 +51,7 @@ def csrf_valid() -> bool:
 
 def cookie_user(token: str) -> Actor:
     """The user of a cookie-authenticated API request; unsafe methods need the CSRF token."""
-    actor = authenticate(db(), token)
+    actor = authenticate(db(), token, kind="web")
     if not csrf_valid():
         raise Forbidden(CSRF_REFUSED)
     return actor
@@ -62,7 +62,7 @@ def require_login():
     token = session_token()
     if token:
         try:
-            g.user = authenticate(db(), token)
+            g.user = authenticate(db(), token, kind="web")
         except Unauthorized:
             session.clear()  # expired or revoked: start over
             token = None

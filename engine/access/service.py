@@ -122,13 +122,16 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def authenticate(session: Session, token: str) -> Actor:
-    """The active user a valid (unexpired, unrevoked) bearer token belongs to."""
+def authenticate(session: Session, token: str, kind: str = "api") -> Actor:
+    """The active user a valid (unexpired, unrevoked) token of this kind belongs to.
+
+    A browser session's token is no bearer token and the other way round.
+    """
     row = session.execute(
         select(User.id, User.username, User.role, User.tenant_id, User.municipality_id, User.team_id,
                User.agency)
         .join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == _digest(token),
+            ApiToken.token_hash == _digest(token), ApiToken.kind == kind,
             ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow(), User.active.is_(True))
     ).first()
     if row is None:

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import null, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
@@ -72,7 +72,7 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
     stopped = stop_case_instances(session, case)
     history = session.execute(update(HistoryEntry).where(HistoryEntry.case_id == case.id,
                                                          HistoryEntry.data.is_not(None))
-                              .values(data=None).execution_options(synchronize_session=False)).rowcount
+                              .values(data=null()).execution_options(synchronize_session=False)).rowcount
     states = session.execute(update(ProcessInstance).where(ProcessInstance.case_id == case.id)
                              .values(state="", updated_at=now)
                              .execution_options(synchronize_session=False)).rowcount
