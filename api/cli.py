@@ -9,7 +9,14 @@ from engine.config import Settings
 
 
 def _settings() -> Settings:
-    return Settings.from_env()
+    from engine import crypto
+
+    settings = Settings.from_env()
+    try:
+        crypto.configure(settings)
+    except crypto.DataKeyError as exc:
+        raise click.ClickException(exc.detail) from None
+    return settings
 
 
 def _session(settings: Settings):
@@ -118,12 +125,57 @@ def scheduler(once: bool) -> None:
         signal.signal(sig, lambda *_: stop.set())
     sched = TimerScheduler(factory, policy=settings.timer_policy(),
                            watch_seconds=settings.scheduler_watch_seconds).start()
+    from engine.retention import service as retention
+
+    retention.install(sched, factory, settings)
     click.echo(f"Zeitplaner läuft ({sched.owner}).")
     stop.wait()
     sched.shutdown()
     engine.dispose()
     click.echo(json.dumps(dict(sched.counts)))
 
+
+@main.group()
+def keys() -> None:
+    """Keys for personal data at rest (KIM_DATA_KEYS, docs/security.md)."""
+
+
+@keys.command("generate")
+def keys_generate() -> None:
+    """Print a new key; put it first in KIM_DATA_KEYS, keep the old ones after it."""
+    from engine.crypto import generate_key
+
+    click.echo(generate_key())
+
+
+@keys.command("rotate")
+@click.option("--batch-size", type=int, default=500, show_default=True, help="rows per transaction")
+def keys_rotate(batch_size: int) -> None:
+    """Re-encrypt all encrypted columns with the first key (also encrypts legacy plaintext rows)."""
+    from engine.crypto import DataKeyError, reencrypt
+    from engine.db import make_engine, make_session_factory
+    from engine.models import Base
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        counts = reencrypt(make_session_factory(engine), Base.metadata, batch_size=batch_size)
+    except DataKeyError as exc:
+        raise click.ClickException(exc.detail) from None
+    finally:
+        engine.dispose()
+    for column, stats in counts.items():
+        click.echo(f"{column}: {stats['rewritten']} von {stats['seen']} Zeilen neu verschlüsselt")
+
+
+def _register_privacy_commands() -> None:
+    from .cli_privacy import audit, retention
+
+    main.add_command(audit)
+    main.add_command(retention)
+
+
+_register_privacy_commands()
 
 if __name__ == "__main__":
     main()

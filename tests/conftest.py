@@ -15,13 +15,16 @@ import requests
 from engine.config import PROJECT_ROOT, Settings
 
 BIN = Path(sys.executable).parent
+# A fixed data key (engine/crypto.py); also in the environment for `kim` subprocesses.
+TEST_DATA_KEY = "a7JCGv4xmqs3xyrAPlchpDAALY2MO8abMGWRyu1r7xk="
+os.environ["KIM_DATA_KEYS"] = TEST_DATA_KEY
 
 
 def _settings(db_path: Path) -> Settings:
     base = Settings.from_env({})
     return Settings(database_url=f"sqlite:///{db_path}", demo=True, processes_dir=base.processes_dir,
                     forms_dir=base.forms_dir, seed_file=base.seed_file, log_level="WARNING",
-                    data_dir=db_path.parent)
+                    data_dir=db_path.parent, data_keys=TEST_DATA_KEY)
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +32,7 @@ def template_db(tmp_path_factory) -> Path:
     """One database migrated with Alembic, deployed and seeded; copied for each test."""
     path = tmp_path_factory.mktemp("template") / "kim.db"
     env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{path}", "KIM_DEMO": "1",
-           "KIM_DATA_DIR": str(path.parent)}
+           "KIM_DATA_DIR": str(path.parent), "KIM_DATA_KEYS": TEST_DATA_KEY}
     subprocess.run([str(BIN / "kim"), "setup"], check=True, env=env, cwd=PROJECT_ROOT,
                    capture_output=True)
     return path
