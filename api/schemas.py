@@ -6,6 +6,8 @@ from marshmallow import Schema, fields, validate
 from engine.clock import utcnow
 
 Str = fields.String
+# Ids are INTEGER columns (32 bits on PostgreSQL); larger numbers would overflow the driver.
+MAX_ID = 2**31 - 1
 
 
 class ProblemSchema(Schema):
@@ -13,7 +15,10 @@ class ProblemSchema(Schema):
     title = Str()
     status = fields.Integer()
     detail = Str()
-    errors = fields.Dict(keys=Str(), values=fields.List(Str()))
+    errors = fields.Dict(keys=Str(), values=fields.List(Str()),
+                         metadata={"description": "422: messages per field (dotted path; _form, _body)"})
+    element_id = Str(metadata={"description": "422 Prozessfehler: the BPMN element that stopped"})
+    locked_until = Str(metadata={"description": "401: the account is locked until then (ISO 8601)"})
 
 
 class HealthSchema(Schema):
@@ -145,7 +150,7 @@ class CaseListArgsSchema(PageArgsSchema):
 
 
 class TaskListArgsSchema(PageArgsSchema):
-    case_id = fields.Integer(validate=validate.Range(min=1))
+    case_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     overdue = fields.Boolean(metadata={"description": "only tasks past their due time"})
 
 

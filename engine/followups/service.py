@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from .. import workflow as wf
 from ..access.actor import Actor
-from ..audit.service import Event, case_event, record
 from ..access.service import can_read_cases, require_case_manager, scope_filter, sees_personal_data
+from ..audit.service import Event, case_event, record
 from ..cases.models import OPEN, Case
 from ..clock import today_berlin
 from ..db import begin_write

@@ -1,8 +1,10 @@
 """Form schemas (JSON Schema, forms/*.json): checking them and validating submissions."""
 from __future__ import annotations
 
+import re
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
@@ -78,8 +80,17 @@ def _german(error) -> str:
     if v == "maximum":
         return f"Der Wert darf höchstens {value} sein."
     if v == "additionalProperties":
-        return "Unbekanntes Feld: " + error.message.split("(")[-1].rstrip(")") + "."
+        return _unknown_fields(error)
     return "Ungültiger Wert."
+
+
+def _unknown_fields(error) -> str:
+    # Named from the data itself: jsonschema's message is English and mangles names with "(".
+    known, patterns = error.schema.get("properties", {}), error.schema.get("patternProperties", {})
+    names = sorted(str(k) for k in error.instance
+                   if k not in known and not any(re.search(p, k) for p in patterns))
+    shown = ", ".join(names[:10]) + (f" (und {len(names) - 10} weitere)" if len(names) > 10 else "")
+    return ("Unbekanntes Feld: " if len(names) == 1 else "Unbekannte Felder: ") + shown + "."
 
 
 def validate_form_data(form_version_id: int, load_schema: Callable[[], dict], data: Any) -> None:

@@ -84,6 +84,7 @@ def test_invalid_form_data_gets_field_errors_and_saves_nothing(client, login):
     errors = r.json["errors"]
     assert "consent_given" in errors and "consent_date" in errors and "_form" in errors
     assert any("Datum" in m for m in errors["consent_date"])
+    assert errors["_form"] == ["Unbekanntes Feld: unknown."]  # German, no jsonschema text
     after = client.get(f"/api/v1/cases/{case['id']}", headers=h).json
     assert after["history_total"] == before["history_total"]
     assert ready(client, h, case["id"])[0]["id"] == task["id"]
