@@ -14,6 +14,7 @@ from engine.errors import Unauthorized
 
 from . import errors, web
 from .context import close_session, db
+from .input_guard import refuse_nul
 from .openapi import make_api
 from .views import auth, cases, followups, health, incidents, privacy, referrals, tasks
 
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.route(SWAGGER_ASSETS + "/<path:filename>", endpoint="swagger_assets")
     def swagger_assets(filename):
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    app.before_request(refuse_nul)
 
     @app.before_request
     def _authenticate():

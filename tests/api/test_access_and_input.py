@@ -117,3 +117,12 @@ def test_openapi_document(client):
         assert path in doc["paths"]
     assert client.get("/api/v1/docs").status_code == 200
     assert client.get("/api/v1/swagger-ui-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_nul_characters_are_refused_everywhere(client, login):
+    h = login("cm-borchen")
+    r = client.post("/api/v1/cases", json={"municipality": "Borchen", "client": {**CLIENT, "family_name": "A\x00B"}},
+                    headers=h)
+    assert r.status_code == 422 and "NUL" in r.json["detail"]
+    assert client.get("/api/v1/cases?q=Ha%00", headers=h).status_code == 422
+    assert client.get("/api/v1/cases", headers=h).json["total"] == 0  # nothing was saved
