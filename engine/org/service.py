@@ -33,7 +33,8 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
     t = seed["tenant"]
     begin_write(session)
     tenant = _upsert(session, Tenant, {"key": t["key"]},
-                     {"name": t["name"], "case_prefix": t["case_prefix"]})
+                     {"name": t["name"], "case_prefix": t["case_prefix"],
+                      "retention_days": t.get("retention_days")})
     regions = {}
     for r in seed.get("regions", []):
         regions[r["key"]] = _upsert(session, Region, {"tenant_id": tenant.id, "key": r["key"]},
