@@ -23,6 +23,8 @@ class ProcessInstance(Base):
     state: Mapped[str] = mapped_column(EncryptedText)
     # Optimistic lock: every state UPDATE checks and bumps it (instances/service.py).
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Test runs of process owners have no case; who started them (and the tenant) is kept here.
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

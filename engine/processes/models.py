@@ -19,9 +19,15 @@ class ProcessVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     xml: Mapped[str] = mapped_column(Text)
     is_current: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Every stored upload is a version: a draft until deployed; the verdict says whether it can be.
+    status: Mapped[str] = mapped_column(String(12), default="deployed", server_default="deployed")
+    deployable: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    problems: Mapped[list | None] = mapped_column(JSON)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    deployed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    deployed_by: Mapped[str] = mapped_column(String(80))
+    deployed_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class FormVersion(Base):
