@@ -1,6 +1,6 @@
 """The only package that imports SpiffWorkflow: parse, validate and run BPMN processes."""
 from .expressions import UnsafeExpression, compile_expression, compile_script
-from .parsing import DiagramError, DiagramProblem, ParsedProcess, parse_diagram
+from .parsing import DiagramError, DiagramProblem, ParsedProcess, inspect_diagram, parse_diagram
 from .prune import FinishedTask
 from .runtime import (
     SPEC_CACHE,
@@ -21,6 +21,6 @@ from .timers import WaitingTimer
 __all__ = [
     "SPEC_CACHE", "DiagramError", "DiagramProblem", "EngineFailure", "FinishedTask",
     "NotWaiting", "ParsedProcess", "ReadyTask", "SpecCache", "StepResult", "TaskNotReady",
-    "UnsafeExpression", "compile_expression", "compile_script", "complete", "parse_diagram",
+    "UnsafeExpression", "compile_expression", "compile_script", "complete", "inspect_diagram", "parse_diagram",
     "send_message", "start", "task_data", "fire_timers", "WaitingTimer",
 ]

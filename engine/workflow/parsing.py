@@ -21,6 +21,7 @@ from ..clock import utcnow
 from ..dates import TimerValueError, end_of_day, is_iso_literal, parse_cycle, parse_duration, parse_moment
 from . import timers
 from .expressions import UnsafeExpression, compile_expression, compile_script
+from .unsupported import refused_elements
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -167,9 +168,8 @@ def _due_dates(root, lines) -> tuple[dict[str, str], list[DiagramProblem]]:
     return out, problems
 
 
-def parse_diagram(xml: bytes | str, process_id: str | None = None,
-                  filename: str = "diagram.bpmn") -> ParsedProcess:
-    """Parse and validate a diagram; raise DiagramError with every problem found."""
+def _read(xml: bytes | str):
+    """The XML root of a diagram, or DiagramError with line and column."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
     if len(data) > MAX_DIAGRAM_BYTES:
         raise DiagramError([DiagramProblem("The diagram is larger than 2 MB.",
@@ -181,6 +181,33 @@ def parse_diagram(xml: bytes | str, process_id: str | None = None,
         raise DiagramError([DiagramProblem(
             f"The file is not well-formed XML: {exc.msg}",
             f"Die Datei ist kein wohlgeformtes XML: {exc.msg}", line=line, column=col)]) from None
+    return root
+
+
+def inspect_diagram(xml: bytes | str) -> tuple[str, str | None]:
+    """(process id, name) a well-formed diagram would be stored under: its first executable
+    process, else its first process. DiagramError if it is not well-formed BPMN."""
+    root = _read(xml)
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        raise DiagramError([DiagramProblem(
+            "The file is not a BPMN 2.0 diagram (no bpmn:definitions root).",
+            "Die Datei ist kein BPMN-2.0-Diagramm (kein bpmn:definitions-Element).")])
+    procs = list(root.iter(f"{{{BPMN_NS}}}process"))
+    if not procs:
+        raise DiagramError([DiagramProblem("The diagram contains no process.",
+                                           "Das Diagramm enthält keinen Prozess.")])
+    executable = [p for p in procs if p.get("isExecutable", "false").lower() == "true"]
+    chosen = (executable or procs)[0]
+    if not chosen.get("id"):
+        raise DiagramError([DiagramProblem("The process has no id.", "Der Prozess hat keine ID.",
+                                           line=chosen.sourceline)])
+    return chosen.get("id"), chosen.get("name")
+
+
+def parse_diagram(xml: bytes | str, process_id: str | None = None,
+                  filename: str = "diagram.bpmn") -> ParsedProcess:
+    """Parse and validate a diagram; raise DiagramError with every problem found."""
+    root = _read(xml)
     lines = _line_index(root)
     if root.tag != f"{{{BPMN_NS}}}definitions":
         raise DiagramError([DiagramProblem(
@@ -200,6 +227,7 @@ def parse_diagram(xml: bytes | str, process_id: str | None = None,
             f"Das Diagramm enthält keinen ausführbaren Prozess mit der ID '{process_id}'.",
             process_id, lines)])
 
+    refused = refused_elements(root, lambda en, de, el_id: _problem(en, de, el_id, lines))
     parser = CamundaParser(validator=_VALIDATOR)  # fresh parser for every parse
     try:
         parser.add_bpmn_xml(root, filename)
@@ -209,14 +237,14 @@ def parse_diagram(xml: bytes | str, process_id: str | None = None,
         element_id = getattr(exc, "id", None)
         line = exc.line_number if isinstance(exc.line_number, int) else None
         msg = exc.args[0] if exc.args else "invalid diagram"
-        raise DiagramError([_problem(f"Invalid diagram: {msg}", f"Ungültiges Diagramm: {msg}",
-                                     element_id, lines, line)]) from None
+        raise DiagramError([*refused, _problem(f"Invalid diagram: {msg}", f"Ungültiges Diagramm: {msg}",
+                                               element_id, lines, line)]) from None
     except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise DiagramError([DiagramProblem(
+        raise DiagramError([*refused, DiagramProblem(
             f"The diagram cannot be read: {type(exc).__name__}",
             f"Das Diagramm kann nicht gelesen werden ({type(exc).__name__}).")]) from None
 
-    problems = _check_expressions(spec, subprocess_specs, lines)
+    problems = refused + _check_expressions(spec, subprocess_specs, lines)
     due_dates, due_problems = _due_dates(root, lines)
     problems.extend(due_problems)
     form_keys: dict[str, str] = {}

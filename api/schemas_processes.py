@@ -1,0 +1,64 @@
+"""Schemas of the process owners' API: versions, verdicts, deploys, forms."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+Str = fields.String
+
+
+class ProblemItemSchema(Schema):
+    element_id = Str(allow_none=True)
+    element_name = Str(allow_none=True)
+    line = fields.Int(allow_none=True)
+    column = fields.Int(allow_none=True)
+    message = Str()
+    message_de = Str()
+
+
+class VerdictSchema(Schema):
+    process_id = Str()
+    name = Str(allow_none=True)
+    deployable = fields.Bool()
+    problems = fields.List(fields.Nested(ProblemItemSchema))
+
+
+class VersionSchema(Schema):
+    process_id = Str()
+    version = fields.Int()
+    name = Str(allow_none=True)
+    status = Str(metadata={"description": "draft | deployed"})
+    is_current = fields.Bool()
+    deployable = fields.Bool()
+    problems = fields.List(fields.Nested(ProblemItemSchema), allow_none=True)
+    created_at = fields.DateTime(allow_none=True)
+    created_by = Str(allow_none=True)
+    deployed_at = fields.DateTime(allow_none=True)
+    deployed_by = Str(allow_none=True)
+
+
+class VersionListSchema(Schema):
+    items = fields.List(fields.Nested(VersionSchema))
+
+
+class ProcessSummarySchema(Schema):
+    process_id = Str()
+    name = Str(allow_none=True)
+    current_version = fields.Int(allow_none=True)
+    latest_version = fields.Int()
+    versions = fields.Int()
+
+
+class ProcessListSchema(Schema):
+    items = fields.List(fields.Nested(ProcessSummarySchema))
+
+
+class DeployRequestSchema(Schema):
+    version = fields.Int(validate=validate.Range(min=1, max=2**31 - 1), load_default=None, allow_none=True)
+
+
+class RollbackRequestSchema(Schema):
+    version = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class DeployResultSchema(VersionSchema):
+    changed = fields.Bool(metadata={"description": "false: this content was already deployed (no-op)"})
