@@ -128,7 +128,7 @@ def compile_expression(source: str):
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise UnsafeExpression(f"syntax error: {exc.msg}") from None
+        raise UnsafeExpression(f"syntax error at column {exc.offset}") from None
     _check(tree, _EXPR_NODES)
     return compile(tree, "<expression>", "eval")
 
@@ -141,7 +141,7 @@ def compile_script(source: str):
     try:
         tree = ast.parse(source, mode="exec")
     except SyntaxError as exc:
-        raise UnsafeExpression(f"syntax error on line {exc.lineno}: {exc.msg}") from None
+        raise UnsafeExpression(f"syntax error on line {exc.lineno}") from None
     _check(tree, _SCRIPT_NODES)
     return compile(tree, "<script>", "exec")
 

@@ -21,6 +21,7 @@ from ..clock import utcnow
 from ..dates import TimerValueError, end_of_day, is_iso_literal, parse_cycle, parse_duration, parse_moment
 from . import timers
 from .expressions import UnsafeExpression, compile_expression, compile_script
+from .messages import explain
 from .unsupported import refused_elements
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -111,11 +112,20 @@ def _check_expressions(spec, subprocess_specs, lines) -> list[DiagramProblem]:
                 try:
                     (compile_script if kind == "script" else compile_expression)(source)
                 except UnsafeExpression as exc:
-                    problems.append(_problem(
-                        f"The {kind} '{source[:80]}' cannot run: {exc}",
-                        f"Der Ausdruck '{source[:80]}' ist nicht erlaubt oder fehlerhaft: {exc}",
-                        bpmn_id, lines))
+                    problems.append(_problem(f"The {kind} '{source[:80]}' cannot run: {exc}",
+                                             _expression_de(source, str(exc)), bpmn_id, lines))
     return problems
+
+
+def _expression_de(source: str, reason: str) -> str:
+    shown = source[:80]
+    if "${" in source or "#{" in source:
+        return (f"Der Ausdruck '{shown}' ist ein Camunda-Ausdruck (${{...}}); hier gelten Python-Ausdrücke "
+                "über die Prozessdaten, z. B. approved == True.")
+    if reason.startswith("syntax error"):
+        return f"Der Ausdruck '{shown}' hat einen Syntaxfehler."
+    return (f"Der Ausdruck '{shown}' ist nicht erlaubt: erlaubt sind Prozessdaten, Vergleiche, Rechnen und "
+            "die freigegebenen Funktionen – keine Importe, Dateizugriffe oder Attribute mit Unterstrich.")
 
 
 def _check_literal(kind: str, text: str) -> None:
@@ -179,8 +189,8 @@ def _read(xml: bytes | str):
     except etree.XMLSyntaxError as exc:
         line, col = (exc.position if exc.position else (None, None))
         raise DiagramError([DiagramProblem(
-            f"The file is not well-formed XML: {exc.msg}",
-            f"Die Datei ist kein wohlgeformtes XML: {exc.msg}", line=line, column=col)]) from None
+            f"The file is not well-formed XML (line {line}, column {col}).",
+            f"Die Datei ist kein wohlgeformtes XML (Zeile {line}, Spalte {col}).", line=line, column=col)]) from None
     return root
 
 
@@ -236,13 +246,16 @@ def parse_diagram(xml: bytes | str, process_id: str | None = None,
     except ValidationException as exc:
         element_id = getattr(exc, "id", None)
         line = exc.line_number if isinstance(exc.line_number, int) else None
-        msg = exc.args[0] if exc.args else "invalid diagram"
-        raise DiagramError([*refused, _problem(f"Invalid diagram: {msg}", f"Ungültiges Diagramm: {msg}",
-                                               element_id, lines, line)]) from None
+        en, de = explain(str(exc.args[0]) if exc.args else "")
+        if element_id is None and refused:
+            raise DiagramError(refused) from None
+        # Without an element the library's complaint is about the process as a whole.
+        raise DiagramError([*refused, _problem(en, de, element_id or process_id, lines, line)]) from None
     except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise DiagramError([*refused, DiagramProblem(
-            f"The diagram cannot be read: {type(exc).__name__}",
-            f"Das Diagramm kann nicht gelesen werden ({type(exc).__name__}).")]) from None
+        # An element we refuse anyway often trips the library first; then the refusal says it all.
+        raise DiagramError(refused or [_problem(
+            "The diagram cannot be read; check it in the modeler.",
+            "Das Diagramm kann nicht gelesen werden; bitte im Modellierer prüfen.", process_id, lines)]) from None
 
     problems = refused + _check_expressions(spec, subprocess_specs, lines)
     due_dates, due_problems = _due_dates(root, lines)

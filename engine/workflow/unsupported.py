@@ -36,6 +36,9 @@ _REFUSED_TAGS = {
     "sendTask": (
         "Send tasks are not supported.",
         "Sende-Aufgaben werden nicht unterstützt."),
+    "dataStoreReference": (
+        "Data stores are not supported.",
+        "Datenspeicher werden nicht unterstützt."),
     "businessRuleTask": (
         "Business rule (DMN) tasks are not supported.",
         "Geschäftsregel-Aufgaben (DMN) werden nicht unterstützt."),
