@@ -62,3 +62,37 @@ class RollbackRequestSchema(Schema):
 
 class DeployResultSchema(VersionSchema):
     changed = fields.Bool(metadata={"description": "false: this content was already deployed (no-op)"})
+
+
+def _title(form) -> str | None:
+    schema = form.get("schema") if isinstance(form, dict) else form.schema
+    return schema.get("title") if isinstance(schema, dict) else None
+
+
+class FormSummarySchema(Schema):
+    form_key = Str()
+    version = fields.Int()
+    title = fields.Function(_title, allow_none=True)
+    deployed_at = fields.DateTime()
+    deployed_by = Str()
+
+
+class FormListSchema(Schema):
+    items = fields.List(fields.Nested(FormSummarySchema))
+
+
+class FormSchema(FormSummarySchema):
+    schema = fields.Dict()
+
+
+class FormSaveSchema(Schema):
+    schema = fields.Dict(required=True)
+
+
+class FormSavedSchema(FormSchema):
+    changed = fields.Bool()
+
+
+class FormCheckSchema(Schema):
+    valid = fields.Bool()
+    problems = fields.List(Str())

@@ -55,6 +55,7 @@ def _out(row, changed=None) -> dict:
 @blp.alt_response(200, schema=DeployResultSchema, description="the same content was stored before")
 def upload():
     """Store a BPMN diagram as a draft version, with its verdict (deployable or the problems)."""
+    service.require_process_owner(current_user())  # before reading the body: 403 comes first
     row, created = service.store(db(), user=current_user(), xml=_diagram())
     commit()
     return _out(row, created), 201 if created else 200
@@ -72,6 +73,7 @@ def list_processes():
 @blp.response(200, VerdictSchema)
 def validate():
     """The verdict on a diagram without storing it."""
+    service.require_process_owner(current_user())
     return service.validate(db(), user=current_user(), xml=_diagram())
 
 

@@ -23,7 +23,8 @@ def check_form_schema(schema: Any) -> list[str]:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        problems.append(f"Kein gültiges JSON Schema: {exc.message}")
+        where = "/".join(str(p) for p in exc.path) or "oberste Ebene"
+        problems.append(f"Kein gültiges JSON Schema (Stelle: {where}, Regel: {exc.validator}).")
     if schema.get("type") != "object":
         problems.append('Ein Formular muss "type": "object" haben.')
     return problems

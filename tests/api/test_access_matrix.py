@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.clock import today_berlin
+from engine.config import PROJECT_ROOT
 from engine.instances.models import ProcessInstance
 from engine.timers.models import INCIDENT, Timer
 from tests import lifecycle_data as d
@@ -45,6 +46,9 @@ WORLD = {  # key: owner, municipality, client, referral agency
 NEW_CLIENT = {"given_name": "Mariam", "family_name": "Yousef", "birth_date": "1999-09-09"}
 SECRETS = [v for _, _, c, _ in WORLD.values() for v in c.values()] + list(NEW_CLIENT.values())
 NO_TASK = "00000000-0000-0000-0000-000000000000"
+LIFECYCLE_V2 = (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_bytes().replace(
+    b'name="Evaluation"', b'name="Zwischenauswertung"', 1)
+TINY_FORM = {"type": "object", "title": "Notiz", "properties": {"note": {"type": "string", "maxLength": 100}}}
 MISSING = 999_999
 
 
@@ -137,7 +141,33 @@ MATRIX = {
     ("POST", "/api/v1/cases/{case_id}/consent-withdrawal"): (case_url("/consent-withdrawal"), cm_write(200),
                                                              None, True),
     ("DELETE", "/api/v1/auth/token"): (lambda w, k: (f"{API}/auth/token", None), lambda role, own: 204, None, False),
+    # Process owners' work: diagrams (XML bodies) and forms; no case data, no scope.
+    ("GET", "/api/v1/processes"): (lambda w, k: (f"{API}/processes", None), only("process-owner"), None, False),
+    ("POST", "/api/v1/processes"): (lambda w, k: (f"{API}/processes", LIFECYCLE_V2), only("process-owner", 201),
+                                    None, False),
+    ("POST", "/api/v1/processes/validate"): (lambda w, k: (f"{API}/processes/validate", LIFECYCLE_V2),
+                                             only("process-owner"), None, False),
+    ("GET", "/api/v1/processes/{process_id}/versions"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/versions", None), only("process-owner"), None, False),
+    ("GET", "/api/v1/processes/{process_id}/versions/{version}"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/versions/1", None), only("process-owner"), None, False),
+    ("GET", "/api/v1/processes/{process_id}/versions/{version}/xml"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/versions/1/xml", None), only("process-owner"), None, False),
+    ("POST", "/api/v1/processes/{process_id}/deploy"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/deploy", {"version": 1}), only("process-owner"), None, False),
+    ("POST", "/api/v1/processes/{process_id}/rollback"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/rollback", {"version": 1}), only("process-owner"), None,
+        False),
+    ("GET", "/api/v1/forms"): (lambda w, k: (f"{API}/forms", None), only("process-owner"), None, False),
+    ("GET", "/api/v1/forms/{form_key}"): (lambda w, k: (f"{API}/forms/consent", None), only("process-owner"),
+                                          None, False),
+    ("POST", "/api/v1/forms/validate"): (lambda w, k: (f"{API}/forms/validate", {"schema": TINY_FORM}),
+                                         only("process-owner"), None, False),
+    ("PUT", "/api/v1/forms/{form_key}"): (lambda w, k: (f"{API}/forms/matrix_note", {"schema": TINY_FORM}),
+                                          only("process-owner"), None, False),
 }
+# Logging out ends the walk: keep that row last whatever is added above.
+MATRIX[("DELETE", "/api/v1/auth/token")] = MATRIX.pop(("DELETE", "/api/v1/auth/token"))
 # Access bugs found by this matrix: (method, path, role) -> reason; each has its own strict xfail.
 KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 
@@ -204,7 +234,10 @@ def walk(client, world, role, headers) -> tuple[list[str], int]:
             if (not scoped and not own) or (method, path, role) in KNOWN_BUGS:
                 continue
             url, body = build(world, key)
-            r = client.open(url, method=method, json=body, headers=headers)
+            if isinstance(body, bytes):  # a BPMN upload
+                r = client.open(url, method=method, data=body, headers={**headers, "Content-Type": "application/xml"})
+            else:
+                r = client.open(url, method=method, json=body, headers=headers)
             checks += 1
             where = f"{method} {path} as {role} ({'own' if own else 'other'} {key})"
             want = expect(role, own)
@@ -251,7 +284,10 @@ def test_every_endpoint_refuses_requests_without_a_valid_token(client):
     for (method, path), (build, *_rest) in MATRIX.items():
         url, body = build(world, "B")
         for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic ZGVtbzpkZW1v"}):
-            r = client.open(url, method=method, json=body, headers=headers)
+            if isinstance(body, bytes):  # a BPMN upload
+                r = client.open(url, method=method, data=body, headers={**headers, "Content-Type": "application/xml"})
+            else:
+                r = client.open(url, method=method, json=body, headers=headers)
             assert r.status_code == 401, (method, path, headers, r.status_code)
             assert r.mimetype == "application/problem+json"
 

@@ -1,0 +1,44 @@
+"""Process owners: the forms (JSON Schema) user tasks show, with a check and new versions."""
+from flask_smorest import Blueprint
+
+from engine.processes import form_editing as service
+
+from ..context import commit, current_user, db
+from ..schemas_processes import FormCheckSchema, FormListSchema, FormSaveSchema, FormSavedSchema, FormSchema
+
+blp = Blueprint("forms", __name__, url_prefix="/api/v1/forms", description="Formulare")
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, FormListSchema)
+def list_forms():
+    """Every form's deployed version."""
+    return {"items": service.list_forms(db(), user=current_user())}
+
+
+@blp.route("/validate", methods=["POST"])
+@blp.arguments(FormSaveSchema)
+@blp.response(200, FormCheckSchema)
+def validate(args):
+    """Check a form schema without saving it (the editor's live check)."""
+    service.require_process_owner(current_user())
+    problems = service.check(args["schema"])
+    return {"valid": not problems, "problems": problems}
+
+
+@blp.route("/<form_key>", methods=["GET"])
+@blp.response(200, FormSchema)
+def get_form(form_key):
+    """A form's deployed version with its JSON Schema."""
+    return service.get_form(db(), user=current_user(), form_key=form_key)
+
+
+@blp.route("/<form_key>", methods=["PUT"])
+@blp.arguments(FormSaveSchema)
+@blp.response(200, FormSavedSchema)
+def save_form(args, form_key):
+    """Save a form as its new version; open and future tasks use it (unchanged content: no-op)."""
+    row, changed = service.save_form(db(), user=current_user(), form_key=form_key, schema=args["schema"])
+    commit()
+    return {"form_key": row.form_key, "version": row.version, "schema": row.schema, "changed": changed,
+            "title": row.schema.get("title"), "deployed_at": row.deployed_at, "deployed_by": row.deployed_by}
