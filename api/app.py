@@ -29,6 +29,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = Flask(__name__)
+    # Form schemas keep their field order (Flask 3 ignores JSON_SORT_KEYS; the provider decides).
+    app.json.sort_keys = False
     app.config.update(
         API_TITLE="KIM Fallprozesse", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from . import headers, login, pages
+from . import headers, login, modeler, pages
 from .secret import secret_key
 from .session import cookie_user, csrf, require_login, session_token
 
@@ -31,6 +31,7 @@ def init_app(app, settings) -> None:
     csrf.init_app(app)
     app.register_blueprint(login.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

@@ -1,0 +1,38 @@
+"""The process owners' pages: the BPMN modeler and the form editor (they talk to the REST API)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from engine.access.models import User
+
+from ..context import current_user, db
+
+bp = Blueprint("modeler", __name__, url_prefix="/modeler")
+
+OWNER_ROLES = {"process_owner"}
+NOT_OWNER = ("Diese Seite ist den Prozessverantwortlichen vorbehalten. Bitte wenden Sie sich an die "
+             "Prozessverantwortung, wenn ein Prozess oder Formular geändert werden soll.")
+
+
+@bp.before_request
+def _owners_only():
+    # The login gate (api/app.py) ran first: every request here has a user.
+    if current_user().role not in OWNER_ROLES:
+        return render_template("error.html", message=NOT_OWNER), 403
+    return None
+
+
+def _display_name() -> str:
+    return db().get(User, current_user().id).display_name
+
+
+@bp.get("")
+def modeler():
+    """The BPMN modeler (bpmn-js with a properties panel), served from the app's own static files."""
+    return render_template("modeler.html", display_name=_display_name())
+
+
+@bp.get("/forms")
+def forms():
+    """The form editor: JSON Schema with live validation and a preview."""
+    return render_template("modeler_forms.html", display_name=_display_name())
