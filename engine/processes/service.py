@@ -38,8 +38,10 @@ def current_form(session: Session, form_key: str) -> FormVersion:
     return form
 
 
-def deploy_form(session: Session, form_key: str, content: bytes, by: str) -> tuple[FormVersion, bool]:
-    """Deploy a form schema; returns (version, created). Unchanged content is a no-op."""
+def deploy_form(session: Session, form_key: str, content: bytes, by: str,
+                only_new: bool = False) -> tuple[FormVersion, bool]:
+    """Deploy a form schema; returns (version, created). Unchanged content is a no-op; with
+    ``only_new`` (repository files at start-up) so is any content stored before."""
     try:
         schema = json.loads(content)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -48,10 +50,15 @@ def deploy_form(session: Session, form_key: str, content: bytes, by: str) -> tup
     if problems:
         raise InvalidInput(f"Formular '{form_key}': " + " ".join(problems))
     digest = _hash(json.dumps(schema, sort_keys=True).encode())
-    current = session.scalars(select(FormVersion).where(
-        FormVersion.form_key == form_key, FormVersion.is_current.is_(True))).first()
-    if current is not None and current.content_hash == digest:
-        return current, False
+    # Content stored before is no news: a repository file never overrides a newer version
+    # deployed in the browser (or a rollback) at the next start-up.
+    cond = [FormVersion.form_key == form_key, FormVersion.content_hash == digest]
+    if not only_new:
+        cond.append(FormVersion.is_current.is_(True))
+    known = session.scalars(select(FormVersion).where(*cond)
+                            .order_by(FormVersion.is_current.desc(), FormVersion.version.desc())).first()
+    if known is not None:
+        return known, False
     last = session.scalar(select(FormVersion.version).where(FormVersion.form_key == form_key)
                           .order_by(FormVersion.version.desc()).limit(1)) or 0
     session.execute(update(FormVersion).where(FormVersion.form_key == form_key)
@@ -65,7 +72,8 @@ def deploy_form(session: Session, form_key: str, content: bytes, by: str) -> tup
 
 def deploy_process(session: Session, xml: bytes, by: str, by_id: int | None = None,
                    process_id: str | None = None) -> tuple[ProcessVersion, bool]:
-    """Validate and deploy a diagram; returns (version, created). Unchanged content is a no-op."""
+    """Validate and deploy a repository diagram; returns (version, created). Content stored
+    before (deployed, rolled back from, or a browser draft) is a no-op."""
     try:
         parsed = wf.parse_diagram(xml, process_id)
     except wf.DiagramError as exc:
@@ -78,9 +86,11 @@ def deploy_process(session: Session, xml: bytes, by: str, by_id: int | None = No
         raise InvalidInput("Das Diagramm verweist auf Formulare, die es nicht gibt: "
                            + ", ".join(missing))
     digest = _hash(xml)
-    current = current_version(session, parsed.process_id, required=False)
-    if current is not None and current.content_hash == digest:
-        return current, False
+    known = session.scalars(select(ProcessVersion).where(
+        ProcessVersion.process_id == parsed.process_id, ProcessVersion.content_hash == digest)
+        .order_by(ProcessVersion.is_current.desc(), ProcessVersion.version.desc())).first()
+    if known is not None:  # stored before (maybe as a browser draft): never re-deployed behind owners' backs
+        return known, False
     last = session.scalar(select(ProcessVersion.version)
                           .where(ProcessVersion.process_id == parsed.process_id)
                           .order_by(ProcessVersion.version.desc()).limit(1)) or 0
@@ -100,7 +110,7 @@ def deploy_directories(session: Session, processes_dir: Path, forms_dir: Path,
     begin_write(session)
     changed = []
     for path in sorted(forms_dir.glob("*.json")):
-        version, created = deploy_form(session, path.stem, path.read_bytes(), by)
+        version, created = deploy_form(session, path.stem, path.read_bytes(), by, only_new=True)
         if created:
             changed.append(f"form {version.form_key} v{version.version}")
     for path in sorted(processes_dir.glob("*.bpmn")):
