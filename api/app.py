@@ -16,7 +16,7 @@ from . import errors, web
 from .context import close_session, db
 from .input_guard import refuse_nul
 from .openapi import make_api
-from .views import auth, cases, followups, forms, health, incidents, privacy, processes, referrals, tasks
+from .views import auth, cases, followups, forms, health, incidents, privacy, processes, referrals, runs, tasks
 
 PUBLIC_BLUEPRINTS = {"health", "auth.token", "api-docs", "swagger_assets"}
 SWAGGER_ASSETS = "/api/v1/swagger-ui-assets"
@@ -46,7 +46,11 @@ def create_app(settings: Settings | None = None) -> Flask:
                              "sessions": make_session_factory(engine)}
     api = make_api(app, PUBLIC_BLUEPRINTS)  # problem+json errors documented; bounded path ids
     app.extensions["kim"]["api"] = api
-    for module in (health, auth, cases, tasks, followups, incidents, privacy, referrals, processes, forms):
+    for module in (health, auth, cases, tasks, followups, incidents, privacy, referrals, processes, forms, runs):
+        api.register_blueprint(module.blp)
+    from .views import bodies, reports, topics  # escalation path (Baustein 1) and programme figures
+
+    for module in (topics, bodies, reports):
         api.register_blueprint(module.blp)
 
     @app.route(SWAGGER_ASSETS + "/<path:filename>", endpoint="swagger_assets")

@@ -65,12 +65,14 @@ def deploy() -> None:
 @main.command()
 def seed() -> None:
     """Load the organisation seed (and demo accounts when KIM_DEMO=1)."""
+    from engine.escalations.bodies import seed_bodies
     from engine.org.service import seed_organisation
 
     settings = _settings()
     engine, session = _session(settings)
     try:
         counts = seed_organisation(session, settings.seed_file, settings.demo)
+        counts["new_bodies"] = seed_bodies(session, settings.seed_file)
         session.commit()
     finally:
         session.close()
@@ -176,6 +178,16 @@ def _register_privacy_commands() -> None:
 
 
 _register_privacy_commands()
+
+
+def _register_report_commands() -> None:
+    from .cli_reports import generate_demo, report
+
+    main.add_command(generate_demo)
+    main.add_command(report)
+
+
+_register_report_commands()
 
 if __name__ == "__main__":
     main()

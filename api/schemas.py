@@ -92,6 +92,20 @@ class TaskSchema(Schema):
     due = fields.DateTime(attribute="due_at", allow_none=True)
     overdue = fields.Method("_overdue", metadata={"description": "open and past its due time"})
     completed_at = fields.DateTime(allow_none=True)
+    manual = fields.Method("_manual", metadata={
+        "type": "boolean", "description": "a task to confirm without a form (manualTask or plain task): complete it with data {}"})
+    run_id = fields.Method("_run_id", allow_none=True, metadata={
+        "type": "integer", "description": "the test run (process instance) of a task outside any case"})
+
+    @staticmethod
+    def _get(obj, key):
+        return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+    def _manual(self, obj) -> bool:
+        return self._get(obj, "form_key") is None
+
+    def _run_id(self, obj) -> int | None:
+        return self._get(obj, "instance_id") if self._get(obj, "case_id") is None else None
 
     def _overdue(self, obj) -> bool:
         get = obj.get if isinstance(obj, dict) else lambda k: getattr(obj, k, None)
@@ -151,6 +165,8 @@ class CaseListArgsSchema(PageArgsSchema):
 
 class TaskListArgsSchema(PageArgsSchema):
     case_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    run_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                            metadata={"description": "process owners: only the tasks of this test run"})
     overdue = fields.Boolean(metadata={"description": "only tasks past their due time"})
 
 

@@ -58,6 +58,10 @@ class Settings:
     retention_days: int = 1095
     withdrawal_deletion_days: int = 30
     retention_check_minutes: float = 60.0
+    # Escalation: remind when the state authority has not answered within this ISO duration.
+    escalation_reminder: str = "P6W"
+    # Programme figures: counts from 1 to this minus one are suppressed (a person could be singled out).
+    report_min_count: int = 3
 
     def timer_policy(self):
         """The lease and retry policy for timers."""
@@ -105,4 +109,6 @@ class Settings:
             retention_days=int(env.get("KIM_RETENTION_DAYS") or 1095),
             withdrawal_deletion_days=int(env.get("KIM_WITHDRAWAL_DELETION_DAYS") or 30),
             retention_check_minutes=float(env.get("KIM_RETENTION_CHECK_MINUTES") or 60),
+            escalation_reminder=(env.get("KIM_ESCALATION_REMINDER") or "P6W").strip().upper(),
+            report_min_count=int(env.get("KIM_REPORT_MIN_COUNT") or 3),
         )

@@ -4,10 +4,12 @@ from .audit.models import AuditEntry, AuditHead
 from .cases.models import Case
 from .consents.models import Consent, Referral
 from .db import Base
+from .escalations.models import AgendaItem, Body, BodyMember, Meeting, Topic, TopicCase, TopicEvent
 from .followups.models import FollowUp
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessVersion
+from .reports.models import ProgrammeEvent
 from .retention.models import DeletionRecord
 from .tasks.models import TaskRecord
 from .timers.models import Timer
@@ -16,4 +18,5 @@ __all__ = [
     "AuditEntry", "AuditHead", "Consent", "DeletionRecord", "Referral",
     "ApiToken", "Base", "Case", "FollowUp", "FormVersion", "HistoryEntry", "Municipality",
     "ProcessInstance", "ProcessVersion", "Region", "TaskRecord", "Team", "Tenant", "Timer", "User",
+    "AgendaItem", "Body", "BodyMember", "Meeting", "ProgrammeEvent", "Topic", "TopicCase", "TopicEvent",
 ]

@@ -22,7 +22,7 @@ def test_setup_is_idempotent_and_deploy_unchanged_is_a_noop(tmp_path):
     _kim(db, "seed", KIM_DEMO="1")
     with sqlite3.connect(db) as conn:
         versions = conn.execute("SELECT process_id, count(*) FROM process_versions GROUP BY process_id")
-        assert dict(versions.fetchall()) == {"case_lifecycle": 1, "uma_job_followup": 1}
+        assert dict(versions.fetchall()) == {"case_lifecycle": 1, "escalation": 1, "uma_job_followup": 1}
         assert conn.execute("SELECT count(*) FROM municipalities").fetchone()[0] == 10
         assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 10
         hashes = [r[0] for r in conn.execute("SELECT password_hash FROM users")]

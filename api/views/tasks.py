@@ -19,7 +19,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Aufg
 @blp.arguments(TaskListArgsSchema, location="query")
 @blp.response(200, TaskListSchema)
 def inbox(args):
-    """My inbox: ready tasks in my scope, due first."""
+    """My inbox: ready tasks in my scope, due first (process owners: the tasks of their test runs)."""
     page = service.inbox(db(), user=current_user(), **args)
     return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
 
@@ -30,8 +30,8 @@ def get_task(task_id):
     """A task with its form (JSON Schema) and the data it sees."""
     session = db()
     row, data = service.read_task(session, user=current_user(), task_id=task_id)
-    out = {c: getattr(row, c) for c in ("id", "name", "bpmn_id", "form_key", "case_id", "lane", "role",
-                                          "status", "created_at", "due_at", "completed_at")}
+    out = {c: getattr(row, c) for c in ("id", "name", "bpmn_id", "form_key", "case_id", "instance_id", "lane",
+                                          "role", "status", "created_at", "due_at", "completed_at")}
     out["form"] = service.task_form(session, row)
     out["data"] = data
     commit()

@@ -32,6 +32,9 @@ def init_app(app, settings) -> None:
     app.register_blueprint(login.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
+    from . import dashboard  # coordinators and the Lenkungsgruppe: escalations and programme figures
+
+    app.register_blueprint(dashboard.bp)
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

@@ -44,11 +44,13 @@ def start_current(session: Session, process_id: str, failure_message: str) -> tu
 
 
 def create_instance(session: Session, *, case: Case | None, version_id: int, process_id: str,
-                    result: wf.StepResult, user: Actor | None) -> tuple[ProcessInstance, list[dict]]:
-    """Store a freshly started instance and its first tasks."""
+                    result: wf.StepResult, user: Actor | None,
+                    started_by_id: int | None = None) -> tuple[ProcessInstance, list[dict]]:
+    """Store a freshly started instance and its first tasks (``started_by_id``: a test run's owner)."""
     now = utcnow()
     instance = ProcessInstance(case_id=case.id if case else None, process_version_id=version_id,
-                               process_id=process_id, status=RUNNING, state="", lock_version=0, created_at=now, updated_at=now)
+                               process_id=process_id, status=RUNNING, state="", lock_version=0, created_at=now,
+                               updated_at=now, started_by_id=started_by_id)
     session.add(instance)
     session.flush()
     recorded = record_step(session, instance=instance, case=case, result=result, user=user,
@@ -112,7 +114,7 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
     known = {row["id"] for row in open_rows}
     new_rows = [{
         "id": task.task_id, "instance_id": instance.id, "case_id": case_id,
-        "tenant_id": case.tenant_id if case else user.tenant_id,
+        "tenant_id": case.tenant_id if case else _tenant_of(session, instance, user),
         "municipality_id": case.municipality_id if case else None,
         "team_id": case.team_id if case else None, "bpmn_id": task.bpmn_id,
         "name": task.name or task.bpmn_id, "form_key": task.form_key, "lane": task.lane,
@@ -136,6 +138,15 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
             reason = result.data.get("closure_reason")
             case.closure_reason = str(reason)[:40] if reason else "other"
     return Recorded(ready_rows + new_rows, completed)
+
+
+def _tenant_of(session: Session, instance: ProcessInstance, user: Actor | None) -> int:
+    """The tenant of a case-less instance: the acting user's, or (timers) its starter's."""
+    if user is not None:
+        return user.tenant_id
+    from ..access.models import User
+
+    return session.scalar(select(User.tenant_id).where(User.id == instance.started_by_id))
 
 
 def stop_case_instances(session: Session, case: Case, *, exclude: int | None = None) -> int:
@@ -165,3 +176,5 @@ STOPPED: dict[str, Callable] = {}
 
 # Registers the follow-up projection (imported last: it builds on this module).
 from ..followups import service as _followups  # noqa: E402,F401
+from ..escalations import projection as _escalations  # noqa: E402,F401
+from ..reports import projection as _reports  # noqa: E402,F401

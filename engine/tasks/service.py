@@ -20,20 +20,46 @@ from ..instances.models import ProcessInstance
 from ..instances.service import record_step
 from ..processes.forms import validate_form_data
 from ..processes.models import FormVersion
+from ..processes.runs import RUN_ROLE, is_run, run_condition
 from ..processes.service import current_form, current_form_id, parsed_version
 from .models import READY, TaskRecord
 
 NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf."
 
 
-def inbox(session: Session, *, user: Actor, case_id: int | None = None, status: str = READY,
-          overdue: bool | None = None, page: int = 1, per_page: int = 25) -> Page:
-    """Tasks in the user's scope for the user's role, oldest (most urgent) first."""
-    require_case_manager(user)
-    cond = [scope_filter(user, TaskRecord.municipality_id, TaskRecord.team_id, TaskRecord.tenant_id),
-            TaskRecord.status == status, TaskRecord.role == user.role]
+def _require_task_role(user: Actor) -> None:
+    """Case managers work on case tasks; process owners on the tasks of their test runs."""
+    if user.role != RUN_ROLE:
+        require_case_manager(user)
+
+
+def _may_work_on(session: Session, user: Actor, row: TaskRecord, instance: ProcessInstance | None) -> bool:
+    """Process owners: test-run tasks of their tenant only; everyone else: case tasks in scope."""
+    if user.role == RUN_ROLE:
+        if instance is None:
+            instance = session.get(ProcessInstance, row.instance_id)
+        return row.tenant_id == user.tenant_id and instance is not None and is_run(session, instance)
+    return in_scope(user, row.municipality_id, row.team_id, row.tenant_id)
+
+
+def inbox(session: Session, *, user: Actor, case_id: int | None = None, run_id: int | None = None,
+          status: str = READY, overdue: bool | None = None, page: int = 1, per_page: int = 25) -> Page:
+    """Tasks in the user's scope for the user's role, oldest (most urgent) first.
+
+    Process owners see the tasks of their tenant's test runs, whatever the lane.
+    """
+    _require_task_role(user)
+    if user.role == RUN_ROLE:
+        cond = [TaskRecord.tenant_id == user.tenant_id, TaskRecord.status == status,
+                TaskRecord.case_id.is_(None),
+                TaskRecord.instance_id.in_(select(ProcessInstance.id).where(run_condition()))]
+    else:
+        cond = [scope_filter(user, TaskRecord.municipality_id, TaskRecord.team_id, TaskRecord.tenant_id),
+                TaskRecord.status == status, TaskRecord.role == user.role]
     if case_id is not None:
         cond.append(TaskRecord.case_id == case_id)
+    if run_id is not None:
+        cond.append(TaskRecord.instance_id == run_id)
     if overdue is not None:
         now = utcnow()
         cond.append(TaskRecord.due_at < now if overdue else
@@ -48,9 +74,9 @@ def inbox(session: Session, *, user: Actor, case_id: int | None = None, status: 
 
 def get_task(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
     """A task in the user's scope; 404 otherwise."""
-    require_case_manager(user)
+    _require_task_role(user)
     row = session.get(TaskRecord, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
-    if row is None or not in_scope(user, row.municipality_id, row.team_id, row.tenant_id):
+    if row is None or not _may_work_on(session, user, row, None):
         raise NotFound(NO_SUCH_TASK)
     return row
 
@@ -72,7 +98,7 @@ def task_data(session: Session, row: TaskRecord) -> dict[str, Any]:
 def complete_task(session: Session, *, user: Actor, task_id: str,
                   data: Any) -> tuple[dict, Case | None, list[dict]]:
     """Validate form data, complete the task and advance the process; one writer at a time."""
-    require_case_manager(user)
+    _require_task_role(user)
     if not isinstance(task_id, str) or len(task_id) > 36:
         raise NotFound(NO_SUCH_TASK)
     begin_write(session)
@@ -82,7 +108,7 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
         .outerjoin(Case, Case.id == TaskRecord.case_id)
         .where(TaskRecord.id == task_id).with_for_update(of=ProcessInstance)).first()
-    if found is None or not in_scope(user, found[0].municipality_id, found[0].team_id, found[0].tenant_id):
+    if found is None or not _may_work_on(session, user, found[0], found[1]):
         raise NotFound(NO_SUCH_TASK)
     row, instance, case = found
     if row.status != READY:
@@ -111,13 +137,16 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
 
 
 def _task_event(action: str, row: TaskRecord, case: Case | None) -> Event:
+    detail = {"bpmn_id": row.bpmn_id, "form_key": row.form_key}
+    if row.case_id is None:
+        detail["instance_id"] = row.instance_id  # a test run (or another case-less instance)
     return Event(action, "task", row.id, case_id=row.case_id, pseudonym=case.pseudonym if case else None,
-                 detail={"bpmn_id": row.bpmn_id, "form_key": row.form_key})
+                 detail=detail)
 
 
 def read_task(session: Session, *, user: Actor, task_id: str) -> tuple[TaskRecord, dict]:
     """A task and the process data it sees; the reading is recorded."""
-    require_case_manager(user)
+    _require_task_role(user)
     begin_write(session)
     row = get_task(session, user=user, task_id=task_id)
     data = task_data(session, row)

@@ -1,5 +1,7 @@
 """The only package that imports SpiffWorkflow: parse, validate and run BPMN processes."""
 from .expressions import UnsafeExpression, compile_expression, compile_script
+from .migrate import Blocker, MigrationBlocked, MigrationCheck, OpenTask, check_migration
+from .migrate import migrate as migrate_instance
 from .parsing import DiagramError, DiagramProblem, ParsedProcess, inspect_diagram, parse_diagram
 from .prune import FinishedTask
 from .runtime import (
@@ -23,4 +25,5 @@ __all__ = [
     "NotWaiting", "ParsedProcess", "ReadyTask", "SpecCache", "StepResult", "TaskNotReady",
     "UnsafeExpression", "compile_expression", "compile_script", "complete", "inspect_diagram", "parse_diagram",
     "send_message", "start", "task_data", "fire_timers", "WaitingTimer",
+    "Blocker", "MigrationBlocked", "MigrationCheck", "OpenTask", "check_migration", "migrate_instance",
 ]

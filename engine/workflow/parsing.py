@@ -164,7 +164,8 @@ def _check_timer(kind: str, source: str) -> tuple[str, str] | None:
 def _due_dates(root, lines) -> tuple[dict[str, str], list[DiagramProblem]]:
     """camunda:dueDate on user tasks: an ISO duration from creation, a date, or an expression."""
     out, problems = {}, []
-    for el in root.iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}manualTask"):
+    # A plain bpmn:task runs as a manual task (a task to confirm), so it may carry a due date too.
+    for el in root.iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}manualTask", f"{{{BPMN_NS}}}task"):
         value = (el.get(f"{{{CAMUNDA_NS}}}dueDate") or "").strip()
         if not value:
             continue

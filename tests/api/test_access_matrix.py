@@ -26,6 +26,8 @@ from engine.instances.models import ProcessInstance
 from engine.timers.models import INCIDENT, Timer
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
+from tests.escalation.matrix_rows import ROWS as ESCALATION_ROWS
+from tests.escalation.matrix_rows import add_topics
 
 API = "/api/v1"
 PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
@@ -69,10 +71,6 @@ def case_roles(role, own):
     return 200 if role in CM + PSEUDO else 403
 
 
-def cm_list(role, own):
-    return 200 if role in CM else 403
-
-
 def referral_read(role, own):
     if role in CM + AUTHORITY:
         return 200 if own else 404
@@ -88,8 +86,18 @@ def only(who, ok=200):
 
 
 def listed(role, own):
-    """Whether the scope's case shows up in a list the role may read."""
-    return own or role in PSEUDO
+    """Whether the scope's case shows up in a list the role may read (process owners: no cases)."""
+    return (own and role != "process-owner") or role in PSEUDO
+
+
+def task_list(role, own):
+    """Case managers list their tasks; process owners list their test runs' tasks (never case tasks)."""
+    return 200 if role in CM + ("process-owner",) else 403
+
+
+def task_write(ok):
+    """Case tasks: their case managers; a process owner gets 404 as for a task that does not exist."""
+    return lambda role, own: (ok if own else 404) if role in CM else 404 if role == "process-owner" else 403
 
 
 def ids(key):
@@ -107,9 +115,9 @@ MATRIX = {
     ("GET", "/api/v1/cases/{case_id}"): (case_url(), case_read, None, True),
     ("GET", "/api/v1/cases/{case_id}/history"): (case_url("/history"), case_read, None, True),
     ("GET", "/api/v1/cases/{case_id}/consents"): (case_url("/consents"), case_read, None, True),
-    ("GET", "/api/v1/tasks"): (lambda w, k: (f"{API}/tasks?case_id={w[k]['id']}", None), cm_list,
+    ("GET", "/api/v1/tasks"): (lambda w, k: (f"{API}/tasks?case_id={w[k]['id']}", None), task_list,
                                ids("case_id"), True),
-    ("GET", "/api/v1/tasks/{task_id}"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}", None), cm_write(200),
+    ("GET", "/api/v1/tasks/{task_id}"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}", None), task_write(200),
                                          None, True),
     ("GET", "/api/v1/followups"): (lambda w, k: (f"{API}/followups?within_days=366", None), case_roles,
                                    ids("case_id"), True),
@@ -128,7 +136,7 @@ MATRIX = {
                                                                "client": NEW_CLIENT}), cm_create, None, True),
     ("POST", "/api/v1/cases/{case_id}/followups"): (case_url("/followups", case="fresh"), cm_write(201), None, True),
     ("POST", "/api/v1/tasks/{task_id}/complete"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}/complete",
-                                                                 {"data": d.FIRST_CONTACT}), cm_write(200), None, True),
+                                                                 {"data": d.FIRST_CONTACT}), task_write(200), None, True),
     ("POST", "/api/v1/cases/{case_id}/consents"): (case_url("/consents", {"agency": "jmd", "given_on": "2026-11-02"}),
                                                    cm_write(201), None, True),
     ("POST", "/api/v1/cases/{case_id}/consents/{consent_id}/withdrawal"): (
@@ -165,7 +173,17 @@ MATRIX = {
                                          only("process-owner"), None, False),
     ("PUT", "/api/v1/forms/{form_key}"): (lambda w, k: (f"{API}/forms/matrix_note", {"schema": TINY_FORM}),
                                           only("process-owner"), None, False),
+    # Test runs and migrations: process owners only; a dry run lists cases by pseudonym only.
+    ("POST", "/api/v1/processes/{process_id}/runs"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/runs", {}), only("process-owner", 201), None, False),
+    ("GET", "/api/v1/processes/{process_id}/runs"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/runs", None), only("process-owner"), None, False),
+    ("POST", "/api/v1/processes/{process_id}/migrations"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/migrations", {"to_version": 1, "dry_run": True}),
+        only("process-owner"), None, False),
 }
+# Topics, bodies, meetings and programme figures (rows and their world: tests/escalation/matrix_rows.py).
+MATRIX.update(ESCALATION_ROWS)
 # Logging out ends the walk: keep that row last whatever is added above.
 MATRIX[("DELETE", "/api/v1/auth/token")] = MATRIX.pop(("DELETE", "/api/v1/auth/token"))
 # Access bugs found by this matrix: (method, path, role) -> reason; each has its own strict xfail.
@@ -204,6 +222,7 @@ def build_world(app, client, login) -> tuple[dict, dict]:
             timer.status, timer.last_error = INCIDENT, "RuntimeError: test"
             w["timer"] = timer.id
         s.commit()
+    add_topics(client, world, heads, login)
     return world, heads
 
 

@@ -1,0 +1,75 @@
+"""``kim generate-demo`` and ``kim report``: the demo county and the programme figures."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+
+@click.command("generate-demo")
+@click.option("--county", default="paderborn", show_default=True, help="tenant key of the county")
+@click.option("--seed", default=2024, show_default=True, type=int, help="random seed (same seed, same county)")
+@click.option("--from-year", default=2023, show_default=True, type=int,
+              help="first school year (2023 = 2023/24; 2022 is the earliest); cases run up to today")
+@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.01, 1.0),
+              help="share of the real volume (tests use a small county)")
+def generate_demo(county: str, seed: int, from_year: int, scale: float) -> None:
+    """Fill an empty database with a realistic synthetic county, through the services the API uses."""
+    from sqlalchemy import event
+
+    from engine.db import make_engine, make_session_factory
+    from engine.demo.generator import generate
+    from engine.errors import KimError
+
+    from .cli import _settings
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    if engine.dialect.name == "sqlite":
+        # A bulk load into an empty database: no fsync per commit (a crash means: start again).
+        event.listen(engine, "connect", lambda conn, _rec: conn.execute("PRAGMA synchronous=OFF"))
+    try:
+        out = generate(make_session_factory(engine), county=county, seed=seed, first_year=from_year,
+                       demo=settings.demo, scale=scale)
+    except KimError as exc:
+        click.echo(exc.detail, err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Demo erzeugt: {out.cases} Fälle, {out.topics} Themen, {out.steps} Schritte, "
+               f"{out.timers_fired} Zeitereignisse in {out.seconds:.1f} s.")
+
+
+@click.command("report")
+@click.option("--school-year", required=True, help="e.g. 2023/24 (1 Aug 2023 - 31 Jul 2024)")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--county", default=None, help="tenant key (default KIM_TENANT)")
+def report(school_year: str, fmt: str, county: str | None) -> None:
+    """Print the programme figures of a school year (small counts suppressed below the county level)."""
+    from sqlalchemy import select
+
+    from engine.db import make_engine, make_session_factory
+    from engine.errors import KimError
+    from engine.org.models import Tenant
+    from engine.reports.export import to_csv
+    from engine.reports.figures import figures
+
+    from .cli import _settings
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            tenant = session.scalars(select(Tenant).where(Tenant.key == (county or settings.tenant))).first()
+            if tenant is None:
+                raise click.ClickException("Diesen Kreis gibt es nicht.")
+            fig = figures(session, tenant_id=tenant.id, school_year=school_year, min_count=settings.report_min_count)
+    except KimError as exc:
+        raise click.ClickException(exc.detail) from None
+    finally:
+        engine.dispose()
+    if fmt == "csv":
+        click.echo(to_csv(fig).lstrip("\ufeff"), nl=False)
+        return
+    click.echo(json.dumps(fig, ensure_ascii=False, indent=2, default=str))

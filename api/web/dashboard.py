@@ -1,0 +1,74 @@
+"""The coordinators' dashboard (German, server-rendered, charts as inline SVG): open topics per level
+and their age, the funnel, overdue escalations, upcoming meetings with agendas, follow-ups due,
+and the programme figures. No client names or other personal data; cases appear as pseudonyms."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from engine.clock import today_berlin
+from engine.errors import Forbidden, KimError
+from engine.escalations import meetings
+from engine.escalations.service import overdue_topics
+from engine.escalations.steps import LEVELS
+from engine.followups import service as followups
+from engine.reports.dashboard import dashboard as dashboard_data
+from engine.reports.events import school_year_bounds, school_year_of
+
+from ..context import commit, current_user, db, settings
+from ..views.escalation_present import STEP_NAMES, Names, topic_summaries
+from . import charts
+
+bp = Blueprint("dashboard", __name__)
+FUNNEL = [("raised", "Eingebracht"), ("resolved_local", "Vor Ort gelöst"), ("escalated", "An die Lenkungsgruppe"),
+          ("resolved_steering", "In der Lenkungsgruppe gelöst"), ("working_group", "An Arbeitsgruppen"),
+          ("resolved_working_group", "Über Arbeitsgruppen gelöst"), ("forwarded", "An das Land weitergeleitet"),
+          ("answered_state", "Antwort des Landes erhalten"), ("open", "Noch offen")]
+
+
+def _school_year(value: str | None) -> str:
+    current = school_year_of(today_berlin())
+    if not value:
+        return current
+    try:
+        school_year_bounds(value)
+    except KimError:
+        return current
+    return value
+
+
+@bp.get("/dashboard")
+def dashboard():
+    """Koordination: Eskalationen, Sitzungen, Nachverfolgungen und Programmzahlen."""
+    session, user = db(), current_user()
+    if user.role not in ("coordinator", "steering"):
+        return render_template("error.html", message=Forbidden("Das Dashboard sehen die koordinierenden Stellen "
+                                                               "und die Lenkungsgruppe.").detail), 403
+    year = _school_year(request.args.get("school_year"))
+    min_count = settings().report_min_count
+    data = dashboard_data(session, user=user, school_year=year, min_count=min_count)
+    hidden = f"<{min_count}"
+    fig = data["figures"]
+    names = Names(session, user.tenant_id)
+    upcoming = [(m, b, [(t, STEP_NAMES.get(t.waiting_step or "", ""), names.places.get(t.municipality_id, ""))
+                        for t in topics]) for m, b, topics in meetings.upcoming(session, user=user, limit=6)]
+    due = followups.overview(session, user=user, within_days=30)
+    out = render_template(
+        "dashboard.html", year=year, years=sorted({r["school_year"] for r in data["years"]} | {year}, reverse=True),
+        open_by_level=[(LEVELS[r["level"]], r) for r in data["open_by_level"]], funnel=data["funnel"],
+        overdue=topic_summaries(session, overdue_topics(session, user=user, limit=10), user),
+        overdue_total=data["overdue"], upcoming=upcoming, followups=due[:15], followup_counts=followups.summary(due),
+        fig=fig, hidden=hidden, min_count=min_count,
+        chart_levels=charts.hbars([(LEVELS[r["level"]], r["count"]) for r in data["open_by_level"]],
+                                  title="Offene Themen je Ebene"),
+        chart_funnel=charts.hbars([(label, data["funnel"][key]) for key, label in FUNNEL],
+                                  title="Trichter der Themen", css="bar funnel"),
+        chart_years=charts.columns([(r["school_year"], [r["persons_supported"], r["cm_cases"]]) for r in data["years"]],
+                                   series=["Unterstützte Personen", "CM-Fälle"], hidden=hidden,
+                                   title="Unterstützte Personen und CM-Fälle je Schuljahr"),
+        chart_places=charts.hbars([(r["municipality"], r["persons_supported"]) for r in fig["by_municipality"]],
+                                  title=f"Unterstützte Personen je Gemeinde {year}", hidden=hidden),
+        chart_cm=charts.hbars([(r["municipality"], r["cm_cases"]) for r in fig["by_municipality"]],
+                              title=f"CM-Fälle je Gemeinde {year}", hidden=hidden, css="bar cm"),
+    )
+    commit()  # the follow-up overview records its reading in the audit trail
+    return out

@@ -1,0 +1,70 @@
+"""The escalation process's steps: level, who may decide, which body, how the trail reads them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import LOCAL, STATE, STEERING, WORKING_GROUP
+
+PROCESS_ID = "escalation"
+CATEGORIES = {"language": "Sprache", "health": "Gesundheit", "housing": "Wohnen", "education": "Bildung",
+              "training": "Ausbildung", "work": "Arbeit", "residence": "Aufenthalt", "other": "Sonstiges"}
+FIELDS = ("language", "health", "housing", "education", "training", "work", "other")
+LEVELS = {LOCAL: "Örtliches Gremium", STEERING: "Lenkungsgruppe", WORKING_GROUP: "Arbeitsgruppe",
+          STATE: "Landesbehörde", "closed": "Abgeschlossen"}
+OUTCOMES = {"resolved_local": "Vor Ort gelöst", "resolved_steering": "In der Lenkungsgruppe gelöst",
+            "resolved_working_group": "Über Arbeitsgruppe gelöst", "answered_state": "Antwort des Landes erhalten"}
+# End events -> (outcome, level the topic was resolved at)
+ENDS = {"end_local": ("resolved_local", LOCAL), "end_steering": ("resolved_steering", STEERING),
+        "end_working_group": ("resolved_working_group", WORKING_GROUP), "end_state": ("answered_state", STATE)}
+REMINDER_EVENT = "answer_overdue"
+
+
+@dataclass(frozen=True)
+class Step:
+    """A user task of the escalation process as the escalation service treats it."""
+
+    level: str
+    roles: frozenset[str]
+    body: str | None  # which body's agenda the waiting topic is on: local | steering | working_group
+    agenda: str | None  # decision | information
+    date_field: str
+    outcome_field: str | None = None  # form field holding the decision code, if it branches
+    fixed: str | None = None  # decision code of a step that does not branch
+
+
+COORD = frozenset({"coordinator"})
+STEPS: dict[str, Step] = {
+    "local_decision": Step(LOCAL, frozenset({"coordinator", "case_manager"}), LOCAL, "decision",
+                           "decision_date", outcome_field="local_outcome"),
+    "decision_paper": Step(STEERING, COORD, None, None, "prepared_on", fixed="decision_paper"),
+    "steering_decision": Step(STEERING, frozenset({"coordinator", "steering"}), STEERING, "decision",
+                              "decision_date", outcome_field="steering_outcome"),
+    "working_group_result": Step(WORKING_GROUP, COORD, WORKING_GROUP, "decision", "reported_on",
+                                 fixed="reported"),
+    "steering_informed": Step(WORKING_GROUP, frozenset({"coordinator", "steering"}), STEERING, "information",
+                              "informed_on", fixed="informed"),
+    "forward_to_state": Step(STATE, COORD, None, None, "forwarded_on", fixed="forwarded"),
+    "state_answer": Step(STATE, COORD, None, None, "answered_on", fixed="answered"),
+    "state_reminder": Step(STATE, COORD, None, None, "reminded_on", fixed="reminded"),
+}
+DECISIONS = {
+    "raised": "Thema eingebracht", "resolved": "Gelöst", "escalated": "An die Lenkungsgruppe eskaliert",
+    "decision_paper": "Entscheidungsvorlage erstellt", "working_group": "Arbeitsgruppe eingesetzt/beauftragt",
+    "forward_state": "Weiterleitung an das Land beschlossen", "reported": "Ergebnis der Arbeitsgruppe eingebracht",
+    "informed": "Lenkungsgruppe informiert", "forwarded": "An die Landesbehörde weitergeleitet",
+    "answered": "Antwort des Landes erfasst", "reminded": "Bei der Landesbehörde nachgefasst",
+    "reminder_due": "Frist abgelaufen: Erinnerung fällig", "deferred": "Vertagt", "on_agenda": "Auf die Tagesordnung gesetzt",
+}
+# Where a decision sends the topic next (programme figures: topics escalated by level).
+ESCALATES_TO = {("local_decision", "escalated"): STEERING, ("steering_decision", "working_group"): WORKING_GROUP,
+                ("steering_decision", "forward_state"): STATE}
+# Free-text fields of the forms, checked for client personal data.
+TEXT_FIELDS = ("reason", "solution", "summary", "mandate", "result", "note", "answer", "working_group_name")
+
+
+def decision_code(bpmn_id: str, data: dict) -> str:
+    """What was decided at a step, as a code (see DECISIONS)."""
+    step = STEPS[bpmn_id]
+    if step.outcome_field:
+        return str(data.get(step.outcome_field) or "")
+    return step.fixed or bpmn_id

@@ -1,0 +1,69 @@
+"""The case lifecycle's countable facts, projected into programme_events as each step happens.
+
+- persons supported: the first contact (Erstgespräch) is documented, dated by its contact date;
+- CM cases: the goal agreement (accompaniment with a goal agreement), dated by its agreement date;
+- referrals by agency, dated by the referral date;
+- goals met: the final evaluation's goal attainment (all / partly / none);
+- closures by reason, when the process ends (including no consent and withdrawn consent).
+Form dates count (what people entered), but never later than the day the step was recorded.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ..clock import BERLIN
+from .events import add_event, as_date
+
+# bpmn id of the finished user task -> (fact kind, date field, code field)
+FACTS = {
+    "first_contact": ("persons_supported", "contact_date", None),
+    "goal_agreement": ("cm_case", "agreement_date", None),
+    "referral": ("referral", "referral_date", "agency"),
+    "final_evaluation": ("goals_met", "evaluation_date", "goals_met"),
+}
+
+
+def project_lifecycle(session: Session, instance, case, result, now: datetime) -> None:
+    """Record the facts of one lifecycle step (called from record_step, same transaction)."""
+    if case is None:
+        return
+    today = now.astimezone(BERLIN).date()
+    common = {"tenant_id": case.tenant_id, "municipality_id": case.municipality_id, "team_id": case.team_id,
+              "case_id": case.id, "now": now}
+    closed_on = today
+    for item in result.finished:
+        if item.data is None:
+            continue
+        if item.bpmn_id == "closure":
+            closed_on = as_date(item.data.get("closure_date"), today)
+        fact = FACTS.get(item.bpmn_id)
+        if fact is None:
+            continue
+        kind, date_field, code_field = fact
+        code = item.data.get(code_field) if code_field else None
+        if kind == "goals_met" and not code:
+            continue
+        add_event(session, kind=kind, code=code, occurred_on=as_date(item.data.get(date_field), today), **common)
+    if result.completed:
+        reason = result.data.get("closure_reason") or "other"
+        add_event(session, kind="closure", code=str(reason), occurred_on=closed_on, **common)
+
+
+def _register() -> None:
+    from ..instances.service import LIFECYCLE, PROJECTIONS
+
+    previous = PROJECTIONS.get(LIFECYCLE)
+    if previous is None or previous is project_lifecycle:
+        PROJECTIONS[LIFECYCLE] = project_lifecycle
+        return
+
+    def both(*args) -> None:  # another concern projects the lifecycle too: run both
+        previous(*args)
+        project_lifecycle(*args)
+
+    PROJECTIONS[LIFECYCLE] = both
+
+
+_register()
