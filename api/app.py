@@ -16,7 +16,19 @@ from . import errors, web
 from .context import close_session, db
 from .input_guard import refuse_nul
 from .openapi import make_api
-from .views import auth, cases, followups, forms, health, incidents, privacy, processes, referrals, runs, tasks
+from .views import (
+    auth,
+    cases,
+    followups,
+    forms,
+    health,
+    incidents,
+    privacy,
+    processes,
+    referrals,
+    runs,
+    tasks,
+)
 
 PUBLIC_BLUEPRINTS = {"health", "auth.token", "api-docs", "swagger_assets"}
 SWAGGER_ASSETS = "/api/v1/swagger-ui-assets"

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from engine.processes import form_editing as service
 
 from ..context import commit, current_user, db
-from ..schemas_processes import FormCheckSchema, FormListSchema, FormSaveSchema, FormSavedSchema, FormSchema
+from ..schemas_processes import FormCheckSchema, FormListSchema, FormSavedSchema, FormSaveSchema, FormSchema
 
 blp = Blueprint("forms", __name__, url_prefix="/api/v1/forms", description="Formulare")
 

@@ -175,6 +175,6 @@ STOPPED: dict[str, Callable] = {}
 
 
 # Registers the follow-up projection (imported last: it builds on this module).
-from ..followups import service as _followups  # noqa: E402,F401
 from ..escalations import projection as _escalations  # noqa: E402,F401
+from ..followups import service as _followups  # noqa: E402,F401
 from ..reports import projection as _reports  # noqa: E402,F401

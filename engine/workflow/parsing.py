@@ -252,7 +252,7 @@ def parse_diagram(xml: bytes | str, process_id: str | None = None,
             raise DiagramError(refused) from None
         # Without an element the library's complaint is about the process as a whole.
         raise DiagramError([*refused, _problem(en, de, element_id or process_id, lines, line)]) from None
-    except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError):
         # An element we refuse anyway often trips the library first; then the refusal says it all.
         raise DiagramError(refused or [_problem(
             "The diagram cannot be read; check it in the modeler.",

@@ -1,6 +1,5 @@
 """Every BPMN interchange (MIWG) model through the upload API: stored, judged, never a 500."""
 import re
-from pathlib import Path
 
 import pytest
 

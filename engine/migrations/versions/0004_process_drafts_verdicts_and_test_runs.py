@@ -9,7 +9,6 @@ from alembic import op
 
 import engine.db
 
-
 revision = '0004'
 down_revision = '0003'
 branch_labels = None
