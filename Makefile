@@ -19,6 +19,7 @@ run: setup
 	KIM_DEMO=$${KIM_DEMO:-1} $(BIN)/kim serve
 
 test: $(STAMP)
+	bash tools/ensure-chromium.sh
 	$(BIN)/pytest
 
 bench: $(STAMP)
