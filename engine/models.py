@@ -11,12 +11,12 @@ from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessVersion
 from .reports.models import ProgrammeEvent
 from .retention.models import DeletionRecord
-from .tasks.models import TaskRecord
+from .tasks.models import TaskDraft, TaskRecord
 from .timers.models import Timer
 
 __all__ = [
     "AuditEntry", "AuditHead", "Consent", "DeletionRecord", "Referral",
     "ApiToken", "Base", "Case", "FollowUp", "FormVersion", "HistoryEntry", "Municipality",
-    "ProcessInstance", "ProcessVersion", "Region", "TaskRecord", "Team", "Tenant", "Timer", "User",
+    "ProcessInstance", "ProcessVersion", "Region", "TaskDraft", "TaskRecord", "Team", "Tenant", "Timer", "User",
     "AgendaItem", "Body", "BodyMember", "Meeting", "ProgrammeEvent", "Topic", "TopicCase", "TopicEvent",
 ]

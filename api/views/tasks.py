@@ -1,7 +1,7 @@
 """Inbox, task details and completion."""
 from flask_smorest import Blueprint
 
-from engine.tasks import service
+from engine.tasks import assign, service
 
 from ..context import commit, current_user, db
 from ..schemas import (
@@ -11,6 +11,7 @@ from ..schemas import (
     TaskListArgsSchema,
     TaskListSchema,
 )
+from ..schemas_tasks import AssignmentSchema, AssignRequestSchema
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Aufgaben")
 
@@ -48,3 +49,41 @@ def complete(args, task_id):
                                                  data=args["data"])
     commit()
     return {"task": row, "case": case, "next_tasks": next_rows}
+
+
+def _assignment(row) -> dict:
+    from engine.access.models import User
+
+    name = db().get(User, row.assignee_id).username if row.assignee_id else None
+    return {"id": row.id, "status": row.status, "assignee": name}
+
+
+@blp.route("/<task_id>/claim", methods=["POST"])
+@blp.response(200, AssignmentSchema)
+def claim(task_id):
+    """Take the task on (case managers, tasks in scope)."""
+    row = assign.claim(db(), user=current_user(), task_id=task_id)
+    out = _assignment(row)
+    commit()
+    return out
+
+
+@blp.route("/<task_id>/unclaim", methods=["POST"])
+@blp.response(200, AssignmentSchema)
+def unclaim(task_id):
+    """Give the task back to the team."""
+    row = assign.unclaim(db(), user=current_user(), task_id=task_id)
+    out = _assignment(row)
+    commit()
+    return out
+
+
+@blp.route("/<task_id>/assign", methods=["POST"])
+@blp.arguments(AssignRequestSchema)
+@blp.response(200, AssignmentSchema)
+def hand_over(args, task_id):
+    """Hand the task over to a case manager of the same team or municipality."""
+    row = assign.assign(db(), user=current_user(), task_id=task_id, username=args["username"])
+    out = _assignment(row)
+    commit()
+    return out

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from . import headers, login, modeler, pages
+from . import cases, headers, layout, login, modeler, pages
 from .secret import secret_key
 from .session import cookie_user, csrf, require_login, session_token
 
@@ -31,7 +31,12 @@ def init_app(app, settings) -> None:
     csrf.init_app(app)
     app.register_blueprint(login.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(cases.bp)  # Fälle, case page, follow-ups
+    layout.init_app(app)  # texts, navigation by role, Berlin dates
     app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
+    from . import tasks  # case managers: the task forms
+
+    app.register_blueprint(tasks.bp)
     from . import dashboard  # coordinators and the Lenkungsgruppe: escalations and programme figures
 
     app.register_blueprint(dashboard.bp)

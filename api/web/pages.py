@@ -1,17 +1,67 @@
-"""Web pages behind the login (the real ones come with the web app)."""
+"""Meine Aufgaben: the case manager's ready tasks, claimed, given back or handed over; a start page for others."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from engine.access.models import User
+from engine.cases.models import Case
+from engine.clock import utcnow
+from engine.errors import KimError
+from engine.tasks import assign
+from engine.tasks.service import inbox
 
-from ..context import current_user, db
+from ..context import commit, current_user, db
+from .strings import DE, nav_for
 
 bp = Blueprint("web", __name__)
+PER_PAGE = 100
 
 
 @bp.get("/")
 def home():
-    """Start page: the logged-in user's tasks (placeholder)."""
-    user = db().get(User, current_user().id)
-    return render_template("home.html", display_name=user.display_name)
+    """Case managers: ready tasks in scope, due and overdue first; everyone else: links to their areas."""
+    session, user = db(), current_user()
+    if user.role != "case_manager":
+        return render_template("home.html", tasks=None, areas=nav_for(user.role)[1:])
+    page = inbox(session, user=user, per_page=PER_PAGE)
+    cases = {c.id: c for c in session.scalars(select(Case).where(
+        Case.id.in_({t.case_id for t in page.items if t.case_id})))}
+    people = {u.id: u.display_name for u in session.scalars(select(User).where(
+        User.id.in_({t.assignee_id for t in page.items if t.assignee_id})))}
+    now = utcnow()
+    rows = [{"task": t, "case": cases.get(t.case_id), "assignee": people.get(t.assignee_id),
+             "mine": t.assignee_id == user.id, "overdue": t.due_at is not None and t.due_at < now}
+            for t in page.items]
+    return render_template("home.html", tasks=rows, total=page.total,
+                           colleagues=assign.colleagues(session, user=user))
+
+
+def _change(action, message_key: str, **kwargs):
+    try:
+        action(db(), user=current_user(), **kwargs)
+    except KimError as exc:
+        db().rollback()
+        flash(exc.detail, "error")
+        return redirect(url_for("web.home"), 303)
+    commit()
+    flash(DE[message_key], "info")
+    return redirect(url_for("web.home"), 303)
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim(task_id):
+    """Übernehmen."""
+    return _change(assign.claim, "claimed", task_id=task_id)
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim(task_id):
+    """Zurückgeben."""
+    return _change(assign.unclaim, "unclaimed", task_id=task_id)
+
+
+@bp.post("/tasks/<task_id>/assign")
+def hand_over(task_id):
+    """Übergeben an eine Kollegin oder einen Kollegen im selben Team."""
+    return _change(assign.assign, "handed_over", task_id=task_id, username=request.form.get("username", ""))

@@ -1,7 +1,7 @@
 """Retention: personal data of closed cases is removed on time; a legal hold stops it.
 
 What goes: the client's name and details on the case, the form data in the history, the
-process state. What stays: the typed columns the figures count (municipality, route,
+process state, saved form drafts. What stays: the typed columns the figures count (municipality, route,
 dates, closure reason), consents and referrals as dates and agencies, the audit trail
 (pseudonyms only) and a deletion record.
 """
@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import null, or_, select, update
+from sqlalchemy import delete, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
@@ -24,6 +24,7 @@ from ..errors import Conflict, InvalidInput
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..instances.service import stop_case_instances
 from ..org.models import Tenant
+from ..tasks.models import TaskDraft, TaskRecord
 from .models import DeletionRecord
 
 log = logging.getLogger("kim.retention")
@@ -73,13 +74,16 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
     history = session.execute(update(HistoryEntry).where(HistoryEntry.case_id == case.id,
                                                          HistoryEntry.data.is_not(None))
                               .values(data=null()).execution_options(synchronize_session=False)).rowcount
+    drafts = session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_(
+        select(TaskRecord.id).where(TaskRecord.case_id == case.id)))
+        .execution_options(synchronize_session=False)).rowcount
     states = session.execute(update(ProcessInstance).where(ProcessInstance.case_id == case.id)
                              .values(state="", updated_at=now)
                              .execution_options(synchronize_session=False)).rowcount
     case.family_name = case.given_name = REMOVED_NAME
     case.client = {}
     case.anonymised_at = now
-    removed = {"client_fields": 1, "history_data": history, "process_states": states,
+    removed = {"client_fields": 1, "history_data": history, "process_states": states, "drafts": drafts,
                "stopped_processes": stopped}
     rec = DeletionRecord(tenant_id=case.tenant_id, case_id=case.id, case_number=case.case_number,
                          pseudonym=case.pseudonym, reason=reason, deleted_at=now, removed=removed)

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..crypto import EncryptedJSON
 from ..db import Base, UTCDateTime
 
 READY, COMPLETED, CANCELLED = "ready", "completed", "cancelled"
@@ -37,3 +38,13 @@ class TaskRecord(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class TaskDraft(Base):
+    """Form values saved for later (one draft per task; may hold health data, so encrypted)."""
+
+    __tablename__ = "task_drafts"
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    data: Mapped[dict] = mapped_column(EncryptedJSON)
+    saved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)

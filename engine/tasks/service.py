@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
@@ -22,7 +22,7 @@ from ..processes.forms import validate_form_data
 from ..processes.models import FormVersion
 from ..processes.runs import RUN_ROLE, is_run, run_condition
 from ..processes.service import current_form, current_form_id, parsed_version
-from .models import READY, TaskRecord
+from .models import READY, TaskDraft, TaskRecord
 
 NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf."
 
@@ -132,6 +132,7 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
     recorded = record_step(session, instance=instance, case=case, result=result, user=user,
                            completed_task=task_id)
     consents.after_completion(session, case=case, form_key=row.form_key, task_id=task_id, data=data, user=user)
+    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))  # a draft ends with its task
     record(session, user, _task_event("task.complete", row, case))
     return recorded.completed, case, recorded.ready
 

@@ -135,6 +135,13 @@ MATRIX = {
     ("POST", "/api/v1/cases"): (lambda w, k: (f"{API}/cases", {"municipality": w[k]["municipality"],
                                                                "client": NEW_CLIENT}), cm_create, None, True),
     ("POST", "/api/v1/cases/{case_id}/followups"): (case_url("/followups", case="fresh"), cm_write(201), None, True),
+    # Claim, give back, hand over (to the scope's own case manager): before the row that completes the task.
+    ("POST", "/api/v1/tasks/{task_id}/claim"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}/claim", None),
+                                              cm_write(200), None, True),
+    ("POST", "/api/v1/tasks/{task_id}/unclaim"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}/unclaim", None),
+                                                cm_write(200), None, True),
+    ("POST", "/api/v1/tasks/{task_id}/assign"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}/assign",
+                                                               {"username": WORLD[k][0]}), cm_write(200), None, True),
     ("POST", "/api/v1/tasks/{task_id}/complete"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}/complete",
                                                                  {"data": d.FIRST_CONTACT}), task_write(200), None, True),
     ("POST", "/api/v1/cases/{case_id}/consents"): (case_url("/consents", {"agency": "jmd", "given_on": "2026-11-02"}),

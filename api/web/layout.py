@@ -1,0 +1,42 @@
+"""What every page's layout needs: the texts, the navigation by role and who is signed in."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import g, request
+
+from engine.access.models import User
+from engine.clock import BERLIN
+
+from ..context import db
+from .strings import DE, nav_for
+
+
+def berlin(value, with_time: bool = True) -> str:
+    """A date or UTC time as people in Paderborn read it (dd.mm.yyyy [hh:mm])."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = value.astimezone(BERLIN)
+        return local.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    try:
+        return date.fromisoformat(str(value)[:10]).strftime("%d.%m.%Y")
+    except ValueError:
+        return str(value)
+
+
+def _layout() -> dict:
+    user = g.get("user")
+    out = {"t": DE, "nav_items": [], "me": None}
+    if user is not None and request.endpoint not in ("login.login", "static"):
+        out["me"] = db().get(User, user.id).display_name
+        out["nav_items"] = nav_for(user.role)
+    return out
+
+
+def init_app(app) -> None:
+    """Register the layout context and the date filter."""
+    app.context_processor(_layout)
+    app.add_template_filter(berlin, "berlin")

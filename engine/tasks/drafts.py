@@ -1,0 +1,43 @@
+"""Task form drafts: values saved without completing the task, restored when the form is opened again."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..access.actor import Actor
+from ..audit.service import Event, record
+from ..cases.models import Case
+from ..clock import utcnow
+from ..db import begin_write
+from ..errors import Conflict, InvalidInput
+from .models import READY, TaskDraft
+from .service import get_task
+
+MAX_DRAFT_CHARS = 200_000
+
+
+def save_draft(session: Session, *, user: Actor, task_id: str, data: Any) -> TaskDraft:
+    """Store (or replace) the task's draft; unchecked, since a draft may be incomplete."""
+    begin_write(session)
+    row = get_task(session, user=user, task_id=task_id)
+    if row.status != READY:
+        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).")
+    if not isinstance(data, dict) or len(repr(data)) > MAX_DRAFT_CHARS:
+        raise InvalidInput("Der Entwurf ist ungültig oder zu groß.")
+    draft = session.get(TaskDraft, row.id)
+    if draft is None:
+        draft = TaskDraft(task_id=row.id)
+        session.add(draft)
+    draft.data, draft.saved_by_id, draft.saved_at = data, user.id, utcnow()
+    case = session.get(Case, row.case_id) if row.case_id else None
+    record(session, user, Event("task.draft_save", "task", row.id, case_id=row.case_id,
+                                pseudonym=case.pseudonym if case else None,
+                                detail={"bpmn_id": row.bpmn_id, "form_key": row.form_key}))
+    return draft
+
+
+def get_draft(session: Session, task_id: str) -> TaskDraft | None:
+    """The task's draft, if any (read after read_task, which checks access and records the reading)."""
+    return session.get(TaskDraft, task_id)
+
