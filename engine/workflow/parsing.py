@@ -180,7 +180,7 @@ def _due_dates(root, lines) -> tuple[dict[str, str], list[DiagramProblem]]:
 
 
 def _read(xml: bytes | str):
-    """The XML root of a diagram, or DiagramError with line and column."""
+    """The bpmn:definitions root of a diagram, or DiagramError (with line and column if malformed)."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
     if len(data) > MAX_DIAGRAM_BYTES:
         raise DiagramError([DiagramProblem("The diagram is larger than 2 MB.",
@@ -192,6 +192,10 @@ def _read(xml: bytes | str):
         raise DiagramError([DiagramProblem(
             f"The file is not well-formed XML (line {line}, column {col}).",
             f"Die Datei ist kein wohlgeformtes XML (Zeile {line}, Spalte {col}).", line=line, column=col)]) from None
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        raise DiagramError([DiagramProblem(
+            "The file is not a BPMN 2.0 diagram (no bpmn:definitions root).",
+            "Die Datei ist kein BPMN-2.0-Diagramm (kein bpmn:definitions-Element).")])
     return root
 
 
@@ -199,10 +203,6 @@ def inspect_diagram(xml: bytes | str) -> tuple[str, str | None]:
     """(process id, name) a well-formed diagram would be stored under: its first executable
     process, else its first process. DiagramError if it is not well-formed BPMN."""
     root = _read(xml)
-    if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise DiagramError([DiagramProblem(
-            "The file is not a BPMN 2.0 diagram (no bpmn:definitions root).",
-            "Die Datei ist kein BPMN-2.0-Diagramm (kein bpmn:definitions-Element).")])
     procs = list(root.iter(f"{{{BPMN_NS}}}process"))
     if not procs:
         raise DiagramError([DiagramProblem("The diagram contains no process.",
@@ -220,10 +220,6 @@ def parse_diagram(xml: bytes | str, process_id: str | None = None,
     """Parse and validate a diagram; raise DiagramError with every problem found."""
     root = _read(xml)
     lines = _line_index(root)
-    if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise DiagramError([DiagramProblem(
-            "The file is not a BPMN 2.0 diagram (no bpmn:definitions root).",
-            "Die Datei ist kein BPMN-2.0-Diagramm (kein bpmn:definitions-Element).")])
     executable = [p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")
                   if p.get("isExecutable", "false").lower() == "true"]
     if process_id is None:
