@@ -3,27 +3,11 @@
 (function () {
   'use strict';
 
-  var API = '/api/v1';
-  var CSRF = document.querySelector('meta[name="csrf-token"]').content;
   var CHECK_DELAY_MS = 400;
   var $ = function (id) { return document.getElementById(id); };
 
-  function request(method, path, json) {
-    var headers = { 'Accept': 'application/json, application/problem+json' };
-    if (method !== 'GET') headers['X-CSRFToken'] = CSRF;
-    var init = { method: method, headers: headers, credentials: 'same-origin' };
-    if (json !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(json);
-    }
-    return fetch(API + path, init).then(function (res) {
-      var type = res.headers.get('Content-Type') || '';
-      var parse = type.indexOf('json') >= 0 ? res.json() : res.text();
-      return parse.then(function (data) { return { status: res.status, ok: res.ok, data: data }; });
-    }, function () {
-      return { status: 0, ok: false, data: { detail: 'Der Server ist nicht erreichbar.' } };
-    });
-  }
+  var request = window.KimApi.request;  // kim_api.js
+
 
   function failure(res) {
     if (res.status === 401) return 'Die Anmeldung ist abgelaufen. Bitte neu anmelden.';

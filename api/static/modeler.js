@@ -3,8 +3,6 @@
 (function () {
   'use strict';
 
-  var API = '/api/v1';
-  var CSRF = document.querySelector('meta[name="csrf-token"]').content;
   var CAMUNDA_NS = 'http://camunda.org/schema/1.0/bpmn';
 
   // German labels for what a process owner uses most; everything else stays English.
@@ -101,19 +99,8 @@
 
   // ---- API ---------------------------------------------------------------------------------
 
-  function request(method, path, body, contentType) {
-    var headers = { 'Accept': 'application/json, application/problem+json' };
-    if (method !== 'GET') headers['X-CSRFToken'] = CSRF;
-    if (body !== undefined) headers['Content-Type'] = contentType;
-    return fetch(API + path, { method: method, headers: headers, body: body, credentials: 'same-origin' })
-      .then(function (res) {
-        var type = res.headers.get('Content-Type') || '';
-        var parse = type.indexOf('json') >= 0 ? res.json() : res.text();
-        return parse.then(function (data) { return { status: res.status, ok: res.ok, data: data }; });
-      }, function () {
-        return { status: 0, ok: false, data: { detail: 'Der Server ist nicht erreichbar.' } };
-      });
-  }
+  var request = window.KimApi.request;  // kim_api.js
+
 
   function failure(res) {
     if (res.status === 401) return 'Die Anmeldung ist abgelaufen. Bitte neu anmelden.';
