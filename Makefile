@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench clean
+.PHONY: run test test-sqlite test-postgres setup bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,9 +18,17 @@ setup: $(STAMP)
 run: setup
 	KIM_DEMO=$${KIM_DEMO:-1} $(BIN)/kim serve
 
-test: $(STAMP)
+# The whole suite twice: on SQLite (the embedded default) and on PostgreSQL (production).
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
 	bash tools/ensure-chromium.sh
 	$(BIN)/pytest
+
+test-postgres: $(STAMP)
+	bash tools/ensure-chromium.sh
+	url=$$(KIM_PG_FAST=1 bash tools/ensure-postgres.sh) && \
+	    KIM_TEST_DATABASE=postgresql KIM_TEST_PG_URL=$$url $(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/lifecycle_http.py

@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated, deployed and seeded SQLite template copied per test."""
+"""Shared fixtures: a migrated, deployed and seeded template database cloned per test (SQLite or PostgreSQL)."""
 from __future__ import annotations
 
 import os
@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import text
+from sqlalchemy.pool import NullPool
 
 from engine.config import PROJECT_ROOT, Settings
 
@@ -20,34 +22,144 @@ TEST_DATA_KEY = "a7JCGv4xmqs3xyrAPlchpDAALY2MO8abMGWRyu1r7xk="
 os.environ["KIM_DATA_KEYS"] = TEST_DATA_KEY
 
 
-def _settings(db_path: Path) -> Settings:
+# KIM_TEST_DATABASE=postgresql runs the whole suite on PostgreSQL (tools/ensure-postgres.sh starts one);
+# the default is SQLite. Each test gets its own database cloned from a migrated, seeded template.
+BACKEND = os.environ.get("KIM_TEST_DATABASE", "sqlite")
+PG_ADMIN_URL = os.environ.get("KIM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:55432/postgres")
+_PREFIX = f"kimt{os.getpid()}"
+
+
+def pytest_report_header(config):
+    return f"database: {BACKEND}" + (f" ({PG_ADMIN_URL})" if BACKEND == "postgresql" else "")
+
+
+class TestDatabase:
+    """One test's database on either backend: its URL, data directory and raw SQL access."""
+
+    __test__ = False
+
+    def __init__(self, url: str, data_dir: Path, path: Path | None = None):
+        self.url, self.data_dir, self.path = url, data_dir, path
+        self._engine = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            from sqlalchemy import create_engine
+            self._engine = create_engine(self.url, poolclass=NullPool)
+        return self._engine
+
+    def rows(self, sql: str, **params) -> list[tuple]:
+        """Rows of a raw statement (named parameters :name), outside the service."""
+        with self.engine.begin() as conn:
+            result = conn.execute(text(sql), params)
+            return [tuple(r) for r in result] if result.returns_rows else []
+
+    def execute(self, sql: str, **params) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(text(sql), params)
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """Environment for a `kim` subprocess on this database."""
+        return {**os.environ, "KIM_DATABASE_URL": self.url, "KIM_DATA_DIR": str(self.data_dir),
+                "KIM_DATA_KEYS": TEST_DATA_KEY, **extra}
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def _pg_admin(sql: str) -> None:
+    from sqlalchemy import create_engine
+    engine = create_engine(PG_ADMIN_URL, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(sql)
+    finally:
+        engine.dispose()
+
+
+def _pg_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _settings(db: "TestDatabase | Path") -> Settings:
+    if isinstance(db, Path):
+        db = TestDatabase(f"sqlite:///{db}", db.parent, db)
     base = Settings.from_env({})
-    return Settings(database_url=f"sqlite:///{db_path}", demo=True, processes_dir=base.processes_dir,
+    return Settings(database_url=db.url, demo=True, processes_dir=base.processes_dir,
                     forms_dir=base.forms_dir, seed_file=base.seed_file, log_level="WARNING",
-                    data_dir=db_path.parent, data_keys=TEST_DATA_KEY)
+                    data_dir=db.data_dir, data_keys=TEST_DATA_KEY)
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    """One database migrated with Alembic, deployed and seeded; copied for each test."""
-    path = tmp_path_factory.mktemp("template") / "kim.db"
-    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{path}", "KIM_DEMO": "1",
-           "KIM_DATA_DIR": str(path.parent), "KIM_DATA_KEYS": TEST_DATA_KEY}
+def template_db(tmp_path_factory):
+    """One database migrated with Alembic, deployed and seeded; cloned for each test."""
+    folder = tmp_path_factory.mktemp("template")
+    if BACKEND == "postgresql":
+        name = f"{_PREFIX}_template"
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _pg_admin(f"CREATE DATABASE {name}")
+        url = _pg_url(name)
+    else:
+        url = f"sqlite:///{folder / 'kim.db'}"
+    env = {**os.environ, "KIM_DATABASE_URL": url, "KIM_DEMO": "1",
+           "KIM_DATA_DIR": str(folder), "KIM_DATA_KEYS": TEST_DATA_KEY}
     subprocess.run([str(BIN / "kim"), "setup"], check=True, env=env, cwd=PROJECT_ROOT,
                    capture_output=True)
-    return path
+    yield TestDatabase(url, folder, None if BACKEND == "postgresql" else folder / "kim.db")
+    if BACKEND == "postgresql":
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+_CLONES = iter(range(1, 10**9))
+
+
+def clone_database(template: TestDatabase, folder: Path) -> TestDatabase:
+    """A fresh copy of the template: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL."""
+    if template.is_sqlite:
+        target = folder / "kim.db"
+        shutil.copy(template.path, target)
+        return TestDatabase(f"sqlite:///{target}", folder, target)
+    name = f"{_PREFIX}_{next(_CLONES)}"
+    template_name = template.url.rsplit("/", 1)[1]
+    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template_name} STRATEGY FILE_COPY")
+    return TestDatabase(_pg_url(name), folder)
+
+
+def drop_database(db: TestDatabase) -> None:
+    db.dispose()
+    if not db.is_sqlite:
+        _pg_admin(f"DROP DATABASE IF EXISTS {db.url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
 @pytest.fixture
-def db_path(template_db, tmp_path) -> Path:
-    target = tmp_path / "kim.db"
-    shutil.copy(template_db, target)
-    return target
+def db(template_db, tmp_path) -> TestDatabase:
+    database = clone_database(template_db, tmp_path)
+    yield database
+    drop_database(database)
 
 
 @pytest.fixture
-def settings(db_path) -> Settings:
-    return _settings(db_path)
+def empty_db(tmp_path) -> TestDatabase:
+    """A database with no tables yet (for `kim setup` itself)."""
+    if BACKEND == "postgresql":
+        name = f"{_PREFIX}_{next(_CLONES)}"
+        _pg_admin(f"CREATE DATABASE {name}")
+        database = TestDatabase(_pg_url(name), tmp_path)
+    else:
+        database = TestDatabase(f"sqlite:///{tmp_path / 'k.db'}", tmp_path, tmp_path / "k.db")
+    yield database
+    drop_database(database)
+
+
+@pytest.fixture
+def settings(db) -> Settings:
+    return _settings(db)
 
 
 @pytest.fixture
@@ -86,14 +198,14 @@ def free_port() -> int:
 class LiveServer:
     """The real gunicorn server (``kim serve``) on a free port."""
 
-    def __init__(self, db_path: Path, workers: int = 2):
-        self.db_path, self.workers = db_path, workers
+    def __init__(self, db: TestDatabase, workers: int = 2):
+        self.db, self.workers = db, workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api/v1"
         self.proc = None
 
     def start(self) -> "LiveServer":
-        env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{self.db_path}", "KIM_PORT": str(self.port),
+        env = {**os.environ, "KIM_DATABASE_URL": self.db.url, "KIM_PORT": str(self.port),
                "KIM_WORKERS": str(self.workers), "KIM_LOG_LEVEL": "WARNING"}
         self.proc = subprocess.Popen([str(BIN / "kim"), "serve"], env=env, cwd=PROJECT_ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -126,7 +238,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(db_path):
-    server = LiveServer(db_path).start()
+def live_server(db):
+    server = LiveServer(db).start()
     yield server
     server.stop()

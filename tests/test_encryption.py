@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import sqlite3
 import subprocess
 
 import pytest
@@ -38,9 +36,9 @@ def _case_with_health_need(client, login) -> tuple[int, dict]:
     return case["id"], cm
 
 
-def _raw(db_path, table: str) -> list:
-    with sqlite3.connect(db_path) as conn:
-        return [r[0] for r in conn.execute(f"SELECT {COLUMNS[table]} FROM {table}")]
+def _raw(db, table: str) -> list:
+    """The column as stored, as text, on either database."""
+    return [r[0] for r in db.rows(f"SELECT CAST({COLUMNS[table]} AS TEXT) FROM {table}")]
 
 
 def _assessment_description(client, cm, case_id) -> str:
@@ -56,14 +54,22 @@ def _app(settings, keys: str):
     return create_app(dataclasses.replace(settings, data_keys=keys))
 
 
-def _kim(db_path, *args: str, keys: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{db_path}", "KIM_DATA_KEYS": keys,
-           "KIM_DATA_DIR": str(db_path.parent)}
+def _kim(db, *args: str, keys: str) -> subprocess.CompletedProcess:
+    env = db.env(KIM_DATA_KEYS=keys)
     return subprocess.run([str(BIN / "kim"), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, check=False,
                           text=True, timeout=120)
 
 
-def test_health_data_is_not_in_the_database_file_and_the_api_reads_it(app, client, login, db_path):
+def _stored_bytes(db) -> bytes:
+    """Every byte the database keeps: the SQLite file and its WAL, or PostgreSQL's dump of the database."""
+    if db.is_sqlite:
+        files = [db.path, db.path.with_name(db.path.name + "-wal")]
+        return b"".join(f.read_bytes() for f in files if f.exists())
+    url = db.url.replace("postgresql+psycopg://", "postgresql://")
+    return subprocess.run(["pg_dump", "--data-only", url], capture_output=True, check=True).stdout
+
+
+def test_health_data_is_not_in_the_database_file_and_the_api_reads_it(app, client, login, db):
     case_id, cm = _case_with_health_need(client, login)
 
     r = client.get(f"/api/v1/cases/{case_id}", headers=cm)
@@ -73,24 +79,22 @@ def test_health_data_is_not_in_the_database_file_and_the_api_reads_it(app, clien
     assert client.get(f"/api/v1/tasks/{goals['id']}", headers=cm).status_code == 200  # state decrypts
 
     app.extensions["kim"]["engine"].dispose()
-    files = [db_path, db_path.with_name(db_path.name + "-wal")]
-    raw = b"".join(f.read_bytes() for f in files if f.exists())
+    raw = _stored_bytes(db)
     assert b"Traumatherapie" not in raw and "Traumatherapie".encode("utf-16-le") not in raw
     assert b"Traumland" not in raw
     for table in COLUMNS:
-        values = [v for v in _raw(db_path, table) if v not in (None, "null")]
+        values = [v for v in _raw(db, table) if v not in (None, "null")]
         assert values, table
         for value in values:
             assert "Traumatherapie" not in value and FAMILY not in value and "Traumland" not in value
             token = json.loads(value) if table != "process_instances" else value
             assert crypto.is_token(token), (table, value[:40])
     # Only the search columns hold the name in plaintext, by design (docs/security.md).
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT family_name FROM cases WHERE id = ?", (case_id,)).fetchone() == (FAMILY,)
+    assert db.rows("SELECT family_name FROM cases WHERE id = :id", id=case_id) == [(FAMILY,)]
 
 
 def test_old_key_second_still_decrypts_and_rotate_moves_everything_to_the_new_key(
-        app, client, login, settings, db_path):
+        app, client, login, settings, db):
     case_id, cm = _case_with_health_need(client, login)
     new = Fernet.generate_key().decode()
 
@@ -100,16 +104,16 @@ def test_old_key_second_still_decrypts_and_rotate_moves_everything_to_the_new_ke
         complete(c2, cm, case_id, "goal_agreement", d.GOALS)  # written with the new key
     rotated_app.extensions["kim"]["engine"].dispose()
 
-    out = _kim(db_path, "keys", "rotate", "--batch-size", "3", keys=f"{new},{TEST_DATA_KEY}")
+    out = _kim(db, "keys", "rotate", "--batch-size", "3", keys=f"{new},{TEST_DATA_KEY}")
     assert out.returncode == 0, out.stderr
     assert "process_instances.state:" in out.stdout and "history.data:" in out.stdout, out.stdout
     assert "cases.client:" in out.stdout
-    again = _kim(db_path, "keys", "rotate", keys=f"{new},{TEST_DATA_KEY}")
+    again = _kim(db, "keys", "rotate", keys=f"{new},{TEST_DATA_KEY}")
     assert again.returncode == 0 and " 0 von " in again.stdout, again.stdout
     assert all(" 0 von " in line for line in again.stdout.splitlines()), again.stdout
 
     for table in COLUMNS:
-        for value in _raw(db_path, table):
+        for value in _raw(db, table):
             if value in (None, "null"):
                 continue
             token = (json.loads(value) if table != "process_instances" else value).encode()
@@ -124,7 +128,7 @@ def test_old_key_second_still_decrypts_and_rotate_moves_everything_to_the_new_ke
     new_only.extensions["kim"]["engine"].dispose()
 
 
-def test_a_wrong_key_is_a_clear_error_naming_the_setting(app, client, login, settings, db_path):
+def test_a_wrong_key_is_a_clear_error_naming_the_setting(app, client, login, settings, db):
     case_id, cm = _case_with_health_need(client, login)
     wrong = _app(settings, Fernet.generate_key().decode())
     with wrong.test_client() as c2:
@@ -134,38 +138,38 @@ def test_a_wrong_key_is_a_clear_error_naming_the_setting(app, client, login, set
     assert "KIM_DATA_KEYS" in r.json["detail"] and "entschlüsseln" in r.json["detail"]
     assert "decrypted" in r.json["detail"] and "InvalidToken" not in r.get_data(as_text=True)
 
-    out = _kim(db_path, "keys", "rotate", keys=Fernet.generate_key().decode())
+    out = _kim(db, "keys", "rotate", keys=Fernet.generate_key().decode())
     assert out.returncode == 1 and "KIM_DATA_KEYS" in out.stderr and "Traceback" not in out.stderr
 
     with pytest.raises(crypto.DataKeyError, match="KIM_DATA_KEYS"):
         _app(settings, "not-a-key")
-    bad = _kim(db_path, "keys", "rotate", keys="not-a-key")
+    bad = _kim(db, "keys", "rotate", keys="not-a-key")
     assert bad.returncode == 1 and "KIM_DATA_KEYS" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_legacy_plaintext_rows_still_read_and_rotate_encrypts_them(app, client, login, db_path):
+def test_legacy_plaintext_rows_still_read_and_rotate_encrypts_them(app, client, login, db):
     case_id, cm = _case_with_health_need(client, login)
-    with sqlite3.connect(db_path) as conn:
-        (client_raw,) = conn.execute("SELECT client FROM cases WHERE id = ?", (case_id,)).fetchone()
-        plain_client = crypto.decrypt_text(json.loads(client_raw))
-        conn.execute("UPDATE cases SET client = ? WHERE id = ?", (plain_client, case_id))
-        for row_id, raw in conn.execute("SELECT id, data FROM history WHERE case_id = ?", (case_id,)).fetchall():
-            if raw not in (None, "null"):
-                conn.execute("UPDATE history SET data = ? WHERE id = ?",
-                             (crypto.decrypt_text(json.loads(raw)), row_id))
-        for row_id, raw in conn.execute("SELECT id, state FROM process_instances").fetchall():
-            conn.execute("UPDATE process_instances SET state = ? WHERE id = ?", (crypto.decrypt_text(raw), row_id))
-    assert any("Traumatherapie" in v for v in _raw(db_path, "history") if v)
+    as_json = ":v" if db.is_sqlite else "CAST(:v AS JSON)"
+    ((client_raw,),) = db.rows("SELECT CAST(client AS TEXT) FROM cases WHERE id = :id", id=case_id)
+    plain_client = crypto.decrypt_text(json.loads(client_raw))
+    db.execute(f"UPDATE cases SET client = {as_json} WHERE id = :id", v=plain_client, id=case_id)
+    for row_id, raw in db.rows("SELECT id, CAST(data AS TEXT) FROM history WHERE case_id = :id", id=case_id):
+        if raw not in (None, "null"):
+            db.execute(f"UPDATE history SET data = {as_json} WHERE id = :id",
+                       v=crypto.decrypt_text(json.loads(raw)), id=row_id)
+    for row_id, raw in db.rows("SELECT id, state FROM process_instances"):
+        db.execute("UPDATE process_instances SET state = :v WHERE id = :id", v=crypto.decrypt_text(raw), id=row_id)
+    assert any("Traumatherapie" in v for v in _raw(db, "history") if v)
 
     assert client.get(f"/api/v1/cases/{case_id}", headers=cm).json["client"]["family_name"] == FAMILY
     assert _assessment_description(client, cm, case_id) == SECRET
     complete(client, cm, case_id, "goal_agreement", d.GOALS)  # legacy state loads, saves encrypted
 
-    out = _kim(db_path, "keys", "rotate", keys=TEST_DATA_KEY)
+    out = _kim(db, "keys", "rotate", keys=TEST_DATA_KEY)
     assert out.returncode == 0, out.stderr
     assert "cases.client: 1 von" in out.stdout, out.stdout
     for table in COLUMNS:
-        assert not any("Traumatherapie" in v or FAMILY in v for v in _raw(db_path, table) if v), table
+        assert not any("Traumatherapie" in v or FAMILY in v for v in _raw(db, table) if v), table
     assert _assessment_description(client, cm, case_id) == SECRET
 
 
@@ -179,7 +183,7 @@ def test_without_keys_a_key_file_is_made_once_with_mode_0600(tmp_path, settings)
     assert Fernet(key_file.read_text().strip().encode()).decrypt(token.encode()) == b"Traumatherapie"
 
 
-def test_keys_generate_prints_a_usable_key(tmp_path):
-    out = _kim(tmp_path / "k.db", "keys", "generate", keys=TEST_DATA_KEY)
+def test_keys_generate_prints_a_usable_key(db):
+    out = _kim(db, "keys", "generate", keys=TEST_DATA_KEY)
     assert out.returncode == 0, out.stderr
     Fernet(out.stdout.strip().encode())

@@ -1,5 +1,4 @@
 """Against the real gunicorn server: concurrent completion and restart persistence."""
-import sqlite3
 import threading
 
 import requests
@@ -40,14 +39,13 @@ def test_concurrent_completion_exactly_one_wins(live_server):
         assert sorted(codes) == [200, 409], codes
         tasks = requests.get(f"{live_server.url}/tasks", params={"case_id": case["id"]}, headers=h).json()
         assert [t["bpmn_id"] for t in tasks["items"]] == ["consent"]
-    with sqlite3.connect(live_server.db_path) as conn:
-        dupes = conn.execute("SELECT task_id, count(*) FROM history WHERE bpmn_id='first_contact' "
-                             "GROUP BY task_id HAVING count(*) > 1").fetchall()
+    dupes = live_server.db.rows("SELECT task_id, count(*) FROM history WHERE bpmn_id='first_contact' "
+                                "GROUP BY task_id HAVING count(*) > 1")
     assert dupes == []
 
 
-def test_restart_keeps_everything(db_path):
-    server = LiveServer(db_path, workers=1).start()
+def test_restart_keeps_everything(db):
+    server = LiveServer(db, workers=1).start()
     try:
         h = server.token("cm-borchen")
         case = _open_case(server, h)
@@ -56,7 +54,7 @@ def test_restart_keeps_everything(db_path):
         consent_id = r.json()["next_tasks"][0]["id"]
     finally:
         server.stop()
-    server = LiveServer(db_path, workers=1).start()
+    server = LiveServer(db, workers=1).start()
     try:
         # The token survives the restart too.
         detail = requests.get(f"{server.url}/cases/{case['id']}", headers=h).json()

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from engine.config import Settings
 from tests.api.helpers import open_case
-from tests.conftest import _settings
+from tests.conftest import _settings, clone_database, drop_database
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
@@ -79,11 +79,11 @@ def fuzz_app(template_db, tmp_path_factory):
     """The app on a fresh copy of the database, with a few open cases so that small ids exist."""
     from api.app import create_app
 
-    path = tmp_path_factory.mktemp("schemathesis") / "kim.db"
-    shutil.copy(template_db, path)
-    app = create_app(_settings(path))
+    database = clone_database(template_db, tmp_path_factory.mktemp("schemathesis"))
+    app = create_app(_settings(database))
     yield app
     app.extensions["kim"]["engine"].dispose()
+    drop_database(database)
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,9 @@
 """The audit trail: every read and write, DPO-only, tamper-evident."""
 import json
-import os
-import sqlite3
 import subprocess
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from engine.config import PROJECT_ROOT
 from tests import lifecycle_data as d
@@ -12,9 +11,8 @@ from tests.api.helpers import CLIENT, complete, open_case
 from tests.conftest import BIN
 
 
-def _kim(db_path, *args):
-    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{db_path}", "KIM_DATA_DIR": str(db_path.parent)}
-    return subprocess.run([str(BIN / "kim"), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
+def _kim(db, *args):
+    return subprocess.run([str(BIN / "kim"), *args], env=db.env(), cwd=PROJECT_ROOT, capture_output=True, text=True)
 
 
 def test_reads_and_writes_are_recorded_by_pseudonym(client, login):
@@ -47,32 +45,38 @@ def test_only_the_dpo_reads_the_trail(client, login, user):
     assert r.status_code == 403 and r.mimetype == "application/problem+json"
 
 
-def test_trail_is_append_only_and_verify_finds_tampering(client, login, db_path, app):
+def _drop_guard(db, statement: str) -> None:
+    """What someone with direct database access could do: remove the append-only trigger."""
+    if db.is_sqlite:
+        db.execute(f"DROP TRIGGER audit_log_no_{statement}")
+    else:
+        db.execute("DROP TRIGGER audit_log_append_only ON audit_log")
+
+
+def test_trail_is_append_only_and_verify_finds_tampering(client, login, db, app):
     h = login("cm-borchen")
     case = open_case(client, h)
     complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
     app.extensions["kim"]["engine"].dispose()
-    ok = _kim(db_path, "audit", "verify")
+    ok = _kim(db, "audit", "verify")
     assert ok.returncode == 0 and "unverändert" in ok.stdout, ok.stderr
-    with sqlite3.connect(db_path) as conn:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("UPDATE audit_log SET username = 'someone' WHERE id = 1")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("DELETE FROM audit_log WHERE id = 2")
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.execute("UPDATE audit_log SET username = 'someone' WHERE id = 1")
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.execute("DELETE FROM audit_log WHERE id = 2")
+    assert db.rows("SELECT username FROM audit_log WHERE id = 1") != [("someone",)]
     # Someone with direct database access drops the guard and rewrites an entry.
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("DROP TRIGGER audit_log_no_update")
-        conn.execute("UPDATE audit_log SET username = 'someone' WHERE id = 2")
-    bad = _kim(db_path, "audit", "verify")
+    _drop_guard(db, "update")
+    db.execute("UPDATE audit_log SET username = 'someone' WHERE id = 2")
+    bad = _kim(db, "audit", "verify")
     assert bad.returncode == 1 and "Eintrag 2" in bad.stderr, (bad.stdout, bad.stderr)
 
 
-def test_verify_finds_entries_removed_from_the_end(client, login, db_path, app):
+def test_verify_finds_entries_removed_from_the_end(client, login, db, app):
     open_case(client, login("cm-borchen"))
     app.extensions["kim"]["engine"].dispose()
-    with sqlite3.connect(db_path) as conn:
-        last = conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
-        conn.execute("DROP TRIGGER audit_log_no_delete")
-        conn.execute("DELETE FROM audit_log WHERE id = ?", (last,))
-    bad = _kim(db_path, "audit", "verify")
+    ((last,),) = db.rows("SELECT max(id) FROM audit_log")
+    _drop_guard(db, "delete")
+    db.execute("DELETE FROM audit_log WHERE id = :id", id=last)
+    bad = _kim(db, "audit", "verify")
     assert bad.returncode == 1 and "Kopf der Kette" in bad.stderr

@@ -1,4 +1,6 @@
 """The consent register, referrals it covers or refuses, and withdrawal."""
+from sqlalchemy import text
+
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case, ready
 
@@ -91,11 +93,12 @@ def test_withdrawal_stops_every_process_and_schedules_deletion(client, login, ap
     assert items and all(not c["in_force"] for c in items)
     engine = app.extensions["kim"]["engine"]
     with engine.connect() as conn:
-        statuses = conn.exec_driver_sql(
-            "SELECT process_id, status FROM process_instances WHERE case_id = ?", (case["id"],)).fetchall()
-        due = conn.exec_driver_sql("SELECT deletion_due_at FROM cases WHERE id = ?", (case["id"],)).scalar()
-        timers = conn.exec_driver_sql("SELECT count(*) FROM timers t JOIN process_instances p "
-                                      "ON p.id = t.instance_id WHERE p.case_id = ?", (case["id"],)).scalar()
-        followup = conn.exec_driver_sql("SELECT status FROM followups WHERE case_id = ?", (case["id"],)).scalar()
+        def one(sql):
+            return conn.execute(text(sql), {"case": case["id"]})
+        statuses = one("SELECT process_id, status FROM process_instances WHERE case_id = :case").fetchall()
+        due = one("SELECT deletion_due_at FROM cases WHERE id = :case").scalar()
+        timers = one("SELECT count(*) FROM timers t JOIN process_instances p "
+                     "ON p.id = t.instance_id WHERE p.case_id = :case").scalar()
+        followup = one("SELECT status FROM followups WHERE case_id = :case").scalar()
     assert dict(statuses) == {"case_lifecycle": "completed", "uma_job_followup": "cancelled"}
     assert due is not None and timers == 0 and followup == "stopped"

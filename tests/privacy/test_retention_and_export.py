@@ -1,8 +1,6 @@
 """Retention (anonymisation on time, legal hold) and the Art. 15 export."""
 import dataclasses
 import json
-import os
-import sqlite3
 import subprocess
 import time
 from datetime import timedelta
@@ -26,12 +24,14 @@ def _closed_case(client, h):
     return case
 
 
-def _row(db_path, sql, *args):
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, args).fetchall()
+def _row(db, sql, *args):
+    """Rows of a raw statement with positional ``?`` parameters, on either database."""
+    parts = sql.split("?")
+    named = "".join(p + (f":p{i}" if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+    return db.rows(named, **{f"p{i}": a for i, a in enumerate(args)})
 
 
-def test_closed_case_is_anonymised_after_the_period_and_figures_stay(client, login, app, db_path):
+def test_closed_case_is_anonymised_after_the_period_and_figures_stay(client, login, app, db):
     h = login("cm-borchen")
     case = _closed_case(client, h)
     sessions = app.extensions["kim"]["sessions"]
@@ -40,14 +40,14 @@ def test_closed_case_is_anonymised_after_the_period_and_figures_stay(client, log
     report = run(sessions, default_days=1095, now=later)
     assert report.anonymised == [case["pseudonym"]] and report.failed == []
     assert run(sessions, default_days=1095, now=later).anonymised == []  # once only
-    (row,) = _row(db_path, "SELECT family_name, given_name, client, status, closure_reason, municipality_id, "
+    (row,) = _row(db, "SELECT family_name, given_name, CAST(client AS TEXT), status, closure_reason, municipality_id, "
                            "opened_at, anonymised_at FROM cases WHERE id = ?", case["id"])
     assert row[:2] == ("(gelöscht)", "(gelöscht)") and json.loads(decrypt_text(json.loads(row[2]))) == {}
     assert row[3:5] == ("closed", "no_consent") and row[5] and row[6] and row[7]
-    assert _row(db_path, "SELECT count(*) FROM history WHERE case_id = ? AND data IS NOT NULL", case["id"]) == [(0,)]
-    (state,), = _row(db_path, "SELECT state FROM process_instances WHERE case_id = ?", case["id"])
+    assert _row(db, "SELECT count(*) FROM history WHERE case_id = ? AND data IS NOT NULL", case["id"]) == [(0,)]
+    (state,), = _row(db, "SELECT state FROM process_instances WHERE case_id = ?", case["id"])
     assert decrypt_text(state) == ""
-    (rec,) = _row(db_path, "SELECT pseudonym, reason, removed FROM deletion_records WHERE case_id = ?", case["id"])
+    (rec,) = _row(db, "SELECT pseudonym, reason, CAST(removed AS TEXT) FROM deletion_records WHERE case_id = ?", case["id"])
     assert rec[0] == case["pseudonym"] and rec[1] == "retention_period" and json.loads(rec[2])["history_data"] >= 2
     detail = client.get(f"/api/v1/cases/{case['id']}", headers=h).json
     assert detail["status"] == "closed" and "Haddad" not in json.dumps(detail)
@@ -55,7 +55,7 @@ def test_closed_case_is_anonymised_after_the_period_and_figures_stay(client, log
     assert audit["total"] == 1 and audit["items"][0]["username"] is None
 
 
-def test_tenant_period_and_legal_hold(client, login, app, db_path):
+def test_tenant_period_and_legal_hold(client, login, app, db):
     h = login("cm-borchen")
     held, free = _closed_case(client, h), _closed_case(client, h)
     dpo = login("dpo")
@@ -66,14 +66,13 @@ def test_tenant_period_and_legal_hold(client, login, app, db_path):
     assert r.status_code == 200 and r.json["legal_hold"] is True
     assert client.post(f"/api/v1/cases/{held['id']}/legal-hold", headers=h,
                        json={"hold": False, "reason": "weil ich will"}).status_code == 403
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE tenants SET retention_days = 30")
+    db.execute("UPDATE tenants SET retention_days = 30")
     report = run(app.extensions["kim"]["sessions"], default_days=1095, now=utcnow() + timedelta(days=31))
     assert report.anonymised == [free["pseudonym"]]
-    assert _row(db_path, "SELECT family_name FROM cases WHERE id = ?", held["id"]) == [("Haddad",)]
+    assert _row(db, "SELECT family_name FROM cases WHERE id = ?", held["id"]) == [("Haddad",)]
 
 
-def test_withdrawal_deletes_after_the_grace_period(client, login, app, db_path):
+def test_withdrawal_deletes_after_the_grace_period(client, login, app, db):
     h = login("cm-borchen")
     case = open_case(client, h)
     complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
@@ -83,10 +82,10 @@ def test_withdrawal_deletes_after_the_grace_period(client, login, app, db_path):
     sessions = app.extensions["kim"]["sessions"]
     assert run(sessions, default_days=1095, now=utcnow() + timedelta(days=29)).anonymised == []
     assert run(sessions, default_days=1095, now=utcnow() + timedelta(days=31)).anonymised == [case["pseudonym"]]
-    assert _row(db_path, "SELECT reason FROM deletion_records WHERE case_id = ?", case["id"]) == [("consent_withdrawn",)]
+    assert _row(db, "SELECT reason FROM deletion_records WHERE case_id = ?", case["id"]) == [("consent_withdrawn",)]
 
 
-def test_retention_runs_on_the_scheduler_and_from_the_shell(client, login, app, db_path, settings):
+def test_retention_runs_on_the_scheduler_and_from_the_shell(client, login, app, db, settings):
     from engine.retention.service import install
     from engine.scheduler import TimerScheduler
 
@@ -97,16 +96,15 @@ def test_retention_runs_on_the_scheduler_and_from_the_shell(client, login, app, 
     try:
         install(sched, sessions, dataclasses.replace(settings, retention_days=0, retention_check_minutes=60))
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not _row(db_path, "SELECT 1 FROM deletion_records"):
+        while time.monotonic() < deadline and not _row(db, "SELECT 1 FROM deletion_records"):
             time.sleep(0.1)
     finally:
         sched.shutdown()
-    assert {r[0] for r in _row(db_path, "SELECT pseudonym FROM deletion_records")} == {
+    assert {r[0] for r in _row(db, "SELECT pseudonym FROM deletion_records")} == {
         first["pseudonym"], second["pseudonym"]}
     third = _closed_case(client, h)
     app.extensions["kim"]["engine"].dispose()
-    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{db_path}", "KIM_DATA_DIR": str(db_path.parent),
-           "KIM_DATA_KEYS": settings.data_keys, "KIM_RETENTION_DAYS": "0"}
+    env = db.env(KIM_DATA_KEYS=settings.data_keys, KIM_RETENTION_DAYS="0")
     dry = subprocess.run([str(BIN / "kim"), "retention", "run", "--dry-run"], env=env, cwd=PROJECT_ROOT,
                          capture_output=True, text=True)
     assert json.loads(dry.stdout) == {"due": [third["pseudonym"]], "failed": []}, dry.stderr

@@ -1,45 +1,40 @@
 """`kim generate-demo` builds the county through the services; `kim report` prints its figures."""
 import json
-import os
-import sqlite3
 import subprocess
 
 from engine.config import PROJECT_ROOT
 from tests.conftest import BIN
 
 
-def _kim(db_path, *args, check=True):
-    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{db_path}", "KIM_DATA_DIR": str(db_path.parent)}
-    return subprocess.run([str(BIN / "kim"), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
+def _kim(db, *args, check=True):
+    return subprocess.run([str(BIN / "kim"), *args], env=db.env(), cwd=PROJECT_ROOT, capture_output=True, text=True,
                           check=check)
 
 
-def test_small_demo_county_and_its_report(db_path):
-    out = _kim(db_path, "generate-demo", "--county", "paderborn", "--scale", "0.05", "--from-year", "2023")
+def test_small_demo_county_and_its_report(db):
+    out = _kim(db, "generate-demo", "--county", "paderborn", "--scale", "0.05", "--from-year", "2023")
     assert "Demo erzeugt" in out.stdout, out.stderr
-    report = json.loads(_kim(db_path, "report", "--school-year", "2023/24", "--format", "json").stdout)
+    report = json.loads(_kim(db, "report", "--school-year", "2023/24", "--format", "json").stdout)
     # The plan scales the annual report's 930 persons and 364 CM cases (2023/24) down to 5 %.
     assert report["totals"]["persons_supported"] == round(930 * 0.05)
     assert report["totals"]["cm_cases"] == round(364 * 0.05)
     assert {r["municipality"] for r in report["by_municipality"]} >= {"Paderborn", "Borchen", "Delbrück"}
     assert report["totals"]["topics_raised"] >= 1
-    with sqlite3.connect(db_path) as conn:
-        # Everything went through the services: instances, history, audit trail, projections.
-        counts = dict(conn.execute("SELECT process_id, count(*) FROM process_instances GROUP BY process_id").fetchall())
-        assert counts["case_lifecycle"] >= report["totals"]["persons_supported"] and counts.get("escalation", 0) >= 1
-        assert conn.execute("SELECT count(*) FROM audit_log WHERE action = 'case.create'").fetchone()[0] \
-            == counts["case_lifecycle"]
-        assert conn.execute("SELECT count(*) FROM meetings WHERE status = 'held'").fetchone()[0] >= 1
-    again = _kim(db_path, "generate-demo", check=False)
+    # Everything went through the services: instances, history, audit trail, projections.
+    counts = dict(db.rows("SELECT process_id, count(*) FROM process_instances GROUP BY process_id"))
+    assert counts["case_lifecycle"] >= report["totals"]["persons_supported"] and counts.get("escalation", 0) >= 1
+    assert db.rows("SELECT count(*) FROM audit_log WHERE action = 'case.create'") == [(counts["case_lifecycle"],)]
+    assert db.rows("SELECT count(*) FROM meetings WHERE status = 'held'")[0][0] >= 1
+    again = _kim(db, "generate-demo", check=False)
     assert again.returncode == 1 and "bereits Fälle" in again.stderr
-    csv_out = _kim(db_path, "report", "--school-year", "2023/24", "--format", "csv").stdout
+    csv_out = _kim(db, "report", "--school-year", "2023/24", "--format", "csv").stdout
     assert csv_out.splitlines()[1].startswith("2023/24;Kreis;Gesamt;;" + str(round(930 * 0.05)))
 
 
-def test_full_demo_county_reproduces_the_annual_report(db_path):
+def test_full_demo_county_reproduces_the_annual_report(db):
     """The whole county, as `kim generate-demo --county paderborn` makes it (a few minutes)."""
-    out = _kim(db_path, "generate-demo", "--county", "paderborn")
+    out = _kim(db, "generate-demo", "--county", "paderborn")
     assert "Demo erzeugt" in out.stdout, out.stderr
-    report = json.loads(_kim(db_path, "report", "--school-year", "2023/24", "--format", "json").stdout)
+    report = json.loads(_kim(db, "report", "--school-year", "2023/24", "--format", "json").stdout)
     assert report["totals"]["persons_supported"] == 930
     assert report["totals"]["cm_cases"] == 364
