@@ -40,6 +40,10 @@ def init_app(app, settings) -> None:
     from . import dashboard  # coordinators and the Lenkungsgruppe: escalations and programme figures
 
     app.register_blueprint(dashboard.bp)
+    from . import admin, topics  # the administration's accounts and organisation; the topics' trails
+
+    app.register_blueprint(topics.bp)
+    app.register_blueprint(admin.bp)
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

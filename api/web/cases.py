@@ -78,7 +78,7 @@ def new_case():
     """Neuen Fall anlegen: the client's core data; errors shown next to their fields."""
     user = current_user()
     if user.role != "case_manager":
-        return render_template("error.html", message="Nur Case-Manager:innen können Fälle anlegen."), 403
+        return render_template("error.html", message=DE["cm_only_create"]), 403
     places, form, errors = _places(), request.form, {}
     if request.method == "POST":
         raw = {k: form.get(k, "").strip() for k in ("given_name", "family_name", "birth_date", "nationality")}
@@ -149,7 +149,8 @@ def case(case_id):
     out = render_template("case.html", case=found, personal=personal, timeline=timeline,
                           open_tasks=cases.open_tasks(session, found.id), consents=consents, referrals=referrals,
                           goals=_goals(timeline) if personal else [], followups=follow,
-                          agencies=strings.AGENCIES, kinds=strings.KINDS, outcomes=strings.OUTCOMES)
+                          agencies=strings.AGENCIES, kinds=strings.KINDS, outcomes=strings.OUTCOMES,
+                          followup_status=strings.FOLLOWUP_STATUS)
     commit()  # the readings are audited
     return out
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from engine.clock import today_berlin
-from engine.errors import Forbidden, KimError
+from engine.errors import KimError
 from engine.escalations import meetings
 from engine.escalations.service import overdue_topics
 from engine.escalations.steps import LEVELS
@@ -17,12 +17,9 @@ from engine.reports.events import school_year_bounds, school_year_of
 from ..context import commit, current_user, db, settings
 from ..views.escalation_present import STEP_NAMES, Names, topic_summaries
 from . import charts
+from .strings import DE, FOLLOWUP_STATES, FUNNEL
 
 bp = Blueprint("dashboard", __name__)
-FUNNEL = [("raised", "Eingebracht"), ("resolved_local", "Vor Ort gelöst"), ("escalated", "An die Lenkungsgruppe"),
-          ("resolved_steering", "In der Lenkungsgruppe gelöst"), ("working_group", "An Arbeitsgruppen"),
-          ("resolved_working_group", "Über Arbeitsgruppen gelöst"), ("forwarded", "An das Land weitergeleitet"),
-          ("answered_state", "Antwort des Landes erhalten"), ("open", "Noch offen")]
 
 
 def _school_year(value: str | None) -> str:
@@ -41,8 +38,7 @@ def dashboard():
     """Koordination: Eskalationen, Sitzungen, Nachverfolgungen und Programmzahlen."""
     session, user = db(), current_user()
     if user.role not in ("coordinator", "steering"):
-        return render_template("error.html", message=Forbidden("Das Dashboard sehen die koordinierenden Stellen "
-                                                               "und die Lenkungsgruppe.").detail), 403
+        return render_template("error.html", message=DE["dash_forbidden"]), 403
     year = _school_year(request.args.get("school_year"))
     min_count = settings().report_min_count
     data = dashboard_data(session, user=user, school_year=year, min_count=min_count)
@@ -57,18 +53,18 @@ def dashboard():
         open_by_level=[(LEVELS[r["level"]], r) for r in data["open_by_level"]], funnel=data["funnel"],
         overdue=topic_summaries(session, overdue_topics(session, user=user, limit=10), user),
         overdue_total=data["overdue"], upcoming=upcoming, followups=due[:15], followup_counts=followups.summary(due),
-        fig=fig, hidden=hidden, min_count=min_count,
+        fig=fig, hidden=hidden, min_count=min_count, states=FOLLOWUP_STATES,
         chart_levels=charts.hbars([(LEVELS[r["level"]], r["count"]) for r in data["open_by_level"]],
-                                  title="Offene Themen je Ebene"),
+                                  title=DE["dash_levels"]),
         chart_funnel=charts.hbars([(label, data["funnel"][key]) for key, label in FUNNEL],
-                                  title="Trichter der Themen", css="bar funnel"),
+                                  title=DE["dash_funnel_chart"], css="bar funnel"),
         chart_years=charts.columns([(r["school_year"], [r["persons_supported"], r["cm_cases"]]) for r in data["years"]],
-                                   series=["Unterstützte Personen", "CM-Fälle"], hidden=hidden,
-                                   title="Unterstützte Personen und CM-Fälle je Schuljahr"),
+                                   series=[DE["dash_series_persons"], DE["dash_series_cm"]], hidden=hidden,
+                                   title=DE["dash_chart_years"]),
         chart_places=charts.hbars([(r["municipality"], r["persons_supported"]) for r in fig["by_municipality"]],
-                                  title=f"Unterstützte Personen je Gemeinde {year}", hidden=hidden),
+                                  title=DE["dash_chart_places"].format(year=year), hidden=hidden),
         chart_cm=charts.hbars([(r["municipality"], r["cm_cases"]) for r in fig["by_municipality"]],
-                              title=f"CM-Fälle je Gemeinde {year}", hidden=hidden, css="bar cm"),
+                              title=DE["dash_chart_cm"].format(year=year), hidden=hidden, css="bar cm"),
     )
     commit()  # the follow-up overview records its reading in the audit trail
     return out

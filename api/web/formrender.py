@@ -11,14 +11,17 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-ROW_WORD = "Eintrag"
+from .strings import DE
+
+ROW_WORD = DE["row_word"]
+RADIO_MAX = 4  # enums with at most this many choices are radio buttons, longer ones a select
 
 
 @dataclass
 class Field:
     """One control (or group of controls) of the form."""
 
-    kind: str  # text, textarea, date, integer, number, select, checkbox, checkboxes, lines, rows
+    kind: str  # text, textarea, date, integer, number, radio, select, checkbox, checkboxes, lines, rows
     name: str
     label: str
     required: bool = False
@@ -45,7 +48,7 @@ def _kind(spec: dict) -> str:
             return "rows"
         return "checkboxes" if "enum" in items else "lines"
     if "enum" in spec:
-        return "select"
+        return "radio" if len(spec["enum"]) <= RADIO_MAX else "select"
     if kind == "boolean":
         return "checkbox"
     if kind in ("integer", "number"):
@@ -75,7 +78,7 @@ def build_fields(schema: dict, values: dict | None, prefix: str = "", use_defaul
         f = Field(kind=kind, name=name, label=spec.get("title") or key, required=key in required,
                   hint=spec.get("description"), value=value, max_length=spec.get("maxLength"),
                   minimum=spec.get("minimum"), maximum=spec.get("maximum"))
-        if kind == "select":
+        if kind in ("select", "radio"):
             f.options = _options(spec)
         elif kind == "checkboxes":
             f.options = _options(spec["items"])

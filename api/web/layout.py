@@ -27,9 +27,16 @@ def berlin(value, with_time: bool = True) -> str:
         return str(value)
 
 
+# Pages below a navigation entry: the entry is marked as the current page there.
+SUB_PAGES = {"casepages.case": "casepages.cases", "casepages.new_case": "casepages.cases",
+             "topic_pages.topic": "topic_pages.topics", "admin.user": "admin.users", "admin.new_user": "admin.users",
+             "admin.update": "admin.users", "admin.password": "admin.users", "admin.disable": "admin.users",
+             "admin.enable": "admin.users", "admin.unlock": "admin.users"}
+
+
 def _layout() -> dict:
     user = g.get("user")
-    out = {"t": DE, "nav_items": [], "me": None}
+    out = {"t": DE, "nav_items": [], "me": None, "nav_current": SUB_PAGES.get(request.endpoint, request.endpoint)}
     if user is not None and request.endpoint not in ("login.login", "static"):
         out["me"] = db().get(User, user.id).display_name
         out["nav_items"] = nav_for(user.role)

@@ -9,12 +9,11 @@ from engine.errors import LoginRefused, Unauthorized
 from ..context import commit, db, settings
 from ..views import auth as api_auth  # module import: api.views.auth imports this package too
 from .session import CSRF_REFUSED, csrf_valid, end_session, safe_next, session_token, start_session
+from .strings import DE
 
 bp = Blueprint("login", __name__)
 
-MISSING = "Bitte Benutzername und Passwort eingeben."
-STALE_FORM = ("Die Anmeldeseite war zu lange geöffnet oder der Browser blockiert Cookies. "
-              "Bitte noch einmal anmelden.")
+MISSING, STALE_FORM = DE["login_missing"], DE["login_stale"]
 
 
 def login_page(error: str | None = None, username: str = "", next_url: str = "/", status: int = 200):

@@ -6,12 +6,12 @@ from flask import Blueprint, render_template
 from engine.access.models import User
 
 from ..context import current_user, db
+from .strings import DE
 
 bp = Blueprint("modeler", __name__, url_prefix="/modeler")
 
 OWNER_ROLES = {"process_owner"}
-NOT_OWNER = ("Diese Seite ist den Prozessverantwortlichen vorbehalten. Bitte wenden Sie sich an die "
-             "Prozessverantwortung, wenn ein Prozess oder Formular geändert werden soll.")
+NOT_OWNER = DE["not_owner"]
 
 
 @bp.before_request

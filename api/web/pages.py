@@ -24,7 +24,9 @@ def home():
     session, user = db(), current_user()
     if user.role != "case_manager":
         return render_template("home.html", tasks=None, areas=nav_for(user.role)[1:])
-    page = inbox(session, user=user, per_page=PER_PAGE)
+    number = request.args.get("page", "1")
+    number = max(1, min(int(number), 100000)) if number.isdigit() else 1
+    page = inbox(session, user=user, page=number, per_page=PER_PAGE)
     cases = {c.id: c for c in session.scalars(select(Case).where(
         Case.id.in_({t.case_id for t in page.items if t.case_id})))}
     people = {u.id: u.display_name for u in session.scalars(select(User).where(
@@ -33,7 +35,8 @@ def home():
     rows = [{"task": t, "case": cases.get(t.case_id), "assignee": people.get(t.assignee_id),
              "mine": t.assignee_id == user.id, "overdue": t.due_at is not None and t.due_at < now}
             for t in page.items]
-    return render_template("home.html", tasks=rows, total=page.total,
+    return render_template("home.html", tasks=rows, total=page.total, page=page,
+                           pages=max(1, -(-page.total // PER_PAGE)), first=(page.page - 1) * PER_PAGE + 1,
                            colleagues=assign.colleagues(session, user=user))
 
 

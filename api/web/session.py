@@ -11,10 +11,10 @@ from engine.access.service import authenticate, new_token, revoke_token
 from engine.errors import Forbidden, Unauthorized
 
 from ..context import db, settings
+from .strings import DE
 
 TOKEN_KEY = "web_token"
-CSRF_REFUSED = ("Das Sicherheitstoken (CSRF) fehlt oder ist ungültig. Bitte die Seite neu laden "
-                "und noch einmal versuchen.")
+CSRF_REFUSED = DE["csrf_refused"]
 
 # Checks only where we call csrf.protect(): cookie-authenticated requests (bearer clients need none).
 csrf = CSRFProtect()

@@ -18,6 +18,7 @@ from engine.errors import Unauthorized
 from ..context import commit, db, settings
 from .login import login_page
 from .session import safe_next, start_session
+from .strings import DE
 
 log = logging.getLogger("kim.web.sso")
 
@@ -25,11 +26,8 @@ bp = Blueprint("sso", __name__)
 
 NEXT_KEY = "sso_next"
 TIMEOUT_SECONDS = 10
-UNAVAILABLE = ("Der Anmeldedienst ist gerade nicht erreichbar. Bitte später noch einmal versuchen "
-               "oder mit Benutzername und Passwort anmelden.")
-DENIED = "Die Anmeldung wurde beim Anmeldedienst abgebrochen oder abgelehnt."
-FAILED = "Die Anmeldung über den Anmeldedienst ist fehlgeschlagen. Bitte noch einmal versuchen."
-NO_NAME = "Der Anmeldedienst hat keinen Benutzernamen übermittelt. Bitte an die Administration wenden."
+UNAVAILABLE, DENIED, FAILED, NO_NAME = (DE["sso_unavailable"], DE["sso_denied"], DE["sso_failed"],
+                                       DE["sso_no_name"])
 
 
 def init_app(app, settings) -> None:

@@ -20,6 +20,7 @@ from engine.tasks.service import complete_task, get_task, read_task, task_form
 
 from ..context import commit, current_user, db
 from .formrender import attach_errors, build_fields, parse_form
+from .strings import DE
 
 bp = Blueprint("task_pages", __name__)
 
@@ -72,9 +73,9 @@ def task_submit(task_id: str):
         return _error(exc)
     commit()
     if action == "draft":
-        flash("Entwurf gespeichert. Die Aufgabe ist noch offen.", "ok")
+        flash(DE["draft_saved"], "ok")
         return redirect(url_for("task_pages.task_page", task_id=task_id), 303)
-    flash(f"Aufgabe „{row.name}“ erledigt.", "ok")
+    flash(DE["task_done"].format(name=row.name), "ok")
     return redirect(_case_url(case_id), 303)
 
 

@@ -31,3 +31,19 @@ def web_login(client, username: str = "cm-borchen") -> str:
 
 def session_cookie(client):
     return client.get_cookie("kim_session")
+
+
+# In the browser (Playwright) against the live server.
+
+def site(server) -> str:
+    """The pages' base URL of a live server (its ``url`` is the API's)."""
+    return server.url.removesuffix("/api/v1")
+
+
+def browser_login(page, base: str, username: str, password: str = "demo") -> None:
+    """Log in through the German login form and wait for the start page."""
+    page.goto(base + "/login")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(base + "/")

@@ -34,7 +34,7 @@ def _done(pg, site: str) -> None:
 def _evaluate(pg, site: str, day: str, status: str, go_on: bool) -> None:
     pg.get_by_label("Datum der Evaluation").fill(day)
     pg.locator("#f-progress-0-goal").fill("Eigene Wohnung")
-    pg.locator("#f-progress-0-status").select_option(label=status)
+    pg.locator("#f-progress-0-status").get_by_label(status, exact=True).check()  # four choices: radio buttons
     if go_on:
         pg.get_by_label("Begleitung fortsetzen").check()
     _done(pg, site)
@@ -62,7 +62,7 @@ def test_case_manager_works_a_case_from_first_contact_to_closure(live_server, pa
     page.wait_for_selector("text=wiederhergestellt")
     assert page.get_by_label("Anliegen").input_value() == "Arbeit und Wohnung"
     page.get_by_label("Datum des Erstgesprächs").fill("2026-11-02")
-    page.get_by_label("Kontaktweg").select_option(label="persönlich")
+    page.get_by_role("group", name="Kontaktweg").get_by_label("persönlich").check()
     page.get_by_label("Dolmetschung erforderlich").check()
     page.screenshot(path=str(ARTIFACTS / "task-first-contact.png"), full_page=True)
     _done(page, site)
@@ -83,7 +83,7 @@ def test_case_manager_works_a_case_from_first_contact_to_closure(live_server, pa
     page.get_by_role("button", name="Weitere Zeile: Bedarf").click()
     page.locator("#f-needs-1-life_area").select_option(label="Kinderbetreuung")
     page.get_by_label("Zuständiger Rechtskreis").select_option(label="Kein anderer Rechtskreis zuständig")
-    page.get_by_label("Weiteres Vorgehen").select_option(label="Prozessbegleitung")
+    page.get_by_role("group", name="Weiteres Vorgehen").get_by_label("Prozessbegleitung").check()
     page.screenshot(path=str(ARTIFACTS / "task-assessment.png"), full_page=True)
     _done(page, site)
 
@@ -112,7 +112,7 @@ def test_case_manager_works_a_case_from_first_contact_to_closure(live_server, pa
 
     _open(page, live_server, cm, case_id, "final_evaluation")
     page.get_by_label("Datum der Auswertung").fill("2027-07-01")
-    page.get_by_label("Zielerreichung").select_option(label="alle Ziele erreicht")
+    page.get_by_role("group", name="Zielerreichung").get_by_label("alle Ziele erreicht").check()
     page.get_by_label("Zusammenfassung").fill("Wohnung gefunden")
     _done(page, site)
 

@@ -84,7 +84,11 @@ def test_widgets_follow_the_schema(client, login):
     html = client.get(f"/tasks/{_task(client, cm, case['id'], 'first_contact')['id']}").text
     assert '<input type="date" id="f-contact_date" name="contact_date"' in html
     assert '<textarea id="f-concerns" name="concerns"' in html
-    assert '<option value="phone">telefonisch</option>' in html
+    # Four choices or fewer are radio buttons in a labelled group; longer lists a select.
+    assert '<fieldset class="radios" id="f-contact_channel"' in html and "<legend>Kontaktweg" in html
+    assert 'type="radio" id="f-contact_channel-1" name="contact_channel" value="phone"> telefonisch' in html
+    assert 'id="f-contact_channel-none" name="contact_channel" value="" checked' in html  # optional: keine Angabe
+    assert '<select id="f-access_route" name="access_route"' in html
     assert 'type="checkbox" id="f-interpreter_needed"' in html
     assert "Pflichtfeld" in html and "Erledigen" in html and "Entwurf speichern" in html
     assert "<script" not in html and "style=" not in html  # the CSP allows neither inline
