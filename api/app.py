@@ -1,18 +1,17 @@
 """The Flask application factory."""
 from __future__ import annotations
 
-import logging
-
 import swagger_ui_bundle
 from flask import Flask, request, send_from_directory
 
-from engine import crypto
+from engine import crypto, logs, metrics
 from engine.access.service import authenticate
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.errors import Unauthorized
 
-from . import errors, web
+from . import errors, observability, web
+from . import metrics as metrics_view
 from .context import close_session, db
 from .input_guard import refuse_nul
 from .openapi import make_api
@@ -30,7 +29,7 @@ from .views import (
     tasks,
 )
 
-PUBLIC_BLUEPRINTS = {"health", "auth.token", "api-docs", "swagger_assets"}
+PUBLIC_BLUEPRINTS = {"health", "auth.token", "api-docs", "swagger_assets", metrics_view.ENDPOINT}
 SWAGGER_ASSETS = "/api/v1/swagger-ui-assets"
 
 
@@ -38,9 +37,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for ``settings`` (default: from KIM_* environment variables)."""
     settings = settings or Settings.from_env()
     crypto.configure(settings)  # keys for personal data at rest
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(settings.log_level, settings.log_format)
     app = Flask(__name__)
+    observability.init_app(app)  # first hooks: request id and timing cover every answer
     # Form schemas keep their field order (Flask 3 ignores JSON_SORT_KEYS; the provider decides).
     app.json.sort_keys = False
     app.config.update(
@@ -54,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         },
     )
     engine = make_engine(settings.database_url)
+    metrics.instrument_pool(engine)
     app.extensions["kim"] = {"settings": settings, "engine": engine,
                              "sessions": make_session_factory(engine)}
     api = make_api(app, PUBLIC_BLUEPRINTS)  # problem+json errors documented; bounded path ids
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         g.user = authenticate(db(), token.strip())
         return None
 
+    metrics_view.init_app(app)  # GET /metrics: loopback or KIM_METRICS_TOKEN (it checks itself)
     web.init_app(app, settings)
     app.teardown_appcontext(close_session)
     errors.register(app)

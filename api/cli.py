@@ -104,14 +104,20 @@ def serve(workers: int | None) -> None:
 def scheduler(once: bool) -> None:
     """Run the timer scheduler (production: its own process beside the web workers)."""
     import json
+    import os
     import signal
     import threading
 
+    # Its metrics are its own (KIM_METRICS_PORT), not files in the web server's shared directory.
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    from engine import logs
+    from engine import models as _all_models  # noqa: F401 - every mapper known before the first query
     from engine.db import make_engine, make_session_factory
     from engine.scheduler import TimerScheduler, default_owner
     from engine.timers.service import run_due
 
     settings = _settings()
+    logs.configure(settings.log_level, settings.log_format)
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     if once:
@@ -125,6 +131,10 @@ def scheduler(once: bool) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    if settings.metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.metrics_port, addr=settings.metrics_host)
     sched = TimerScheduler(factory, policy=settings.timer_policy(),
                            watch_seconds=settings.scheduler_watch_seconds).start()
     from engine.retention import service as retention
@@ -178,6 +188,16 @@ def _register_privacy_commands() -> None:
 
 
 _register_privacy_commands()
+
+
+def _register_ops_commands() -> None:
+    from .cli_ops import backup, restore
+
+    main.add_command(backup)
+    main.add_command(restore)
+
+
+_register_ops_commands()
 
 
 def _register_report_commands() -> None:

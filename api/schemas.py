@@ -19,11 +19,17 @@ class ProblemSchema(Schema):
                          metadata={"description": "422: messages per field (dotted path; _form, _body)"})
     element_id = Str(metadata={"description": "422 Prozessfehler: the BPMN element that stopped"})
     locked_until = Str(metadata={"description": "401: the account is locked until then (ISO 8601)"})
+    reason = Str(metadata={"description": "503 from /ready: the reason in English, for operators"})
 
 
 class HealthSchema(Schema):
-    status = Str()
-    database = Str()
+    status = Str(metadata={"description": "ok: the process answers (liveness; the database is not asked)"})
+
+
+class ReadySchema(Schema):
+    status = Str(metadata={"description": "ready"})
+    database = Str(metadata={"description": "ok: the database answered"})
+    revision = Str(metadata={"description": "the database schema's migration, the newest one"})
 
 
 class TokenRequestSchema(Schema):

@@ -1,9 +1,23 @@
 """Running the app under gunicorn, the production WSGI server."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from gunicorn.app.base import BaseApplication
 
+from engine import logs
 from engine.config import Settings
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def _child_exit(_server, worker) -> None:
+    """A worker ended: drop its live gauges from the shared metrics directory."""
+    if os.environ.get(MULTIPROC_ENV):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
 
 
 class _Server(BaseApplication):
@@ -18,7 +32,10 @@ class _Server(BaseApplication):
         # Sync workers measured faster than gthread here (bench/, docs/performance.md),
         # even though they close the connection after each request.
         self.cfg.set("worker_class", "sync")
-        self.cfg.set("accesslog", "-")
+        # The app writes its own access line (JSON or text, with request id and duration).
+        self.cfg.set("accesslog", None)
+        self.cfg.set("logconfig_dict", logs.dict_config(self._settings.log_level, self._settings.log_format))
+        self.cfg.set("child_exit", _child_exit)
         self.cfg.set("timeout", 60)
         self.cfg.set("graceful_timeout", 10)
 
@@ -45,6 +62,23 @@ def _start_scheduler(app, settings: Settings) -> None:
     atexit.register(sched.shutdown)
 
 
+def prepare_metrics_dir(settings: Settings, workers: int) -> Path | None:
+    """Several workers share their metrics through files: a clean directory per server (per port).
+
+    Must run before anything imports prometheus_client. An operator's PROMETHEUS_MULTIPROC_DIR wins.
+    """
+    given = os.environ.get(MULTIPROC_ENV)
+    if not given and workers <= 1:
+        return None
+    path = Path(given) if given else settings.data_dir / f"metrics-{settings.port}"
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):  # values of an earlier run would be added to this one's
+        stale.unlink()
+    os.environ[MULTIPROC_ENV] = str(path)
+    return path
+
+
 def run(settings: Settings, workers: int) -> None:
     """Serve until stopped."""
+    prepare_metrics_dir(settings, workers)
     _Server(settings, workers).run()

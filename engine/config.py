@@ -29,6 +29,13 @@ class Settings:
     forms_dir: Path = PROJECT_ROOT / "forms"
     seed_file: Path = PROJECT_ROOT / "engine" / "org" / "seed" / "kreis_paderborn.json"
     log_level: str = "INFO"
+    # "json" (one object per line), "text", or "auto": text on a terminal, JSON otherwise.
+    log_format: str = "auto"
+    # GET /metrics: with a token every scrape needs it as a bearer token; without one only
+    # loopback clients may scrape. `kim scheduler` serves its own metrics on metrics_port (0: off).
+    metrics_token: str = ""
+    metrics_port: int = 0
+    metrics_host: str = "127.0.0.1"
     # Timers: "embedded" runs the scheduler inside the web process, "external" leaves it
     # to `kim scheduler` processes (production).
     scheduler: str = "embedded"
@@ -89,6 +96,10 @@ class Settings:
             seed_file=Path(env.get("KIM_SEED_FILE") or PROJECT_ROOT / "engine" / "org" / "seed"
                            / "kreis_paderborn.json"),
             log_level=env.get("KIM_LOG_LEVEL") or "INFO",
+            log_format=(env.get("KIM_LOG_FORMAT") or "auto").strip().lower(),
+            metrics_token=env.get("KIM_METRICS_TOKEN") or "",
+            metrics_port=int(env.get("KIM_METRICS_PORT") or 0),
+            metrics_host=env.get("KIM_METRICS_HOST") or "127.0.0.1",
             scheduler=(env.get("KIM_SCHEDULER") or "embedded").strip().lower(),
             scheduler_watch_seconds=float(env.get("KIM_SCHEDULER_WATCH_SECONDS") or 0.5),
             timer_lease_seconds=float(env.get("KIM_TIMER_LEASE_SECONDS") or 60),

@@ -1,11 +1,13 @@
 """Database engine, session factory, declarative base and shared column types."""
 from __future__ import annotations
 
+import os
 from datetime import timezone
 from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -47,6 +49,7 @@ class UTCDateTime(TypeDecorator):
 
 
 WRITE = "kim_write"
+_IDENTITY = "kim_file_identity"
 
 
 def make_engine(url: str) -> Engine:
@@ -56,15 +59,31 @@ def make_engine(url: str) -> Engine:
     kwargs = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    elif url.startswith("postgresql") and "connect_timeout" not in url:
+        # An unreachable server fails the request (503) in seconds instead of hanging the worker.
+        kwargs["connect_args"] = {"connect_timeout": 5}
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
 
 
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    path = engine.url.database
+    on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn, record):
+        if on_disk:
+            record.info[_IDENTITY] = _file_identity(path)
         # We issue BEGIN ourselves so that writers can take the lock up front.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -73,6 +92,14 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
+
+    if on_disk:
+        @event.listens_for(engine, "checkout")
+        def _same_file(_dbapi_conn, record, _proxy):
+            # SQLite's pre-ping: a pooled connection keeps using a database file that was moved,
+            # removed or replaced (a restore), so such a connection is dropped and reopened.
+            if _file_identity(path) != record.info.get(_IDENTITY):
+                raise DisconnectionError("the SQLite database file changed or is gone")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):

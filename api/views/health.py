@@ -1,16 +1,46 @@
-"""Liveness and database check."""
+"""Liveness (no database) and readiness (database answers, schema at the newest migration)."""
+import logging
+
 from flask_smorest import Blueprint
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from engine.migrate import current_revisions, head_revisions
 
 from ..context import db
-from ..schemas import HealthSchema
+from ..errors import problem
+from ..schemas import HealthSchema, ReadySchema
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Betriebszustand")
+log = logging.getLogger("kim.api")
 
 
 @blp.route("/health")
 @blp.response(200, HealthSchema)
 def health():
-    """Service and database are up."""
-    db().execute(text("SELECT 1"))
-    return {"status": "ok", "database": "ok"}
+    """Liveness: the process answers (no database access; restart the process only if this fails)."""
+    return {"status": "ok"}
+
+
+def _not_ready(detail: str, reason: str):
+    response = problem(503, detail, reason=reason)
+    response.headers["Retry-After"] = "2"
+    return response
+
+
+@blp.route("/ready")
+@blp.response(200, ReadySchema)
+def ready():
+    """Readiness: the database answers and its schema is at the newest migration (else 503)."""
+    session = db()
+    try:
+        session.execute(text("SELECT 1"))
+        current = current_revisions(session.connection())
+    except DBAPIError as exc:
+        log.warning("not ready: database unavailable: %s", exc.__class__.__name__)
+        return _not_ready("Die Datenbank ist gerade nicht erreichbar.", "database unreachable")
+    heads = head_revisions()
+    if current != heads:
+        return _not_ready("Die Datenbank ist nicht auf dem neuesten Stand (kim migrate ausführen).",
+                          f"database schema at {','.join(current) or 'none'}, expected {','.join(heads)}")
+    return {"status": "ready", "database": "ok", "revision": ",".join(heads)}

@@ -7,6 +7,7 @@ from typing import Callable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .. import metrics
 from .. import workflow as wf
 from ..access.actor import Actor
 from ..cases.models import CLOSED, Case
@@ -108,6 +109,7 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
                         .execution_options(synchronize_session=False))
         completed = {**next(r for r in open_rows if r["id"] == completed_task), **done}
         gone.remove(completed_task)
+        metrics.task_completed(session, instance.process_id)
     if gone:
         session.execute(update(TaskRecord).where(TaskRecord.id.in_(gone)).values(
             status=CANCELLED, completed_at=now).execution_options(synchronize_session=False))

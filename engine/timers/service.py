@@ -19,6 +19,7 @@ from typing import Callable
 from sqlalchemy import and_, delete, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from .. import metrics
 from .. import workflow as wf
 from ..clock import utcnow
 from ..db import begin_write
@@ -175,6 +176,7 @@ def fire(session: Session, *, timer_id: int, owner: str, policy: TimerPolicy) ->
         message = str(exc)[:500] or type(exc).__name__
         return _record_failure(session, timer_id=timer_id, owner=owner, policy=policy, error=message)
     late = (now - timer.scheduled_for).total_seconds()
+    metrics.timer_fired(late)
     log.info("timer fired", extra={"timer_id": timer_id, "instance_id": instance.id,
                                    "bpmn_id": timer.bpmn_id, "late_seconds": round(late, 3)})
     return FireOutcome(timer_id, "fired")
@@ -200,6 +202,7 @@ def _record_failure(session: Session, *, timer_id: int, owner: str, policy: Time
         row.due_at = now + timedelta(seconds=policy.retry_seconds * 2 ** (attempts - 1))
         _remember_due(session, row.due_at)
     session.commit()
+    metrics.timer_failed(INCIDENT if incident else "retry")
     log.warning("timer failed", extra={"timer_id": timer_id, "attempts": attempts,
                                        "incident": incident, "error": error})
     return FireOutcome(timer_id, INCIDENT if incident else "retry", error)

@@ -30,7 +30,7 @@ from tests.escalation.matrix_rows import ROWS as ESCALATION_ROWS
 from tests.escalation.matrix_rows import add_topics
 
 API = "/api/v1"
-PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/token")}
+PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/ready"), ("POST", "/api/v1/auth/token")}
 CM = ("cm-borchen", "cm-delbrueck", "cm-uma")
 PSEUDO = ("coordinator", "steering", "dpo")
 AUTHORITY = ("abh", "jobcenter")

@@ -38,7 +38,8 @@ def test_unreachable_database_is_503(tmp_path):
     not_a_file = tmp_path / "db-is-a-directory"
     not_a_file.mkdir()
     app = create_app(Settings(database_url=f"sqlite:///{not_a_file}", log_level="CRITICAL"))
-    r = app.test_client().get("/api/v1/health")
+    assert app.test_client().get("/api/v1/health").status_code == 200  # liveness never asks the database
+    r = app.test_client().get("/api/v1/ready")
     assert r.status_code == 503 and r.mimetype == "application/problem+json"
     assert r.headers["Retry-After"] and "Datenbank" in r.json["detail"]
     r = app.test_client().get("/api/v1/cases", headers={"Authorization": "Bearer x"})

@@ -1,0 +1,54 @@
+"""`kim backup` and `kim restore` (docs/production.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+KEYS_WARNING = ("Die Datenschlüssel (KIM_DATA_KEYS bzw. {key_file}) sind NICHT in der Sicherung: "
+                "getrennt aufbewahren, ohne sie sind die verschlüsselten Daten verloren.")
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(target: Path) -> None:
+    """Back up the database of KIM_DATABASE_URL to TARGET (online; the service may keep running)."""
+    from engine.backup import BackupError
+    from engine.backup import backup as run_backup
+
+    from .cli import _settings
+
+    settings = _settings()
+    try:
+        outcome = run_backup(settings.database_url, target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Gesichert ({outcome.kind}, {outcome.tables} Tabellen): {outcome.path}")
+    click.echo(KEYS_WARNING.format(key_file=settings.data_dir / "data.key"), err=True)
+
+
+@click.command()
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a database that already holds data.")
+def restore(source: Path, replace: bool) -> None:
+    """Restore SOURCE into the database of KIM_DATABASE_URL (stop web servers and schedulers first)."""
+    from engine.backup import BackupError
+    from engine.backup import restore as run_restore
+    from engine.migrate import current_revisions, head_revisions
+
+    from .cli import _session, _settings
+
+    settings = _settings()
+    try:
+        outcome = run_restore(settings.database_url, source, replace=replace)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    engine, session = _session(settings)
+    try:
+        current = current_revisions(session.connection())
+    finally:
+        session.close()
+        engine.dispose()
+    click.echo(f"Wiederhergestellt ({outcome.kind}, {outcome.tables} Tabellen), Schema {','.join(current)}.")
+    if current != head_revisions():
+        click.echo("Das Schema ist älter als diese Version: jetzt `kim migrate` ausführen.", err=True)
