@@ -17,6 +17,8 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_scope", "tenant_id", "municipality_id", "status", "opened_at"),
         Index("ix_cases_team_scope", "team_id", "status", "opened_at"),
+        # A municipality's case manager: her cases without a team, newest first (list and search).
+        Index("ix_cases_place_scope", "municipality_id", "team_id", "opened_at", "id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
