@@ -1,9 +1,10 @@
 """Timer benchmarks: lateness of a PT2S timer, 100,000 timers due at once, and instance loads
 while 100,000 instances wait on timers that are not due.
 
-    .venv/bin/python bench/timers.py [--timers 100000] [--lateness 20]
+    .venv/bin/python bench/timers.py [--timers 100000] [--lateness 20] [--postgres ADMIN_URL]
 
-Each part runs on a fresh SQLite database set up with `kim setup`. Instances are started
+Each part runs on a fresh database set up with `kim setup`: SQLite, or with --postgres a new
+database on that PostgreSQL server (e.g. the URL `tools/ensure-postgres.sh` prints). Instances are started
 through the services (engine.instances.service.create_instance); for the 100,000-timer parts
 one started instance is copied with SQL (same state, own id and timer row), since starting
 100,000 instances one by one would only measure the set-up. Prints JSON lines.
@@ -37,11 +38,55 @@ UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 KIM = str(Path(sys.executable).parent / "kim")
 
 
+POSTGRES: str | None = None  # admin URL of a PostgreSQL server (--postgres), else SQLite files
+
+
+def _pg(sql: str) -> None:
+    engine = make_engine(POSTGRES)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(sql)
+    finally:
+        engine.dispose()
+
+
+def _pg_url(name: str) -> str:
+    return POSTGRES.rsplit("/", 1)[0] + "/" + name
+
+
 def _setup(directory: Path) -> str:
-    db = directory / "kim.db"
-    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{db}", "KIM_DEMO": "1"}
+    if POSTGRES:
+        name = f"kim_bench_timers_{directory.name}_{os.getpid()}"
+        _pg(f"DROP DATABASE IF EXISTS {name}")
+        _pg(f"CREATE DATABASE {name}")
+        url = _pg_url(name)
+    else:
+        url = f"sqlite:///{directory / 'kim.db'}"
+    env = {**os.environ, "KIM_DATABASE_URL": url, "KIM_DEMO": "1", "KIM_DATA_DIR": str(directory)}
     subprocess.run([KIM, "setup"], check=True, env=env, cwd=ROOT, capture_output=True)
-    return f"sqlite:///{db}"
+    return url
+
+
+def _copy(url: str, run_dir: Path) -> str:
+    """A copy of the database at ``url`` for one run."""
+    if POSTGRES:
+        name = f"kim_bench_timers_{run_dir.name}_{os.getpid()}"
+        _pg(f"DROP DATABASE IF EXISTS {name}")
+        _pg(f"CREATE DATABASE {name} TEMPLATE {url.rsplit('/', 1)[1]}")
+        return _pg_url(name)
+    shutil.copy(Path(url.removeprefix("sqlite:///")), run_dir / "kim.db")
+    return f"sqlite:///{run_dir / 'kim.db'}"
+
+
+def _drop_all() -> None:
+    if POSTGRES:
+        engine = make_engine(POSTGRES)
+        with engine.connect() as conn:
+            names = [r[0] for r in conn.execute(text(
+                "SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": f"kim_bench_timers_%_{os.getpid()}"})]
+        engine.dispose()
+        for name in names:
+            _pg(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _sessions(url: str):
@@ -89,6 +134,7 @@ def lateness(n: int, work: Path) -> dict:
 def _many_waiting(url: str, count: int) -> None:
     """One instance started through the services, copied ``count - 1`` times: the same state
     with fresh task ids (task ids are global keys), its own instance row and timer row."""
+    from engine.crypto import decrypt_text, encrypt_text, is_token
     from tests.timer_helpers import start_instances
 
     engine, sessions = _sessions(url)
@@ -97,12 +143,13 @@ def _many_waiting(url: str, count: int) -> None:
     with engine.begin() as conn:
         inst = conn.execute(text("SELECT * FROM process_instances WHERE id = :i"), {"i": first}).mappings().one()
         timer = conn.execute(text("SELECT * FROM timers WHERE instance_id = :i"), {"i": first}).mappings().one()
-        ids = sorted(set(UUID_RE.findall(inst["state"])))
+        plain = decrypt_text(inst["state"]) if is_token(inst["state"]) else inst["state"]  # encrypted at rest
+        ids = sorted(set(UUID_RE.findall(plain)))
         next_id = conn.execute(text("SELECT max(id) FROM process_instances")).scalar() + 1
         batch_inst, batch_timer = [], []
         for n in range(count - 1):
             mapping = {old: str(uuid.uuid4()) for old in ids}
-            state = UUID_RE.sub(lambda m: mapping[m.group(0)], inst["state"])
+            state = encrypt_text(UUID_RE.sub(lambda m: mapping[m.group(0)], plain))
             iid = next_id + n
             batch_inst.append({**inst, "id": iid, "state": state})
             batch_timer.append({**{k: v for k, v in timer.items() if k != "id"}, "instance_id": iid,
@@ -132,11 +179,12 @@ def _fire_all(url: str, processes: int, count: int) -> dict:
     engine, sessions = _sessions(url)
     with sessions() as s:
         per_instance = s.execute(text(
-            "SELECT count(*), sum(c = 1), sum(c > 1) FROM (SELECT instance_id, count(*) AS c FROM history "
-            "WHERE bpmn_id = 'wait' GROUP BY instance_id)")).one()
+            "SELECT count(*), sum(CASE WHEN c = 1 THEN 1 ELSE 0 END), sum(CASE WHEN c > 1 THEN 1 ELSE 0 END) "
+            "FROM (SELECT instance_id, count(*) AS c FROM history WHERE bpmn_id = 'wait' "
+            "GROUP BY instance_id) AS per_instance")).one()
         left = s.scalar(text("SELECT count(*) FROM timers"))
     engine.dispose()
-    return {"name": f"fire_{count}_due_at_once", "scheduler_processes": processes,
+    return {"name": f"fire_{count}_due_at_once", "database": url.split(":", 1)[0], "scheduler_processes": processes,
             "seconds": round(seconds, 1), "timers_per_second": round(count / seconds),
             "fired_by_process": [c.get("fired", 0) for c in counts],
             "instances_fired": per_instance[0], "fired_exactly_once": per_instance[1],
@@ -174,7 +222,14 @@ def main() -> None:
     parser.add_argument("--lateness", type=int, default=20)
     parser.add_argument("--parts", default="lateness,loads,fire",
                         help="comma-separated subset of lateness, loads, fire")
+    parser.add_argument("--postgres", default=None, help="admin URL of a PostgreSQL server (default: SQLite)")
     args = parser.parse_args()
+    global POSTGRES
+    POSTGRES = args.postgres
+    # One data key for this process and every `kim` it starts (states are encrypted at rest).
+    if not os.environ.get("KIM_DATA_KEYS"):
+        from cryptography.fernet import Fernet
+        os.environ["KIM_DATA_KEYS"] = Fernet.generate_key().decode()
     parts = set(args.parts.split(","))
     work = Path(tempfile.mkdtemp(prefix="kim-bench-timers-"))
     try:
@@ -187,15 +242,15 @@ def main() -> None:
         _many_waiting(url, args.timers)
         if "loads" in parts:
             print(json.dumps(loads_while_waiting(url, 10.0)), flush=True)
-        db = Path(url.removeprefix("sqlite:///"))
         for processes in ((1, 2) if "fire" in parts else ()):
             run_dir = work / f"run{processes}"
             run_dir.mkdir()
-            shutil.copy(db, run_dir / "kim.db")
+            run_url = _copy(url, run_dir)
             log(f"firing {args.timers} timers with {processes} scheduler process(es) ...")
-            print(json.dumps(_fire_all(f"sqlite:///{run_dir / 'kim.db'}", processes, args.timers)), flush=True)
+            print(json.dumps(_fire_all(run_url, processes, args.timers)), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        _drop_all()
 
 
 if __name__ == "__main__":
