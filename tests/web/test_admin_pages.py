@@ -198,8 +198,8 @@ def test_organisation_page_shows_regions_municipalities_teams_and_counts(client)
     for text in ("Kreis Paderborn", "Region 1", "Delbrück", "Stadt Paderborn", "ohne Region", "Bad Wünnenberg",
                  "UmA-Team", "aktive Konten", "Kreisweite Konten"):
         assert text in page.text, text
-    # Borchen has one active account (cm-borchen), the UmA team one (cm-uma), seven are county-wide.
-    assert re.search(r"<td>Borchen</td><td>ja</td><td>1</td>", page.text)
+    # Borchen has two active accounts (cm-borchen, cm-borchen-2), the UmA team one (cm-uma), seven are county-wide.
+    assert re.search(r"<td>Borchen</td><td>ja</td><td>2</td>", page.text)
     assert re.search(r"<td>Bad Wünnenberg</td><td>nein</td><td>0</td>", page.text)
     assert re.search(r"<td>UmA-Team</td><td>[^<]*</td><td>1</td>", page.text)
     assert "Kreisweite Konten (ohne Gemeinde oder Team): <strong>7</strong>" in page.text

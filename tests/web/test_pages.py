@@ -4,9 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from engine.access.models import User
-from engine.access.service import hash_password
 from engine.cases.models import Case
-from engine.clock import utcnow
 from engine.tasks.models import TaskRecord
 from tests.web.helpers import csrf_from, web_login
 
@@ -61,17 +59,12 @@ def test_invalid_birth_date_shows_the_error_inline_and_creates_nothing(app, clie
 
 
 def test_claim_unclaim_and_hand_over(app, client):
-    with app.extensions["kim"]["sessions"]() as s:
-        me = s.scalars(select(User).where(User.username == "cm-borchen")).one()
-        s.add(User(username="cm-borchen-2", display_name="Zweite Case-Managerin Borchen", role="case_manager",
-                   password_hash=hash_password("demo"), tenant_id=me.tenant_id, municipality_id=me.municipality_id,
-                   active=True, created_at=utcnow()))
-        s.commit()
+    # The demo seeds a second case manager in Borchen (cm-borchen-2), so hand-over has someone to go to.
     csrf = web_login(client, "cm-borchen")
     assert _create(client, csrf).status_code == 303
     home = client.get("/")
     task_id = home.text.split('href="/tasks/')[1].split('"')[0]
-    assert "Übernehmen" in home.text and "Zweite Case-Managerin Borchen" in home.text
+    assert "Übernehmen" in home.text and "Case-Manager Borchen (Vertretung)" in home.text
 
     def assignee():
         with app.extensions["kim"]["sessions"]() as s:
