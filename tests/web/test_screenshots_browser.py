@@ -109,7 +109,7 @@ def test_screenshots_of_the_main_pages(live_server, browser, page):  # noqa: F81
     browser_login(page, base, "admin")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Benutzerkonten").click()
     _shot(page, "12-admin-benutzerkonten")
-    page.get_by_role("link", name="cm-borchen").click()
+    page.get_by_role("link", name="cm-borchen", exact=True).click()
     page.wait_for_selector("text=Konto cm-borchen")
     _shot(page, "13-admin-konto")
     page.goto(base + "/admin/users/new")
