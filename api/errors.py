@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import InvalidInput, KimError
+from engine.problem_kinds import BY_STATUS, KINDS
 
 from .schemas import ProblemSchema
 
@@ -43,10 +44,23 @@ _FIELD_MESSAGES = {
 }
 
 
-def problem(status: int, detail: str, title: str | None = None, **extra) -> Response:
-    """An application/problem+json response."""
-    body = {"type": "about:blank", "title": title or _GERMAN_TITLES.get(status, "Fehler"),
-            "status": status, "detail": detail}
+# Problem types are identifiers compared as strings (RFC 9457 section 3.1.1), not addresses to fetch;
+# the base never changes, so clients may branch on the full URI. Listed in docs/api.md and OpenAPI.
+PROBLEM_TYPE_BASE = "https://kim.example/problems/"
+
+
+def type_uri(kind: str) -> str:
+    """The problem ``type`` URI of a kind from engine/problem_kinds.py."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown problem kind {kind!r}")
+    return PROBLEM_TYPE_BASE + kind
+
+
+def problem(status: int, detail: str, title: str | None = None, kind: str | None = None,
+            **extra) -> Response:
+    """An application/problem+json response; without ``kind`` the status names it."""
+    body = {"type": type_uri(kind or BY_STATUS.get(status, "http-error")),
+            "title": title or _GERMAN_TITLES.get(status, "Fehler"), "status": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
 
@@ -86,7 +100,7 @@ class ProblemApi(Api):
             merged = {}
             for _location, msgs in data["messages"].items():
                 merged.update(msgs if isinstance(msgs, dict) else {"_body": msgs})
-            return problem(422, "Die Angaben sind unvollständig oder ungültig.",
+            return problem(422, "Die Angaben sind unvollständig oder ungültig.", kind="validation-failed",
                            errors=_flatten(_translate(merged)))
         code = error.code or 500
         return problem(code, _GERMAN_DETAILS.get(code, _GERMAN_TITLES.get(code, "Fehler") + "."))
@@ -104,12 +118,13 @@ def register(app) -> None:
         extra = dict(exc.extra)
         if isinstance(exc, InvalidInput) and exc.errors:
             extra["errors"] = exc.errors
-        return problem(exc.status, exc.detail, exc.title, **extra)
+        return problem(exc.status, exc.detail, exc.title, kind=exc.kind, **extra)
 
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError):
         log.warning("database unavailable: %s", exc.__class__.__name__)
-        response = problem(503, "Die Datenbank ist gerade nicht erreichbar. Bitte gleich noch einmal versuchen.")
+        response = problem(503, "Die Datenbank ist gerade nicht erreichbar. Bitte gleich noch einmal versuchen.",
+                           kind="database-unavailable")
         response.headers["Retry-After"] = "2"
         return response
 
@@ -118,6 +133,7 @@ def register(app) -> None:
         if isinstance(exc, HTTPException):
             return app.extensions["kim"]["api"].handle_http_exception(exc)
         if isinstance(exc, RecursionError):  # a JSON body nested too deeply for any parser
-            return problem(400, "Die Anfrage ist zu tief verschachtelt.")
+            return problem(400, "Die Anfrage ist zu tief verschachtelt.", kind="bad-request")
         log.exception("unexpected error")
-        return problem(500, "Ein unerwarteter Fehler ist aufgetreten. Es wurde nichts gespeichert.")
+        return problem(500, "Ein unerwarteter Fehler ist aufgetreten. Es wurde nichts gespeichert.",
+                       kind="internal-error")

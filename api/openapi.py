@@ -11,7 +11,9 @@ from __future__ import annotations
 from apispec import BasePlugin
 from werkzeug.routing import IntegerConverter
 
-from .errors import ProblemApi
+from engine.problem_kinds import KINDS
+
+from .errors import ProblemApi, type_uri
 from .schemas import MAX_ID, ProblemSchema
 
 PROBLEM = "application/problem+json"
@@ -46,6 +48,17 @@ def make_api(app, public) -> ProblemApi:
     return ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses(public)]})
 
 
+def _document_types(spec) -> None:
+    """Every problem ``type`` once: an enum on Problem.type and ``x-problem-types`` (status, when, todo)."""
+    spec.components.schema("Problem", schema=ProblemSchema)
+    prop = spec.components.schemas["Problem"]["properties"]["type"]
+    prop["enum"] = [type_uri(k) for k in KINDS]
+    prop["description"] = ("Die Art des Problems, für Programme (docs/api.md, Fehlerarten); "
+                           "`x-problem-types` sagt je Art, wann sie kommt und was zu tun ist.")
+    spec.options["x-problem-types"] = [{"type": type_uri(k), "status": kind.status, "when": kind.when,
+                                        "todo": kind.todo} for k, kind in KINDS.items()]
+
+
 class ProblemResponses(BasePlugin):
     """Document problem+json error responses on every operation; public endpoints need no token."""
 
@@ -54,7 +67,11 @@ class ProblemResponses(BasePlugin):
 
     def init_spec(self, spec) -> None:
         self.spec = spec
-        for name, description in [*_RESPONSES.values(), _DEFAULT]:
+        _document_types(spec)
+        for status, (name, description) in [*_RESPONSES.items(), (None, _DEFAULT)]:
+            types = [type_uri(k) for k, kind in KINDS.items()
+                     if kind.status == status or (status is None and kind.status not in _RESPONSES)]
+            description += " `type`: " + ", ".join(f"`{t}`" for t in types) + "."
             response = {"description": description, "content": {PROBLEM: {"schema": ProblemSchema}}}
             if name == "PROBLEM_UNAVAILABLE":
                 response["headers"] = {"Retry-After": {

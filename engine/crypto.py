@@ -35,6 +35,7 @@ class DataKeyError(KimError):
 
     status = 500
     title = "Serverkonfiguration fehlerhaft"
+    kind = "data-key-error"
 
 
 def _key_error(what_de: str, what_en: str) -> DataKeyError:

@@ -3,44 +3,61 @@ from __future__ import annotations
 
 from typing import Any
 
+from .problem_kinds import KINDS
+
 
 class KimError(Exception):
-    """Base of all errors a user may see; ``detail`` is a German sentence for people."""
+    """Base of all errors a user may see; ``detail`` is a German sentence for people.
+
+    ``kind`` names the situation for machines (``engine/problem_kinds.py``); a raise site passes its
+    own kind where the class default does not say enough (e.g. ``Conflict(..., kind="case-closed")``).
+    """
 
     status = 400
     title = "Ungültige Anfrage"
-    type = "about:blank"
+    kind = "bad-request"
 
-    def __init__(self, detail: str, **extra: Any):
+    def __init__(self, detail: str, *, kind: str | None = None, **extra: Any):
         super().__init__(detail)
         self.detail = detail
         self.extra = extra
+        if kind is not None:
+            # A kind documented with another status would make the documented table lie.
+            known = KINDS.get(kind)
+            if known is None or known.status != self.status:
+                raise ValueError(f"problem kind {kind!r} is not registered for status {self.status}")
+            self.kind = kind
 
 
 class NotFound(KimError):
     status = 404
     title = "Nicht gefunden"
+    kind = "not-found"
 
 
 class Forbidden(KimError):
     status = 403
     title = "Keine Berechtigung"
+    kind = "forbidden"
 
 
 class Unauthorized(KimError):
     status = 401
     title = "Nicht angemeldet"
+    kind = "unauthenticated"
 
 
 class LoginRefused(Unauthorized):
     """A refused login whose bookkeeping (failure count, lockout) must still be saved."""
 
     keep_changes = True
+    kind = "login-refused"
 
 
 class Conflict(KimError):
     status = 409
     title = "Konflikt"
+    kind = "conflict"
 
 
 class InvalidInput(KimError):
@@ -48,6 +65,7 @@ class InvalidInput(KimError):
 
     status = 422
     title = "Ungültige Eingaben"
+    kind = "validation-failed"
 
     def __init__(self, detail: str, errors: dict[str, list[str]] | None = None, **extra: Any):
         super().__init__(detail, **extra)
@@ -59,3 +77,4 @@ class ProcessFailure(KimError):
 
     status = 422
     title = "Prozessfehler"
+    kind = "process-failure"

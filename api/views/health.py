@@ -23,7 +23,7 @@ def health():
 
 
 def _not_ready(detail: str, reason: str):
-    response = problem(503, detail, reason=reason)
+    response = problem(503, detail, kind="not-ready", reason=reason)
     response.headers["Retry-After"] = "2"
     return response
 

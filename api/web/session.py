@@ -53,7 +53,7 @@ def cookie_user(token: str) -> Actor:
     """The user of a cookie-authenticated API request; unsafe methods need the CSRF token."""
     actor = authenticate(db(), token, kind="web")
     if not csrf_valid():
-        raise Forbidden(CSRF_REFUSED)
+        raise Forbidden(CSRF_REFUSED, kind="csrf-refused")
     return actor
 
 

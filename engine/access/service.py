@@ -54,6 +54,7 @@ def check_password(session: Session, username: str, password: str,
     if user is not None and user.locked_until is not None and user.locked_until > now:
         until = user.locked_until.astimezone(BERLIN).strftime("%H:%M")
         raise LoginRefused(f"Das Konto ist nach zu vielen Fehlversuchen bis {until} Uhr gesperrt.",
+                           kind="account-locked",
                            locked_until=user.locked_until.isoformat())
     try:
         _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -114,7 +115,8 @@ def sso_user(session: Session, username: str) -> User:
     """The active account a single-sign-on identity maps to (no automatic accounts)."""
     user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
     if user is None:
-        raise Unauthorized("Für diese Anmeldung gibt es kein aktives Konto. Bitte an die Administration wenden.")
+        raise Unauthorized("Für diese Anmeldung gibt es kein aktives Konto. Bitte an die Administration wenden.",
+                           kind="account-unknown")
     return user
 
 

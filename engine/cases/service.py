@@ -47,7 +47,7 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     begin_write(session)
     place = find_municipality(session, user.tenant_id, municipality)
     if user.team_id is None and place.id != user.municipality_id:
-        raise Forbidden("Sie können nur Fälle Ihrer eigenen Gemeinde anlegen.")
+        raise Forbidden("Sie können nur Fälle Ihrer eigenen Gemeinde anlegen.", kind="out-of-scope")
     version_id, result = start_current(session, LIFECYCLE, "Der Fallprozess konnte nicht gestartet werden.")
     tenant = session.get(Tenant, user.tenant_id)
     stored = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in client.items()}
@@ -135,12 +135,13 @@ def withdraw_consent(session: Session, *, user: Actor, case_id: int, deletion_da
         ProcessInstance.case_id == case.id, ProcessInstance.process_id == LIFECYCLE)
         .with_for_update()).first()
     if case.status != OPEN or instance is None:
-        raise Conflict("Der Fall ist bereits abgeschlossen.")
+        raise Conflict("Der Fall ist bereits abgeschlossen.", kind="case-closed")
     proc = parsed_version(session, instance.process_version_id)
     try:
         result = wf.send_message(proc, instance.state, WITHDRAWAL_MESSAGE)
     except wf.NotWaiting:
-        raise Conflict("Ein Widerruf ist erst möglich, nachdem die Einwilligung erteilt wurde.") from None
+        raise Conflict("Ein Widerruf ist erst möglich, nachdem die Einwilligung erteilt wurde.",
+                       kind="consent-not-given") from None
     except wf.EngineFailure as exc:
         raise ProcessFailure("Der Widerruf konnte nicht verarbeitet werden.",
                              element_id=exc.element_id) from None

@@ -21,7 +21,8 @@ def _visible(user: Actor):
     """SQL condition for the referrals ``user`` may see."""
     if user.role == "authority":
         if not user.agency:
-            raise Forbidden("Ihrem Konto ist keine Stelle zugeordnet. Bitte an die Administration wenden.")
+            raise Forbidden("Ihrem Konto ist keine Stelle zugeordnet. Bitte an die Administration wenden.",
+                            kind="no-agency")
         return (Referral.tenant_id == user.tenant_id) & (Referral.agency == user.agency)
     if user.role == "case_manager" or user.role in CASE_ROLES_PSEUDONYMISED:
         return scope_filter(user, Referral.municipality_id, Referral.team_id, Referral.tenant_id)

@@ -31,10 +31,11 @@ def add_release(session: Session, *, user: Actor, case_id: int, agency: str, giv
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
     if case.status != OPEN:
-        raise Conflict("Der Fall ist abgeschlossen; es können keine Einwilligungen mehr erfasst werden.")
+        raise Conflict("Der Fall ist abgeschlossen; es können keine Einwilligungen mehr erfasst werden.",
+                       kind="case-closed")
     if not any(c.kind == "data_processing" for c in service.active(session, case.id)):
         raise Conflict("Es liegt keine Einwilligung zur Datenverarbeitung vor; bitte zuerst die "
-                       "Einwilligung im Fallverlauf erfassen.")
+                       "Einwilligung im Fallverlauf erfassen.", kind="consent-not-given")
     return service.add(session, case=case, user=user, kind=RELEASE, agency=agency, given_on=given_on,
                        form_version=form_version)
 

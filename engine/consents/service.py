@@ -60,7 +60,8 @@ def add(session: Session, *, case, user: Actor, kind: str, agency: str | None, g
     if kind == RELEASE and agency not in AGENCIES:
         raise InvalidInput("Unbekannte Stelle.", errors={"agency": ["Unbekannte Stelle."]})
     if kind == RELEASE and any(c.kind == RELEASE and c.agency == agency for c in active(session, case.id)):
-        raise Conflict(f"Eine Schweigepflichtentbindung gegenüber {agency_name(agency)} liegt bereits vor.")
+        raise Conflict(f"Eine Schweigepflichtentbindung gegenüber {agency_name(agency)} liegt bereits vor.",
+                       kind="already-exists")
     row = Consent(case_id=case.id, kind=kind, agency=agency if kind == RELEASE else None,
                   form_version=form_version, given_on=_as_date(given_on), recorded_at=utcnow(),
                   recorded_by_id=user.id, task_id=task_id)
@@ -86,10 +87,10 @@ def withdraw_one(session: Session, *, case, user: Actor, consent_id: int) -> Con
     if row is None or row.case_id != case.id:
         raise InvalidInput("Diese Einwilligung gibt es in diesem Fall nicht.")
     if row.withdrawn_at is not None:
-        raise Conflict("Diese Einwilligung ist bereits widerrufen.")
+        raise Conflict("Diese Einwilligung ist bereits widerrufen.", kind="consent-withdrawn")
     if row.kind != RELEASE:
         raise Conflict("Der Widerruf der Einwilligung zur Datenverarbeitung beendet den Fall: "
-                       "bitte den Widerruf für den ganzen Fall erfassen.")
+                       "bitte den Widerruf für den ganzen Fall erfassen.", kind="withdrawal-ends-case")
     row.withdrawn_at, row.withdrawn_by_id = utcnow(), user.id
     record(session, user, case_event("consent.withdraw", case, detail={"consent_id": row.id,
                                                                         "agency": row.agency}))
@@ -106,6 +107,7 @@ def before_completion(session: Session, *, case, form_key: str | None, data: dic
             raise InvalidInput(
                 f"Für eine Verweisung an {agency_name(agency)} fehlt die Schweigepflichtentbindung "
                 "(oder die Einwilligung zur Datenverarbeitung). Bitte zuerst die Einwilligung ergänzen.",
+                kind="consent-missing",
                 errors={"agency": ["Keine Schweigepflichtentbindung gegenüber dieser Stelle."]})
 
 

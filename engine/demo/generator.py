@@ -107,10 +107,12 @@ def generate(factory, *, county: str = "paderborn", seed: int = 2024, first_year
     with factory() as session:
         tenant = session.scalars(select(Tenant).where(Tenant.key == COUNTIES.get(county, county))).first()
         if tenant is None:
-            raise Conflict(f"Den Kreis '{county}' gibt es nicht; bitte zuerst `kim setup` ausführen.")
+            raise Conflict(f"Den Kreis '{county}' gibt es nicht; bitte zuerst `kim setup` ausführen.",
+                           kind="demo-refused")
         if not allow_existing and session.scalar(select(func.count()).select_from(Case)
                                                  .where(Case.tenant_id == tenant.id)):
-            raise Conflict("In diesem Kreis gibt es bereits Fälle; die Demo wird nur in eine leere Datenbank geschrieben.")
+            raise Conflict("In diesem Kreis gibt es bereits Fälle; die Demo wird nur in eine leere Datenbank geschrieben.",
+                           kind="demo-refused")
         users, uma, coord = _accounts(session, tenant, demo)
         tenant_id = tenant.id
     now = clock.utcnow()

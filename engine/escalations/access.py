@@ -48,7 +48,8 @@ def may_decide(user: Actor, topic: Topic, step: Step) -> None:
         own = (topic.team_id == user.team_id if user.team_id is not None
                else topic.municipality_id == user.municipality_id and topic.team_id is None)
         if not own:
-            raise Forbidden("Sie können nur Themen Ihrer eigenen Gemeinde bzw. Ihres Teams entscheiden.")
+            raise Forbidden("Sie können nur Themen Ihrer eigenen Gemeinde bzw. Ihres Teams entscheiden.",
+                            kind="out-of-scope")
 
 
 def linked_cases(session: Session, topic_id: int) -> list[Case]:
@@ -80,4 +81,5 @@ def refuse_client_data(cases: list[Case], texts: dict[str, object]) -> None:
               if isinstance(text, str) and any(n.search(text) for n in needles)}
     if errors:
         raise InvalidInput("Ein Thema darf keine personenbezogenen Daten von Klientinnen und Klienten enthalten.",
+                           kind="personal-data-refused",
                            errors=errors)

@@ -96,7 +96,7 @@ def create_body(session: Session, *, user: Actor, kind: str, name: str, municipa
         raise InvalidInput("Eine Arbeitsgruppe hat ein Handlungsfeld.", errors={"field": ["Pflichtfeld."]})
     clean = name.strip()
     if session.scalar(select(Body.id).where(Body.tenant_id == user.tenant_id, Body.name == clean)) is not None:
-        raise Conflict("Ein Gremium mit diesem Namen gibt es bereits.")
+        raise Conflict("Ein Gremium mit diesem Namen gibt es bereits.", kind="already-exists")
     slug = re.sub(r"[^a-z0-9]+", "-", clean.lower()).strip("-")[:40] or "gremium"
     body = Body(tenant_id=user.tenant_id, key=f"{kind}-{slug}-{utcnow():%y%m%d%H%M%S%f}"[:60], kind=kind,
                 name=clean, municipality_id=place.id if place else None, field=field if kind == WORKING_GROUP else None,

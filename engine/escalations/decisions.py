@@ -43,18 +43,18 @@ def complete_step(session: Session, *, user: Actor, topic: Topic, data, meeting:
     The caller holds the write lock (``decide`` and the minutes do).
     """
     if topic.status != OPEN or not topic.waiting_step or topic.waiting_step not in STEPS:
-        raise Conflict("Dieses Thema wartet auf keine Entscheidung (mehr).")
+        raise Conflict("Dieses Thema wartet auf keine Entscheidung (mehr).", kind="topic-not-waiting")
     bpmn_id, step = topic.waiting_step, STEPS[topic.waiting_step]
     may_decide(user, topic, step)
     if meeting is not None and (step.body is None or topic.waiting_body_id != meeting.body_id):
-        raise Conflict(f"Das Thema {topic.number} wartet nicht auf dieses Gremium.")
+        raise Conflict(f"Das Thema {topic.number} wartet nicht auf dieses Gremium.", kind="wrong-body")
     if not isinstance(data, dict):
         raise InvalidInput("Die Angaben müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     row = session.get(TaskRecord, topic.waiting_task_id)
     instance = session.scalars(select(ProcessInstance).where(ProcessInstance.id == topic.instance_id)
                                .with_for_update()).one()
     if row is None or row.status != READY:
-        raise Conflict("Dieser Schritt ist nicht mehr offen.")
+        raise Conflict("Dieser Schritt ist nicht mehr offen.", kind="task-already-done")
     form_id = current_form_id(session, row.form_key)
     validate_form_data(form_id, lambda: session.get(FormVersion, form_id).schema, data)
     cases = linked_cases(session, topic.id)
@@ -71,7 +71,7 @@ def complete_step(session: Session, *, user: Actor, topic: Topic, data, meeting:
     try:
         result = wf.complete(parsed_version(session, instance.process_version_id), instance.state, row.id, payload)
     except wf.TaskNotReady:
-        raise Conflict("Dieser Schritt ist nicht mehr offen.") from None
+        raise Conflict("Dieser Schritt ist nicht mehr offen.", kind="task-already-done") from None
     except wf.EngineFailure as exc:
         raise ProcessFailure("Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; nichts wurde gespeichert.",
                              element_id=exc.element_id) from None

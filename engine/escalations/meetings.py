@@ -80,7 +80,8 @@ def assemble_agenda(session: Session, *, user: Actor, meeting_id: int) -> Meetin
     begin_write(session)
     meeting = get_meeting(session, user=user, meeting_id=meeting_id, lock=True)
     if meeting.status != PLANNED:
-        raise Conflict("Die Sitzung hat bereits stattgefunden; die Tagesordnung ist abgeschlossen.")
+        raise Conflict("Die Sitzung hat bereits stattgefunden; die Tagesordnung ist abgeschlossen.",
+                       kind="meeting-held")
     position = session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
     on_agenda = {t for (t,) in session.execute(select(AgendaItem.topic_id).where(AgendaItem.meeting_id == meeting.id))}
     now = utcnow()
@@ -111,9 +112,9 @@ def record_minutes(session: Session, *, user: Actor, meeting_id: int, items: lis
     if user.role != "coordinator" and not (user.role == "steering" and body.kind == STEERING):
         raise Forbidden("Das Protokoll erfassen die koordinierenden Stellen (bei der Lenkungsgruppe auch ihre Mitglieder).")
     if meeting.status != PLANNED:
-        raise Conflict("Das Protokoll dieser Sitzung ist bereits erfasst.")
+        raise Conflict("Das Protokoll dieser Sitzung ist bereits erfasst.", kind="minutes-recorded")
     if meeting.meets_on > today_berlin():
-        raise Conflict("Die Sitzung hat noch nicht stattgefunden.")
+        raise Conflict("Die Sitzung hat noch nicht stattgefunden.", kind="meeting-not-held")
     now = utcnow()
     seen: set[int] = set()
     for i, entry in enumerate(items):
@@ -124,7 +125,7 @@ def record_minutes(session: Session, *, user: Actor, meeting_id: int, items: lis
                                errors={f"items.{i}.topic_id": ["Unbekanntes oder doppeltes Thema."]})
         seen.add(topic.id)
         if topic.status != OPEN or topic.waiting_body_id != meeting.body_id:
-            raise Conflict(f"Das Thema {topic.number} wartet nicht auf dieses Gremium.")
+            raise Conflict(f"Das Thema {topic.number} wartet nicht auf dieses Gremium.", kind="wrong-body")
         item = _item_for(session, meeting, topic)
         if entry.get("deferred"):
             _defer(session, user, meeting, topic, item, entry.get("reason") or "Vertagt.", now)

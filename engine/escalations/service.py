@@ -41,7 +41,7 @@ def raise_topic(session: Session, *, user: Actor, title: str, category: str, mun
     cases = [get_case(session, user=user, case_id=case_id) for case_id in ids]
     place = find_municipality(session, user.tenant_id, municipality)
     if user.role == "case_manager" and user.team_id is None and place.id != user.municipality_id:
-        raise Forbidden("Sie können Themen nur für Ihre eigene Gemeinde einbringen.")
+        raise Forbidden("Sie können Themen nur für Ihre eigene Gemeinde einbringen.", kind="out-of-scope")
     refuse_client_data(cases, {"title": title, "description": description})
     now = utcnow()
     topic = Topic(tenant_id=user.tenant_id, number="", title=title.strip(), description=description.strip(),

@@ -38,12 +38,13 @@ def start_followup(session: Session, *, user: Actor, case_id: int) -> FollowUp:
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
     if case.status != OPEN:
-        raise Conflict("Der Fall ist abgeschlossen; eine Nachverfolgung ist nicht mehr möglich.")
+        raise Conflict("Der Fall ist abgeschlossen; eine Nachverfolgung ist nicht mehr möglich.",
+                       kind="case-closed")
     running = session.scalar(select(FollowUp.id).join(
         ProcessInstance, ProcessInstance.id == FollowUp.instance_id).where(
         FollowUp.case_id == case.id, ProcessInstance.status == RUNNING))
     if running is not None:
-        raise Conflict("Für diesen Fall läuft bereits eine Nachverfolgung.")
+        raise Conflict("Für diesen Fall läuft bereits eine Nachverfolgung.", kind="followup-running")
     version_id, result = start_current(session, PROCESS_ID, "Die Nachverfolgung konnte nicht gestartet werden.")
     instance, _ = create_instance(session, case=case, version_id=version_id, process_id=PROCESS_ID,
                                   result=result, user=user)

@@ -69,7 +69,7 @@ def _save_state(session: Session, instance: ProcessInstance, result: wf.StepResu
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        raise Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.")
+        raise Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.", kind="concurrent-change")
 
 
 @dataclass

@@ -49,7 +49,8 @@ def save_form(session: Session, *, user: Actor, form_key: str, schema) -> tuple[
                            "und muss mit einem Buchstaben beginnen.", errors={"form_key": ["Ungültig."]})
     problems = check(schema)
     if problems:
-        raise InvalidInput("Das Formular kann nicht gespeichert werden.", errors={"schema": problems})
+        raise InvalidInput("Das Formular kann nicht gespeichert werden.",
+                           kind="form-invalid", errors={"schema": problems})
     begin_write(session)
     version, created = deploy_form(session, form_key, json.dumps(schema).encode("utf-8"), user.username)
     if created:

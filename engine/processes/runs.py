@@ -50,12 +50,13 @@ def runnable_version(session: Session, process_id: str, version: int | None) -> 
         row = current_version(session, process_id, required=False)
         if row is None:
             raise InvalidInput("Dieser Prozess hat keine bereitgestellte Version.",
+                               kind="version-not-runnable",
                                errors={"version": ["Keine bereitgestellte Version."]})
         return row
     row = get_version(session, process_id, version)
     if row.status != DEPLOYED or not row.deployable:
         raise InvalidInput(f"Version {row.version} ist nicht bereitgestellt (Entwurf oder nicht bereitstellbar) "
-                           "und kann nicht ausgeführt werden.",
+                           "und kann nicht ausgeführt werden.", kind="version-not-runnable",
                            errors={"version": ["Nur bereitgestellte Versionen können ausgeführt werden."]},
                            problems=row.problems or [])
     return row
@@ -66,7 +67,7 @@ def parsed_runnable(session: Session, row: ProcessVersion) -> wf.ParsedProcess:
     try:
         return parsed_version(session, row.id)
     except wf.DiagramError as exc:
-        raise InvalidInput("Diese Version kann nicht ausgeführt werden.",
+        raise InvalidInput("Diese Version kann nicht ausgeführt werden.", kind="version-not-runnable",
                            problems=[p.as_dict() for p in exc.problems]) from None
 
 

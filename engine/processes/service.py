@@ -25,7 +25,7 @@ def current_form_id(session: Session, form_key: str) -> int:
     form_id = session.scalar(select(FormVersion.id).where(
         FormVersion.form_key == form_key, FormVersion.is_current.is_(True)))
     if form_id is None:
-        raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.")
+        raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.", kind="not-deployed")
     return form_id
 
 
@@ -34,7 +34,7 @@ def current_form(session: Session, form_key: str) -> FormVersion:
     form = session.scalars(select(FormVersion).where(
         FormVersion.form_key == form_key, FormVersion.is_current.is_(True))).first()
     if form is None:
-        raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.")
+        raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.", kind="not-deployed")
     return form
 
 
@@ -45,10 +45,11 @@ def deploy_form(session: Session, form_key: str, content: bytes, by: str,
     try:
         schema = json.loads(content)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"Formular '{form_key}': kein gültiges JSON ({exc}).") from None
+        raise InvalidInput(f"Formular '{form_key}': kein gültiges JSON ({exc}).",
+                           kind="form-invalid") from None
     problems = check_form_schema(schema)
     if problems:
-        raise InvalidInput(f"Formular '{form_key}': " + " ".join(problems))
+        raise InvalidInput(f"Formular '{form_key}': " + " ".join(problems), kind="form-invalid")
     digest = _hash(json.dumps(schema, sort_keys=True).encode())
     # Content stored before is no news: a repository file never overrides a newer version
     # deployed in the browser (or a rollback) at the next start-up.
@@ -77,14 +78,14 @@ def deploy_process(session: Session, xml: bytes, by: str, by_id: int | None = No
     try:
         parsed = wf.parse_diagram(xml, process_id)
     except wf.DiagramError as exc:
-        raise InvalidInput("Das Diagramm kann nicht bereitgestellt werden.",
+        raise InvalidInput("Das Diagramm kann nicht bereitgestellt werden.", kind="diagram-invalid",
                            problems=[p.as_dict() for p in exc.problems]) from None
     missing = sorted({key for key in parsed.form_keys.values()
                       if session.scalar(select(FormVersion.id).where(
                           FormVersion.form_key == key, FormVersion.is_current.is_(True))) is None})
     if missing:
         raise InvalidInput("Das Diagramm verweist auf Formulare, die es nicht gibt: "
-                           + ", ".join(missing))
+                           + ", ".join(missing), kind="diagram-invalid")
     digest = _hash(xml)
     known = session.scalars(select(ProcessVersion).where(
         ProcessVersion.process_id == parsed.process_id, ProcessVersion.content_hash == digest)
@@ -125,7 +126,7 @@ def current_version(session: Session, process_id: str, required: bool = True) ->
     version = session.scalars(select(ProcessVersion).where(
         ProcessVersion.process_id == process_id, ProcessVersion.is_current.is_(True))).first()
     if version is None and required:
-        raise NotFound(f"Der Prozess '{process_id}' ist nicht bereitgestellt.")
+        raise NotFound(f"Der Prozess '{process_id}' ist nicht bereitgestellt.", kind="not-deployed")
     return version
 
 

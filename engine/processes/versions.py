@@ -70,7 +70,8 @@ def _well_formed(xml: bytes) -> bytes:
         wf.inspect_diagram(xml)
     except wf.DiagramError as exc:
         first = exc.problems[0]
-        raise InvalidInput(first.message_de, problems=[p.as_dict() for p in exc.problems],
+        raise InvalidInput(first.message_de,
+                           kind="diagram-invalid", problems=[p.as_dict() for p in exc.problems],
                            line=first.line, column=first.column) from None
     return xml
 
@@ -123,7 +124,8 @@ def deploy(session: Session, *, user: Actor, process_id: str, version: int | Non
     row = get_version(session, process_id, version)
     verdict = judge(session, row.xml.encode("utf-8"))  # forms may have changed since the upload
     if not verdict.deployable:
-        raise InvalidInput("Diese Version kann nicht bereitgestellt werden.", problems=verdict.problems)
+        raise InvalidInput("Diese Version kann nicht bereitgestellt werden.",
+                           kind="diagram-invalid", problems=verdict.problems)
     current = session.scalars(select(ProcessVersion).where(
         ProcessVersion.process_id == process_id, ProcessVersion.is_current.is_(True))).first()
     if current is not None and (current.id == row.id or current.content_hash == row.content_hash):

@@ -41,7 +41,8 @@ def set_legal_hold(session: Session, *, user: Actor, case_id: int, hold: bool, r
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
     if case.anonymised_at is not None:
-        raise Conflict("Die personenbezogenen Daten dieses Falls sind bereits gelöscht.")
+        raise Conflict("Die personenbezogenen Daten dieses Falls sind bereits gelöscht.",
+                       kind="personal-data-erased")
     case.legal_hold, case.legal_hold_reason = hold, reason.strip()[:500]
     record(session, user, case_event("case.legal_hold" if hold else "case.legal_hold_lifted", case,
                                      reason=reason.strip()[:500]))

@@ -27,7 +27,8 @@ def _ready_task(session: Session, user: Actor, task_id: str) -> TaskRecord:
     if row is None or row.case_id is None or not in_scope(user, row.municipality_id, row.team_id, row.tenant_id):
         raise NotFound(NO_SUCH_TASK)
     if row.status != READY:
-        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).")
+        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
+                       kind="task-already-done")
     return row
 
 
@@ -41,7 +42,7 @@ def claim(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
     """The case manager takes the task on; a task someone else holds must be handed over instead."""
     row = _ready_task(session, user, task_id)
     if row.assignee_id not in (None, user.id):
-        raise Conflict("Diese Aufgabe hat bereits jemand anderes übernommen.")
+        raise Conflict("Diese Aufgabe hat bereits jemand anderes übernommen.", kind="task-claimed")
     row.assignee_id = user.id
     _audit(session, user, row, "task.claim", user.username)
     return row
@@ -51,7 +52,7 @@ def unclaim(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
     """Give the task back to the team; only its assignee can."""
     row = _ready_task(session, user, task_id)
     if row.assignee_id != user.id:
-        raise Conflict("Nur wer die Aufgabe übernommen hat, kann sie zurückgeben.")
+        raise Conflict("Nur wer die Aufgabe übernommen hat, kann sie zurückgeben.", kind="task-not-claimed")
     row.assignee_id = None
     _audit(session, user, row, "task.unclaim", None)
     return row

@@ -22,7 +22,8 @@ def save_draft(session: Session, *, user: Actor, task_id: str, data: Any) -> Tas
     begin_write(session)
     row = get_task(session, user=user, task_id=task_id)
     if row.status != READY:
-        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).")
+        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
+                       kind="task-already-done")
     if not isinstance(data, dict) or len(repr(data)) > MAX_DRAFT_CHARS:
         raise InvalidInput("Der Entwurf ist ungültig oder zu groß.")
     draft = session.get(TaskDraft, row.id)

@@ -112,7 +112,8 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
         raise NotFound(NO_SUCH_TASK)
     row, instance, case = found
     if row.status != READY:
-        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).")
+        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
+                       kind="task-already-done")
     if not isinstance(data, dict):
         raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     if row.form_key:
@@ -125,7 +126,8 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
     try:
         result = wf.complete(proc, instance.state, task_id, data)
     except wf.TaskNotReady:
-        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).") from None
+        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
+                       kind="task-already-done") from None
     except wf.EngineFailure as exc:
         raise ProcessFailure("Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; "
                              "nichts wurde gespeichert.", element_id=exc.element_id) from None
