@@ -123,8 +123,8 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError):
         log.warning("database unavailable: %s", exc.__class__.__name__)
-        response = problem(503, "Die Datenbank ist gerade nicht erreichbar. Bitte gleich noch einmal versuchen.",
-                           kind="database-unavailable")
+        response = problem(503, "Die Datenbank ist gerade nicht erreichbar. Bitte gleich noch einmal "
+                                "versuchen.", kind="database-unavailable")
         response.headers["Retry-After"] = "2"
         return response
 

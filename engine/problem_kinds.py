@@ -139,8 +139,8 @@ KINDS: dict[str, ProblemKind] = {
         422, "Das Formular ist kein brauchbares JSON Schema (`errors.schema` nennt die Gründe).",
         "Das Schema korrigieren."),
     "form-contract-violated": ProblemKind(
-        422, "Die neue Formularversion entfernt oder ändert ein Feld, das die Engine liest; `errors` "
-             "nennt je Feld (`schema.properties.<feld>`), wofür es gebraucht wird. Nichts wurde gespeichert.",
+        422, "Die neue Formularversion entfernt oder ändert ein Feld, das die Engine liest; `errors` nennt "
+             "je Feld (`schema.properties.<feld>`), wofür es gebraucht wird. Nichts wurde gespeichert.",
         "Das Feld mit Typ, Pflicht und Auswahlwerten behalten; andere Änderungen sind frei."),
     "diagram-invalid": ProblemKind(
         422, "Das Diagramm ist ungültig oder verweist auf fehlende Formulare (`problems`).",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
@@ -53,7 +52,8 @@ def test_the_two_409s_have_distinct_types(client, login, app):
     def bump_first(state):
         stmt = state.statement
         if isinstance(stmt, Update) and stmt.table.name == "process_instances":
-            state.session.connection().execute(text("UPDATE process_instances SET lock_version = lock_version + 1"))
+            state.session.connection().execute(
+                text("UPDATE process_instances SET lock_version = lock_version + 1"))
 
     (consent,) = [t for t in ready(client, cm, case["id"]) if t["bpmn_id"] == "consent"]
     event.listen(Session, "do_orm_execute", bump_first)
@@ -73,12 +73,14 @@ def test_404_403_401_422_each_carry_their_type(client, login):
         "not-found": client.get(f"{API}/cases/999999", headers=cm),
         "forbidden": client.get(f"{API}/forms", headers=cm),
         "unauthenticated": client.get(f"{API}/cases"),
-        "login-refused": client.post(f"{API}/auth/token", json={"username": "cm-borchen", "password": "falsch"}),
+        "login-refused": client.post(f"{API}/auth/token",
+                                     json={"username": "cm-borchen", "password": "falsch"}),
         "validation-failed": client.post(f"{API}/cases", json={"municipality": "Borchen"}, headers=cm),
         "out-of-scope": client.post(f"{API}/cases", json={"municipality": "Delbrück", "client": {
             "given_name": "A", "family_name": "B", "birth_date": "1990-01-01"}}, headers=cm),
         "method-not-allowed": client.delete(f"{API}/cases", headers=cm),
-        "bad-request": client.post(f"{API}/cases", data="{", headers={**cm, "Content-Type": "application/json"}),
+        "bad-request": client.post(f"{API}/cases", data="{",
+                                   headers={**cm, "Content-Type": "application/json"}),
     }
     for kind, response in answers.items():
         assert response.status_code == KINDS[kind].status, (kind, response.json)
