@@ -89,6 +89,10 @@ class FormSaveSchema(Schema):
     schema = fields.Dict(required=True)
 
 
+class FormCheckRequestSchema(FormSaveSchema):
+    form_key = Str(metadata={"description": "Check also the fields the engine reads from this form"})
+
+
 class FormSavedSchema(FormSchema):
     changed = fields.Bool()
 

@@ -178,7 +178,8 @@
   }
 
   function serverCheck(schema, seq) {
-    return request('POST', '/forms/validate', { schema: schema }).then(function (res) {
+    var body = { schema: schema, form_key: state.key || undefined };  // with the key: the engine's fields too
+    return request('POST', '/forms/validate', body).then(function (res) {
       if (seq !== state.checkSeq) return;  // the text changed meanwhile
       if (!res.ok) { showCheck('fail', 'Prüfung fehlgeschlagen: ' + failure(res)); return; }
       if (res.data.valid) showCheck('ok', 'Das Formular ist gültig.');

@@ -4,7 +4,14 @@ from flask_smorest import Blueprint
 from engine.processes import form_editing as service
 
 from ..context import commit, current_user, db
-from ..schemas_processes import FormCheckSchema, FormListSchema, FormSavedSchema, FormSaveSchema, FormSchema
+from ..schemas_processes import (
+    FormCheckRequestSchema,
+    FormCheckSchema,
+    FormListSchema,
+    FormSavedSchema,
+    FormSaveSchema,
+    FormSchema,
+)
 
 blp = Blueprint("forms", __name__, url_prefix="/api/v1/forms", description="Formulare")
 
@@ -17,12 +24,13 @@ def list_forms():
 
 
 @blp.route("/validate", methods=["POST"])
-@blp.arguments(FormSaveSchema)
+@blp.arguments(FormCheckRequestSchema)
 @blp.response(200, FormCheckSchema)
 def validate(args):
-    """Check a form schema without saving it (the editor's live check)."""
+    """Check a form schema without saving it (the editor's live check; with ``form_key`` also the
+    fields the engine reads from that form)."""
     service.require_process_owner(current_user())
-    problems = service.check(args["schema"])
+    problems = service.check(args["schema"], args.get("form_key"))
     return {"valid": not problems, "problems": problems}
 
 

@@ -11,6 +11,7 @@ from ..access.actor import Actor
 from ..audit.service import Event, record
 from ..db import begin_write
 from ..errors import InvalidInput
+from .form_contract import require_contract, violations
 from .forms import check_form_schema
 from .models import FormVersion
 from .service import current_form, deploy_form
@@ -33,11 +34,14 @@ def get_form(session: Session, *, user: Actor, form_key: str) -> FormVersion:
     return current_form(session, form_key)
 
 
-def check(schema) -> list[str]:
-    """Problems with a form schema, in German (empty: it can be saved)."""
+def check(schema, form_key: str | None = None) -> list[str]:
+    """Problems with a form schema, in German (empty: it can be saved); with ``form_key`` also the
+    fields the engine reads from that form."""
     problems = check_form_schema(schema)
     if not problems and len(json.dumps(schema)) > MAX_SCHEMA_BYTES:
         problems.append("Das Formular ist zu groß (höchstens 200 kB).")
+    if form_key:
+        problems += [p for messages in violations(form_key, schema).values() for p in messages]
     return problems
 
 
@@ -51,6 +55,7 @@ def save_form(session: Session, *, user: Actor, form_key: str, schema) -> tuple[
     if problems:
         raise InvalidInput("Das Formular kann nicht gespeichert werden.",
                            kind="form-invalid", errors={"schema": problems})
+    require_contract(form_key, schema)
     begin_write(session)
     version, created = deploy_form(session, form_key, json.dumps(schema).encode("utf-8"), user.username)
     if created:

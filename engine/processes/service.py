@@ -12,6 +12,7 @@ from .. import workflow as wf
 from ..clock import utcnow
 from ..db import begin_write
 from ..errors import InvalidInput, NotFound
+from .form_contract import require_contract
 from .forms import check_form_schema
 from .models import FormVersion, ProcessVersion
 
@@ -50,6 +51,7 @@ def deploy_form(session: Session, form_key: str, content: bytes, by: str,
     problems = check_form_schema(schema)
     if problems:
         raise InvalidInput(f"Formular '{form_key}': " + " ".join(problems), kind="form-invalid")
+    require_contract(form_key, schema)
     digest = _hash(json.dumps(schema, sort_keys=True).encode())
     # Content stored before is no news: a repository file never overrides a newer version
     # deployed in the browser (or a rollback) at the next start-up.
