@@ -16,10 +16,14 @@ LEGACY_FIELDS = ("id", "at", "tenant_id", "user_id", "username", "role", "action
 FIELDS = (*LEGACY_FIELDS, "key_id")
 
 
+# One encoder for all entries: json.dumps with options builds a new one per call (a third of the cost).
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def _canonical(row, fields) -> bytes:
     body = {k: row[k] for k in fields}
     body["at"] = row["at"].isoformat(timespec="microseconds")
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return _ENCODER.encode(body).encode()
 
 
 def legacy_seal(row) -> str:

@@ -50,10 +50,12 @@ def _chain(session: Session, ring: Keyring, report: Report, start: anchor.Checkp
         prev, expected = start.last_mac, start.last_id + 1
         report.entries, report.last_id, report.last_mac = start.count, start.last_id, start.last_mac
         report.legacy_until, seen_keyed = start.legacy_until, start.last_id > start.legacy_until
-    cols = [getattr(AuditEntry, f) for f in FIELDS] + [AuditEntry.hash]
+    table = AuditEntry.__table__
+    cols = [table.c[f] for f in FIELDS] + [table.c.hash]
+    conn = session.connection()  # Core rows: the ORM's per-row bookkeeping is a tenth of the time
     while True:
-        rows = session.execute(select(*cols).where(AuditEntry.id >= expected)
-                               .order_by(AuditEntry.id).limit(batch)).mappings().all()
+        rows = conn.execute(select(*cols).where(table.c.id >= expected)
+                            .order_by(table.c.id).limit(batch)).mappings().all()
         for row in rows:
             rid = row["id"]
             if rid != expected:
