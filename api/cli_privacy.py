@@ -136,17 +136,14 @@ def audit_generate_key() -> None:
 @audit.command("public-keys")
 def audit_public_keys() -> None:
     """The checkpoints' Ed25519 public keys (key id and hex), for auditors who check the anchor file."""
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
     from engine.audit import keys
 
     from .cli import _settings
 
     _settings()  # configures the keys (and reports a malformed one)
     ring = keys.keyring()
-    for kid in ring.by_id:
-        raw = ring.signer(kid).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        click.echo(f"{kid} {raw.hex()}" + (" (signiert neue Prüfpunkte)" if kid == ring.primary_id else ""))
+    for kid, public in ring.public_keys().items():
+        click.echo(f"{kid} {public}" + (" (signiert neue Prüfpunkte)" if kid == ring.primary_id else ""))
 
 
 @click.group()

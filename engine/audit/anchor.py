@@ -47,7 +47,7 @@ class Checkpoint:
 def sign(ring: Keyring, checkpoint: Checkpoint) -> Checkpoint:
     """The checkpoint signed with the first key's Ed25519 key."""
     unsigned = replace(checkpoint, key_id=ring.primary_id, sig="")
-    signature = ring.signer(ring.primary_id).sign(unsigned.payload())
+    signature = ring.primary_signer().sign(unsigned.payload())
     return replace(unsigned, sig=base64.b64encode(signature).decode("ascii"))
 
 

@@ -11,8 +11,8 @@ _PG_TRIGGER, _PG_FUNCTION = "audit_log_append_only", "audit_log_append_only"
 
 
 def _sqlite(session: Session) -> list[str]:
-    rows = dict(session.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")).all())
+    rows: dict[str, str] = {name: sql for name, sql in session.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"))}
     problems = []
     for name, event in _SQLITE.items():
         sql = rows.get(name)

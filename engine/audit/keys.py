@@ -21,6 +21,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from ..errors import KimError
 
@@ -58,7 +59,7 @@ class Keyring:
     def __init__(self, keys: list[bytes], source: str):
         self.source = source
         self.by_id = {key_id(k): k for k in keys}
-        self.primary_id = key_id(keys[0])
+        self.primary_id, self.primary_key = key_id(keys[0]), keys[0]
         self._signers: dict[str, Ed25519PrivateKey] = {}
 
     def get(self, kid: str | None) -> bytes | None:
@@ -66,11 +67,21 @@ class Keyring:
         return self.by_id.get(kid) if kid else None
 
     def signer(self, kid: str) -> Ed25519PrivateKey | None:
-        """The checkpoint signing key derived from the key ``kid``."""
+        """The checkpoint signing key derived from the key ``kid`` (None: not configured)."""
+        raw = self.get(kid)
+        return None if raw is None else self._signer(kid, raw)
+
+    def primary_signer(self) -> Ed25519PrivateKey:
+        """The signing key of new checkpoints."""
+        return self._signer(self.primary_id, self.primary_key)
+
+    def public_keys(self) -> dict[str, str]:
+        """The checkpoints' Ed25519 public keys (hex) by key id, for auditors."""
+        return {kid: self._signer(kid, raw).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+                for kid, raw in self.by_id.items()}
+
+    def _signer(self, kid: str, raw: bytes) -> Ed25519PrivateKey:
         if kid not in self._signers:
-            raw = self.get(kid)
-            if raw is None:
-                return None
             seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                         info=b"kim-audit-checkpoint-ed25519").derive(raw)
             self._signers[kid] = Ed25519PrivateKey.from_private_bytes(seed)

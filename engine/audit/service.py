@@ -51,7 +51,7 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
                                "Bitte die Administration informieren (kim audit verify).")
     last_id, last_hash = head
     ring = keys.keyring()
-    kid, key = ring.primary_id, ring.get(ring.primary_id)
+    kid, key = ring.primary_id, ring.primary_key
     now = utcnow()
     rows = []
     for ev in events:
