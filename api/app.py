@@ -6,6 +6,7 @@ from flask import Flask, request, send_from_directory
 
 from engine import crypto, logs, metrics
 from engine.access.service import authenticate
+from engine.audit import keys as audit_keys
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.errors import Unauthorized
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for ``settings`` (default: from KIM_* environment variables)."""
     settings = settings or Settings.from_env()
     crypto.configure(settings)  # keys for personal data at rest
+    audit_keys.configure(settings)  # the audit trail's MAC keys
     logs.configure(settings.log_level, settings.log_format)
     app = Flask(__name__)
     observability.init_app(app)  # first hooks: request id and timing cover every answer

@@ -10,11 +10,13 @@ from engine.config import Settings
 
 def _settings() -> Settings:
     from engine import crypto
+    from engine.audit import keys as audit_keys
 
     settings = Settings.from_env()
     try:
         crypto.configure(settings)
-    except crypto.DataKeyError as exc:
+        audit_keys.configure(settings)
+    except (crypto.DataKeyError, audit_keys.AuditKeyError) as exc:
         raise click.ClickException(exc.detail) from None
     return settings
 
@@ -137,9 +139,9 @@ def scheduler(once: bool) -> None:
         start_http_server(settings.metrics_port, addr=settings.metrics_host)
     sched = TimerScheduler(factory, policy=settings.timer_policy(),
                            watch_seconds=settings.scheduler_watch_seconds).start()
-    from engine.retention import service as retention
+    from engine.scheduler import install_housekeeping
 
-    retention.install(sched, factory, settings)
+    install_housekeeping(sched, factory, settings)
     click.echo(f"Zeitplaner läuft ({sched.owner}).")
     stop.wait()
     sched.shutdown()

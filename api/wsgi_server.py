@@ -52,12 +52,11 @@ def _start_scheduler(app, settings: Settings) -> None:
     """The embedded default: each worker runs a scheduler; leases keep firing exactly-once."""
     import atexit
 
-    from engine.retention import service as retention
-    from engine.scheduler import TimerScheduler
+    from engine.scheduler import TimerScheduler, install_housekeeping
 
     sched = TimerScheduler(app.extensions["kim"]["sessions"], policy=settings.timer_policy(),
                            watch_seconds=settings.scheduler_watch_seconds).start()
-    retention.install(sched, app.extensions["kim"]["sessions"], settings)
+    install_housekeeping(sched, app.extensions["kim"]["sessions"], settings)
     app.extensions["kim"]["scheduler"] = sched
     atexit.register(sched.shutdown)
 

@@ -47,6 +47,13 @@ class Settings:
     # Encryption at rest (engine/crypto.py): comma-separated Fernet keys, the first one
     # encrypts, all decrypt (rotation). Empty: a key file in data_dir, made on first use.
     data_keys: str = ""
+    # Audit trail (engine/audit/keys.py): comma-separated MAC keys, the first one seals new
+    # entries, all verify (rotation). Empty: a key file in data_dir, made on first use.
+    audit_keys: str = ""
+    # Where signed checkpoints of the audit trail are appended; None: data_dir/audit-anchors.
+    # Production: a directory the database administrator cannot write (docs/security.md).
+    audit_anchor_dir: Path | None = None
+    audit_checkpoint_minutes: float = 15.0
     # Web session cookie signing; empty: a random secret kept in data_dir.
     secret_key: str = ""
     session_cookie_secure: bool = False
@@ -76,6 +83,10 @@ class Settings:
 
         return TimerPolicy(lease_seconds=self.timer_lease_seconds, retry_seconds=self.timer_retry_seconds,
                            max_attempts=self.timer_max_attempts)
+
+    def anchor_dir(self) -> Path:
+        """The directory of the audit trail's signed checkpoints."""
+        return self.audit_anchor_dir or self.data_dir / "audit-anchors"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -107,6 +118,9 @@ class Settings:
             timer_max_attempts=int(env.get("KIM_TIMER_MAX_ATTEMPTS") or 5),
             data_dir=data_dir,
             data_keys=env.get("KIM_DATA_KEYS") or "",
+            audit_keys=env.get("KIM_AUDIT_KEYS") or "",
+            audit_anchor_dir=Path(env["KIM_AUDIT_ANCHOR_DIR"]) if env.get("KIM_AUDIT_ANCHOR_DIR") else None,
+            audit_checkpoint_minutes=float(env.get("KIM_AUDIT_CHECKPOINT_MINUTES") or 15),
             secret_key=env.get("KIM_SECRET_KEY") or "",
             session_cookie_secure=_bool(env.get("KIM_SESSION_COOKIE_SECURE"), False),
             session_hours=int(env.get("KIM_SESSION_HOURS") or 8),

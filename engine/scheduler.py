@@ -121,3 +121,13 @@ class TimerScheduler:
     def wait_idle(self, timeout: float) -> bool:
         """Block until nothing is due (tests and `kim scheduler --once`)."""
         return self._idle.wait(timeout)
+
+
+# -- housekeeping jobs beside the timers -------------------------------------------------
+def install_housekeeping(scheduler: TimerScheduler, sessions, settings) -> None:
+    """The periodic jobs every scheduler runs: retention and the audit trail's checkpoints."""
+    from .audit import jobs as audit_jobs
+    from .retention import service as retention
+
+    retention.install(scheduler, sessions, settings)
+    audit_jobs.install(scheduler, sessions, settings)

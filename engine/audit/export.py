@@ -77,7 +77,7 @@ def export_person(session: Session, *, user: Actor, reason: str, case_id: int | 
             "tasks": rows(TaskRecord, TaskRecord.case_id == case.id, order=TaskRecord.created_at),
             "followups": rows(FollowUp, FollowUp.case_id == case.id),
             "deletions": rows(DeletionRecord, DeletionRecord.case_id == case.id),
-            "accesses": rows(AuditEntry, AuditEntry.case_id == case.id, skip=("prev_hash", "hash")),
+            "accesses": rows(AuditEntry, AuditEntry.case_id == case.id, skip=("prev_hash", "hash", "key_id")),
         })
     record(session, user, *(case_event("privacy.export", c, reason=reason.strip()[:500]) for c in cases))
     return out

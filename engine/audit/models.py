@@ -1,4 +1,4 @@
-"""The audit trail: append-only, hash-chained (each entry seals the one before it)."""
+"""The audit trail: append-only, chained by a keyed MAC (each entry seals the one before it)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,13 +32,18 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     detail: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    # HMAC-SHA256 with the key named by key_id (engine/audit/chain.py); entries from before the
+    # keys existed have no key_id and an unkeyed SHA-256 here.
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditHead(Base):
-    """One row: the last entry's id and hash. Locking it serialises appends."""
+    """One row: the last entry's id and seal, itself sealed. Locking it serialises appends."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    mac: Mapped[str | None] = mapped_column(String(64))

@@ -1,8 +1,6 @@
-"""Appending to and verifying the audit trail; reading it is for the data-protection officer."""
+"""Appending to the audit trail (sealed with the audit key); reading it is for the data-protection officer."""
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,12 +10,17 @@ from sqlalchemy.orm import Session
 from ..access.actor import Actor
 from ..clock import utcnow
 from ..db import begin_write
-from ..errors import Forbidden
+from ..errors import Forbidden, KimError
+from . import keys
+from .chain import head_seal, seal
 from .models import AuditEntry, AuditHead
 
-GENESIS = "0" * 64
-_FIELDS = ("id", "at", "tenant_id", "user_id", "username", "role", "action", "object_type",
-           "object_id", "case_id", "pseudonym", "reason", "detail", "prev_hash")
+
+class AuditTrailBroken(KimError):
+    """The head row is gone: nothing may be appended until `kim audit verify` has been looked at."""
+
+    status = 500
+    title = "Protokoll beschädigt"
 
 
 @dataclass(frozen=True)
@@ -33,14 +36,6 @@ class Event:
     detail: dict | None = None
 
 
-def _seal(row: dict) -> str:
-    """The entry's hash over its content and its predecessor's hash."""
-    body = {k: row[k] for k in _FIELDS}
-    body["at"] = row["at"].isoformat(timespec="microseconds")
-    raw = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int | None = None) -> None:
     """Append events to the chain, in the caller's write transaction.
 
@@ -50,8 +45,13 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
     if not events:
         return
     head = session.execute(select(AuditHead.last_id, AuditHead.last_hash)
-                           .where(AuditHead.id == 1).with_for_update()).one()
+                           .where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:  # deleted behind the service's back; appending would hide the damage
+        raise AuditTrailBroken("Das Protokoll ist beschädigt (Kopfzeile fehlt); es wird nichts gespeichert. "
+                               "Bitte die Administration informieren (kim audit verify).")
     last_id, last_hash = head
+    ring = keys.keyring()
+    kid, key = ring.primary_id, ring.primary_key
     now = utcnow()
     rows = []
     for ev in events:
@@ -60,11 +60,14 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
                "user_id": actor.id if actor else None, "username": actor.username if actor else None,
                "role": actor.role if actor else None, "action": ev.action, "object_type": ev.object_type,
                "object_id": None if ev.object_id is None else str(ev.object_id), "case_id": ev.case_id,
-               "pseudonym": ev.pseudonym, "reason": ev.reason, "detail": ev.detail, "prev_hash": last_hash}
-        row["hash"] = last_hash = _seal(row)
+               "pseudonym": ev.pseudonym, "reason": ev.reason, "detail": ev.detail, "prev_hash": last_hash,
+               "key_id": kid}
+        row["hash"] = last_hash = seal(key, row)
         rows.append(row)
     session.execute(insert(AuditEntry), rows)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=last_id, last_hash=last_hash)
+    session.execute(update(AuditHead).where(AuditHead.id == 1)
+                    .values(last_id=last_id, last_hash=last_hash, key_id=kid,
+                            mac=head_seal(key, kid, last_id, last_hash))
                     .execution_options(synchronize_session=False))
 
 
@@ -72,40 +75,6 @@ def case_event(action: str, case, **kw) -> Event:
     """An event about one case (identified by id and pseudonym only)."""
     return Event(action=action, object_type="case", object_id=case.id, case_id=case.id,
                  pseudonym=case.pseudonym, **kw)
-
-
-@dataclass
-class Verdict:
-    """The result of checking the chain."""
-
-    ok: bool
-    entries: int
-    broken_at: int | None = None
-    problem: str | None = None
-
-
-def verify(session: Session, batch: int = 5000) -> Verdict:
-    """Recompute the chain from the first entry; name the first entry that does not fit."""
-    prev, expected_id, count = GENESIS, 1, 0
-    cols = [getattr(AuditEntry, f) for f in _FIELDS] + [AuditEntry.hash]
-    while True:
-        rows = session.execute(select(*cols).where(AuditEntry.id >= expected_id)
-                               .order_by(AuditEntry.id).limit(batch)).mappings().all()
-        for row in rows:
-            if row["id"] != expected_id:
-                return Verdict(False, count, expected_id, f"Eintrag {expected_id} fehlt.")
-            if row["prev_hash"] != prev:
-                return Verdict(False, count, row["id"], "Verkettung unterbrochen (prev_hash passt nicht).")
-            if _seal(dict(row)) != row["hash"]:
-                return Verdict(False, count, row["id"], "Inhalt verändert (Prüfsumme passt nicht).")
-            prev, expected_id, count = row["hash"], expected_id + 1, count + 1
-        if len(rows) < batch:
-            break
-    head = session.execute(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1)).one()
-    if head.last_id != count or head.last_hash != prev:
-        return Verdict(False, count, head.last_id, "Kopf der Kette passt nicht zum letzten Eintrag "
-                       "(Einträge am Ende entfernt?).")
-    return Verdict(True, count)
 
 
 def require_dpo(user: Actor) -> None:

@@ -79,4 +79,4 @@ def test_verify_finds_entries_removed_from_the_end(client, login, db, app):
     _drop_guard(db, "delete")
     db.execute("DELETE FROM audit_log WHERE id = :id", id=last)
     bad = _kim(db, "audit", "verify")
-    assert bad.returncode == 1 and "Kopf der Kette" in bad.stderr
+    assert bad.returncode == 1 and "Kopfzeile" in bad.stderr
