@@ -47,13 +47,10 @@ def generate_demo(county: str, seed: int, from_year: int, scale: float) -> None:
 @click.option("--county", default=None, help="tenant key (default KIM_TENANT)")
 def report(school_year: str, fmt: str, county: str | None) -> None:
     """Print the programme figures of a school year (small counts suppressed below the county level)."""
-    from sqlalchemy import select
-
     from engine.db import make_engine, make_session_factory
     from engine.errors import KimError
-    from engine.org.models import Tenant
     from engine.reports.export import to_csv
-    from engine.reports.figures import figures
+    from engine.reports.read import county_figures
 
     from .cli import _settings
 
@@ -61,10 +58,8 @@ def report(school_year: str, fmt: str, county: str | None) -> None:
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:
-            tenant = session.scalars(select(Tenant).where(Tenant.key == (county or settings.tenant))).first()
-            if tenant is None:
-                raise click.ClickException("Diesen Kreis gibt es nicht.")
-            fig = figures(session, tenant_id=tenant.id, school_year=school_year, min_count=settings.report_min_count)
+            fig = county_figures(session, county=county or settings.tenant, school_year=school_year,
+                                 min_count=settings.report_min_count)
     except KimError as exc:
         raise click.ClickException(exc.detail) from None
     finally:

@@ -19,6 +19,14 @@ FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 # Codes set by the engine, not chosen in a form.
 ENGINE: dict[str, dict[str, str]] = {
     "case.status": {"open": "offen", "closed": "abgeschlossen"},
+    "consent.kind": {"data_processing": "Datenverarbeitung", "confidentiality_release": "Schweigepflichtentbindung"},
+    # The stored status of a follow-up (engine/followups/models.py), as the case page shows it.
+    "followup.status": {"planning": "in Planung", "waiting": "läuft", "done": "abgeschlossen",
+                        "stopped": "beendet (Fall geschlossen)"},
+    # Where a follow-up stands today (engine/followups/service.py), as overviews show it.
+    "followup.state": {"planning": "in Planung", "scheduled": "geplant", "due": "heute fällig",
+                       "overdue": "überfällig", "done": "abgeschlossen"},
+    "history.state": {"completed": "erledigt", "ready": "begonnen", "cancelled": "abgebrochen"},
 }
 
 

@@ -1,7 +1,9 @@
 """Cases: open, list, read, consent withdrawal."""
+from dataclasses import asdict
+
 from flask_smorest import Blueprint
 
-from engine.cases import service
+from engine.cases import read, service
 
 from ..context import commit, current_user, db, settings
 from ..schemas import (
@@ -13,17 +15,21 @@ from ..schemas import (
     HistoryPageSchema,
     PageArgsSchema,
 )
-from .present import case_summary, history_item
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Fälle")
 
 
-def _detail(case, user) -> dict:
-    out = case_summary(case, user)
-    out["open_tasks"] = service.open_tasks(db(), case.id)
-    page = service.history(db(), case.id, per_page=100)
-    out["history"] = [history_item(h, user) for h in page.items]
-    out["history_total"] = page.total
+def _summary(view: read.CaseSummary) -> dict:
+    """The summary as the schema shows it: ``client`` only where the engine gave one."""
+    out = asdict(view)
+    if out["client"] is None:
+        del out["client"]
+    return out
+
+
+def _detail(view: read.CaseDetail) -> dict:
+    out = _summary(view.case)
+    out.update(open_tasks=view.open_tasks, history=view.history, history_total=view.history_total)
     return out
 
 
@@ -34,7 +40,7 @@ def create_case(args):
     """Open a case; the lifecycle starts and its first task appears."""
     user = current_user()
     case = service.open_case(db(), user=user, municipality=args["municipality"], client=args["client"])
-    out = _detail(case, user)
+    out = _detail(read.opened_case(db(), user=user, case=case))
     commit()
     return out
 
@@ -44,10 +50,9 @@ def create_case(args):
 @blp.response(200, CaseListSchema)
 def list_cases(args):
     """Cases in my scope (newest first)."""
-    user = current_user()
-    page = service.list_cases(db(), user=user, **args)
+    page = read.case_list(db(), user=current_user(), **args)
     commit()
-    return {"items": [case_summary(c, user) for c in page.items], "total": page.total,
+    return {"items": [_summary(c) for c in page.items], "total": page.total,
             "page": page.page, "per_page": page.per_page}
 
 
@@ -55,8 +60,7 @@ def list_cases(args):
 @blp.response(200, CaseDetailSchema)
 def get_case(case_id):
     """Status, open tasks and the latest history of a case."""
-    user = current_user()
-    out = _detail(service.read_case(db(), user=user, case_id=case_id), user)
+    out = _detail(read.case_detail(db(), user=current_user(), case_id=case_id))
     commit()
     return out
 
@@ -66,11 +70,10 @@ def get_case(case_id):
 @blp.response(200, HistoryPageSchema)
 def case_history(args, case_id):
     """The full history of a case, page by page."""
-    user = current_user()
-    case = service.read_case(db(), user=user, case_id=case_id, action="case.history")
-    page = service.history(db(), case.id, page=args["page"], per_page=args["per_page"])
+    page = read.case_history(db(), user=current_user(), case_id=case_id, page=args["page"],
+                             per_page=args["per_page"])
     commit()
-    return {"items": [history_item(h, user) for h in page.items], "total": page.total, "page": page.page, "per_page": page.per_page}
+    return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
 @blp.route("/<int:case_id>/consent-withdrawal", methods=["POST"])

@@ -1,28 +1,14 @@
 """The UmA job follow-up: start it for a case; the overview for coordinators and the UmA team."""
+from dataclasses import asdict
+
 from flask_smorest import Blueprint
 
-from engine.access.service import sees_personal_data
-from engine.cases.models import Case
-from engine.clock import today_berlin
-from engine.followups import service
-from engine.org.service import find_municipality, find_team
+from engine.followups import read, service
 
 from ..context import commit, current_user, db
 from ..schemas import FollowUpArgsSchema, FollowUpOverviewSchema, FollowUpSchema
 
 blp = Blueprint("followups", __name__, url_prefix="/api/v1", description="Nachverfolgung (UmA)")
-
-
-def _item(item: service.OverviewItem, personal: bool) -> dict:
-    f = item.followup
-    return {
-        "id": f.id, "case_id": f.case_id, "pseudonym": item.case.pseudonym,
-        "client_name": f"{item.case.given_name} {item.case.family_name}" if personal else None,
-        "municipality": item.municipality, "team": item.team, "state": item.state,
-        "responsible": f.responsible, "responsible_person": f.responsible_person,
-        "placement_kind": f.placement_kind, "start_date": f.start_date, "due_date": f.due_date,
-        "checkins_done": f.checkins_done, "outcome": f.outcome, "completed_at": f.completed_at,
-    }
 
 
 @blp.route("/cases/<int:case_id>/followups", methods=["POST"])
@@ -32,10 +18,7 @@ def start(case_id):
     session, user = db(), current_user()
     row = service.start_followup(session, user=user, case_id=case_id)
     commit()
-    case = session.get(Case, row.case_id)
-    item = service.OverviewItem(row, case, case.municipality.name, case.team.name if case.team else None,
-                                "planning")
-    return _item(item, sees_personal_data(user))
+    return asdict(read.started(session, user=user, followup=row))
 
 
 @blp.route("/followups", methods=["GET"])
@@ -44,14 +27,8 @@ def start(case_id):
 def overview(args):
     """Follow-ups due in the next N days and all overdue ones (or the completed ones, with outcomes),
     by team and municipality. Coordinators see pseudonyms only."""
-    session, user = db(), current_user()
-    team_id = find_team(session, user.tenant_id, args["team"]).id if args.get("team") else None
-    place_id = (find_municipality(session, user.tenant_id, args["municipality"]).id
-                if args.get("municipality") else None)
-    items = service.overview(session, user=user, within_days=args["within_days"],
-                             include=args["include"], team_id=team_id, municipality_id=place_id)
-    personal = sees_personal_data(user)
-    out = {"today": today_berlin(), "counts": service.summary(items),
-           "items": [_item(i, personal) for i in items]}
+    found = read.overview(db(), user=current_user(), within_days=args["within_days"], include=args["include"],
+                          team=args.get("team"), municipality=args.get("municipality"))
+    out = {"today": found.today, "counts": found.counts, "items": [asdict(i) for i in found.items]}
     commit()
     return out

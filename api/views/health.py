@@ -2,10 +2,10 @@
 import logging
 
 from flask_smorest import Blueprint
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from engine.migrate import current_revisions, head_revisions
+from engine.migrate import head_revisions
+from engine.readiness import database_revisions
 
 from ..context import db
 from ..errors import problem
@@ -32,10 +32,8 @@ def _not_ready(detail: str, reason: str):
 @blp.response(200, ReadySchema)
 def ready():
     """Readiness: the database answers and its schema is at the newest migration (else 503)."""
-    session = db()
     try:
-        session.execute(text("SELECT 1"))
-        current = current_revisions(session.connection())
+        current = database_revisions(db())
     except DBAPIError as exc:
         log.warning("not ready: database unavailable: %s", exc.__class__.__name__)
         return _not_ready("Die Datenbank ist gerade nicht erreichbar.", "database unreachable")

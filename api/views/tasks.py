@@ -1,7 +1,7 @@
 """Inbox, task details and completion."""
 from flask_smorest import Blueprint
 
-from engine.tasks import assign, service
+from engine.tasks import assign, read, service
 
 from ..context import commit, current_user, db
 from ..schemas import (
@@ -21,7 +21,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Aufg
 @blp.response(200, TaskListSchema)
 def inbox(args):
     """My inbox: ready tasks in my scope, due first (process owners: the tasks of their test runs)."""
-    page = service.inbox(db(), user=current_user(), **args)
+    page = read.inbox(db(), user=current_user(), **args)
     return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
@@ -29,12 +29,7 @@ def inbox(args):
 @blp.response(200, TaskDetailSchema)
 def get_task(task_id):
     """A task with its form (JSON Schema) and the data it sees."""
-    session = db()
-    row, data = service.read_task(session, user=current_user(), task_id=task_id)
-    out = {c: getattr(row, c) for c in ("id", "name", "bpmn_id", "form_key", "case_id", "instance_id", "lane",
-                                          "role", "status", "created_at", "due_at", "completed_at")}
-    out["form"] = service.task_form(session, row)
-    out["data"] = data
+    out = read.task_detail(db(), user=current_user(), task_id=task_id)
     commit()
     return out
 
@@ -52,10 +47,7 @@ def complete(args, task_id):
 
 
 def _assignment(row) -> dict:
-    from engine.access.models import User
-
-    name = db().get(User, row.assignee_id).username if row.assignee_id else None
-    return {"id": row.id, "status": row.status, "assignee": name}
+    return read.assignment(db(), row)
 
 
 @blp.route("/<task_id>/claim", methods=["POST"])

@@ -10,14 +10,14 @@ from engine.errors import KimError
 from engine.escalations import meetings
 from engine.escalations.service import overdue_topics
 from engine.escalations.steps import LEVELS
-from engine.followups import service as followups
+from engine.followups import read as followups
 from engine.reports.dashboard import dashboard as dashboard_data
 from engine.reports.events import school_year_bounds, school_year_of
 
 from ..context import commit, current_user, db, settings
 from ..views.escalation_present import STEP_NAMES, Names, topic_summaries
 from . import charts
-from .strings import DE, FOLLOWUP_STATES, FUNNEL
+from .strings import DE, FUNNEL
 
 bp = Blueprint("dashboard", __name__)
 
@@ -52,8 +52,8 @@ def dashboard():
         "dashboard.html", year=year, years=sorted({r["school_year"] for r in data["years"]} | {year}, reverse=True),
         open_by_level=[(LEVELS[r["level"]], r) for r in data["open_by_level"]], funnel=data["funnel"],
         overdue=topic_summaries(session, overdue_topics(session, user=user, limit=10), user),
-        overdue_total=data["overdue"], upcoming=upcoming, followups=due[:15], followup_counts=followups.summary(due),
-        fig=fig, hidden=hidden, min_count=min_count, states=FOLLOWUP_STATES,
+        overdue_total=data["overdue"], upcoming=upcoming, followups=due.items[:15], followup_counts=due.counts,
+        fig=fig, hidden=hidden, min_count=min_count,
         chart_levels=charts.hbars([(LEVELS[r["level"]], r["count"]) for r in data["open_by_level"]],
                                   title=DE["dash_levels"]),
         chart_funnel=charts.hbars([(label, data["funnel"][key]) for key, label in FUNNEL],

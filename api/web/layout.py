@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from flask import g, request
 
-from engine.access.models import User
+from engine.access.read import display_name
 from engine.clock import BERLIN
 
 from ..context import db
@@ -38,7 +38,7 @@ def _layout() -> dict:
     user = g.get("user")
     out = {"t": DE, "nav_items": [], "me": None, "nav_current": SUB_PAGES.get(request.endpoint, request.endpoint)}
     if user is not None and request.endpoint not in ("login.login", "static"):
-        out["me"] = db().get(User, user.id).display_name
+        out["me"] = display_name(db(), user)
         out["nav_items"] = nav_for(user.role)
     return out
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from engine.access.models import User
+from engine.access.read import display_name
 
 from ..context import current_user, db
 from .strings import DE
@@ -23,7 +23,7 @@ def _owners_only():
 
 
 def _display_name() -> str:
-    return db().get(User, current_user().id).display_name
+    return display_name(db(), current_user())
 
 
 @bp.get("")

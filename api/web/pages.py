@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from engine.access.models import User
-from engine.cases.models import Case
-from engine.clock import utcnow
 from engine.errors import KimError
 from engine.tasks import assign
-from engine.tasks.service import inbox
+from engine.tasks.read import web_inbox
 
 from ..context import commit, current_user, db
 from .strings import DE, nav_for
@@ -26,18 +22,12 @@ def home():
         return render_template("home.html", tasks=None, areas=nav_for(user.role)[1:])
     number = request.args.get("page", "1")
     number = max(1, min(int(number), 100000)) if number.isdigit() else 1
-    page = inbox(session, user=user, page=number, per_page=PER_PAGE)
-    cases = {c.id: c for c in session.scalars(select(Case).where(
-        Case.id.in_({t.case_id for t in page.items if t.case_id})))}
-    people = {u.id: u.display_name for u in session.scalars(select(User).where(
-        User.id.in_({t.assignee_id for t in page.items if t.assignee_id})))}
-    now = utcnow()
-    rows = [{"task": t, "case": cases.get(t.case_id), "assignee": people.get(t.assignee_id),
-             "mine": t.assignee_id == user.id, "overdue": t.due_at is not None and t.due_at < now}
-            for t in page.items]
-    return render_template("home.html", tasks=rows, total=page.total, page=page,
-                           pages=max(1, -(-page.total // PER_PAGE)), first=(page.page - 1) * PER_PAGE + 1,
-                           colleagues=assign.colleagues(session, user=user))
+    page = web_inbox(session, user=user, page=number, per_page=PER_PAGE)
+    out = render_template("home.html", tasks=page.rows, total=page.total, page=page,
+                          pages=max(1, -(-page.total // PER_PAGE)), first=(page.page - 1) * PER_PAGE + 1,
+                          colleagues=page.colleagues)
+    commit()  # the inbox's cases are recorded as read
+    return out
 
 
 def _change(action, message_key: str, **kwargs):

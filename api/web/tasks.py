@@ -12,11 +12,9 @@ from flask import (
     url_for,
 )
 
-from engine.cases.models import Case
 from engine.errors import InvalidInput, KimError, ProcessFailure
-from engine.tasks import drafts
-from engine.tasks.models import READY
-from engine.tasks.service import complete_task, get_task, read_task, task_form
+from engine.tasks import drafts, read
+from engine.tasks.service import complete_task
 
 from ..context import commit, current_user, db
 from .formrender import attach_errors, build_fields, parse_form
@@ -30,14 +28,11 @@ ACTIONS = {"complete", "draft", "add"}
 @bp.get("/tasks/<task_id>")
 def task_page(task_id: str):
     """Aufgabe: das Formular, mit dem zuletzt gespeicherten Entwurf."""
-    session, user = db(), current_user()
     try:
-        row, _ = read_task(session, user=user, task_id=task_id)
+        page = read.task_page(db(), user=current_user(), task_id=task_id)
     except KimError as exc:
         return _error(exc)
-    schema = task_form(session, row)
-    draft = drafts.get_draft(session, row.id) if row.status == READY else None
-    out = _render(row, schema, draft.data if draft else None, draft=draft)
+    out = _render(page, page.draft.data if page.draft else None)
     commit()  # the reading is recorded in the audit trail
     return out
 
@@ -50,14 +45,14 @@ def task_submit(task_id: str):
     if action not in ACTIONS:
         action = "complete"
     try:
-        row = get_task(session, user=user, task_id=task_id)
+        page = read.task_form_page(session, user=user, task_id=task_id)
     except KimError as exc:
         return _error(exc)
-    schema = task_form(session, row)
+    schema = page.schema
     data = parse_form(schema, request.form) if schema else {}
     if action == "add":
-        return _render(row, schema, data)
-    case_id = row.case_id
+        return _render(page, data)
+    case_id = page.case_id
     try:
         if action == "draft":
             drafts.save_draft(session, user=user, task_id=task_id, data=data)
@@ -65,9 +60,9 @@ def task_submit(task_id: str):
             complete_task(session, user=user, task_id=task_id, data=data)
     except (InvalidInput, ProcessFailure) as exc:
         session.rollback()
-        row = get_task(session, user=user, task_id=task_id)
+        page = read.task_form_page(session, user=user, task_id=task_id)
         errors = exc.errors if isinstance(exc, InvalidInput) else None
-        return _render(row, schema, data, errors=errors or {}, message=exc.detail), 422
+        return _render(page, data, errors=errors or {}, message=exc.detail), 422
     except KimError as exc:
         session.rollback()
         return _error(exc)
@@ -75,7 +70,7 @@ def task_submit(task_id: str):
     if action == "draft":
         flash(DE["draft_saved"], "ok")
         return redirect(url_for("task_pages.task_page", task_id=task_id), 303)
-    flash(DE["task_done"].format(name=row.name), "ok")
+    flash(DE["task_done"].format(name=page.task.name), "ok")
     return redirect(_case_url(case_id), 303)
 
 
@@ -86,14 +81,12 @@ def _case_url(case_id: int | None) -> str:
     return url_for("web.home")
 
 
-def _render(row, schema: dict | None, values: dict | None, *, draft=None, errors: dict | None = None,
-            message: str | None = None):
-    fields = build_fields(schema, values, use_defaults=values is None) if schema else []
+def _render(page: read.TaskPage, values: dict | None, *, errors: dict | None = None, message: str | None = None):
+    fields = build_fields(page.schema, values, use_defaults=values is None) if page.schema else []
     summary = attach_errors(fields, errors or {})
-    case = db().get(Case, row.case_id) if row.case_id else None
-    return render_template("task.html", task=row, schema=schema, fields=fields, summary=summary,
-                           message=message, draft=draft, case=case, open=row.status == READY,
-                           case_url=_case_url(row.case_id), notices=get_flashed_messages())
+    return render_template("task.html", task=page.task, schema=page.schema, fields=fields, summary=summary,
+                           message=message, draft=page.draft, pseudonym=page.pseudonym, open=page.open,
+                           case_url=_case_url(page.case_id), notices=get_flashed_messages())
 
 
 def _error(exc: KimError):

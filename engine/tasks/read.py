@@ -1,0 +1,166 @@
+"""Task screens and resources, read in one place: one read function per screen (the web inbox, the task
+form page) and per API resource (the inbox, a task with its form, an assignment).
+
+Each read function applies scope (through the task services), personal-data visibility and the audit
+record, and returns a ready-to-show view model; the web and API layers only render it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..access.actor import Actor
+from ..access.models import User
+from ..access.read import display_names
+from ..access.service import sees_personal_data
+from ..audit.service import case_event, record
+from ..cases.models import Case
+from ..cases.service import Page
+from ..clock import utcnow
+from ..db import begin_write
+from . import assign, drafts, service
+from .models import READY, TaskRecord
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task as lists and forms show it (no process data)."""
+
+    id: str
+    name: str
+    bpmn_id: str
+    form_key: str | None
+    case_id: int | None
+    instance_id: int
+    lane: str | None
+    role: str
+    status: str
+    created_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+    assignee_id: int | None
+
+
+def task_view(row: TaskRecord) -> TaskView:
+    """The view of one task row."""
+    return TaskView(row.id, row.name, row.bpmn_id, row.form_key, row.case_id, row.instance_id, row.lane,
+                    row.role, row.status, row.created_at, row.due_at, row.completed_at, row.assignee_id)
+
+
+def inbox(session: Session, *, user: Actor, **filters: Any) -> Page:
+    """The API inbox: tasks in scope (no case data, so nothing to record)."""
+    page = service.inbox(session, user=user, **filters)
+    return Page([task_view(t) for t in page.items], page.total, page.page, page.per_page)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One line of Meine Aufgaben."""
+
+    task: TaskView
+    case_id: int | None
+    case_number: str | None
+    client_name: str | None  # only for those who see personal data
+    assignee: str | None
+    mine: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """Someone a task can be handed over to."""
+
+    username: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """Meine Aufgaben: one page of rows and the colleagues to hand over to."""
+
+    rows: list[InboxRow]
+    total: int
+    page: int
+    per_page: int
+    colleagues: list[Colleague]
+
+
+def web_inbox(session: Session, *, user: Actor, page: int = 1, per_page: int = 100) -> InboxPage:
+    """Meine Aufgaben: ready tasks in scope, due first, with their cases; every case shown is recorded."""
+    begin_write(session)  # the reading is recorded
+    found = service.inbox(session, user=user, page=page, per_page=per_page)
+    personal = sees_personal_data(user)
+    case_ids = {t.case_id for t in found.items if t.case_id}
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))} if case_ids else {}
+    people = display_names(session, {t.assignee_id for t in found.items if t.assignee_id})
+    now = utcnow()
+    rows = []
+    for t in found.items:
+        case = cases.get(t.case_id) if t.case_id else None
+        rows.append(InboxRow(
+            task=task_view(t), case_id=case.id if case else None, case_number=case.case_number if case else None,
+            client_name=f"{case.given_name} {case.family_name}" if case and personal else None,
+            assignee=people.get(t.assignee_id) if t.assignee_id else None, mine=t.assignee_id == user.id,
+            overdue=t.due_at is not None and t.due_at < now))
+    record(session, user, *(case_event("task.list", c, detail={"personal_data": personal})
+                            for c in sorted(cases.values(), key=lambda c: c.id)))
+    colleagues = [Colleague(u.username, u.display_name) for u in assign.colleagues(session, user=user)]
+    return InboxPage(rows, found.total, found.page, found.per_page, colleagues)
+
+
+def task_detail(session: Session, *, user: Actor, task_id: str) -> dict:
+    """The API's task resource: the task, its form and the process data it sees (the reading is recorded)."""
+    row, data = service.read_task(session, user=user, task_id=task_id)
+    out = {c: getattr(row, c) for c in ("id", "name", "bpmn_id", "form_key", "case_id", "instance_id", "lane",
+                                          "role", "status", "created_at", "due_at", "completed_at")}
+    out["form"] = service.task_form(session, row)
+    out["data"] = data
+    return out
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A saved draft of a form."""
+
+    data: dict
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """The task form page: the task, its form, the case it belongs to (by pseudonym) and a draft."""
+
+    task: TaskView
+    schema: dict | None
+    case_id: int | None
+    pseudonym: str | None
+    open: bool
+    draft: Draft | None = None
+
+
+def _page(session: Session, row: TaskRecord, draft: Draft | None) -> TaskPage:
+    case = session.get(Case, row.case_id) if row.case_id else None
+    return TaskPage(task_view(row), service.task_form(session, row), row.case_id,
+                    case.pseudonym if case else None, row.status == READY, draft)
+
+
+def task_page(session: Session, *, user: Actor, task_id: str) -> TaskPage:
+    """The task form page with the latest draft (the reading is recorded)."""
+    row, _ = service.read_task(session, user=user, task_id=task_id)
+    saved = drafts.get_draft(session, row.id) if row.status == READY else None
+    return _page(session, row, Draft(saved.data, saved.saved_at) if saved else None)
+
+
+def task_form_page(session: Session, *, user: Actor, task_id: str) -> TaskPage:
+    """The task form page around values the user just submitted (nothing stored is shown)."""
+    return _page(session, service.get_task(session, user=user, task_id=task_id), None)
+
+
+def assignment(session: Session, row: TaskRecord) -> dict:
+    """Who holds a task after claiming, giving back or handing over."""
+    name = session.scalar(select(User.username).where(User.id == row.assignee_id)) if row.assignee_id else None
+    return {"id": row.id, "status": row.status, "assignee": name}
