@@ -13,11 +13,12 @@ from engine.consents.models import Referral
 from engine.errors import KimError, NotFound
 from engine.followups import service as followups
 from engine.followups.models import FollowUp
+from engine.history_labels import readable
 from engine.org.models import Municipality
+from engine.vocabulary import label, refresh
 
 from ..context import commit, current_user, db
 from ..schemas import ClientSchema
-from . import strings
 from .strings import DE
 
 bp = Blueprint("casepages", __name__)
@@ -109,9 +110,9 @@ def _timeline(session, case, personal: bool) -> list[dict]:
     entries = cases.history(session, case.id, per_page=200).items
     names = {u.id: u.display_name for u in session.scalars(select(User).where(
         User.id.in_({e.user_id for e in entries if e.user_id})))}
-    return [{"at": e.at, "name": e.name or e.bpmn_id or e.kind, "state": strings.HISTORY_STATES.get(e.state, e.state),
-             "who": names.get(e.user_id, DE["system"]), "data": e.data if personal else None,
-             "bpmn_id": e.bpmn_id} for e in entries if e.name or e.bpmn_id]
+    return [{"at": line.entry.at, "name": line.title, "state": line.state,
+             "who": names.get(line.entry.user_id, DE["system"]), "data": line.entry.data if personal else None,
+             "bpmn_id": line.entry.bpmn_id} for line in readable(entries)]
 
 
 def _goals(timeline: list[dict]) -> list[dict]:
@@ -125,7 +126,7 @@ def _goals(timeline: list[dict]) -> list[dict]:
         elif item["bpmn_id"] in PROGRESS_TASKS:
             for p in data.get("progress", []) or []:
                 if isinstance(p, dict) and p.get("goal") in goals:
-                    goals[p["goal"]]["status"] = strings.PROGRESS.get(p.get("status"), p.get("status"))
+                    goals[p["goal"]]["status"] = label("goal.progress", p.get("status"))
     return list(goals.values())
 
 
@@ -142,15 +143,14 @@ def case(case_id):
     except KimError as exc:
         return _refused(exc)
     personal = sees_personal_data(user)
+    refresh(session)
     timeline = _timeline(session, found, personal)
     referrals = session.scalars(select(Referral).where(Referral.case_id == found.id)
                                 .order_by(Referral.referred_on)).all()
     follow = session.scalars(select(FollowUp).where(FollowUp.case_id == found.id).order_by(FollowUp.id)).all()
     out = render_template("case.html", case=found, personal=personal, timeline=timeline,
                           open_tasks=cases.open_tasks(session, found.id), consents=consents, referrals=referrals,
-                          goals=_goals(timeline) if personal else [], followups=follow,
-                          agencies=strings.AGENCIES, kinds=strings.KINDS, outcomes=strings.OUTCOMES,
-                          followup_status=strings.FOLLOWUP_STATUS)
+                          goals=_goals(timeline) if personal else [], followups=follow)
     commit()  # the readings are audited
     return out
 
@@ -163,8 +163,7 @@ def followups_page():
         due = followups.overview(db(), user=user, within_days=30)
     except KimError as exc:
         return _refused(exc)
-    out = render_template("followups.html", items=due, personal=sees_personal_data(user),
-                          states=strings.FOLLOWUP_STATES)
+    out = render_template("followups.html", items=due, personal=sees_personal_data(user))
     commit()
     return out
 
