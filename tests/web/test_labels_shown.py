@@ -128,6 +128,10 @@ def test_every_form_code_reads_as_its_label_on_the_case_page_history_and_exports
         assert detail["status_label"] == label("case.status", detail["status"])
         assert detail["closure_reason_label"] in (None, label("case.closure_reason", detail["closure_reason"]))
 
+    listing = visible_text(client.get("/cases").text)
+    assert raw_codes(listing, codes) == [] and label("case.status", "closed") in listing
+    assert raw_codes(visible_text(client.get("/followups").text), codes) == []
+
     # the programme figures as CSV and XLSX: one column per code, headed by its label
     coord = login("coordinator")
     raw = client.get("/api/v1/reports/figures?school_year=2026/27&format=csv", headers=coord)
@@ -202,6 +206,8 @@ def test_topic_pages_and_api_show_labels_of_every_category_level_status_and_deci
     assert raw_codes(listing, topic_codes) == []
     assert label("topic.status", "done") in listing
     assert all(label("topic.category", c) in listing for c in labels("topic.category"))
+    dashboard = visible_text(client.get("/dashboard").text)
+    assert raw_codes(dashboard, topic_codes) == [] and label("topic.level", "steering") in dashboard
     for topic in topics[:2]:
         text = visible_text(client.get(f"/topics/{topic['id']}").text)
         assert raw_codes(text, topic_codes) == [], topic["id"]
