@@ -149,7 +149,7 @@ _DEPLOYED = _Deployed()
 def refresh(session: Session) -> None:
     """Take in form versions deployed since the last call (one indexed query when nothing changed)."""
     newest, count = session.execute(select(func.max(FormVersion.id), func.count(FormVersion.id))).one()
-    key = (str(session.get_bind().url), newest, count)
+    key = (str(session.get_bind().engine.url), newest, count)
     if key == _DEPLOYED.key:
         return
     merged = {name: dict(mapping) for name, mapping in form_vocabularies().items()}

@@ -11,13 +11,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import vocabulary
 from ..access.actor import Actor
 from ..cases.models import Case
 from ..clock import utcnow
 from ..consents.models import Consent, Referral
 from ..db import begin_write
 from ..errors import InvalidInput, NotFound
-from .. import vocabulary
 from ..followups.models import FollowUp
 from ..history_labels import shown, state_label, title
 from ..instances.models import HistoryEntry
@@ -97,8 +97,9 @@ def export_person(session: Session, *, user: Actor, reason: str, case_id: int | 
                        birth_date=birth_date)
     if not cases:
         raise NotFound("Zu diesen Angaben gibt es keinen Fall.")
+    exported: list[dict] = []
     out = {"format": FORMAT, "generated_at": utcnow().isoformat(), "generated_by": user.username,
-           "reason": reason.strip(), "cases": []}
+           "reason": reason.strip(), "cases": exported}
     for case in cases:
         def objects(model, *cond, order=None):
             return list(session.scalars(select(model).where(*cond).order_by(order or model.id)))
@@ -106,7 +107,7 @@ def export_person(session: Session, *, user: Actor, reason: str, case_id: int | 
         def rows(model, *cond, order=None, skip=()):
             return [_row(r, skip) for r in objects(model, *cond, order=order)]
         tasks = objects(TaskRecord, TaskRecord.case_id == case.id, order=TaskRecord.created_at)
-        out["cases"].append({
+        exported.append({
             "case": _row(case),
             "consents": rows(Consent, Consent.case_id == case.id),
             "referrals": rows(Referral, Referral.case_id == case.id),

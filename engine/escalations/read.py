@@ -25,9 +25,9 @@ class Names:
     """Municipality and body names of a county, looked up once per read."""
 
     def __init__(self, session: Session, tenant_id: int):
-        self.places = dict(session.execute(select(Municipality.id, Municipality.name)
+        self.places: dict[int | None, str] = dict(session.execute(select(Municipality.id, Municipality.name)
                                            .where(Municipality.tenant_id == tenant_id)).tuples().all())
-        self.bodies = dict(session.execute(select(Body.id, Body.name).where(Body.tenant_id == tenant_id))
+        self.bodies: dict[int | None, str] = dict(session.execute(select(Body.id, Body.name).where(Body.tenant_id == tenant_id))
                            .tuples().all())
 
 
@@ -148,7 +148,7 @@ def meeting_view(session: Session, meeting: Meeting, user: Actor, body: Body | N
                  names: Names | None = None) -> dict:
     """A meeting with its agenda (before assembly: the topics waiting for the body)."""
     vocabulary.refresh(session)
-    body = body or session.get(Body, meeting.body_id)
+    body = body or session.get_one(Body, meeting.body_id)
     names = names or Names(session, user.tenant_id)
     items = meetings.agenda(session, meeting)
     agenda: list[tuple[int, Topic, str | None, str]]
