@@ -46,6 +46,7 @@ class TopicSummarySchema(Schema):
     level = Str()
     level_label = Str()
     status = Str()
+    status_label = Str()
     outcome = Str(allow_none=True)
     outcome_label = Str(allow_none=True)
     waiting_step = Str(allow_none=True)
@@ -67,8 +68,11 @@ class TopicEventSchema(Schema):
     at = fields.DateTime()
     username = Str(allow_none=True, metadata={"description": "null: the system (a timer)"})
     role = Str(allow_none=True)
+    role_label = Str(allow_none=True)
     level = Str()
+    level_label = Str()
     step = Str()
+    step_name = Str()
     decision = Str()
     decision_label = Str()
     decided_on = fields.Date(allow_none=True)
@@ -84,6 +88,7 @@ class TopicAgendaSchema(Schema):
     meets_on = fields.Date()
     position = fields.Integer()
     status = Str()
+    status_label = Str()
 
 
 class TopicDetailSchema(TopicSummarySchema):
@@ -111,6 +116,7 @@ class MemberSchema(Schema):
     function = Str()
     organisation = Str(allow_none=True)
     membership = Str(metadata={"description": "permanent | as_needed"})
+    membership_label = Str()
     chair = fields.Boolean()
 
 
@@ -122,6 +128,7 @@ class BodySchema(Schema):
     name = Str()
     municipality = Str(allow_none=True)
     field = Str(allow_none=True)
+    field_label = Str(allow_none=True)
     description = Str(allow_none=True)
     active = fields.Boolean()
     members = fields.List(fields.Nested(MemberSchema))
@@ -161,11 +168,14 @@ class AgendaItemSchema(Schema):
     number = Str()
     title = Str()
     category = Str()
+    category_label = Str()
     municipality = Str()
     step = Str()
     step_name = Str()
     kind = Str(metadata={"description": "decision | information"})
+    kind_label = Str()
     status = Str(metadata={"description": "open | decided | deferred (waiting: not yet on an assembled agenda)"})
+    status_label = Str()
 
 
 class MeetingSchema(Schema):
@@ -173,9 +183,11 @@ class MeetingSchema(Schema):
     body_id = fields.Integer()
     body = Str()
     body_kind = Str()
+    body_kind_label = Str()
     meets_on = fields.Date()
     location = Str(allow_none=True)
     status = Str(metadata={"description": "planned | held"})
+    status_label = Str()
     agenda_assembled = fields.Boolean()
     minutes_at = fields.DateTime(allow_none=True)
     minutes_note = Str(allow_none=True)

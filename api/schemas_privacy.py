@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from engine.consents.service import AGENCIES
+from engine.consents.service import AGENCIES, agency_name
+from engine.vocabulary import label
 
 from .schemas import PageArgsSchema
 
@@ -15,8 +16,9 @@ AGENCY = Str(required=True, validate=validate.OneOf(sorted(AGENCIES)),
 class ConsentSchema(Schema):
     id = fields.Int()
     kind = Str(metadata={"description": "data_processing | confidentiality_release"})
+    kind_label = fields.Function(lambda c: label("consent.kind", c.kind))
     agency = Str(allow_none=True)
-    agency_name = fields.Function(lambda c: AGENCIES.get(c.agency) if c.agency else None, allow_none=True)
+    agency_name = fields.Function(lambda c: agency_name(c.agency) if c.agency else None, allow_none=True)
     form_version = Str(allow_none=True)
     given_on = fields.Date()
     recorded_at = fields.DateTime()

@@ -55,3 +55,5 @@ class FiguresSchema(Schema):
     by_municipality = fields.List(fields.Nested(MunicipalityFiguresSchema))
     by_region = fields.List(fields.Nested(RegionFiguresSchema))
     by_team = fields.List(fields.Nested(TeamFiguresSchema))
+    labels = fields.Dict(keys=Str(), values=fields.Dict(keys=Str(), values=Str()),
+                         metadata={"description": "per breakdown: each code with its German label, in column order"})

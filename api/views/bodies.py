@@ -1,8 +1,7 @@
 """Bodies (local round tables, Lenkungsgruppe, working groups) and their meetings, agendas, minutes."""
 from flask_smorest import Blueprint
 
-from engine.escalations import bodies, meetings
-from engine.escalations.models import Body
+from engine.escalations import bodies, meetings, read
 
 from ..context import commit, current_user, db, settings
 from ..schemas_escalations import (
@@ -16,7 +15,6 @@ from ..schemas_escalations import (
     MeetingSchema,
     MinutesSchema,
 )
-from .escalation_present import Names, body_out, meeting_out
 
 blp = Blueprint("bodies", __name__, url_prefix="/api/v1", description="Gremien und Sitzungen")
 
@@ -26,10 +24,7 @@ blp = Blueprint("bodies", __name__, url_prefix="/api/v1", description="Gremien u
 @blp.response(200, BodyListSchema)
 def list_bodies(args):
     """The Lenkungsgruppe (with its members), the local bodies and the working groups."""
-    session, user = db(), current_user()
-    rows = bodies.list_bodies(session, user=user, **args)
-    names = Names(session, user.tenant_id)
-    return {"items": [body_out(session, b, names) for b in rows]}
+    return read.list_bodies(db(), user=current_user(), **args)
 
 
 @blp.route("/bodies", methods=["POST"])
@@ -39,7 +34,7 @@ def create_body(args):
     """Coordinators set up a local body or a working group."""
     session = db()
     body = bodies.create_body(session, user=current_user(), **args)
-    out = body_out(session, body)
+    out = read.body_view(session, body)
     commit()
     return out
 
@@ -48,8 +43,7 @@ def create_body(args):
 @blp.response(200, BodySchema)
 def get_body(body_id):
     """One body with its members."""
-    session = db()
-    return body_out(session, bodies.get_body(session, user=current_user(), body_id=body_id))
+    return read.get_body(db(), user=current_user(), body_id=body_id)
 
 
 @blp.route("/meetings", methods=["GET"])
@@ -57,9 +51,7 @@ def get_body(body_id):
 @blp.response(200, MeetingListSchema)
 def list_meetings(args):
     """Meetings by date, with their agendas."""
-    session, user = db(), current_user()
-    names = Names(session, user.tenant_id)
-    return {"items": [meeting_out(session, m, b, names) for m, b in meetings.list_meetings(session, user=user, **args)]}
+    return read.list_meetings(db(), user=current_user(), **args)
 
 
 @blp.route("/meetings", methods=["POST"])
@@ -69,7 +61,7 @@ def create_meeting(args):
     """Schedule a meeting of a body (coordinators)."""
     session, user = db(), current_user()
     meeting = meetings.create_meeting(session, user=user, **args)
-    out = meeting_out(session, meeting, session.get(Body, meeting.body_id), Names(session, user.tenant_id))
+    out = read.meeting_view(session, meeting, user)
     commit()
     return out
 
@@ -78,9 +70,7 @@ def create_meeting(args):
 @blp.response(200, MeetingSchema)
 def get_meeting(meeting_id):
     """A meeting with its agenda (before assembly: the topics waiting for the body)."""
-    session, user = db(), current_user()
-    meeting = meetings.get_meeting(session, user=user, meeting_id=meeting_id)
-    return meeting_out(session, meeting, session.get(Body, meeting.body_id), Names(session, user.tenant_id))
+    return read.get_meeting(db(), user=current_user(), meeting_id=meeting_id)
 
 
 @blp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
@@ -89,7 +79,7 @@ def assemble_agenda(meeting_id):
     """Assemble the agenda from the topics waiting for the body (coordinators; again adds new ones)."""
     session, user = db(), current_user()
     meeting = meetings.assemble_agenda(session, user=user, meeting_id=meeting_id)
-    out = meeting_out(session, meeting, session.get(Body, meeting.body_id), Names(session, user.tenant_id))
+    out = read.meeting_view(session, meeting, user)
     commit()
     return out
 
@@ -102,6 +92,6 @@ def record_minutes(args, meeting_id):
     session, user = db(), current_user()
     meeting = meetings.record_minutes(session, user=user, meeting_id=meeting_id, items=args["items"],
                                       note=args.get("note"), reminder_default=settings().escalation_reminder)
-    out = meeting_out(session, meeting, session.get(Body, meeting.body_id), Names(session, user.tenant_id))
+    out = read.meeting_view(session, meeting, user)
     commit()
     return out

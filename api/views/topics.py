@@ -1,7 +1,7 @@
 """Structural topics: raise, list, read with the full trail, decide; overdue escalations."""
 from flask_smorest import Blueprint
 
-from engine.escalations import decisions, service
+from engine.escalations import decisions, read, service
 
 from ..context import commit, current_user, db, settings
 from ..schemas_escalations import (
@@ -12,7 +12,6 @@ from ..schemas_escalations import (
     TopicListArgsSchema,
     TopicListSchema,
 )
-from .escalation_present import topic_detail, topic_summaries
 
 blp = Blueprint("topics", __name__, url_prefix="/api/v1/topics", description="Themen (Eskalation)")
 
@@ -24,7 +23,7 @@ def create_topic(args):
     """Bring a structural topic to the local body; cases are linked by pseudonym (you must see each)."""
     session, user = db(), current_user()
     topic = service.raise_topic(session, user=user, **args)
-    out = topic_detail(session, topic, user)
+    out = read.topic_detail(session, topic, user)
     commit()
     return out
 
@@ -34,27 +33,21 @@ def create_topic(args):
 @blp.response(200, TopicListSchema)
 def list_topics(args):
     """Topics of the county (oldest first) by level, status, category, municipality and age."""
-    session, user = db(), current_user()
-    page = service.list_topics(session, user=user, **args)
-    return {"items": topic_summaries(session, page.items, user), "total": page.total, "page": page.page,
-            "per_page": page.per_page}
+    return read.list_topics(db(), user=current_user(), **args)
 
 
 @blp.route("/overdue", methods=["GET"])
 @blp.response(200, OverdueSchema)
 def overdue():
     """Escalations waiting too long: past the step's due time, or the state's answer is overdue."""
-    session, user = db(), current_user()
-    items = service.overdue_topics(session, user=user)
-    return {"items": topic_summaries(session, items, user), "total": len(items)}
+    return read.overdue(db(), user=current_user())
 
 
 @blp.route("/<int:topic_id>", methods=["GET"])
 @blp.response(200, TopicDetailSchema)
 def get_topic(topic_id):
     """A topic with its full trail: who decided what, when and why."""
-    session, user = db(), current_user()
-    return topic_detail(session, service.get_topic(session, user=user, topic_id=topic_id), user)
+    return read.get_topic(db(), user=current_user(), topic_id=topic_id)
 
 
 @blp.route("/<int:topic_id>/decisions", methods=["POST"])
@@ -65,6 +58,6 @@ def decide(args, topic_id):
     session, user = db(), current_user()
     topic = decisions.decide(session, user=user, topic_id=topic_id, data=args["data"],
                              reminder_default=settings().escalation_reminder)
-    out = topic_detail(session, topic, user)
+    out = read.topic_detail(session, topic, user)
     commit()
     return out

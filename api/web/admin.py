@@ -5,11 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.access import admin
 from engine.clock import utcnow
-from engine.consents.service import AGENCIES
 from engine.errors import InvalidInput, KimError, NotFound
+from engine.vocabulary import labels
 
 from ..context import commit, current_user, db
-from . import strings
 from .strings import DE
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -33,7 +32,7 @@ def _choices() -> dict:
     places, teams = admin.units(db(), current_user().tenant_id)
     units = [(f"m:{p.key}", p.name) for p in places] + [(f"t:{t.key}", DE["unit_team"].format(name=t.name))
                                                         for t in teams]
-    return {"roles": strings.ROLES, "units": units, "agencies": AGENCIES}
+    return {"roles": labels("user.role"), "units": units, "agencies": labels("consent.agency")}
 
 
 def _errors(exc: InvalidInput) -> dict[str, str]:
@@ -50,7 +49,7 @@ def _unit_of(user) -> str:
 def users():
     """Benutzerkonten: every account of the tenant with role, scope, lock and state."""
     rows = admin.list_users(db(), user=current_user())
-    return render_template("admin_users.html", users=rows, roles=strings.ROLES, agencies=AGENCIES, now=utcnow())
+    return render_template("admin_users.html", users=rows, now=utcnow())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

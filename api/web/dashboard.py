@@ -7,17 +7,16 @@ from flask import Blueprint, render_template, request
 
 from engine.clock import today_berlin
 from engine.errors import KimError
-from engine.escalations import meetings
+from engine.escalations import read
 from engine.escalations.service import overdue_topics
-from engine.escalations.steps import LEVELS
 from engine.followups import read as followups
 from engine.reports.dashboard import dashboard as dashboard_data
 from engine.reports.events import school_year_bounds, school_year_of
+from engine.vocabulary import label, labels
 
 from ..context import commit, current_user, db, settings
-from ..views.escalation_present import STEP_NAMES, Names, topic_summaries
 from . import charts
-from .strings import DE, FUNNEL
+from .strings import DE
 
 bp = Blueprint("dashboard", __name__)
 
@@ -44,19 +43,18 @@ def dashboard():
     data = dashboard_data(session, user=user, school_year=year, min_count=min_count)
     hidden = f"<{min_count}"
     fig = data["figures"]
-    names = Names(session, user.tenant_id)
-    upcoming = [(m, b, [(t, STEP_NAMES.get(t.waiting_step or "", ""), names.places.get(t.municipality_id, ""))
-                        for t in topics]) for m, b, topics in meetings.upcoming(session, user=user, limit=6)]
+    upcoming = [(u["meeting"], u["body"], [(i["topic"], i["step_name"], i["municipality"]) for i in u["items"]])
+                for u in read.upcoming(session, user=user, limit=6)]
     due = followups.overview(session, user=user, within_days=30)
     out = render_template(
         "dashboard.html", year=year, years=sorted({r["school_year"] for r in data["years"]} | {year}, reverse=True),
-        open_by_level=[(LEVELS[r["level"]], r) for r in data["open_by_level"]], funnel=data["funnel"],
-        overdue=topic_summaries(session, overdue_topics(session, user=user, limit=10), user),
+        open_by_level=[(label("topic.level", r["level"]), r) for r in data["open_by_level"]], funnel=data["funnel"],
+        overdue=read.topic_summaries(session, overdue_topics(session, user=user, limit=10), user),
         overdue_total=data["overdue"], upcoming=upcoming, followups=due.items[:15], followup_counts=due.counts,
         fig=fig, hidden=hidden, min_count=min_count,
-        chart_levels=charts.hbars([(LEVELS[r["level"]], r["count"]) for r in data["open_by_level"]],
+        chart_levels=charts.hbars([(label("topic.level", r["level"]), r["count"]) for r in data["open_by_level"]],
                                   title=DE["dash_levels"]),
-        chart_funnel=charts.hbars([(label, data["funnel"][key]) for key, label in FUNNEL],
+        chart_funnel=charts.hbars([(name, data["funnel"][key]) for key, name in labels("topic.funnel").items()],
                                   title=DE["dash_funnel_chart"], css="bar funnel"),
         chart_years=charts.columns([(r["school_year"], [r["persons_supported"], r["cm_cases"]]) for r in data["years"]],
                                    series=[DE["dash_series_persons"], DE["dash_series_cm"]], hidden=hidden,

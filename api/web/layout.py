@@ -7,6 +7,7 @@ from flask import g, request
 
 from engine.access.read import display_name
 from engine.clock import BERLIN
+from engine.vocabulary import label
 
 from ..context import db
 from .strings import DE, nav_for
@@ -44,6 +45,7 @@ def _layout() -> dict:
 
 
 def init_app(app) -> None:
-    """Register the layout context and the date filter."""
+    """Register the layout context, the date filter and ``label`` (codes as people read them)."""
     app.context_processor(_layout)
     app.add_template_filter(berlin, "berlin")
+    app.add_template_global(label, "label")

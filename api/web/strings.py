@@ -1,4 +1,7 @@
-"""The web app's German texts in one place; another language would be a second dict like this one."""
+"""The web app's German texts in one place; another language would be a second dict like this one.
+
+Labels of codes (roles, agencies, statuses) are not here: they come from engine/vocabulary.py.
+"""
 from __future__ import annotations
 
 DE = {
@@ -21,7 +24,6 @@ DE = {
     "search_label_pseudo": "Suche (Aktenzeichen oder Pseudonym)", "search": "Suchen",
     "cases_empty": "Keine Fälle gefunden.", "col_number": "Aktenzeichen", "col_pseudonym": "Pseudonym",
     "col_name": "Name", "col_place": "Gemeinde", "col_status": "Status", "col_opened": "Eröffnet",
-    "status_open": "offen", "status_closed": "abgeschlossen",
     "prev": "Zurück", "next": "Weiter", "page_of": "Seite {page} von {pages}",
     "new_case": "Neuen Fall anlegen", "municipality": "Gemeinde", "given_name": "Vorname",
     "family_name": "Familienname", "birth_date": "Geburtsdatum", "nationality": "Staatsangehörigkeit",
@@ -80,7 +82,7 @@ DE = {
     "topic_overdue": "überfällig", "topic_outcome": "Ergebnis", "topic_state": "Landesbehörde",
     "topic_reference": "Aktenzeichen des Landes", "topic_forwarded": "weitergeleitet am",
     "topic_answered": "beantwortet am", "topic_not_found": "Dieses Thema gibt es nicht oder Sie haben keinen Zugriff darauf.",
-    "step_start": "Thema eingebracht", "step_answer_overdue": "Frist für die Antwort des Landes", "all_topics": "Alle Themen",
+    "all_topics": "Alle Themen", "open_topics": "Nur offene Themen",
     # administration
     "nav_admin_users": "Benutzerkonten", "nav_admin_org": "Organisation",
     "admin_users_title": "Benutzerkonten", "admin_new_user": "Neues Konto anlegen", "admin_create": "Konto anlegen",
@@ -132,29 +134,6 @@ DE = {
     "dash_forbidden": "Das Dashboard sehen die koordinierenden Stellen und die Lenkungsgruppe.",
     "org_hint": "Die Organisation wird in der Seed-Datei gepflegt und mit „kim seed“ übernommen.",
 }
-
-ROLES = {"case_manager": "Case-Management", "coordinator": "Koordinierende Stelle", "process_owner":
-         "Prozessverantwortung", "steering": "Lenkungsgruppe", "authority": "Behörde", "admin": "Administration",
-         "dpo": "Datenschutzbeauftragte:r"}
-TOPIC_STATUS = {"open": "offen", "closed": "abgeschlossen"}
-FUNNEL = [("raised", "Eingebracht"), ("resolved_local", "Vor Ort gelöst"), ("escalated", "An die Lenkungsgruppe"),
-          ("resolved_steering", "In der Lenkungsgruppe gelöst"), ("working_group", "An Arbeitsgruppen"),
-          ("resolved_working_group", "Über Arbeitsgruppen gelöst"), ("forwarded", "An das Land weitergeleitet"),
-          ("answered_state", "Antwort des Landes erhalten"), ("open", "Noch offen")]
-
-KINDS = {"consent": "Einwilligung", "data_processing": "Datenverarbeitung", "release": "Schweigepflichtentbindung"}
-AGENCIES = {"foreigners_authority": "Ausländerbehörde", "jobcenter": "Jobcenter", "jmd": "Jugendmigrationsdienst",
-            "mbe": "Migrationsberatung (MBE)", "refugee_counselling": "Flüchtlingsberatung",
-            "employment_agency": "Agentur für Arbeit", "social_services": "Sozialamt"}
-PROGRESS = {"achieved": "erreicht", "partly_achieved": "teilweise erreicht", "in_progress": "in Bearbeitung",
-            "not_achieved": "nicht erreicht"}
-FOLLOWUP_STATES = {"planning": "in Planung", "scheduled": "geplant", "due": "heute fällig", "overdue": "überfällig",
-                   "done": "abgeschlossen"}
-# The stored status of a follow-up (engine/followups/models.py), as the case page shows it.
-FOLLOWUP_STATUS = {"planning": "in Planung", "waiting": "läuft", "done": "abgeschlossen",
-                   "stopped": "beendet (Fall geschlossen)"}
-OUTCOMES = {"still_employed": "weiter beschäftigt", "ended": "beendet"}
-HISTORY_STATES = {"completed": "erledigt", "ready": "begonnen", "cancelled": "abgebrochen"}
 
 # (endpoint, text key, roles that see it)
 NAV = [

@@ -1,19 +1,16 @@
 """Themen: the county's structural topics and one topic's trail (who decided what, when and why).
 
-Pseudonyms only: the escalation service keeps client data out of topics; cases appear by pseudonym
-and only where the reader may see them.
+Pseudonyms only: the escalation read models keep client data out of topics; cases appear by
+pseudonym and only where the reader may see them.
 """
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
 from engine.errors import KimError, NotFound
-from engine.escalations import service
-from engine.escalations.steps import DECISIONS, REMINDER_EVENT
+from engine.escalations import read
 
 from ..context import current_user, db
-from ..views.escalation_present import STEP_NAMES, topic_detail, topic_summaries
-from . import strings
 from .strings import DE
 
 bp = Blueprint("topic_pages", __name__)
@@ -28,32 +25,27 @@ def _refused(exc: KimError):
 @bp.get("/topics", endpoint="topics")
 def topics_list():
     """Alle Themen des Kreises, die ältesten zuerst; nur offene, es sei denn ``status=all``."""
-    user = current_user()
     everything = request.args.get("status") == "all"
     page = request.args.get("page", "1")
     page = max(1, min(int(page), 100000)) if page.isdigit() else 1
     try:
-        found = service.list_topics(db(), user=user, status=None if everything else "open", page=page,
-                                    per_page=PER_PAGE)
+        found = read.list_topics(db(), user=current_user(), status=None if everything else "open", page=page,
+                                 per_page=PER_PAGE)
     except KimError as exc:
         return _refused(exc)
-    return render_template("topics.html", items=topic_summaries(db(), found.items, user), page=found,
-                           pages=max(1, -(-found.total // PER_PAGE)), everything=everything,
-                           status_labels=strings.TOPIC_STATUS)
+    return render_template("topics.html", items=found["items"], page=found,
+                           pages=max(1, -(-found["total"] // PER_PAGE)), everything=everything)
 
 
 @bp.get("/topics/<int:topic_id>")
 def topic(topic_id: int):
     """Ein Thema mit seinem Verlauf: Ebene, Entscheidungen, Gremien, Tagesordnungen."""
-    session, user = db(), current_user()
+    session = db()
     try:
-        found = service.get_topic(session, user=user, topic_id=topic_id)
+        detail = read.get_topic(session, user=current_user(), topic_id=topic_id)
     except NotFound:
         session.rollback()
         return render_template("error.html", message=DE["topic_not_found"]), 404
     except KimError as exc:
         return _refused(exc)
-    detail = topic_detail(session, found, user)
-    steps = {**STEP_NAMES, "start": DE["step_start"], REMINDER_EVENT: DE["step_answer_overdue"]}
-    return render_template("topic.html", topic=detail, steps=steps, decisions=DECISIONS, roles=strings.ROLES,
-                           status_labels=strings.TOPIC_STATUS)
+    return render_template("topic.html", topic=detail)

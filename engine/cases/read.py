@@ -23,7 +23,8 @@ from ..followups.models import FollowUp
 from ..instances.models import HistoryEntry
 from ..org.models import Municipality
 from ..tasks.read import TaskView, task_view
-from ..vocabulary import label
+from ..history_labels import shown, state_label, title
+from ..vocabulary import label, refresh
 from . import service
 from .models import Case
 from .service import Page
@@ -60,8 +61,8 @@ def summary(case: Case, personal: bool) -> CaseSummary:
     return CaseSummary(
         id=case.id, case_number=case.case_number, pseudonym=case.pseudonym, status=case.status,
         status_label=label("case.status", case.status), closure_reason=case.closure_reason,
-        closure_reason_label=label("closure.closure_reason", case.closure_reason), route=case.route,
-        route_label=label("assessment.route", case.route), municipality=case.municipality.name,
+        closure_reason_label=label("case.closure_reason", case.closure_reason), route=case.route,
+        route_label=label("case.route", case.route), municipality=case.municipality.name,
         team=case.team.name if case.team else None,
         opened_at=case.opened_at, closed_at=case.closed_at,
         case_manager=case.case_manager.display_name if case.case_manager else None,
@@ -83,6 +84,7 @@ class CaseList:
 def case_list(session: Session, *, user: Actor, status: str | None = None, municipality: str | None = None,
               q: str | None = None, page: int = 1, per_page: int = 25) -> CaseList:
     """The case list and search (web and API); each listed case is recorded."""
+    refresh(session)
     found = service.list_cases(session, user=user, status=status, municipality=municipality, q=q,
                                page=page, per_page=per_page)
     personal = sees_personal_data(user)
@@ -98,6 +100,7 @@ class HistoryItem:
     bpmn_id: str | None
     name: str | None
     title: str
+    readable: bool
     kind: str
     state: str
     state_label: str
@@ -110,6 +113,7 @@ class HistoryItem:
 
 def _history(session: Session, case_id: int, personal: bool, page: int, per_page: int) -> Page:
     """A page of the case's history, oldest first; form data is not even decrypted for the others."""
+    refresh(session)  # labels of form versions deployed since the last reading
     cond = HistoryEntry.case_id == case_id
     total = session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0
     query = select(HistoryEntry).where(cond).order_by(HistoryEntry.id).limit(per_page).offset((page - 1) * per_page)
@@ -118,8 +122,8 @@ def _history(session: Session, case_id: int, personal: bool, page: int, per_page
     entries = session.scalars(query).all()
     names = display_names(session, {e.user_id for e in entries if e.user_id})
     items = [HistoryItem(
-        id=e.id, task_id=e.task_id, bpmn_id=e.bpmn_id, name=e.name, title=e.name or e.bpmn_id or e.kind,
-        kind=e.kind, state=e.state, state_label=label("history.state", e.state), lane=e.lane, at=e.at,
+        id=e.id, task_id=e.task_id, bpmn_id=e.bpmn_id, name=e.name, title=title(e), readable=shown(e),
+        kind=e.kind, state=e.state, state_label=state_label(e), lane=e.lane, at=e.at,
         user_id=e.user_id, who=names.get(e.user_id, SYSTEM) if e.user_id else SYSTEM,
         data=e.data if personal else None) for e in entries]
     return Page(items, total, page, per_page)
@@ -220,7 +224,7 @@ def _goals(timeline: list[HistoryItem]) -> list[Goal]:
         elif item.bpmn_id in PROGRESS_TASKS:
             for p in data.get("progress", []) or []:
                 if isinstance(p, dict) and p.get("goal") in goals:
-                    goals[p["goal"]]["status_label"] = label("evaluation.progress.status", p.get("status"))
+                    goals[p["goal"]]["status_label"] = label("goal.progress", p.get("status"))
     return [Goal(**g) for g in goals.values()]
 
 
@@ -236,12 +240,12 @@ def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
     return CasePage(
         case=summary(case, personal), personal=personal, open_tasks=_open_tasks(session, case.id),
         consents=[ConsentLine(c.kind, label("consent.kind", c.kind), c.agency,
-                              label("consent.confidentiality_release_agencies", c.agency), c.given_on, c.withdrawn_at)
+                              label("consent.agency", c.agency), c.given_on, c.withdrawn_at)
                   for c in consents],
-        referrals=[ReferralLine(r.agency, label("referral.agency", r.agency), r.referred_on) for r in referrals],
+        referrals=[ReferralLine(r.agency, label("consent.agency", r.agency), r.referred_on) for r in referrals],
         followups=[FollowUpLine(f.status, label("followup.status", f.status), f.due_date, f.checkins_done or 0,
                                 f.outcome, label("uma_followup.outcome", f.outcome)) for f in follow],
-        timeline=[e for e in timeline.items if e.name or e.bpmn_id],
+        timeline=[e for e in timeline.items if e.readable],
         goals=_goals(timeline.items) if personal else [])
 
 

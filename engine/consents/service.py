@@ -10,22 +10,17 @@ from ..access.actor import Actor
 from ..audit.service import case_event, record
 from ..clock import today_berlin, utcnow
 from ..errors import Conflict, InvalidInput
+from ..vocabulary import label, labels
 from .models import DATA_PROCESSING, RELEASE, Consent, Referral
 
-# The agencies a release from confidentiality can name (forms/consent.json, forms/referral.json).
-AGENCIES = {
-    "jobcenter": "Jobcenter (SGB II)", "employment_agency": "Agentur für Arbeit (SGB III)",
-    "youth_office": "Jugendamt (SGB VIII)", "social_welfare_office": "Sozialamt (SGB XII)",
-    "foreigners_authority": "Ausländerbehörde", "naturalisation_authority": "Einbürgerungsbehörde",
-    "jmd": "Jugendmigrationsdienst (JMD)", "mbe": "Migrationsberatung für Erwachsene (MBE)",
-    "refugee_counselling": "Flüchtlingsberatung", "integration_agency": "Integrationsagentur",
-    "school": "Schule", "health_services": "Gesundheitswesen",
-}
+# The agencies a release from confidentiality can name (forms/consent.json, forms/referral.json): the
+# codes of the vocabulary as the form files define them; names come from engine/vocabulary.py.
+AGENCIES = frozenset(labels("consent.agency"))
 
 
 def agency_name(key: str | None) -> str:
     """The German name of an agency key."""
-    return AGENCIES.get(key or "", key or "")
+    return label("consent.agency", key)
 
 
 def active(session: Session, case_id: int) -> list[Consent]:
@@ -57,7 +52,7 @@ def _as_date(value) -> date:
 def add(session: Session, *, case, user: Actor, kind: str, agency: str | None, given_on,
         form_version: str | None, task_id: str | None = None) -> Consent:
     """Record one consent (the caller holds the write lock)."""
-    if kind == RELEASE and agency not in AGENCIES:
+    if kind == RELEASE and agency not in labels("consent.agency"):  # codes deployed in the browser too
         raise InvalidInput("Unbekannte Stelle.", errors={"agency": ["Unbekannte Stelle."]})
     if kind == RELEASE and any(c.kind == RELEASE and c.agency == agency for c in active(session, case.id)):
         raise Conflict(f"Eine Schweigepflichtentbindung gegenüber {agency_name(agency)} liegt bereits vor.",

@@ -12,6 +12,7 @@ from ..access.actor import Actor
 from ..escalations import decisions, meetings
 from ..escalations.models import LOCAL, STEERING, Body, Topic
 from ..escalations.service import raise_topic
+from ..vocabulary import labels
 from . import data as d
 from .runner import Runner, moment
 
@@ -185,6 +186,4 @@ def _field(category: str) -> str:
 
 
 def d_label(category: str) -> str:
-    from ..escalations.steps import CATEGORIES
-
-    return CATEGORIES.get(category, "Integration")
+    return labels("topic.category").get(category, "Integration")

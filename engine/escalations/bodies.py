@@ -18,8 +18,6 @@ from ..org.service import find_municipality
 from .access import can_read, require_coordinator
 from .models import LOCAL, STEERING, WORKING_GROUP, Body, BodyMember, Topic
 
-KINDS = {LOCAL: "Örtliches Gremium", STEERING: "Lenkungsgruppe", WORKING_GROUP: "Arbeitsgruppe"}
-
 
 def seed_bodies(session: Session, seed_file: Path) -> int:
     """Create or update the bodies named in the organisation seed (its ``bodies`` section)."""

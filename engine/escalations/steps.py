@@ -1,18 +1,19 @@
-"""The escalation process's steps: level, who may decide, which body, how the trail reads them."""
+"""The escalation process's steps: level, who may decide, which body, what was decided.
+
+Labels of the codes (categories, levels, decisions, step names) are in engine/vocabulary.py.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..vocabulary import labels
 from .models import LOCAL, STATE, STEERING, WORKING_GROUP
 
 PROCESS_ID = "escalation"
-CATEGORIES = {"language": "Sprache", "health": "Gesundheit", "housing": "Wohnen", "education": "Bildung",
-              "training": "Ausbildung", "work": "Arbeit", "residence": "Aufenthalt", "other": "Sonstiges"}
-FIELDS = ("language", "health", "housing", "education", "training", "work", "other")
-LEVELS = {LOCAL: "Örtliches Gremium", STEERING: "Lenkungsgruppe", WORKING_GROUP: "Arbeitsgruppe",
-          STATE: "Landesbehörde", "closed": "Abgeschlossen"}
-OUTCOMES = {"resolved_local": "Vor Ort gelöst", "resolved_steering": "In der Lenkungsgruppe gelöst",
-            "resolved_working_group": "Über Arbeitsgruppe gelöst", "answered_state": "Antwort des Landes erhalten"}
+# The valid codes; their labels come from the vocabulary.
+CATEGORIES = tuple(labels("topic.category"))
+FIELDS = tuple(labels("escalation_steering.working_group_field"))
+LEVELS = tuple(labels("topic.level"))
 # End events -> (outcome, level the topic was resolved at)
 ENDS = {"end_local": ("resolved_local", LOCAL), "end_steering": ("resolved_steering", STEERING),
         "end_working_group": ("resolved_working_group", WORKING_GROUP), "end_state": ("answered_state", STATE)}
@@ -47,14 +48,6 @@ STEPS: dict[str, Step] = {
     "state_answer": Step(STATE, COORD, None, None, "answered_on", fixed="answered"),
     "state_reminder": Step(STATE, COORD, None, None, "reminded_on", fixed="reminded"),
 }
-DECISIONS = {
-    "raised": "Thema eingebracht", "resolved": "Gelöst", "escalated": "An die Lenkungsgruppe eskaliert",
-    "decision_paper": "Entscheidungsvorlage erstellt", "working_group": "Arbeitsgruppe eingesetzt/beauftragt",
-    "forward_state": "Weiterleitung an das Land beschlossen", "reported": "Ergebnis der Arbeitsgruppe eingebracht",
-    "informed": "Lenkungsgruppe informiert", "forwarded": "An die Landesbehörde weitergeleitet",
-    "answered": "Antwort des Landes erfasst", "reminded": "Bei der Landesbehörde nachgefasst",
-    "reminder_due": "Frist abgelaufen: Erinnerung fällig", "deferred": "Vertagt", "on_agenda": "Auf die Tagesordnung gesetzt",
-}
 # Where a decision sends the topic next (programme figures: topics escalated by level).
 ESCALATES_TO = {("local_decision", "escalated"): STEERING, ("steering_decision", "working_group"): WORKING_GROUP,
                 ("steering_decision", "forward_state"): STATE}
@@ -63,7 +56,7 @@ TEXT_FIELDS = ("reason", "solution", "summary", "mandate", "result", "note", "an
 
 
 def decision_code(bpmn_id: str, data: dict) -> str:
-    """What was decided at a step, as a code (see DECISIONS)."""
+    """What was decided at a step, as a code (vocabulary ``topic.decision``)."""
     step = STEPS[bpmn_id]
     if step.outcome_field:
         return str(data.get(step.outcome_field) or "")

@@ -4,37 +4,38 @@ from __future__ import annotations
 import csv
 import io
 
-from ..consents.service import AGENCIES
-from ..escalations.steps import CATEGORIES, LEVELS
-
-CLOSURE_REASONS = {"goals_met": "Ziele erreicht", "referred": "Verwiesen", "moved_away": "Weggezogen",
-                   "no_contact": "Kein Kontakt mehr", "client_request": "Auf Wunsch der Person", "other": "Sonstiges",
-                   "no_consent": "Keine Einwilligung", "consent_withdrawn": "Einwilligung widerrufen"}
-GOALS = {"all": "alle Ziele erreicht", "partly": "teilweise", "none": "keine"}
-ESCALATED = ("steering", "working_group", "state")
-RESOLVED = ("local", "steering", "working_group", "state")
-COLUMNS = (
-    [("persons_supported", None, "Unterstützte Personen (Erstgespräche)"), ("cm_cases", None, "CM-Fälle (mit Zielvereinbarung)"),
-     ("referrals", None, "Verweisungen gesamt")]
-    + [("referrals_by_agency", k, f"Verweisungen: {v}") for k, v in AGENCIES.items()]
-    + [("closures", None, "Abschlüsse gesamt")]
-    + [("closures_by_reason", k, f"Abschluss: {v}") for k, v in CLOSURE_REASONS.items()]
-    + [("goals_met_by_result", k, f"Zielerreichung: {v}") for k, v in GOALS.items()]
-    + [("topics_raised", None, "Themen eingebracht")]
-    + [("topics_raised_by_category", k, f"Themen: {v}") for k, v in CATEGORIES.items()]
-    + [("topics_escalated_by_level", k, f"Eskaliert an: {LEVELS[k]}") for k in ESCALATED]
-    + [("topics_resolved_by_level", k, f"Gelöst: {LEVELS[k]}") for k in RESOLVED]
+# (figure, breakdown prefix of its columns' headers); a breakdown has one column per code, headed by the
+# code's label (fig["labels"], from engine/vocabulary.py).
+FIGURES = (
+    ("persons_supported", "Unterstützte Personen (Erstgespräche)"), ("cm_cases", "CM-Fälle (mit Zielvereinbarung)"),
+    ("referrals", "Verweisungen gesamt"), ("referrals_by_agency", "Verweisungen"),
+    ("closures", "Abschlüsse gesamt"), ("closures_by_reason", "Abschluss"),
+    ("goals_met_by_result", "Zielerreichung"), ("topics_raised", "Themen eingebracht"),
+    ("topics_raised_by_category", "Themen"), ("topics_escalated_by_level", "Eskaliert an"),
+    ("topics_resolved_by_level", "Gelöst"),
 )
+
+
+def columns(fig: dict) -> list[tuple[str, str | None, str]]:
+    """(figure, code or None, header) of every column after the scope columns."""
+    out: list[tuple[str, str | None, str]] = []
+    for field, header in FIGURES:
+        if field in fig["labels"]:
+            out += [(field, code, f"{header}: {name}") for code, name in fig["labels"][field].items()]
+        else:
+            out.append((field, None, header))
+    return out
 
 
 def table(fig: dict) -> list[list]:
     """Header plus one row per scope; suppressed counts as '<n'."""
     hidden = f"<{fig['min_count']}"
-    header = ["Schuljahr", "Ebene", "Name", "Region"] + [label for _f, _c, label in COLUMNS]
+    cols = columns(fig)
+    header = ["Schuljahr", "Ebene", "Name", "Region"] + [label for _f, _c, label in cols]
 
     def row(scope: str, name: str, region, data: dict) -> list:
         cells = []
-        for field, code, _label in COLUMNS:
+        for field, code, _label in cols:
             value = data[field] if code is None else data[field].get(code, 0)
             path = field if code is None else f"{field}.{code}"
             cells.append(hidden if value is None and path in data.get("suppressed", []) else (value or 0))

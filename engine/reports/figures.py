@@ -11,6 +11,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import vocabulary
 from ..access.actor import Actor
 from ..errors import Forbidden
 from ..org.models import Municipality, Region, Team
@@ -27,6 +28,14 @@ FIGURES = {
     "topics_resolved": ("topic_resolved", "topics_resolved_by_level"),
 }
 BREAKDOWNS = [b for _k, b in FIGURES.values() if b]
+# breakdown -> (vocabulary of its codes, the codes it has a column for; None: every code)
+VOCABULARIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "referrals_by_agency": ("referral.agency", None), "closures_by_reason": ("case.closure_reason", None),
+    "goals_met_by_result": ("final_evaluation.goals_met", None), "topics_raised_by_category": ("topic.category", None),
+    "topics_escalated_by_level": ("topic.level", ("steering", "working_group", "state")),
+    "topics_resolved_by_level": ("topic.level", ("local", "steering", "working_group", "state")),
+}
+NO_CODE, NO_CODE_LABEL = "unknown", "ohne Angabe"
 # Counts of people (cases) are suppressed when small; topics are about structures, not people.
 PERSONAL = ("persons_supported", "cm_cases", "referrals", "closures", "goals_met")
 
@@ -48,7 +57,7 @@ def _add(target: dict, kind: str, code: str | None, n: int) -> None:
         if event_kind == kind:
             target[name] += n
             if breakdown:
-                key = code or "unknown"
+                key = code or NO_CODE
                 target[breakdown][key] = target[breakdown].get(key, 0) + n
 
 
@@ -86,7 +95,21 @@ def figures(session: Session, *, tenant_id: int, school_year: str, min_count: in
         suppress_rows(rows, min_count)
     suppress_rows([totals], min_count)
     return {"school_year": school_year, "period_start": start, "period_end": end, "min_count": min_count,
-            "totals": totals, "by_municipality": municipality_rows, "by_region": region_rows, "by_team": team_rows}
+            "totals": totals, "by_municipality": municipality_rows, "by_region": region_rows, "by_team": team_rows,
+            "labels": breakdown_labels(session, totals)}
+
+
+def breakdown_labels(session: Session, totals: dict) -> dict[str, dict[str, str]]:
+    """Per breakdown, every code with its label, in column order: the vocabulary's codes, then any
+    other code the year's events hold (a code since removed from a form still gets its column)."""
+    vocabulary.refresh(session)
+    out: dict[str, dict[str, str]] = {}
+    for breakdown, (name, only) in VOCABULARIES.items():
+        known = vocabulary.labels(name)
+        codes = list(only) if only else list(known)
+        codes += sorted(c for c in totals[breakdown] if c not in codes)
+        out[breakdown] = {c: NO_CODE_LABEL if c == NO_CODE else vocabulary.label(name, c) for c in codes}
+    return out
 
 
 def _cells(row: dict):

@@ -68,9 +68,9 @@ def test_the_case_page_carries_labels_not_codes(session, case_id):
     page = read.case_page(session, user=actor(session, "coordinator"), case_id=case_id)
     assert page.case.status_label == "offen" and page.case.route_label == "Prozessbegleitung"
     assert {(c.kind_label, c.agency_label) for c in page.consents} == {
-        ("Datenverarbeitung", ""), ("Schweigepflichtentbindung", "Jugendamt (SGB VIII)"),
+        ("Einwilligung in die Datenverarbeitung", ""), ("Schweigepflichtentbindung", "Jugendamt (SGB VIII)"),
         ("Schweigepflichtentbindung", "Ausländerbehörde")}
-    assert {e.state_label for e in page.timeline} <= {"erledigt", "begonnen", "abgebrochen"}
+    assert {e.state_label for e in page.timeline} <= {"erledigt", "begonnen", "abgebrochen", "eingetreten"}
 
 
 def test_the_case_page_records_case_consents_and_history(session, case_id):
