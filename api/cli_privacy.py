@@ -25,9 +25,10 @@ def audit() -> None:
 def audit_verify() -> None:
     """Recompute the hash chain; exit code 1 and the first bad entry if it was altered."""
     from engine.audit.service import verify
+    from engine.uow import unit_of_work
 
     _settings, engine, sessions = _sessions()
-    with sessions() as session:
+    with unit_of_work(sessions, write=False) as session:
         verdict = verify(session)
     engine.dispose()
     if verdict.ok:
@@ -47,7 +48,7 @@ def retention() -> None:
 @click.option("--dry-run", is_flag=True, help="Only list the cases that are due.")
 def retention_run(dry_run: bool) -> None:
     """Anonymise every case that is due now (the scheduler does this regularly too)."""
-    from engine.retention.service import run
+    from engine.retention.jobs import run
 
     settings, engine, sessions = _sessions()
     report = run(sessions, default_days=settings.retention_days, dry_run=dry_run)

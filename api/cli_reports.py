@@ -54,13 +54,14 @@ def report(school_year: str, fmt: str, county: str | None) -> None:
     from engine.org.models import Tenant
     from engine.reports.export import to_csv
     from engine.reports.figures import figures
+    from engine.uow import unit_of_work
 
     from .cli import _settings
 
     settings = _settings()
     engine = make_engine(settings.database_url)
     try:
-        with make_session_factory(engine)() as session:
+        with unit_of_work(make_session_factory(engine), write=False) as session:
             tenant = session.scalars(select(Tenant).where(Tenant.key == (county or settings.tenant))).first()
             if tenant is None:
                 raise click.ClickException("Diesen Kreis gibt es nicht.")

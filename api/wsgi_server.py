@@ -52,7 +52,7 @@ def _start_scheduler(app, settings: Settings) -> None:
     """The embedded default: each worker runs a scheduler; leases keep firing exactly-once."""
     import atexit
 
-    from engine.retention import service as retention
+    from engine.retention import jobs as retention
     from engine.scheduler import TimerScheduler
 
     sched = TimerScheduler(app.extensions["kim"]["sessions"], policy=settings.timer_policy(),

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from engine.escalations import bodies, meetings
 from engine.escalations.models import Body
 
-from ..context import commit, current_user, db, settings
+from ..context import current_user, db, settings
 from ..schemas_escalations import (
     BodyCreateSchema,
     BodyListArgsSchema,
@@ -40,7 +40,6 @@ def create_body(args):
     session = db()
     body = bodies.create_body(session, user=current_user(), **args)
     out = body_out(session, body)
-    commit()
     return out
 
 
@@ -70,7 +69,6 @@ def create_meeting(args):
     session, user = db(), current_user()
     meeting = meetings.create_meeting(session, user=user, **args)
     out = meeting_out(session, meeting, session.get(Body, meeting.body_id), Names(session, user.tenant_id))
-    commit()
     return out
 
 
@@ -90,7 +88,6 @@ def assemble_agenda(meeting_id):
     session, user = db(), current_user()
     meeting = meetings.assemble_agenda(session, user=user, meeting_id=meeting_id)
     out = meeting_out(session, meeting, session.get(Body, meeting.body_id), Names(session, user.tenant_id))
-    commit()
     return out
 
 
@@ -103,5 +100,4 @@ def record_minutes(args, meeting_id):
     meeting = meetings.record_minutes(session, user=user, meeting_id=meeting_id, items=args["items"],
                                       note=args.get("note"), reminder_default=settings().escalation_reminder)
     out = meeting_out(session, meeting, session.get(Body, meeting.body_id), Names(session, user.tenant_id))
-    commit()
     return out

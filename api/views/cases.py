@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from engine.cases import service
 
-from ..context import commit, current_user, db, settings
+from ..context import current_user, db, settings
 from ..schemas import (
     CaseCreateSchema,
     CaseDetailSchema,
@@ -35,7 +35,6 @@ def create_case(args):
     user = current_user()
     case = service.open_case(db(), user=user, municipality=args["municipality"], client=args["client"])
     out = _detail(case, user)
-    commit()
     return out
 
 
@@ -46,7 +45,6 @@ def list_cases(args):
     """Cases in my scope (newest first)."""
     user = current_user()
     page = service.list_cases(db(), user=user, **args)
-    commit()
     return {"items": [case_summary(c, user) for c in page.items], "total": page.total,
             "page": page.page, "per_page": page.per_page}
 
@@ -57,7 +55,6 @@ def get_case(case_id):
     """Status, open tasks and the latest history of a case."""
     user = current_user()
     out = _detail(service.read_case(db(), user=user, case_id=case_id), user)
-    commit()
     return out
 
 
@@ -69,7 +66,6 @@ def case_history(args, case_id):
     user = current_user()
     case = service.read_case(db(), user=user, case_id=case_id, action="case.history")
     page = service.history(db(), case.id, page=args["page"], per_page=args["per_page"])
-    commit()
     return {"items": [history_item(h, user) for h in page.items], "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
@@ -79,5 +75,4 @@ def withdraw_consent(case_id):
     """The client withdrew consent: open tasks are cancelled and the case is closed."""
     case = service.withdraw_consent(db(), user=current_user(), case_id=case_id,
                                     deletion_days=settings().withdrawal_deletion_days)
-    commit()
     return case

@@ -7,7 +7,7 @@ from engine.clock import today_berlin
 from engine.followups import service
 from engine.org.service import find_municipality, find_team
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas import FollowUpArgsSchema, FollowUpOverviewSchema, FollowUpSchema
 
 blp = Blueprint("followups", __name__, url_prefix="/api/v1", description="Nachverfolgung (UmA)")
@@ -31,7 +31,6 @@ def start(case_id):
     """Start the job follow-up for a case (first task: the coordination talk with the UmA team)."""
     session, user = db(), current_user()
     row = service.start_followup(session, user=user, case_id=case_id)
-    commit()
     case = session.get(Case, row.case_id)
     item = service.OverviewItem(row, case, case.municipality.name, case.team.name if case.team else None,
                                 "planning")
@@ -53,5 +52,4 @@ def overview(args):
     personal = sees_personal_data(user)
     out = {"today": today_berlin(), "counts": service.summary(items),
            "items": [_item(i, personal) for i in items]}
-    commit()
     return out

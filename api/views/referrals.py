@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from engine.consents import referrals as service
 from engine.consents.service import agency_name
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas_privacy import ReferralArgsSchema, ReferralListSchema, ReferralSchema
 
 blp = Blueprint("referrals", __name__, url_prefix="/api/v1/referrals", description="Verweisungen")
@@ -32,7 +32,6 @@ def list_referrals(args):
     personal = service.sees_client(user)
     out = {"items": [_item(r, c, personal) for r, c in page.items], "total": page.total,
            "page": page.page, "per_page": page.per_page}
-    commit()
     return out
 
 
@@ -43,5 +42,4 @@ def get_referral(referral_id):
     user = current_user()
     referral, case, data = service.read_referral(db(), user=user, referral_id=referral_id)
     out = _item(referral, case, service.sees_client(user), data)
-    commit()
     return out

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from engine.tasks import assign, service
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas import (
     CompleteRequestSchema,
     CompleteResponseSchema,
@@ -35,7 +35,6 @@ def get_task(task_id):
                                           "role", "status", "created_at", "due_at", "completed_at")}
     out["form"] = service.task_form(session, row)
     out["data"] = data
-    commit()
     return out
 
 
@@ -47,7 +46,6 @@ def complete(args, task_id):
     session = db()
     row, case, next_rows = service.complete_task(session, user=current_user(), task_id=task_id,
                                                  data=args["data"])
-    commit()
     return {"task": row, "case": case, "next_tasks": next_rows}
 
 
@@ -64,7 +62,6 @@ def claim(task_id):
     """Take the task on (case managers, tasks in scope)."""
     row = assign.claim(db(), user=current_user(), task_id=task_id)
     out = _assignment(row)
-    commit()
     return out
 
 
@@ -74,7 +71,6 @@ def unclaim(task_id):
     """Give the task back to the team."""
     row = assign.unclaim(db(), user=current_user(), task_id=task_id)
     out = _assignment(row)
-    commit()
     return out
 
 
@@ -85,5 +81,4 @@ def hand_over(args, task_id):
     """Hand the task over to a case manager of the same team or municipality."""
     row = assign.assign(db(), user=current_user(), task_id=task_id, username=args["username"])
     out = _assignment(row)
-    commit()
     return out

@@ -15,7 +15,7 @@ from engine.followups import service as followups
 from engine.followups.models import FollowUp
 from engine.org.models import Municipality
 
-from ..context import commit, current_user, db
+from ..context import current_user, db, fail
 from ..schemas import ClientSchema
 from . import strings
 from .strings import DE
@@ -30,7 +30,7 @@ def _not_found():
 
 
 def _refused(exc: KimError):
-    db().rollback()
+    fail()
     return render_template("error.html", message=exc.detail), exc.status
 
 
@@ -47,7 +47,6 @@ def cases_list():
         return _refused(exc)
     out = render_template("cases.html", page=found, q=q or "", pages=max(1, -(-found.total // PER_PAGE)),
                           personal=sees_personal_data(user), can_create=user.role == "case_manager")
-    commit()  # the listing is audited
     return out
 
 
@@ -97,10 +96,9 @@ def new_case():
             try:
                 case = cases.open_case(db(), user=user, municipality=place, client=client)
             except KimError as exc:
-                db().rollback()
+                fail()
                 errors["_form"] = exc.detail
             else:
-                commit()
                 return redirect(url_for("casepages.case", case_id=case.id), 303)
     return render_template("case_new.html", places=places, form=form, errors=errors), 422 if errors else 200
 
@@ -137,7 +135,7 @@ def case(case_id):
         found = cases.read_case(session, user=user, case_id=case_id)
         consents = register.read(session, user=user, case_id=case_id)
     except NotFound:
-        session.rollback()
+        fail()
         return _not_found()
     except KimError as exc:
         return _refused(exc)
@@ -151,7 +149,6 @@ def case(case_id):
                           goals=_goals(timeline) if personal else [], followups=follow,
                           agencies=strings.AGENCIES, kinds=strings.KINDS, outcomes=strings.OUTCOMES,
                           followup_status=strings.FOLLOWUP_STATUS)
-    commit()  # the readings are audited
     return out
 
 
@@ -165,6 +162,5 @@ def followups_page():
         return _refused(exc)
     out = render_template("followups.html", items=due, personal=sees_personal_data(user),
                           states=strings.FOLLOWUP_STATES)
-    commit()
     return out
 

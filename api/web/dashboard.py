@@ -14,7 +14,7 @@ from engine.followups import service as followups
 from engine.reports.dashboard import dashboard as dashboard_data
 from engine.reports.events import school_year_bounds, school_year_of
 
-from ..context import commit, current_user, db, settings
+from ..context import current_user, db, settings
 from ..views.escalation_present import STEP_NAMES, Names, topic_summaries
 from . import charts
 from .strings import DE, FOLLOWUP_STATES, FUNNEL
@@ -66,5 +66,4 @@ def dashboard():
         chart_cm=charts.hbars([(r["municipality"], r["cm_cases"]) for r in fig["by_municipality"]],
                               title=DE["dash_chart_cm"].format(year=year), hidden=hidden, css="bar cm"),
     )
-    commit()  # the follow-up overview records its reading in the audit trail
     return out

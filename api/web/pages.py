@@ -11,7 +11,7 @@ from engine.errors import KimError
 from engine.tasks import assign
 from engine.tasks.service import inbox
 
-from ..context import commit, current_user, db
+from ..context import current_user, db, fail
 from .strings import DE, nav_for
 
 bp = Blueprint("web", __name__)
@@ -44,10 +44,9 @@ def _change(action, message_key: str, **kwargs):
     try:
         action(db(), user=current_user(), **kwargs)
     except KimError as exc:
-        db().rollback()
+        fail()  # nothing of the refused change is saved; the message survives in the cookie
         flash(exc.detail, "error")
         return redirect(url_for("web.home"), 303)
-    commit()
     flash(DE[message_key], "info")
     return redirect(url_for("web.home"), 303)
 

@@ -18,7 +18,7 @@ from engine.tasks import drafts
 from engine.tasks.models import READY
 from engine.tasks.service import complete_task, get_task, read_task, task_form
 
-from ..context import commit, current_user, db
+from ..context import current_user, db, fail, restart
 from .formrender import attach_errors, build_fields, parse_form
 from .strings import DE
 
@@ -38,7 +38,6 @@ def task_page(task_id: str):
     schema = task_form(session, row)
     draft = drafts.get_draft(session, row.id) if row.status == READY else None
     out = _render(row, schema, draft.data if draft else None, draft=draft)
-    commit()  # the reading is recorded in the audit trail
     return out
 
 
@@ -64,14 +63,13 @@ def task_submit(task_id: str):
         else:
             complete_task(session, user=user, task_id=task_id, data=data)
     except (InvalidInput, ProcessFailure) as exc:
-        session.rollback()
+        session = restart()  # undo the attempt, then read the task afresh to show it again
         row = get_task(session, user=user, task_id=task_id)
         errors = exc.errors if isinstance(exc, InvalidInput) else None
         return _render(row, schema, data, errors=errors or {}, message=exc.detail), 422
     except KimError as exc:
-        session.rollback()
+        fail()
         return _error(exc)
-    commit()
     if action == "draft":
         flash(DE["draft_saved"], "ok")
         return redirect(url_for("task_pages.task_page", task_id=task_id), 303)

@@ -11,7 +11,7 @@ from engine.errors import KimError, NotFound
 from engine.escalations import service
 from engine.escalations.steps import DECISIONS, REMINDER_EVENT
 
-from ..context import current_user, db
+from ..context import current_user, db, fail
 from ..views.escalation_present import STEP_NAMES, topic_detail, topic_summaries
 from . import strings
 from .strings import DE
@@ -21,7 +21,7 @@ PER_PAGE = 50
 
 
 def _refused(exc: KimError):
-    db().rollback()
+    fail()
     return render_template("error.html", message=exc.detail), exc.status
 
 
@@ -49,7 +49,7 @@ def topic(topic_id: int):
     try:
         found = service.get_topic(session, user=user, topic_id=topic_id)
     except NotFound:
-        session.rollback()
+        fail()
         return render_template("error.html", message=DE["topic_not_found"]), 404
     except KimError as exc:
         return _refused(exc)
