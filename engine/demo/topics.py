@@ -12,8 +12,8 @@ from ..access.actor import Actor
 from ..clock import today_berlin
 from ..escalations import decisions, meetings
 from ..escalations.models import LOCAL, STEERING, Body, Topic
-from ..escalations.steps import CATEGORIES
 from ..escalations.service import raise_topic
+from ..escalations.steps import CATEGORIES
 from . import data as d
 from .runner import Runner, moment
 

@@ -23,7 +23,7 @@ class RetentionReport:
 
 def _anonymise_one(session, case_id: int, now: datetime) -> str | None:
     """Anonymise one due case (in the caller's unit); its pseudonym, or None if it is no longer due."""
-    case = session.get(Case, case_id)
+    case = session.get_one(Case, case_id)
     if case.anonymised_at is not None or case.legal_hold:
         return None
     withdrawn = case.deletion_due_at is not None and case.deletion_due_at <= now
@@ -42,7 +42,7 @@ def run(sessions, *, default_days: int, batch: int = 50, now: datetime | None = 
         with unit_of_work(sessions, write=False) as session:
             if dry_run:
                 ids = due_case_ids(session, default_days=default_days, now=now)
-                report.anonymised += [session.get(Case, i).pseudonym for i in ids]
+                report.anonymised += [session.get_one(Case, i).pseudonym for i in ids]
                 return report
             ids = [i for i in due_case_ids(session, default_days=default_days, now=now,
                                            limit=batch + len(skip)) if i not in skip][:batch]

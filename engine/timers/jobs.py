@@ -61,7 +61,7 @@ def claim(session: Session, *, owner: str, policy: TimerPolicy, now: datetime | 
 
 
 def _fire_leased(session: Session, *, timer_id: int, owner: str) -> tuple[FireOutcome, dict | None]:
-    """Fire one timer leased to ``owner`` in the caller's unit; the outcome and, if fired, what for the log."""
+    """Fire one timer leased to ``owner`` (in the caller's unit); the outcome and what to log."""
     begin_write(session)
     found = session.execute(
         select(Timer, ProcessInstance, Case)

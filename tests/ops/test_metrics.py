@@ -12,7 +12,8 @@ from api.app import create_app
 from engine import clock
 from engine.instances.service import LIFECYCLE
 from engine.tasks.service import complete_task
-from engine.timers.service import TimerPolicy, run_due
+from engine.timers.jobs import run_due
+from engine.timers.policy import TimerPolicy
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case, ready
 from tests.conftest import TEST_DATA_KEY
