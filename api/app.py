@@ -13,7 +13,7 @@ from engine.errors import Unauthorized
 
 from . import errors, observability, web
 from . import metrics as metrics_view
-from .context import close_session, db
+from .context import close_session, db, finish_request, start_request
 from .input_guard import refuse_nul
 from .openapi import make_api
 from .views import (
@@ -31,6 +31,8 @@ from .views import (
 )
 
 PUBLIC_BLUEPRINTS = {"health", "auth.token", "api-docs", "swagger_assets", metrics_view.ENDPOINT}
+# Requests that never write: their unit of work (if they touch the database at all) reads only.
+READ_ONLY = {"health", "api-docs", "swagger_assets", "static", metrics_view.ENDPOINT}
 SWAGGER_ASSETS = "/api/v1/swagger-ui-assets"
 
 
@@ -71,6 +73,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     def swagger_assets(filename):
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
 
+    @app.before_request
+    def _unit_of_work():
+        # Authenticated requests write audit rows (and logins write tokens): they take the
+        # write lock on SQLite when they first touch the database; the rest only read.
+        start_request(write=not (request.blueprint in READ_ONLY or request.endpoint in READ_ONLY))
+
     app.before_request(refuse_nul)
 
     @app.before_request
@@ -96,4 +104,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     web.init_app(app, settings)
     app.teardown_appcontext(close_session)
     errors.register(app)
+
+    @app.after_request
+    def _commit(response):
+        # Registered last so that it runs first: a failing commit becomes the answer
+        # (problem+json) that the other after_request hooks then see.
+        try:
+            return finish_request(response)
+        except Exception as exc:  # noqa: BLE001 - answered by the app's error handlers
+            return app.make_response(app.handle_user_exception(exc))
+
     return app

@@ -28,6 +28,13 @@ def _session(settings: Settings):
     return engine, make_session_factory(engine)()
 
 
+def _sessions(settings: Settings):
+    from engine.db import make_engine, make_session_factory
+
+    engine = make_engine(settings.database_url)
+    return engine, make_session_factory(engine)
+
+
 @click.group()
 def main() -> None:
     """KIM case process engine."""
@@ -48,18 +55,17 @@ def deploy() -> None:
     """Deploy processes/ and forms/ (only what changed)."""
     from engine.errors import KimError
     from engine.processes.service import deploy_directories
+    from engine.uow import unit_of_work
 
     settings = _settings()
-    engine, session = _session(settings)
+    engine, sessions = _sessions(settings)
     try:
-        changed = deploy_directories(session, settings.processes_dir, settings.forms_dir)
-        session.commit()
+        with unit_of_work(sessions) as session:
+            changed = deploy_directories(session, settings.processes_dir, settings.forms_dir)
     except KimError as exc:
-        session.rollback()
         click.echo(f"Bereitstellung abgebrochen: {exc.detail} {exc.extra or ''}", err=True)
         sys.exit(1)
     finally:
-        session.close()
         engine.dispose()
     click.echo("Bereitgestellt: " + (", ".join(changed) if changed else "nichts geändert"))
 
@@ -69,15 +75,15 @@ def seed() -> None:
     """Load the organisation seed (and demo accounts when KIM_DEMO=1)."""
     from engine.escalations.bodies import seed_bodies
     from engine.org.service import seed_organisation
+    from engine.uow import unit_of_work
 
     settings = _settings()
-    engine, session = _session(settings)
+    engine, sessions = _sessions(settings)
     try:
-        counts = seed_organisation(session, settings.seed_file, settings.demo)
-        counts["new_bodies"] = seed_bodies(session, settings.seed_file)
-        session.commit()
+        with unit_of_work(sessions) as session:
+            counts = seed_organisation(session, settings.seed_file, settings.demo)
+            counts["new_bodies"] = seed_bodies(session, settings.seed_file)
     finally:
-        session.close()
         engine.dispose()
     click.echo(f"Organisation geladen: {counts}")
 
@@ -116,7 +122,7 @@ def scheduler(once: bool) -> None:
     from engine import models as _all_models  # noqa: F401 - every mapper known before the first query
     from engine.db import make_engine, make_session_factory
     from engine.scheduler import TimerScheduler, default_owner
-    from engine.timers.service import run_due
+    from engine.timers.jobs import run_due
 
     settings = _settings()
     logs.configure(settings.log_level, settings.log_format)

@@ -88,9 +88,10 @@ def audit_verify() -> None:
     """
     from engine.audit import keys
     from engine.audit.verify import entries, verify
+    from engine.uow import unit_of_work
 
     def check(settings, sessions):
-        with sessions() as session:
+        with unit_of_work(sessions, write=False) as session:
             return verify(session, keys.keyring(), settings.anchor_dir())
 
     settings, report = _run(check)
@@ -155,7 +156,7 @@ def retention() -> None:
 @click.option("--dry-run", is_flag=True, help="Only list the cases that are due.")
 def retention_run(dry_run: bool) -> None:
     """Anonymise every case that is due now (the scheduler does this regularly too)."""
-    from engine.retention.service import run
+    from engine.retention.jobs import run
 
     settings, engine, sessions = _sessions()
     report = run(sessions, default_days=settings.retention_days, dry_run=dry_run)

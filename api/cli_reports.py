@@ -51,13 +51,14 @@ def report(school_year: str, fmt: str, county: str | None) -> None:
     from engine.errors import KimError
     from engine.reports.export import to_csv
     from engine.reports.read import county_figures
+    from engine.uow import unit_of_work
 
     from .cli import _settings
 
     settings = _settings()
     engine = make_engine(settings.database_url)
     try:
-        with make_session_factory(engine)() as session:
+        with unit_of_work(make_session_factory(engine), write=False) as session:
             fig = county_figures(session, county=county or settings.tenant, school_year=school_year,
                                  min_count=settings.report_min_count)
     except KimError as exc:

@@ -1,22 +1,78 @@
-"""Per-request database session and acting user (the only place that touches ``g``)."""
+"""Per-request unit of work and acting user (the only place that touches ``g``).
+
+Every request is one unit of work (engine/uow.py): ``start_request`` decides at its start
+whether it writes, ``db()`` begins it on first use (a request that never touches the
+database opens no transaction), ``finish_request`` commits it once when the answer is a
+success and rolls it back otherwise, ``close_session`` rolls back whatever an unhandled
+error left open.
+"""
 from __future__ import annotations
 
-from flask import current_app, g
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Response, current_app, g
 from sqlalchemy.orm import Session
 
+from engine import uow
 from engine.access.actor import Actor
 
 
+def _sessions():
+    return current_app.extensions["kim"]["sessions"]
+
+
+def start_request(*, write: bool) -> None:
+    """Decide at the request's start whether its unit of work writes (takes the write lock)."""
+    g.kim_write = write
+
+
 def db() -> Session:
-    """The request's session, opened on first use."""
+    """The request's session; its unit of work begins on first use."""
     if "db" not in g:
-        g.db = current_app.extensions["kim"]["sessions"]()
+        g.db = uow.begin(_sessions()(), write=g.get("kim_write", True))
+        if g.pop("kim_failed", False):
+            uow.fail(g.db)
     return g.db
 
 
-def commit() -> None:
-    """Commit the request's unit of work (once, at the end of a view)."""
-    db().commit()
+def fail() -> None:
+    """Roll back everything this request did although its answer is no error (flash + redirect)."""
+    if "db" in g:
+        uow.fail(g.db)
+    else:
+        g.kim_failed = True
+
+
+def restart() -> Session:
+    """Roll back everything so far and begin the request's unit afresh (a form shown again).
+
+    Objects read before are detached afterwards: read again what the answer shows.
+    """
+    session = g.pop("db", None)
+    if session is not None:
+        uow.finish(session, ok=False)
+    return db()
+
+
+@contextmanager
+def own_unit() -> Iterator[Session]:
+    """A unit of work of its own, committed whatever the request answers (login failure counts).
+
+    It must come before the request's unit begins: on SQLite both would want the write lock.
+    """
+    if "db" in g:
+        raise RuntimeError("own_unit() after the request's unit of work began")
+    with uow.unit_of_work(_sessions()) as session:
+        yield session
+
+
+def finish_request(response: Response) -> Response:
+    """Commit the request's unit once when the answer is a success (below 400), else roll back."""
+    session = g.pop("db", None)
+    if session is not None:
+        uow.finish(session, ok=response.status_code < 400)
+    return response
 
 
 def current_user() -> Actor:
@@ -30,9 +86,8 @@ def settings():
 
 
 def close_session(exc: BaseException | None = None) -> None:
-    """Roll back whatever was not committed and release the connection."""
+    """Roll back a unit that no answer finished (an unhandled error) and release the connection."""
+    g.pop("kim_failed", None)
     session = g.pop("db", None)
     if session is not None:
-        if session.in_transaction():
-            session.rollback()
-        session.close()
+        uow.finish(session, ok=False)

@@ -111,10 +111,6 @@ def register(app) -> None:
 
     @app.errorhandler(KimError)
     def _domain(exc: KimError):
-        if getattr(exc, "keep_changes", False):
-            from .context import commit
-
-            commit()
         extra = dict(exc.extra)
         if isinstance(exc, InvalidInput) and exc.errors:
             extra["errors"] = exc.errors

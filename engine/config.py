@@ -79,7 +79,7 @@ class Settings:
 
     def timer_policy(self):
         """The lease and retry policy for timers."""
-        from .timers.service import TimerPolicy
+        from .timers.policy import TimerPolicy
 
         return TimerPolicy(lease_seconds=self.timer_lease_seconds, retry_seconds=self.timer_retry_seconds,
                            max_attempts=self.timer_max_attempts)

@@ -20,7 +20,9 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import JSON, Text, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
 
+from .config import Settings
 from .errors import KimError
+from .uow import unit_of_work
 
 log = logging.getLogger("kim.crypto")
 
@@ -117,8 +119,6 @@ def _keyring() -> _Keyring:
         return ring
     with _lock:
         if _ring is None:  # a process that never called configure(): same as the CLI would do
-            from .config import Settings
-
             settings = Settings.from_env()
             _ring = _Keyring(settings.data_keys.strip(), Path(settings.data_dir) / KEY_FILE)
         ring = _ring
@@ -208,13 +208,11 @@ def _renewed(raw: Any, column, ring: _Keyring) -> Any:
 
 
 def reencrypt(session_factory, metadata, *, batch_size: int = 500) -> dict[str, dict[str, int]]:
-    """Re-encrypt every encrypted column with the first key, one transaction per batch.
+    """Re-encrypt every encrypted column with the first key, one unit of work per batch.
 
     For key rotation (rows written with an older key) and for legacy plaintext rows.
     Returns per column: rows seen and rows rewritten.
     """
-    from .db import begin_write
-
     ring = _keyring()
     counts: dict[str, dict[str, int]] = {}
     for column in encrypted_columns(metadata):
@@ -225,8 +223,7 @@ def reencrypt(session_factory, metadata, *, batch_size: int = 500) -> dict[str, 
         stats = counts.setdefault(f"{table.name}.{column.name}", {"seen": 0, "rewritten": 0})
         last = None
         while True:
-            with session_factory() as session:
-                begin_write(session)  # SQLite: the write lock before reading the batch
+            with unit_of_work(session_factory) as session:  # SQLite: the write lock before the batch is read
                 query = select(pk, raw).order_by(pk).limit(batch_size).with_for_update()
                 rows = session.execute(query if last is None else query.where(pk > last)).all()
                 if not rows:
@@ -238,6 +235,5 @@ def reencrypt(session_factory, metadata, *, batch_size: int = 500) -> dict[str, 
                                         .values({column: type_coerce(new, raw_type)}))
                         stats["rewritten"] += 1
                 stats["seen"] += len(rows)
-                session.commit()
-                last = rows[-1][0]
+            last = rows[-1][0]
     return counts

@@ -49,6 +49,7 @@ class UTCDateTime(TypeDecorator):
 
 
 WRITE = "kim_write"
+UNIT = "kim_unit"  # session.info: "write" or "read" while a unit of work (engine/uow.py) owns it
 _IDENTITY = "kim_file_identity"
 
 
@@ -110,22 +111,24 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that never expire on commit (views serialize after committing)."""
+    """Sessions that never expire on commit (objects stay readable after their unit ends)."""
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
 
 
 def begin_write(session: Session) -> None:
-    """Make the rest of the session's work one writer transaction.
+    """State that the caller writes: it must run in a writing unit of work (engine/uow.py).
 
-    On SQLite the write lock is taken up front (BEGIN IMMEDIATE), so concurrent writers
-    queue instead of failing. A read-only transaction already open (the request's
-    authentication) is ended first; it holds no changes. Other databases lock rows
-    with SELECT ... FOR UPDATE instead.
+    Commits nothing and behaves the same on every database. In a writing unit it is a
+    no-op (on SQLite the unit took the write lock at its start). In a read-only unit or
+    read-only transaction it raises: that is a programming error. A session outside any
+    unit (a test's own session) that has not begun yet begins a writer transaction here.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    unit = session.info.get(UNIT)
+    if unit == "write":
         return
-    if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("begin_write() after changes in the same transaction")
-        session.commit()
-    session.connection(execution_options={WRITE: True})
+    if unit == "read":
+        raise RuntimeError("begin_write() in a read-only unit of work")
+    if not session.in_transaction():
+        session.connection(execution_options={WRITE: True})
+    elif not session.connection().get_execution_options().get(WRITE):
+        raise RuntimeError("begin_write() inside a read-only transaction")

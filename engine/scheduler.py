@@ -4,7 +4,8 @@ No polling of instances: the job fires when the earliest timer row falls due. It
 re-armed after every commit that writes a timer (in this process, via
 engine.timers.service.on_new_due) and by a light watch job that asks the timers index for
 the next due time (rows written by other processes). Any number of schedulers may run
-against one database: work is claimed with a lease (engine/timers/service.py).
+against one database: work is claimed with a lease (engine/timers/jobs.py), and every
+firing is a unit of work of its own (engine/uow.py).
 """
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import clock
+from .timers import jobs as timer_jobs
 from .timers import service as timers
+from .timers.policy import TimerPolicy
+from .uow import unit_of_work
 
 log = logging.getLogger("kim.scheduler")
 
@@ -34,10 +38,10 @@ def default_owner() -> str:
 class TimerScheduler:
     """Fires due timers; start() in the web process (embedded) or in `kim scheduler`."""
 
-    def __init__(self, session_factory, *, policy: timers.TimerPolicy | None = None,
+    def __init__(self, session_factory, *, policy: TimerPolicy | None = None,
                  watch_seconds: float = 1.0, owner: str | None = None):
         self.session_factory = session_factory
-        self.policy = policy or timers.TimerPolicy()
+        self.policy = policy or TimerPolicy()
         self.owner = owner or default_owner()
         self.watch_seconds = watch_seconds
         self.counts: Counter = Counter()
@@ -85,7 +89,7 @@ class TimerScheduler:
                                 replace_existing=True)
 
     def _watch(self) -> None:
-        with self.session_factory() as session:
+        with unit_of_work(self.session_factory, write=False) as session:
             due = timers.next_due(session)
         if due is not None:
             self.arm(due)
@@ -96,7 +100,7 @@ class TimerScheduler:
         with self._lock:
             self._busy, self._armed = True, None
         try:
-            for outcome in timers.run_due(self.session_factory, owner=self.owner, policy=self.policy,
+            for outcome in timer_jobs.run_due(self.session_factory, owner=self.owner, policy=self.policy,
                                           should_stop=lambda: self._stopping):
                 self.counts[outcome.status] += 1
         except Exception:  # noqa: BLE001 - the job must survive a database hiccup
@@ -127,7 +131,7 @@ class TimerScheduler:
 def install_housekeeping(scheduler: TimerScheduler, sessions, settings) -> None:
     """The periodic jobs every scheduler runs: retention and the audit trail's checkpoints."""
     from .audit import jobs as audit_jobs
-    from .retention import service as retention
+    from .retention import jobs as retention
 
     retention.install(scheduler, sessions, settings)
     audit_jobs.install(scheduler, sessions, settings)

@@ -32,6 +32,7 @@ def deploy_fixture(session, name: str):
 def start_instances(session, name: str, count: int, username: str = "cm-borchen"):
     """One case, ``count`` instances of fixture ``name`` attached to it; returns instance ids."""
     version = deploy_fixture(session, name)
+    begin_write(session)  # the next transaction writes too: the lock before its first read
     user = actor(session, username)
     case = open_case(session, user=user, municipality="Borchen",
                      client={"given_name": "Test", "family_name": "Timer"})

@@ -3,8 +3,9 @@ from flask import request
 from flask_smorest import Blueprint
 
 from engine.access.service import LoginPolicy, issue_token, revoke_token, revoke_user_tokens
+from engine.errors import LoginRefused
 
-from ..context import commit, current_user, db, settings
+from ..context import current_user, db, own_unit, settings
 from ..schemas import RevocationSchema, RevokedSchema, TokenRequestSchema, TokenSchema
 from ..web.session import end_session
 
@@ -23,8 +24,16 @@ def login_policy() -> LoginPolicy:
 def token(args):
     """Exchange user name and password for a bearer token (repeated failures lock the account)."""
     ttl = settings().token_ttl_hours
-    access_token, user = issue_token(db(), args["username"], args["password"], ttl, login_policy())
-    commit()
+    refused = None
+    with own_unit() as session:  # committed either way: a refusal counts towards the lockout
+        try:
+            access_token, user = issue_token(session, args["username"], args["password"], ttl, login_policy())
+        except LoginRefused as exc:
+            refused = exc
+        else:
+            _places = user.municipality, user.team  # loaded now: the answer is built after the unit ends
+    if refused is not None:
+        raise refused
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl * 3600, "user": user}
 
 
@@ -38,7 +47,6 @@ def logout():
         revoke_token(db(), bearer)
     else:
         end_session()
-    commit()
 
 
 @blp.route("/revocations", methods=["POST"])
@@ -47,5 +55,4 @@ def logout():
 def revoke_account(args):
     """Revoke every token and web session of an account (administration)."""
     count = revoke_user_tokens(db(), user=current_user(), username=args["username"])
-    commit()
     return {"username": args["username"], "revoked": count}

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from engine.escalations import bodies, meetings, read
 
-from ..context import commit, current_user, db, settings
+from ..context import current_user, db, settings
 from ..schemas_escalations import (
     BodyCreateSchema,
     BodyListArgsSchema,
@@ -35,7 +35,6 @@ def create_body(args):
     session = db()
     body = bodies.create_body(session, user=current_user(), **args)
     out = read.body_view(session, body)
-    commit()
     return out
 
 
@@ -62,7 +61,6 @@ def create_meeting(args):
     session, user = db(), current_user()
     meeting = meetings.create_meeting(session, user=user, **args)
     out = read.meeting_view(session, meeting, user)
-    commit()
     return out
 
 
@@ -80,7 +78,6 @@ def assemble_agenda(meeting_id):
     session, user = db(), current_user()
     meeting = meetings.assemble_agenda(session, user=user, meeting_id=meeting_id)
     out = read.meeting_view(session, meeting, user)
-    commit()
     return out
 
 
@@ -93,5 +90,4 @@ def record_minutes(args, meeting_id):
     meeting = meetings.record_minutes(session, user=user, meeting_id=meeting_id, items=args["items"],
                                       note=args.get("note"), reminder_default=settings().escalation_reminder)
     out = read.meeting_view(session, meeting, user)
-    commit()
     return out

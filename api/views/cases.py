@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from engine.cases import read, service
 
-from ..context import commit, current_user, db, settings
+from ..context import current_user, db, settings
 from ..schemas import (
     CaseCreateSchema,
     CaseDetailSchema,
@@ -41,7 +41,6 @@ def create_case(args):
     user = current_user()
     case = service.open_case(db(), user=user, municipality=args["municipality"], client=args["client"])
     out = _detail(read.opened_case(db(), user=user, case=case))
-    commit()
     return out
 
 
@@ -51,7 +50,6 @@ def create_case(args):
 def list_cases(args):
     """Cases in my scope (newest first)."""
     page = read.case_list(db(), user=current_user(), **args)
-    commit()
     return {"items": [_summary(c) for c in page.items], "total": page.total,
             "page": page.page, "per_page": page.per_page}
 
@@ -61,7 +59,6 @@ def list_cases(args):
 def get_case(case_id):
     """Status, open tasks and the latest history of a case."""
     out = _detail(read.case_detail(db(), user=current_user(), case_id=case_id))
-    commit()
     return out
 
 
@@ -72,7 +69,6 @@ def case_history(args, case_id):
     """The full history of a case, page by page."""
     page = read.case_history(db(), user=current_user(), case_id=case_id, page=args["page"],
                              per_page=args["per_page"])
-    commit()
     return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
@@ -82,5 +78,4 @@ def withdraw_consent(case_id):
     """The client withdrew consent: open tasks are cancelled and the case is closed."""
     case = service.withdraw_consent(db(), user=current_user(), case_id=case_id,
                                     deletion_days=settings().withdrawal_deletion_days)
-    commit()
     return case

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from engine.followups import read, service
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas import FollowUpArgsSchema, FollowUpOverviewSchema, FollowUpSchema
 
 blp = Blueprint("followups", __name__, url_prefix="/api/v1", description="Nachverfolgung (UmA)")
@@ -17,7 +17,6 @@ def start(case_id):
     """Start the job follow-up for a case (first task: the coordination talk with the UmA team)."""
     session, user = db(), current_user()
     row = service.start_followup(session, user=user, case_id=case_id)
-    commit()
     return asdict(read.started(session, user=user, followup=row))
 
 
@@ -30,5 +29,4 @@ def overview(args):
     found = read.overview(db(), user=current_user(), within_days=args["within_days"], include=args["include"],
                           team=args.get("team"), municipality=args.get("municipality"))
     out = {"today": found.today, "counts": found.counts, "items": [asdict(i) for i in found.items]}
-    commit()
     return out

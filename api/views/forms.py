@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from engine.processes import form_editing as service
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas_processes import (
     FormCheckRequestSchema,
     FormCheckSchema,
@@ -47,6 +47,5 @@ def get_form(form_key):
 def save_form(args, form_key):
     """Save a form as its new version; open and future tasks use it (unchanged content: no-op)."""
     row, changed = service.save_form(db(), user=current_user(), form_key=form_key, schema=args["schema"])
-    commit()
     return {"form_key": row.form_key, "version": row.version, "schema": row.schema, "changed": changed,
             "title": row.schema.get("title"), "deployed_at": row.deployed_at, "deployed_by": row.deployed_by}

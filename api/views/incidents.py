@@ -1,9 +1,9 @@
 """Timers that failed repeatedly: visible to admins, who can put them back in the queue."""
 from flask_smorest import Blueprint
 
-from engine.timers import service
+from engine.timers import admin
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas import IncidentSchema
 
 blp = Blueprint("incidents", __name__, url_prefix="/api/v1/incidents",
@@ -14,13 +14,12 @@ blp = Blueprint("incidents", __name__, url_prefix="/api/v1/incidents",
 @blp.response(200, IncidentSchema(many=True))
 def list_incidents():
     """Timers whose instance failed on every retry (admins only)."""
-    return service.incidents(db(), user=current_user())
+    return admin.incidents(db(), user=current_user())
 
 
 @blp.route("/<int:timer_id>/retry", methods=["POST"])
 @blp.response(200, IncidentSchema)
 def retry(timer_id):
     """Queue the timer again, due now, with fresh attempts (admins only)."""
-    row = service.retry_incident(db(), user=current_user(), timer_id=timer_id)
-    commit()
+    row = admin.retry_incident(db(), user=current_user(), timer_id=timer_id)
     return row

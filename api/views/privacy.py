@@ -6,7 +6,7 @@ from engine.audit import service as audit
 from engine.consents import register
 from engine.retention.service import set_legal_hold
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas_privacy import (
     AuditArgsSchema,
     AuditPageSchema,
@@ -27,7 +27,6 @@ blp = Blueprint("privacy", __name__, url_prefix="/api/v1", description="Einwilli
 def consents(case_id):
     """The case's consent register: data processing and releases per agency, withdrawn ones too."""
     items = register.read(db(), user=current_user(), case_id=case_id)
-    commit()
     return {"items": items}
 
 
@@ -37,7 +36,6 @@ def consents(case_id):
 def add_release(args, case_id):
     """Record a further release from confidentiality towards one agency."""
     row = register.add_release(db(), user=current_user(), case_id=case_id, **args)
-    commit()
     return row
 
 
@@ -46,7 +44,6 @@ def add_release(args, case_id):
 def withdraw_release(case_id, consent_id):
     """The client withdrew one release; referrals to that agency are refused from now on."""
     row = register.withdraw_release(db(), user=current_user(), case_id=case_id, consent_id=consent_id)
-    commit()
     return row
 
 
@@ -56,7 +53,6 @@ def withdraw_release(case_id, consent_id):
 def legal_hold(args, case_id):
     """Put a case on legal hold (no deletion) or lift it (data-protection officer)."""
     case = set_legal_hold(db(), user=current_user(), case_id=case_id, hold=args["hold"], reason=args["reason"])
-    commit()
     return case
 
 
@@ -66,7 +62,6 @@ def legal_hold(args, case_id):
 def audit_trail(args):
     """Who read or changed which case's data, when and why (data-protection officer only)."""
     items, total = audit.search(db(), user=current_user(), **args)
-    commit()
     return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
@@ -76,5 +71,4 @@ def audit_trail(args):
 def export(args):
     """All data held on a person and all accesses to it, machine-readable (GDPR Art. 15)."""
     out = art15.export_person(db(), user=current_user(), **args)
-    commit()
     return out

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from engine.errors import InvalidInput
 from engine.processes import versions as service
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas_processes import (
     DeployRequestSchema,
     DeployResultSchema,
@@ -57,7 +57,6 @@ def upload():
     """Store a BPMN diagram as a draft version, with its verdict (deployable or the problems)."""
     service.require_process_owner(current_user())  # before reading the body: 403 comes first
     row, created = service.store(db(), user=current_user(), xml=_diagram())
-    commit()
     return _out(row, created), 201 if created else 200
 
 
@@ -107,7 +106,6 @@ def get_xml(process_id, version):
 def deploy(args, process_id):
     """Make a version (default: the newest) the one new cases start on; running cases stay."""
     row, changed = service.deploy(db(), user=current_user(), process_id=process_id, version=args["version"])
-    commit()
     return _out(row, changed)
 
 
@@ -117,5 +115,4 @@ def deploy(args, process_id):
 def rollback(args, process_id):
     """Deploy an earlier version again."""
     row, changed = service.rollback(db(), user=current_user(), process_id=process_id, version=args["version"])
-    commit()
     return _out(row, changed)

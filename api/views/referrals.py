@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from engine.consents import read
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas_privacy import ReferralArgsSchema, ReferralListSchema, ReferralSchema
 
 blp = Blueprint("referrals", __name__, url_prefix="/api/v1/referrals", description="Verweisungen")
@@ -19,7 +19,6 @@ def list_referrals(args):
     page = read.referral_list(db(), user=current_user(), **args)
     out = {"items": [asdict(r) for r in page.items], "total": page.total,
            "page": page.page, "per_page": page.per_page}
-    commit()
     return out
 
 
@@ -28,5 +27,4 @@ def list_referrals(args):
 def get_referral(referral_id):
     """One referral with its reason."""
     out = asdict(read.referral_detail(db(), user=current_user(), referral_id=referral_id))
-    commit()
     return out

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from engine.processes import migration, runs
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas_runs import (
     MigrationRequestSchema,
     MigrationResultSchema,
@@ -22,7 +22,6 @@ def start_run(args, process_id):
     """Start a test run of a deployed version (default: the current one) outside any case."""
     user = current_user()
     instance, version, ready = runs.start_run(db(), user=user, process_id=process_id, version=args["version"])
-    commit()
     return {"id": instance.id, "process_id": instance.process_id, "version": version.version,
             "status": instance.status, "started_at": instance.created_at, "updated_at": instance.updated_at,
             "started_by": user.username, "open_tasks": ready}
@@ -41,5 +40,4 @@ def list_runs(process_id):
 def migrate(args, process_id):
     """Move running cases to a deployed version; ``dry_run`` (default) only lists what can move and why not."""
     result = migration.migrate_cases(db(), user=current_user(), process_id=process_id, **args)
-    commit()
     return result

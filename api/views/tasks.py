@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from engine.tasks import assign, read, service
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from ..schemas import (
     CompleteRequestSchema,
     CompleteResponseSchema,
@@ -30,7 +30,6 @@ def inbox(args):
 def get_task(task_id):
     """A task with its form (JSON Schema) and the data it sees."""
     out = read.task_detail(db(), user=current_user(), task_id=task_id)
-    commit()
     return out
 
 
@@ -42,7 +41,6 @@ def complete(args, task_id):
     session = db()
     row, case, next_rows = service.complete_task(session, user=current_user(), task_id=task_id,
                                                  data=args["data"])
-    commit()
     return {"task": row, "case": case, "next_tasks": next_rows}
 
 
@@ -56,7 +54,6 @@ def claim(task_id):
     """Take the task on (case managers, tasks in scope)."""
     row = assign.claim(db(), user=current_user(), task_id=task_id)
     out = _assignment(row)
-    commit()
     return out
 
 
@@ -66,7 +63,6 @@ def unclaim(task_id):
     """Give the task back to the team."""
     row = assign.unclaim(db(), user=current_user(), task_id=task_id)
     out = _assignment(row)
-    commit()
     return out
 
 
@@ -77,5 +73,4 @@ def hand_over(args, task_id):
     """Hand the task over to a case manager of the same team or municipality."""
     row = assign.assign(db(), user=current_user(), task_id=task_id, username=args["username"])
     out = _assignment(row)
-    commit()
     return out

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from engine.escalations import decisions, read, service
 
-from ..context import commit, current_user, db, settings
+from ..context import current_user, db, settings
 from ..schemas_escalations import (
     DecisionRequestSchema,
     OverdueSchema,
@@ -24,7 +24,6 @@ def create_topic(args):
     session, user = db(), current_user()
     topic = service.raise_topic(session, user=user, **args)
     out = read.topic_detail(session, topic, user)
-    commit()
     return out
 
 
@@ -59,5 +58,4 @@ def decide(args, topic_id):
     topic = decisions.decide(session, user=user, topic_id=topic_id, data=args["data"],
                              reminder_default=settings().escalation_reminder)
     out = read.topic_detail(session, topic, user)
-    commit()
     return out

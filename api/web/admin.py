@@ -8,7 +8,7 @@ from engine.clock import utcnow
 from engine.errors import InvalidInput, KimError, NotFound
 from engine.vocabulary import labels
 
-from ..context import commit, current_user, db
+from ..context import current_user, db
 from .strings import DE
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -61,10 +61,9 @@ def new_user():
             created = admin.create_user(db(), user=current_user(), username=form.get("username", "")[:200],
                                         password=form.get("password", ""), data=_form_input())
         except InvalidInput as exc:
-            db().rollback()
+            restart()  # undo the attempt; the form's choices are read afresh
             errors = _errors(exc)
         else:
-            commit()
             flash(DE["admin_created"].format(username=created.username), "info")
             return redirect(url_for("admin.user", user_id=created.id), 303)
     values = {k: form.get(k, "") for k in ("username", "display_name", "role", "unit", "agency")}
@@ -89,22 +88,21 @@ def user(user_id: int):
 
 
 def _change(user_id: int, action, message):
-    """Run one change; on success commit, flash and back to the account page; field errors shown there."""
+    """Run one change; on success flash and back to the account page; field errors shown there."""
     try:
         result = action()
     except InvalidInput as exc:
-        db().rollback()
+        restart()  # undo the attempt; the account page reads it afresh
         values = None
         if request.form.get("role") is not None:
             values = {k: request.form.get(k, "") for k in ("display_name", "role", "unit", "agency")}
         return _user_page(user_id, _errors(exc) or {"_form": exc.detail}, values, 422)
     except NotFound:
-        db().rollback()
+        fail()
         return render_template("error.html", message=DE["admin_user_missing"]), 404
     except KimError as exc:
-        db().rollback()
+        fail()
         return render_template("error.html", message=exc.detail), exc.status
-    commit()
     flash(message(result), "info")
     return redirect(url_for("admin.user", user_id=user_id), 303)
 

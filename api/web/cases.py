@@ -9,7 +9,7 @@ from engine.cases import service as cases
 from engine.errors import KimError, NotFound
 from engine.followups import read as followups
 
-from ..context import commit, current_user, db
+from ..context import current_user, db, fail
 from ..schemas import ClientSchema
 from .strings import DE
 
@@ -22,7 +22,7 @@ def _not_found():
 
 
 def _refused(exc: KimError):
-    db().rollback()
+    fail()
     return render_template("error.html", message=exc.detail), exc.status
 
 
@@ -39,7 +39,6 @@ def cases_list():
         return _refused(exc)
     out = render_template("cases.html", page=found, q=q or "", pages=max(1, -(-found.total // PER_PAGE)),
                           personal=found.personal, can_create=user.role == "case_manager")
-    commit()  # the listing is audited
     return out
 
 
@@ -85,10 +84,9 @@ def new_case():
             try:
                 case = cases.open_case(db(), user=user, municipality=place, client=client)
             except KimError as exc:
-                db().rollback()
+                fail()
                 errors["_form"] = exc.detail
             else:
-                commit()
                 return redirect(url_for("casepages.case", case_id=case.id), 303)
     return render_template("case_new.html", places=places, form=form, errors=errors), 422 if errors else 200
 
@@ -100,12 +98,11 @@ def case(case_id):
     try:
         page = read.case_page(session, user=user, case_id=case_id)
     except NotFound:
-        session.rollback()
+        fail()
         return _not_found()
     except KimError as exc:
         return _refused(exc)
     out = render_template("case.html", page=page, case=page.case, personal=page.personal)
-    commit()  # the readings are audited
     return out
 
 
@@ -118,6 +115,5 @@ def followups_page():
     except KimError as exc:
         return _refused(exc)
     out = render_template("followups.html", items=due.items)
-    commit()
     return out
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from engine.access.service import authenticate, check_password
 from engine.errors import LoginRefused, Unauthorized
 
-from ..context import commit, db, settings
+from ..context import db, own_unit, settings
 from ..views import auth as api_auth  # module import: api.views.auth imports this package too
 from .session import CSRF_REFUSED, csrf_valid, end_session, safe_next, session_token, start_session
 from .strings import DE
@@ -47,13 +47,15 @@ def login_submit():
         return login_page(STALE_FORM, username, next_url, 400)
     if not username or not password:
         return login_page(MISSING, username, next_url)
-    try:
-        user = check_password(db(), username, password, api_auth.login_policy())
-    except LoginRefused as exc:
-        commit()  # the failure count towards the lockout
-        return login_page(exc.detail, username, next_url)
+    refused = None
+    with own_unit() as session:  # committed either way: a refusal counts towards the lockout
+        try:
+            user = check_password(session, username, password, api_auth.login_policy())
+        except LoginRefused as exc:
+            refused = exc
+    if refused is not None:
+        return login_page(refused.detail, username, next_url)
     start_session(user.id)
-    commit()
     return redirect(next_url, 303)
 
 
@@ -63,5 +65,4 @@ def logout():
     if session_token() and not csrf_valid():
         return render_template("error.html", message=CSRF_REFUSED), 403
     end_session()
-    commit()
     return redirect(url_for("login.login"), 303)

@@ -7,7 +7,7 @@ from engine.errors import KimError
 from engine.tasks import assign
 from engine.tasks.read import web_inbox
 
-from ..context import commit, current_user, db
+from ..context import current_user, db, fail
 from .strings import DE, nav_for
 
 bp = Blueprint("web", __name__)
@@ -26,7 +26,6 @@ def home():
     out = render_template("home.html", tasks=page.rows, total=page.total, page=page,
                           pages=max(1, -(-page.total // PER_PAGE)), first=(page.page - 1) * PER_PAGE + 1,
                           colleagues=page.colleagues)
-    commit()  # the inbox's cases are recorded as read
     return out
 
 
@@ -34,10 +33,9 @@ def _change(action, message_key: str, **kwargs):
     try:
         action(db(), user=current_user(), **kwargs)
     except KimError as exc:
-        db().rollback()
+        fail()  # nothing of the refused change is saved; the message survives in the cookie
         flash(exc.detail, "error")
         return redirect(url_for("web.home"), 303)
-    commit()
     flash(DE[message_key], "info")
     return redirect(url_for("web.home"), 303)
 

@@ -27,13 +27,13 @@ def session_token() -> str | None:
 
 
 def start_session(user_id: int) -> None:
-    """Log the user in: a fresh session (no fixation) holding a new web token; the view commits."""
+    """Log the user in: a fresh session (no fixation) holding a new web token."""
     session.clear()
     session[TOKEN_KEY] = new_token(db(), user_id, settings().session_hours, kind="web")
 
 
 def end_session() -> None:
-    """Revoke this browser's web token and forget the session; the view commits."""
+    """Revoke this browser's web token and forget the session (in the request's unit of work)."""
     token = session_token()
     if token:
         revoke_token(db(), token)

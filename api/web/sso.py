@@ -12,10 +12,9 @@ from authlib.integrations.flask_client import OAuth, OAuthError
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from engine.access.service import sso_user
-from engine.db import begin_write
 from engine.errors import Unauthorized
 
-from ..context import commit, db, settings
+from ..context import db, settings
 from .login import login_page
 from .session import safe_next, start_session
 from .strings import DE
@@ -84,12 +83,10 @@ def callback():
     if not isinstance(username, str) or not username.strip():
         log.warning("OIDC identity without the claim %r", claim)
         return login_page(NO_NAME, next_url=next_url)
-    begin_write(db())
     try:
         user = sso_user(db(), username.strip())
     except Unauthorized as exc:
         log.info("OIDC identity without an active account")
         return login_page(exc.detail, next_url=next_url)
     start_session(user.id)
-    commit()
     return redirect(next_url, 303)

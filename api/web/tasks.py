@@ -16,7 +16,7 @@ from engine.errors import InvalidInput, KimError, ProcessFailure
 from engine.tasks import drafts, read
 from engine.tasks.service import complete_task
 
-from ..context import commit, current_user, db
+from ..context import current_user, db, fail, restart
 from .formrender import attach_errors, build_fields, parse_form
 from .strings import DE
 
@@ -33,7 +33,6 @@ def task_page(task_id: str):
     except KimError as exc:
         return _error(exc)
     out = _render(page, page.draft.data if page.draft else None)
-    commit()  # the reading is recorded in the audit trail
     return out
 
 
@@ -59,14 +58,13 @@ def task_submit(task_id: str):
         else:
             complete_task(session, user=user, task_id=task_id, data=data)
     except (InvalidInput, ProcessFailure) as exc:
-        session.rollback()
+        session = restart()  # undo the attempt, then read the task afresh to show it again
         page = read.task_form_page(session, user=user, task_id=task_id)
         errors = exc.errors if isinstance(exc, InvalidInput) else None
         return _render(page, data, errors=errors or {}, message=exc.detail), 422
     except KimError as exc:
-        session.rollback()
+        fail()
         return _error(exc)
-    commit()
     if action == "draft":
         flash(DE["draft_saved"], "ok")
         return redirect(url_for("task_pages.task_page", task_id=task_id), 303)

@@ -18,7 +18,7 @@ PER_PAGE = 50
 
 
 def _refused(exc: KimError):
-    db().rollback()
+    fail()
     return render_template("error.html", message=exc.detail), exc.status
 
 
@@ -44,7 +44,7 @@ def topic(topic_id: int):
     try:
         detail = read.get_topic(session, user=current_user(), topic_id=topic_id)
     except NotFound:
-        session.rollback()
+        fail()
         return render_template("error.html", message=DE["topic_not_found"]), 404
     except KimError as exc:
         return _refused(exc)

@@ -8,6 +8,7 @@ from ..clock import utcnow
 from . import anchor
 from .keys import Keyring
 from .verify import Report, verify
+from ..uow import unit_of_work
 
 
 @dataclass
@@ -36,7 +37,7 @@ def take(session_factory, ring: Keyring, anchor_dir: Path) -> Outcome:
 
     A damaged trail is never anchored: the checkpoint would vouch for the damage.
     """
-    with session_factory() as session:
+    with unit_of_work(session_factory, write=False) as session:
         last, problem = anchor.latest(anchor_dir, ring)
         report = verify(session, ring, anchor_dir, since=last if problem is None else None)
     if not report.ok:

@@ -38,7 +38,6 @@ def _complete(session, plan: CasePlan, bpmn_id: str, form: dict) -> bool:
     if task_id is None:
         return False
     complete_task(session, user=plan.user, task_id=task_id, data=form)
-    session.commit()
     return True
 
 
@@ -62,7 +61,6 @@ def _open(session, runner: Runner, plan: CasePlan) -> None:
     rng = plan.rng
     case = open_case(session, user=plan.user, municipality=plan.municipality, client=_client(rng))
     plan.case_id = case.id
-    session.commit()
     _complete(session, plan, "first_contact", {
         "contact_date": plan.contact.isoformat(), "contact_channel": rng.choice(["in_person", "phone", "outreach"]),
         "access_route": rng.choice(["self", "authority", "counselling_service", "volunteer"]),
@@ -146,7 +144,6 @@ def _withdraw(session, plan: CasePlan) -> None:
 
 def _job_start(session, runner: Runner, plan: CasePlan, day: date) -> None:
     start_followup(session, user=plan.user, case_id=plan.case_id)
-    session.commit()
     _complete(session, plan, "coordination_talk", {"talk_date": day.isoformat(), "responsible": "joint",
                                                    "responsible_person": "KIM-Case-Management UmA"})
     _complete(session, plan, "job_start", {"placement_kind": plan.rng.choice(["job", "training"]),

@@ -18,6 +18,7 @@ from ..cases.models import Case
 from ..errors import Conflict
 from ..org.models import Municipality, Team, Tenant
 from ..reports.events import school_year_of
+from ..uow import unit_of_work
 from . import data as d
 from .cases import CasePlan, start
 from .runner import Runner, ensure_user
@@ -49,7 +50,6 @@ def _accounts(session, tenant: Tenant, demo: bool) -> tuple[dict, object, object
                       tenant_id=tenant.id, demo=demo, team_id=team.id) if team else None
     coord = ensure_user(session, username="coordinator", display_name="Koordinierende Stelle KIM", role="coordinator",
                         tenant_id=tenant.id, demo=demo)
-    session.commit()
     return {k: (places[k].name, v) for k, v in users.items()}, uma, coord
 
 
@@ -104,7 +104,7 @@ def generate(factory, *, county: str = "paderborn", seed: int = 2024, first_year
              demo: bool = True, allow_existing: bool = False, scale: float = 1.0) -> Outcome:
     """Fill the database with the demo county; refuses a county that already has cases."""
     started = time.perf_counter()
-    with factory() as session:
+    with unit_of_work(factory) as session:
         tenant = session.scalars(select(Tenant).where(Tenant.key == COUNTIES.get(county, county))).first()
         if tenant is None:
             raise Conflict(f"Den Kreis '{county}' gibt es nicht; bitte zuerst `kim setup` ausführen.",

@@ -1,13 +1,14 @@
 """The demo's event loop: steps happen in date order, each on a clock travelled to its moment.
 
-Every step calls the same services the API calls, in its own session and transaction (as a
-request would). Timers that fall due on the way (reminders, follow-up check-ins) are fired
+Every step calls the same services the API calls, in its own unit of work (as a request
+would: engine/uow.py). Timers that fall due on the way (reminders, follow-up check-ins) are fired
 by the timer service before the next step, as a scheduler would.
 """
 from __future__ import annotations
 
 import heapq
 import itertools
+import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time
 
@@ -17,7 +18,10 @@ from .. import clock
 from ..access.actor import Actor
 from ..access.models import User
 from ..access.service import hash_password
-from ..timers.service import TimerPolicy, next_due, on_new_due, remove_listener, run_due
+from ..timers.jobs import run_due
+from ..timers.policy import TimerPolicy
+from ..timers.service import next_due, on_new_due, remove_listener
+from ..uow import unit_of_work
 
 
 def moment(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -47,16 +51,15 @@ class Runner:
 
     def run(self) -> None:
         on_new_due(self._on_due)
-        with self.factory() as session:
+        with unit_of_work(self.factory, write=False) as session:
             self.due = next_due(session)
         try:
             while self.queue:
                 when, _n, fn, args = heapq.heappop(self.queue)
                 clock.travel_to(when)
                 self._fire_due()
-                with self.factory() as session:
+                with unit_of_work(self.factory) as session:
                     fn(session, *args)
-                    session.commit()
                 self.steps += 1
             clock.travel_to(self.until)
             self._fire_due()
@@ -68,7 +71,7 @@ class Runner:
         if self.due is None or self.due > clock.utcnow():
             return
         self.timers_fired += len(run_due(self.factory, owner="demo", policy=TimerPolicy()))
-        with self.factory() as session:
+        with unit_of_work(self.factory, write=False) as session:
             self.due = next_due(session)
 
 
@@ -77,8 +80,6 @@ def ensure_user(session, *, username: str, display_name: str, role: str, tenant_
     """The demo's acting accounts (created if missing; password 'demo' only in demo mode)."""
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        import secrets
-
         user = User(username=username, display_name=display_name, role=role, tenant_id=tenant_id,
                     municipality_id=municipality_id, team_id=team_id, active=True, created_at=clock.utcnow(),
                     password_hash=hash_password("demo" if demo else secrets.token_urlsafe(24)))

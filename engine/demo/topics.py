@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ..access.actor import Actor
+from ..clock import today_berlin
 from ..escalations import decisions, meetings
 from ..escalations.models import LOCAL, STEERING, Body, Topic
 from ..escalations.service import raise_topic
@@ -81,7 +82,7 @@ class Topics:
         for body in session.scalars(select(Body).where(Body.tenant_id == self.tenant_id, Body.kind == kind)):
             meeting = meetings.create_meeting(session, user=self.coord, body_id=body.id, meets_on=when,
                                               location="Kreishaus Paderborn" if kind == STEERING else "Rathaus")
-            session.commit()
+            session.flush()  # the meeting's id, for the steps scheduled below
             self.runner.at(moment(when - timedelta(days=7), 9), self._agenda, meeting.id)
             self.runner.at(moment(when, 17), self._minutes, meeting.id)
 
@@ -136,7 +137,7 @@ class Topics:
             return
         meeting = meetings.create_meeting(session, user=self.coord, body_id=topic.working_group_id, meets_on=when,
                                           location="Kreishaus Paderborn")
-        session.commit()
+        session.flush()  # the meeting's id, for the step scheduled below
         self.runner.at(moment(when, 17), self._minutes, meeting.id)
 
     def _paper(self, session, topic_id: int) -> None:
@@ -167,8 +168,8 @@ class Topics:
         topic = session.get(Topic, topic_id)
         if topic.waiting_step == "state_reminder":  # a second reminder fell due before the answer came
             self._remind(session, topic_id)
-            session.commit()
-            session.expire_all()
+            session.flush()
+            session.expire_all()  # the reminder moved the topic on: read its new step
             topic = session.get(Topic, topic_id)
         if topic.waiting_step == "state_answer":
             decisions.decide(session, user=self.coord, topic_id=topic_id,
@@ -176,8 +177,6 @@ class Topics:
 
 
 def _today() -> str:
-    from ..clock import today_berlin
-
     return today_berlin().isoformat()
 
 

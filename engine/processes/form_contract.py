@@ -72,10 +72,12 @@ CONTRACT: dict[str, dict[str, Need]] = {
     "goal_agreement": {
         "agreement_date": Need("string", "die Kennzahl „CM-Fälle“ (Datum der Zielvereinbarung)", format=DATE),
         "review_interval_weeks": Need("integer", f"die Frist der Evaluation ({_LIFECYCLE})", removable=True),
+        "goals": Need("array", "die Ziele auf der Fallseite", removable=True),
     },
     "evaluation": {
         "continue": Need("boolean", f"den Weg nach der Evaluation ({_LIFECYCLE}: weiter begleiten oder "
                                     "abschließen)", required=True),
+        "progress": Need("array", "den Stand der Ziele auf der Fallseite", removable=True),
     },
     "final_evaluation": {
         "evaluation_date": Need("string", "die Kennzahl „Ziele erreicht“ (Datum)", format=DATE),

@@ -4,11 +4,12 @@ What goes: the client's name and details on the case, the form data in the histo
 process state, saved form drafts. What stays: the typed columns the figures count (municipality, route,
 dates, closure reason), consents and referrals as dates and agencies, the audit trail
 (pseudonyms only) and a deletion record.
+
+The functions here run inside the caller's unit of work; the job that finds due cases and
+anonymises them one unit of work each is engine/retention/jobs.py.
 """
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, null, or_, select, update
@@ -27,7 +28,6 @@ from ..org.models import Tenant
 from ..tasks.models import TaskDraft, TaskRecord
 from .models import DeletionRecord
 
-log = logging.getLogger("kim.retention")
 REMOVED_NAME = "(gelöscht)"
 REASON_RETENTION, REASON_WITHDRAWAL = "retention_period", "consent_withdrawn"
 
@@ -70,7 +70,8 @@ def due_case_ids(session: Session, *, default_days: int, now: datetime | None = 
 
 
 def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> DeletionRecord:
-    """Remove the case's personal data everywhere it is held (caller holds the write lock)."""
+    """Remove the case's personal data everywhere it is held (in the caller's writing unit)."""
+    begin_write(session)
     stopped = stop_case_instances(session, case)
     history = session.execute(update(HistoryEntry).where(HistoryEntry.case_id == case.id,
                                                          HistoryEntry.data.is_not(None))
@@ -92,54 +93,3 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
     record(session, None, case_event("case.anonymised", case, detail={"reason": reason, **removed}),
            tenant_id=case.tenant_id)
     return rec
-
-
-@dataclass
-class RetentionReport:
-    """What one retention run did."""
-
-    anonymised: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-
-def run(sessions, *, default_days: int, batch: int = 50, now: datetime | None = None,
-        dry_run: bool = False) -> RetentionReport:
-    """Anonymise every due case, one transaction per case (read in batches); a case that
-    fails is logged, reported and skipped, the others go on. ``dry_run`` lists (up to 1,000)."""
-    report = RetentionReport()
-    now = now or utcnow()
-    skip: set[int] = set()
-    while True:
-        with sessions() as session:
-            if dry_run:
-                ids = due_case_ids(session, default_days=default_days, now=now)
-                report.anonymised += [session.get(Case, i).pseudonym for i in ids]
-                return report
-            ids = [i for i in due_case_ids(session, default_days=default_days, now=now,
-                                           limit=batch + len(skip)) if i not in skip][:batch]
-            if not ids:
-                return report
-        for case_id in ids:
-            with sessions() as session:
-                try:
-                    begin_write(session)
-                    case = session.get(Case, case_id)
-                    if case.anonymised_at is None and not case.legal_hold:
-                        anonymise(session, case, reason=REASON_WITHDRAWAL if case.deletion_due_at
-                                  and case.deletion_due_at <= now else REASON_RETENTION, now=now)
-                        session.commit()
-                        report.anonymised.append(case.pseudonym)
-                except Exception:  # one broken case must not stop the others
-                    session.rollback()
-                    log.exception("retention failed for case %s", case_id)
-                    report.failed.append(str(case_id))
-                    skip.add(case_id)
-
-
-def install(scheduler, sessions, settings) -> None:
-    """Run retention on the scheduler every ``retention_check_minutes`` (and once at start)."""
-    def job():
-        report = run(sessions, default_days=settings.retention_days)
-        if report.anonymised or report.failed:
-            log.info("retention: %d anonymised, %d failed", len(report.anonymised), len(report.failed))
-    scheduler.add_periodic("retention", job, settings.retention_check_minutes)

@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from engine import clock
-from engine.timers.service import TimerPolicy, run_due
+from engine.timers.jobs import run_due
+from engine.timers.policy import TimerPolicy
 from tests.api.helpers import open_case
 from tests.escalation.helpers import (
     API,

@@ -12,7 +12,9 @@ from api.app import create_app
 from engine import clock
 from engine.instances.service import LIFECYCLE
 from engine.tasks.service import complete_task
-from engine.timers.service import TimerPolicy, run_due
+from engine.timers.jobs import run_due
+from engine.timers.policy import TimerPolicy
+from engine.uow import fail, unit_of_work
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case, ready
 from tests.conftest import TEST_DATA_KEY
@@ -46,9 +48,9 @@ def test_a_task_completion_counts_once_it_is_committed(client, login, app):
     assert r.status_code == 422
     assert value("kim_tasks_completed_total", process=LIFECYCLE) == before
     sessions = app.extensions["kim"]["sessions"]
-    with sessions() as s:  # completed in the session, then rolled back: not a completion
+    with unit_of_work(sessions) as s:  # completed in the unit, then rolled back: not a completion
         complete_task(s, user=actor(s, "cm-borchen"), task_id=task["id"], data=d.FIRST_CONTACT)
-        s.rollback()
+        fail(s)
     assert value("kim_tasks_completed_total", process=LIFECYCLE) == before
     complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
     assert value("kim_tasks_completed_total", process=LIFECYCLE) == before + 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 from engine.clock import utcnow
 from engine.config import PROJECT_ROOT
 from engine.crypto import decrypt_text
-from engine.retention.service import run
+from engine.retention.jobs import run
 from tests import lifecycle_data as d
 from tests.api.helpers import CLIENT, complete, open_case
 from tests.conftest import BIN
@@ -86,7 +86,7 @@ def test_withdrawal_deletes_after_the_grace_period(client, login, app, db):
 
 
 def test_retention_runs_on_the_scheduler_and_from_the_shell(client, login, app, db, settings):
-    from engine.retention.service import install
+    from engine.retention.jobs import install
     from engine.scheduler import TimerScheduler
 
     h = login("cm-borchen")

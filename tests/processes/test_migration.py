@@ -17,8 +17,9 @@ from engine.instances.service import create_instance
 from engine.processes import migration as migration_service
 from engine.processes.models import ProcessVersion
 from engine.processes.service import parsed_version
+from engine.timers.jobs import run_due
 from engine.timers.models import Timer
-from engine.timers.service import TimerPolicy, run_due
+from engine.timers.policy import TimerPolicy
 from tests import lifecycle_data as d
 from tests.api.helpers import CLIENT, open_case, ready, run_to_evaluation
 from tests.processes.helpers import (

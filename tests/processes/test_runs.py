@@ -11,7 +11,8 @@ from sqlalchemy import select
 from engine import clock
 from engine.audit.models import AuditEntry
 from engine.instances.models import ProcessInstance
-from engine.timers.service import TimerPolicy, run_due
+from engine.timers.jobs import run_due
+from engine.timers.policy import TimerPolicy
 from tests import lifecycle_data as d
 from tests.api.helpers import open_case, ready
 from tests.processes.helpers import (

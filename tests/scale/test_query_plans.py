@@ -184,7 +184,9 @@ def filled(db, app, client, login):
 
 def test_hot_queries_use_indexes(filled, db, app, client, login):
     from engine.db import make_session_factory
-    from engine.timers.service import TimerPolicy, claim, next_due
+    from engine.timers.jobs import claim
+    from engine.timers.policy import TimerPolicy
+    from engine.timers.service import next_due
 
     engine = app.extensions["kim"]["engine"]
     cm, uma, coord = login("cm-borchen"), login("cm-uma"), login("coordinator")

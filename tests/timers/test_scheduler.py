@@ -14,8 +14,10 @@ from engine import clock
 from engine.instances.models import HistoryEntry
 from engine.scheduler import TimerScheduler
 from engine.tasks.models import READY, TaskRecord
+from engine.timers.jobs import claim, fire, run_due
 from engine.timers.models import INCIDENT, WAITING, Timer
-from engine.timers.service import TimerPolicy, claim, fire, run_due
+from engine.timers.policy import TimerPolicy
+from engine.uow import unit_of_work
 from tests.conftest import BIN
 from tests.timer_helpers import start_instances
 
@@ -123,17 +125,17 @@ def test_a_crashed_claim_is_taken_over_after_the_lease_expires(sessions):
     with sessions() as s:
         _, (instance_id,) = start_instances(s, "timer_once", 1)
     clock.advance(timedelta(seconds=5))
-    with sessions() as s:
+    with unit_of_work(sessions) as s:
         (timer_id,) = claim(s, owner="crashed", policy=policy)
-    with sessions() as s:
+    with unit_of_work(sessions) as s:
         assert claim(s, owner="other", policy=policy) == []  # leased
     clock.advance(timedelta(seconds=31))
-    with sessions() as s:
+    with unit_of_work(sessions) as s:
         assert claim(s, owner="other", policy=policy) == [timer_id]
+    assert fire(sessions, timer_id=timer_id, owner="other", policy=policy).status == "fired"
+    # the crashed owner wakes up: nothing happens twice
+    assert fire(sessions, timer_id=timer_id, owner="crashed", policy=policy).status == "skipped"
     with sessions() as s:
-        assert fire(s, timer_id=timer_id, owner="other", policy=policy).status == "fired"
-    with sessions() as s:  # the crashed owner wakes up: nothing happens twice
-        assert fire(s, timer_id=timer_id, owner="crashed", policy=policy).status == "skipped"
         assert _fired_per_instance(s, [instance_id]) == {instance_id: 1}
 
 

@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 import pytest
 
 from engine import clock
-from engine.timers.service import TimerPolicy, run_due
+from engine.timers.jobs import run_due
+from engine.timers.policy import TimerPolicy
 from tests.api.helpers import complete, open_case, ready
 
 

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.access.actor import Actor
+from engine.uow import begin
 from engine.access.models import User
 from engine.cases import read
 from tests import lifecycle_data as d
@@ -31,8 +32,10 @@ def case_id(client, login):
 
 
 @pytest.fixture
-def session(app):
+def session(app, case_id):  # after the case: the unit holds the write lock
+    """A writing unit of work, as a request opens one (rolled back at the end)."""
     with app.extensions["kim"]["sessions"]() as s:
+        begin(s, write=True)
         yield s
         s.rollback()
 

@@ -20,6 +20,8 @@ FORMS = {p.stem: json.loads(p.read_text()) for p in (PROJECT_ROOT / "forms").glo
 NOT_FORM_READS = {
     "status": "engine/instances: the status of an instance or case, a column value",
     "language": "engine/escalations/steps.py: a life-area code of topics (CATEGORIES)",
+    "target_date": "engine/cases/read.py: a goal's target date inside goal_agreement's goals list, shown on the "
+                   "case page and read with a fallback (not the top-level field of another form)",
 }
 
 
