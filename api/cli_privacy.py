@@ -5,13 +5,16 @@ import json
 
 import click
 
+from engine import hooks
+from engine.audit.service import verify
+from engine.db import make_engine, make_session_factory
+from engine.retention.service import run
+
+from .cli_common import settings as load_settings
+
 
 def _sessions():
-    from engine.db import make_engine, make_session_factory
-
-    from .cli import _settings
-
-    settings = _settings()
+    settings = load_settings()
     engine = make_engine(settings.database_url)
     return settings, engine, make_session_factory(engine)
 
@@ -24,8 +27,6 @@ def audit() -> None:
 @audit.command("verify")
 def audit_verify() -> None:
     """Recompute the hash chain; exit code 1 and the first bad entry if it was altered."""
-    from engine.audit.service import verify
-
     _settings, engine, sessions = _sessions()
     with sessions() as session:
         verdict = verify(session)
@@ -47,9 +48,8 @@ def retention() -> None:
 @click.option("--dry-run", is_flag=True, help="Only list the cases that are due.")
 def retention_run(dry_run: bool) -> None:
     """Anonymise every case that is due now (the scheduler does this regularly too)."""
-    from engine.retention.service import run
-
     settings, engine, sessions = _sessions()
+    hooks.wire()  # stopping a case's processes runs their stop hooks
     report = run(sessions, default_days=settings.retention_days, dry_run=dry_run)
     engine.dispose()
     key = "due" if dry_run else "anonymised"

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import InvalidInput, KimError
 
+from .context import commit
 from .schemas import ProblemSchema
 
 log = logging.getLogger("kim.api")
@@ -98,8 +99,6 @@ def register(app) -> None:
     @app.errorhandler(KimError)
     def _domain(exc: KimError):
         if getattr(exc, "keep_changes", False):
-            from .context import commit
-
             commit()
         extra = dict(exc.extra)
         if isinstance(exc, InvalidInput) and exc.errors:

@@ -1,6 +1,7 @@
 """Running the app under gunicorn, the production WSGI server."""
 from __future__ import annotations
 
+import atexit
 import os
 from pathlib import Path
 
@@ -50,12 +51,10 @@ class _Server(BaseApplication):
 
 def _start_scheduler(app, settings: Settings) -> None:
     """The embedded default: each worker runs a scheduler; leases keep firing exactly-once."""
-    import atexit
-
     from engine.retention import service as retention
-    from engine.scheduler import TimerScheduler
+    from engine.scheduler import TimerScheduler, timer_policy
 
-    sched = TimerScheduler(app.extensions["kim"]["sessions"], policy=settings.timer_policy(),
+    sched = TimerScheduler(app.extensions["kim"]["sessions"], policy=timer_policy(settings),
                            watch_seconds=settings.scheduler_watch_seconds).start()
     retention.install(sched, app.extensions["kim"]["sessions"], settings)
     app.extensions["kim"]["scheduler"] = sched

@@ -70,13 +70,6 @@ class Settings:
     # Programme figures: counts from 1 to this minus one are suppressed (a person could be singled out).
     report_min_count: int = 3
 
-    def timer_policy(self):
-        """The lease and retry policy for timers."""
-        from .timers.service import TimerPolicy
-
-        return TimerPolicy(lease_seconds=self.timer_lease_seconds, retry_seconds=self.timer_retry_seconds,
-                           max_attempts=self.timer_max_attempts)
-
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
         """Read settings from the environment (or a given mapping)."""

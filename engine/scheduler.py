@@ -21,9 +21,17 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import clock
+from .config import Settings
 from .timers import service as timers
 
 log = logging.getLogger("kim.scheduler")
+
+
+def timer_policy(settings: Settings) -> timers.TimerPolicy:
+    """The lease and retry policy for timers from the settings (KIM_TIMER_*)."""
+    return timers.TimerPolicy(lease_seconds=settings.timer_lease_seconds,
+                              retry_seconds=settings.timer_retry_seconds,
+                              max_attempts=settings.timer_max_attempts)
 
 
 def default_owner() -> str:

@@ -1,6 +1,7 @@
 """Inbox, task details and completion."""
 from flask_smorest import Blueprint
 
+from engine.access.models import User
 from engine.tasks import assign, service
 
 from ..context import commit, current_user, db
@@ -52,8 +53,6 @@ def complete(args, task_id):
 
 
 def _assignment(row) -> dict:
-    from engine.access.models import User
-
     name = db().get(User, row.assignee_id).username if row.assignee_id else None
     return {"id": row.id, "status": row.status, "assignee": name}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time
 
@@ -77,8 +78,6 @@ def ensure_user(session, *, username: str, display_name: str, role: str, tenant_
     """The demo's acting accounts (created if missing; password 'demo' only in demo mode)."""
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        import secrets
-
         user = User(username=username, display_name=display_name, role=role, tenant_id=tenant_id,
                     municipality_id=municipality_id, team_id=team_id, active=True, created_at=clock.utcnow(),
                     password_hash=hash_password("demo" if demo else secrets.token_urlsafe(24)))

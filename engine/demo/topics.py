@@ -9,9 +9,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ..access.actor import Actor
+from ..clock import today_berlin
 from ..escalations import decisions, meetings
 from ..escalations.models import LOCAL, STEERING, Body, Topic
 from ..escalations.service import raise_topic
+from ..escalations.steps import CATEGORIES
 from . import data as d
 from .runner import Runner, moment
 
@@ -175,8 +177,6 @@ class Topics:
 
 
 def _today() -> str:
-    from ..clock import today_berlin
-
     return today_berlin().isoformat()
 
 
@@ -185,6 +185,4 @@ def _field(category: str) -> str:
 
 
 def d_label(category: str) -> str:
-    from ..escalations.steps import CATEGORIES
-
     return CATEGORIES.get(category, "Integration")
