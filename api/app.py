@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import swagger_ui_bundle
-from flask import Flask, request, send_from_directory
+from flask import Flask, g, request, send_from_directory
 
-from engine import crypto, logs, metrics
+from engine import crypto, hooks, logs, metrics
 from engine.access.service import authenticate
 from engine.audit import keys as audit_keys
 from engine.config import Settings
@@ -18,6 +18,7 @@ from .input_guard import refuse_nul
 from .openapi import make_api
 from .views import (
     auth,
+    bodies,
     cases,
     followups,
     forms,
@@ -26,8 +27,10 @@ from .views import (
     privacy,
     processes,
     referrals,
+    reports,
     runs,
     tasks,
+    topics,
 )
 
 PUBLIC_BLUEPRINTS = {"health", "auth.token", "api-docs", "swagger_assets", metrics_view.ENDPOINT}
@@ -41,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     crypto.configure(settings)  # keys for personal data at rest
     audit_keys.configure(settings)  # the audit trail's MAC keys
+    hooks.wire()  # what runs after each process step (engine/hooks.py)
     logs.configure(settings.log_level, settings.log_format)
     app = Flask(__name__)
     observability.init_app(app)  # first hooks: request id and timing cover every answer
@@ -62,11 +66,9 @@ def create_app(settings: Settings | None = None) -> Flask:
                              "sessions": make_session_factory(engine)}
     api = make_api(app, PUBLIC_BLUEPRINTS)  # problem+json errors documented; bounded path ids
     app.extensions["kim"]["api"] = api
-    for module in (health, auth, cases, tasks, followups, incidents, privacy, referrals, processes, forms, runs):
-        api.register_blueprint(module.blp)
-    from .views import bodies, reports, topics  # escalation path (Baustein 1) and programme figures
-
-    for module in (topics, bodies, reports):
+    # topics and bodies: the escalation path (Baustein 1); reports: the programme figures
+    for module in (health, auth, cases, tasks, followups, incidents, privacy, referrals, processes, forms,
+                   runs, topics, bodies, reports):
         api.register_blueprint(module.blp)
 
     @app.route(SWAGGER_ASSETS + "/<path:filename>", endpoint="swagger_assets")
@@ -88,8 +90,6 @@ def create_app(settings: Settings | None = None) -> Flask:
             return None
         if not request.path.startswith("/api/"):
             return web.require_login()  # pages: the session cookie, else off to /login
-        from flask import g
-
         header = request.headers.get("Authorization", "")
         if not header and web.session_token():
             g.user = web.cookie_user(web.session_token())  # unsafe methods need the CSRF token

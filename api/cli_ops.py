@@ -5,6 +5,15 @@ from pathlib import Path
 
 import click
 
+from engine.backup import BackupError
+from engine.backup import backup as run_backup
+from engine.backup import restore as run_restore
+from engine.migrate import current_revisions, head_revisions
+from engine.uow import unit_of_work
+
+from .cli_common import sessions as open_sessions
+from .cli_common import settings as load_settings
+
 KEYS_WARNING = ("Die Datenschlüssel (KIM_DATA_KEYS bzw. {key_file}) sind NICHT in der Sicherung: "
                 "getrennt aufbewahren, ohne sie sind die verschlüsselten Daten verloren.")
 
@@ -13,12 +22,7 @@ KEYS_WARNING = ("Die Datenschlüssel (KIM_DATA_KEYS bzw. {key_file}) sind NICHT 
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup(target: Path) -> None:
     """Back up the database of KIM_DATABASE_URL to TARGET (online; the service may keep running)."""
-    from engine.backup import BackupError
-    from engine.backup import backup as run_backup
-
-    from .cli import _settings
-
-    settings = _settings()
+    settings = load_settings()
     try:
         outcome = run_backup(settings.database_url, target)
     except BackupError as exc:
@@ -32,22 +36,16 @@ def backup(target: Path) -> None:
 @click.option("--replace", is_flag=True, help="Overwrite a database that already holds data.")
 def restore(source: Path, replace: bool) -> None:
     """Restore SOURCE into the database of KIM_DATABASE_URL (stop web servers and schedulers first)."""
-    from engine.backup import BackupError
-    from engine.backup import restore as run_restore
-    from engine.migrate import current_revisions, head_revisions
-
-    from .cli import _session, _settings
-
-    settings = _settings()
+    settings = load_settings()
     try:
         outcome = run_restore(settings.database_url, source, replace=replace)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    engine, session = _session(settings)
+    engine, sessions = open_sessions(settings)
     try:
-        current = current_revisions(session.connection())
+        with unit_of_work(sessions, write=False) as session:
+            current = current_revisions(session.connection())
     finally:
-        session.close()
         engine.dispose()
     click.echo(f"Wiederhergestellt ({outcome.kind}, {outcome.tables} Tabellen), Schema {','.join(current)}.")
     if current != head_revisions():

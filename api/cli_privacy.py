@@ -4,14 +4,21 @@ from __future__ import annotations
 import json
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine import hooks
+from engine.audit import anchor, keys
+from engine.audit.checkpoint import write
+from engine.audit.verify import entries, verify
+from engine.db import make_engine, make_session_factory
+from engine.retention.jobs import run
+from engine.uow import unit_of_work
+
+from .cli_common import settings as load_settings
 
 
 def _sessions():
-    from engine.db import make_engine, make_session_factory
-
-    from .cli import _settings
-
-    settings = _settings()
+    settings = load_settings()
     engine = make_engine(settings.database_url)
     return settings, engine, make_session_factory(engine)
 
@@ -22,8 +29,6 @@ def audit() -> None:
 
 
 def _report_lines(report) -> list[str]:
-    from engine.audit.verify import entries
-
     lines = []
     if report.legacy_until:
         lines.append(f"Einträge 1–{report.legacy_until}: vor der Umstellung geschrieben, ungeschlüsselt "
@@ -38,10 +43,6 @@ def _report_lines(report) -> list[str]:
 
 
 def _anchor(settings, report) -> None:
-    from engine.audit import keys
-    from engine.audit.checkpoint import write
-    from engine.audit.verify import entries
-
     try:
         cp = write(keys.keyring(), settings.anchor_dir(), report)
     except OSError as exc:
@@ -54,8 +55,6 @@ def _anchor(settings, report) -> None:
 
 
 def _fail(report) -> None:
-    from engine.audit.verify import entries
-
     click.echo("Protokoll VERÄNDERT" + (f", erster fehlerhafter Eintrag: {report.broken_at}"
                                         if report.broken_at else "") + ":", err=True)
     for problem in report.problems:
@@ -66,8 +65,6 @@ def _fail(report) -> None:
 
 def _run(check):
     """Run ``check(settings, sessions)`` with the database errors a damaged schema gives, in German."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     settings, engine, sessions = _sessions()
     try:
         return settings, check(settings, sessions)
@@ -86,10 +83,6 @@ def audit_verify() -> None:
     Exit code 1 and every problem (first bad entry, missing range) if the trail was altered;
     otherwise a new checkpoint is appended to KIM_AUDIT_ANCHOR_DIR.
     """
-    from engine.audit import keys
-    from engine.audit.verify import entries, verify
-    from engine.uow import unit_of_work
-
     def check(settings, sessions):
         with unit_of_work(sessions, write=False) as session:
             return verify(session, keys.keyring(), settings.anchor_dir())
@@ -106,15 +99,10 @@ def audit_verify() -> None:
 @audit.command("checkpoint")
 def audit_checkpoint() -> None:
     """Check what came since the latest checkpoint and append a new signed one (the scheduler does this too)."""
-    from engine.audit import keys
-    from engine.audit.verify import verify
-
     def check(settings, sessions):
-        from engine.audit import anchor
-
         ring = keys.keyring()
         last, problem = anchor.latest(settings.anchor_dir(), ring)
-        with sessions() as session:
+        with unit_of_work(sessions, write=False) as session:
             return verify(session, ring, settings.anchor_dir(), since=last if problem is None else None)
 
     settings, report = _run(check)
@@ -129,19 +117,13 @@ def audit_checkpoint() -> None:
 @audit.command("generate-key")
 def audit_generate_key() -> None:
     """Print a new audit key; put it first in KIM_AUDIT_KEYS, keep the old ones after it."""
-    from engine.audit.keys import generate_key
-
-    click.echo(generate_key())
+    click.echo(keys.generate_key())
 
 
 @audit.command("public-keys")
 def audit_public_keys() -> None:
     """The checkpoints' Ed25519 public keys (key id and hex), for auditors who check the anchor file."""
-    from engine.audit import keys
-
-    from .cli import _settings
-
-    _settings()  # configures the keys (and reports a malformed one)
+    load_settings()  # configures the keys (and reports a malformed one)
     ring = keys.keyring()
     for kid, public in ring.public_keys().items():
         click.echo(f"{kid} {public}" + (" (signiert neue Prüfpunkte)" if kid == ring.primary_id else ""))
@@ -156,9 +138,8 @@ def retention() -> None:
 @click.option("--dry-run", is_flag=True, help="Only list the cases that are due.")
 def retention_run(dry_run: bool) -> None:
     """Anonymise every case that is due now (the scheduler does this regularly too)."""
-    from engine.retention.jobs import run
-
     settings, engine, sessions = _sessions()
+    hooks.wire()  # stopping a case's processes runs their stop hooks
     report = run(sessions, default_days=settings.retention_days, dry_run=dry_run)
     engine.dispose()
     key = "due" if dry_run else "anonymised"

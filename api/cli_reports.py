@@ -5,6 +5,17 @@ import json
 import sys
 
 import click
+from sqlalchemy import event
+
+from engine import hooks
+from engine.db import make_engine, make_session_factory
+from engine.demo.generator import generate
+from engine.errors import KimError
+from engine.reports.export import to_csv
+from engine.reports.read import county_figures
+from engine.uow import unit_of_work
+
+from .cli_common import settings as load_settings
 
 
 @click.command("generate-demo")
@@ -16,15 +27,8 @@ import click
               help="share of the real volume (tests use a small county)")
 def generate_demo(county: str, seed: int, from_year: int, scale: float) -> None:
     """Fill an empty database with a realistic synthetic county, through the services the API uses."""
-    from sqlalchemy import event
-
-    from engine.db import make_engine, make_session_factory
-    from engine.demo.generator import generate
-    from engine.errors import KimError
-
-    from .cli import _settings
-
-    settings = _settings()
+    settings = load_settings()
+    hooks.wire()  # the demo runs the processes through the services
     engine = make_engine(settings.database_url)
     if engine.dialect.name == "sqlite":
         # A bulk load into an empty database: no fsync per commit (a crash means: start again).
@@ -47,15 +51,7 @@ def generate_demo(county: str, seed: int, from_year: int, scale: float) -> None:
 @click.option("--county", default=None, help="tenant key (default KIM_TENANT)")
 def report(school_year: str, fmt: str, county: str | None) -> None:
     """Print the programme figures of a school year (small counts suppressed below the county level)."""
-    from engine.db import make_engine, make_session_factory
-    from engine.errors import KimError
-    from engine.reports.export import to_csv
-    from engine.reports.read import county_figures
-    from engine.uow import unit_of_work
-
-    from .cli import _settings
-
-    settings = _settings()
+    settings = load_settings()
     engine = make_engine(settings.database_url)
     try:
         with unit_of_work(make_session_factory(engine), write=False) as session:

@@ -11,7 +11,7 @@ import ipaddress
 import os
 
 from flask import Flask, Response, request
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
 from engine.metrics import DatabaseCollector
 
@@ -34,8 +34,6 @@ def _registry() -> CollectorRegistry:
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if not path:
         return REGISTRY  # one process: its own values plus process_* and python_* basics
-    from prometheus_client import multiprocess
-
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry, path=path)
     return registry

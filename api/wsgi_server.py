@@ -1,6 +1,7 @@
 """Running the app under gunicorn, the production WSGI server."""
 from __future__ import annotations
 
+import atexit
 import os
 from pathlib import Path
 
@@ -50,11 +51,9 @@ class _Server(BaseApplication):
 
 def _start_scheduler(app, settings: Settings) -> None:
     """The embedded default: each worker runs a scheduler; leases keep firing exactly-once."""
-    import atexit
+    from engine.scheduler import TimerScheduler, install_housekeeping, timer_policy
 
-    from engine.scheduler import TimerScheduler, install_housekeeping
-
-    sched = TimerScheduler(app.extensions["kim"]["sessions"], policy=settings.timer_policy(),
+    sched = TimerScheduler(app.extensions["kim"]["sessions"], policy=timer_policy(settings),
                            watch_seconds=settings.scheduler_watch_seconds).start()
     install_housekeeping(sched, app.extensions["kim"]["sessions"], settings)
     app.extensions["kim"]["scheduler"] = sched

@@ -162,7 +162,7 @@ def run_templates(url: str) -> dict[str, int]:
     """Run one case per template through the services (cm-borchen, Kreis Paderborn); case ids."""
     from sqlalchemy import select
 
-    from engine import crypto
+    from engine import crypto, hooks
     from engine.access.actor import Actor
     from engine.access.models import User
     from engine.cases.service import open_case
@@ -173,6 +173,7 @@ def run_templates(url: str) -> dict[str, int]:
     from tests.api.helpers import CLIENT
 
     crypto.configure(Settings.from_env())
+    hooks.wire()  # as every start-up does: the services run process steps
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     out = {}

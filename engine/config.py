@@ -77,13 +77,6 @@ class Settings:
     # Programme figures: counts from 1 to this minus one are suppressed (a person could be singled out).
     report_min_count: int = 3
 
-    def timer_policy(self):
-        """The lease and retry policy for timers."""
-        from .timers.policy import TimerPolicy
-
-        return TimerPolicy(lease_seconds=self.timer_lease_seconds, retry_seconds=self.timer_retry_seconds,
-                           max_attempts=self.timer_max_attempts)
-
     def anchor_dir(self) -> Path:
         """The directory of the audit trail's signed checkpoints."""
         return self.audit_anchor_dir or self.data_dir / "audit-anchors"

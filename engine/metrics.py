@@ -15,6 +15,9 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import case, event, func, select
 from sqlalchemy.orm import Session
 
+from .clock import utcnow
+from .timers.models import INCIDENT, WAITING, Timer
+
 disable_created_metrics()  # no *_created series: half the lines, nothing an alert needs
 
 TASKS_COMPLETED = Counter("kim_tasks_completed_total", "User tasks completed (committed)", ["process"])
@@ -74,9 +77,6 @@ class DatabaseCollector:
         return []  # keep registering free of database queries
 
     def collect(self):
-        from .clock import utcnow
-        from .timers.models import INCIDENT, WAITING, Timer
-
         up = GaugeMetricFamily("kim_database_up", "1 when the database answered this scrape")
         try:
             with self.session_factory() as session:

@@ -22,12 +22,22 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from . import clock
+from .audit import jobs as audit_jobs
+from .config import Settings
+from .retention import jobs as retention_jobs
 from .timers import jobs as timer_jobs
 from .timers import service as timers
 from .timers.policy import TimerPolicy
 from .uow import unit_of_work
 
 log = logging.getLogger("kim.scheduler")
+
+
+def timer_policy(settings: Settings) -> TimerPolicy:
+    """The lease and retry policy for timers from the settings (KIM_TIMER_*)."""
+    return TimerPolicy(lease_seconds=settings.timer_lease_seconds,
+                              retry_seconds=settings.timer_retry_seconds,
+                              max_attempts=settings.timer_max_attempts)
 
 
 def default_owner() -> str:
@@ -130,8 +140,5 @@ class TimerScheduler:
 # -- housekeeping jobs beside the timers -------------------------------------------------
 def install_housekeeping(scheduler: TimerScheduler, sessions, settings) -> None:
     """The periodic jobs every scheduler runs: retention and the audit trail's checkpoints."""
-    from .audit import jobs as audit_jobs
-    from .retention import jobs as retention
-
-    retention.install(scheduler, sessions, settings)
+    retention_jobs.install(scheduler, sessions, settings)
     audit_jobs.install(scheduler, sessions, settings)

@@ -14,6 +14,7 @@ import requests
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
+from engine import hooks
 from engine.config import PROJECT_ROOT, Settings
 
 BIN = Path(sys.executable).parent
@@ -27,6 +28,12 @@ os.environ["KIM_DATA_KEYS"] = TEST_DATA_KEY
 BACKEND = os.environ.get("KIM_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get("KIM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:55432/postgres")
 _PREFIX = f"kimt{os.getpid()}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _wired_hooks():
+    """What runs after each process step, wired once as every start-up does (engine/hooks.py)."""
+    hooks.wire()
 
 
 def pytest_report_header(config):

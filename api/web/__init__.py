@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from . import cases, headers, layout, login, modeler, pages
+from . import admin, cases, dashboard, headers, layout, login, modeler, pages, tasks, topics
 from .secret import secret_key
 from .session import cookie_user, csrf, require_login, session_token
 
@@ -34,16 +34,10 @@ def init_app(app, settings) -> None:
     app.register_blueprint(cases.bp)  # Fälle, case page, follow-ups
     layout.init_app(app)  # texts, navigation by role, Berlin dates
     app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
-    from . import tasks  # case managers: the task forms
-
-    app.register_blueprint(tasks.bp)
-    from . import dashboard  # coordinators and the Lenkungsgruppe: escalations and programme figures
-
-    app.register_blueprint(dashboard.bp)
-    from . import admin, topics  # the administration's accounts and organisation; the topics' trails
-
-    app.register_blueprint(topics.bp)
-    app.register_blueprint(admin.bp)
+    app.register_blueprint(tasks.bp)  # case managers: the task forms
+    app.register_blueprint(dashboard.bp)  # coordinators and the Lenkungsgruppe: escalations, figures
+    app.register_blueprint(topics.bp)  # the topics' trails
+    app.register_blueprint(admin.bp)  # the administration's accounts and organisation
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

@@ -8,7 +8,7 @@ from engine.clock import utcnow
 from engine.errors import InvalidInput, KimError, NotFound
 from engine.vocabulary import labels
 
-from ..context import current_user, db
+from ..context import current_user, db, fail, restart
 from .strings import DE
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

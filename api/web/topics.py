@@ -10,7 +10,7 @@ from flask import Blueprint, render_template, request
 from engine.errors import KimError, NotFound
 from engine.escalations import read
 
-from ..context import current_user, db
+from ..context import current_user, db, fail
 from .strings import DE
 
 bp = Blueprint("topic_pages", __name__)

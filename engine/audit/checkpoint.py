@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..clock import utcnow
+from ..uow import unit_of_work
 from . import anchor
 from .keys import Keyring
 from .verify import Report, verify
-from ..uow import unit_of_work
 
 
 @dataclass

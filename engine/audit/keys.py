@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from ..config import Settings
 from ..errors import KimError
 
 log = logging.getLogger("kim.audit")
@@ -155,8 +156,6 @@ def keyring() -> Keyring:
         return ring
     with _lock:
         if _config is None:  # a process that never called configure(): same as the CLI would do
-            from ..config import Settings
-
             settings = Settings.from_env()
             _config = (settings.audit_keys.strip(), Path(settings.data_dir) / KEY_FILE)
         if _ring is None:

@@ -20,10 +20,10 @@ from ..audit.service import case_event, record
 from ..consents import register
 from ..consents.models import Referral
 from ..followups.models import FollowUp
+from ..history_labels import shown, state_label, title
 from ..instances.models import HistoryEntry
 from ..org.models import Municipality
 from ..tasks.read import TaskView, task_view
-from ..history_labels import shown, state_label, title
 from ..vocabulary import label, refresh
 from . import service
 from .models import Case

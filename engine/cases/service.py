@@ -17,11 +17,12 @@ from ..consents import service as consents
 from ..db import begin_write
 from ..errors import Conflict, Forbidden, NotFound, ProcessFailure
 from ..instances.models import HistoryEntry, ProcessInstance
-from ..instances.service import LIFECYCLE, create_instance, record_step, start_current, stop_case_instances
+from ..instances.service import create_instance, record_step, start_current, stop_case_instances
 from ..org.models import Tenant
 from ..org.service import find_municipality
 from ..processes.service import parsed_version
 from ..tasks.models import READY, TaskRecord
+from .lifecycle import PROCESS_ID as LIFECYCLE
 from .models import OPEN, Case
 
 WITHDRAWAL_MESSAGE = "consent_withdrawn"

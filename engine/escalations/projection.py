@@ -1,4 +1,4 @@
-"""Keeping a topic's row in step with its escalation instance (called from record_step).
+"""Keeping a topic's row in step with its escalation instance (hook after each step, engine/hooks.py).
 
 Where the topic waits (step, level, body, due time, reminder due time) is written here for
 every step, including steps a timer drives (the reminder when the state does not answer).
@@ -11,10 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..clock import BERLIN
-from ..instances.service import PROJECTIONS
 from ..reports.events import add_event, as_date
 from .models import CLOSED, DONE, LOCAL, STEERING, WORKING_GROUP, Body, Topic, TopicEvent
-from .steps import ENDS, PROCESS_ID, REMINDER_EVENT, STEPS
+from .steps import ENDS, REMINDER_EVENT, STEPS
 
 
 def body_for(session: Session, topic: Topic, kind: str | None) -> int | None:
@@ -61,10 +60,8 @@ def apply(session: Session, topic: Topic, result, now: datetime) -> None:
 
 
 def project(session: Session, instance, case, result, now: datetime) -> None:
-    """The registered projection: find the instance's topic and apply the step."""
+    """The after-step hook: find the instance's topic and apply the step."""
     topic = session.scalars(select(Topic).where(Topic.instance_id == instance.id)).first()
     if topic is not None:  # a new topic applies its first step itself (instance_id not set yet)
         apply(session, topic, result, now)
 
-
-PROJECTIONS[PROCESS_ID] = project

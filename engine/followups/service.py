@@ -1,39 +1,36 @@
-"""Starting the UmA follow-up for a case, projecting its progress, and the overview.
+"""Starting the UmA follow-up for a case, and the overview of follow-ups.
 
 The follow-up runs as its own process instance (processes/uma_job_followup.bpmn) beside
-the case lifecycle. Each step projects the process data into the ``followups`` table, so
-overviews are plain indexed queries; nothing loads workflow state to answer them.
+the case lifecycle; engine/followups/projection.py keeps its row in the ``followups`` table
+in step (wired in engine/hooks.py), so the overview is a plain indexed query.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from .. import workflow as wf
 from ..access.actor import Actor
 from ..access.service import can_read_cases, require_case_manager, scope_filter, sees_personal_data
 from ..audit.service import Event, case_event, record
 from ..cases.models import OPEN, Case
+from ..cases.service import get_case
 from ..clock import today_berlin
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
 from ..instances.models import RUNNING, ProcessInstance
-from ..instances.service import PROJECTIONS, create_instance, start_current
-from ..instances.service import STOPPED as STOPPED_HOOKS
+from ..instances.service import create_instance, start_current
 from ..org.models import Municipality, Team
-from .models import DONE, PLANNING, STOPPED, WAITING, FollowUp
+from .models import DONE, WAITING, FollowUp
+from .projection import PROCESS_ID
 
-PROCESS_ID = "uma_job_followup"
 MAX_WINDOW_DAYS = 366
 
 
 def start_followup(session: Session, *, user: Actor, case_id: int) -> FollowUp:
     """Start the job follow-up for an open case (one running follow-up per case)."""
-    from ..cases.service import get_case  # cases -> instances -> this module
-
     require_case_manager(user)
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
@@ -50,52 +47,6 @@ def start_followup(session: Session, *, user: Actor, case_id: int) -> FollowUp:
                                   result=result, user=user)
     record(session, user, case_event("followup.start", case))
     return session.scalars(select(FollowUp).where(FollowUp.instance_id == instance.id)).one()
-
-
-def _as_date(value) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
-
-
-def project(session: Session, instance: ProcessInstance, case: Case | None, result: wf.StepResult,
-            now: datetime) -> None:
-    """Keep the instance's follow-up row in step with its data (same transaction)."""
-    if case is None:
-        return
-    row = session.scalars(select(FollowUp).where(FollowUp.instance_id == instance.id)).first()
-    if row is None:
-        row = FollowUp(instance_id=instance.id, case_id=case.id, tenant_id=case.tenant_id,
-                       municipality_id=case.municipality_id, team_id=case.team_id, status=PLANNING,
-                       checkins_done=0, started_at=now)
-        session.add(row)
-    data = result.data
-    for field in ("responsible", "responsible_person", "placement_kind", "outcome"):
-        if data.get(field) is not None:
-            setattr(row, field, str(data[field])[:200])
-    row.start_date = _as_date(data.get("start_date")) or row.start_date
-    row.due_date = _as_date(data.get("followup_due")) or row.due_date
-    if isinstance(data.get("checkins_done"), int):
-        row.checkins_done = max(row.checkins_done or 0, data["checkins_done"])
-    if row.outcome and row.status != DONE:
-        row.status, row.completed_at = DONE, now
-    elif row.due_date and row.status == PLANNING:
-        row.status = WAITING
-    session.flush()
-
-
-PROJECTIONS[PROCESS_ID] = project
-
-
-def _stopped(session: Session, instance: ProcessInstance, now) -> None:
-    session.execute(update(FollowUp).where(FollowUp.instance_id == instance.id)
-                    .values(status=STOPPED, completed_at=now).execution_options(synchronize_session=False))
-
-
-STOPPED_HOOKS[PROCESS_ID] = _stopped
 
 
 @dataclass(frozen=True)

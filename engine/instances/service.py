@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -10,12 +9,14 @@ from sqlalchemy.orm import Session
 from .. import metrics
 from .. import workflow as wf
 from ..access.actor import Actor
-from ..cases.models import CLOSED, Case
+from ..access.models import User
+from ..cases.models import Case
 from ..clock import utcnow
 from ..errors import Conflict, ProcessFailure
 from ..processes.service import current_version, parsed_version
 from ..tasks.models import CANCELLED, COMPLETED, READY, TaskRecord
 from ..timers import service as timers
+from .hook_table import installed
 from .models import COMPLETED as INSTANCE_COMPLETED
 from .models import RUNNING, HistoryEntry, ProcessInstance
 
@@ -27,12 +28,6 @@ LANE_ROLES = {"case-management": "case_manager", "koordination": "coordinator",
 def role_for_lane(lane: str | None) -> str:
     """The role responsible for a lane; unknown or missing lanes belong to case managers."""
     return LANE_ROLES.get((lane or "").strip().lower(), "case_manager")
-
-
-LIFECYCLE = "case_lifecycle"
-# Projections of process data into typed tables, per process id:
-# fn(session, instance, case, result, now), called in the step's transaction.
-PROJECTIONS: dict[str, Callable] = {}
 
 
 def start_current(session: Session, process_id: str, failure_message: str) -> tuple[int, wf.StepResult]:
@@ -83,7 +78,9 @@ class Recorded:
 def record_step(session: Session, *, instance: ProcessInstance, case: Case | None,
                 result: wf.StepResult, user: Actor | None, completed_task: str | None,
                 fired_by: str | None = None) -> Recorded:
-    """Write one step's state, history, task projection and timers (one transaction)."""
+    """Write one step's state, history, task projection and timers, then run the process's
+    after-step hooks (engine/hooks.py), all in one transaction."""
+    hooks = installed().after(instance.process_id)  # before any write: unwired start-up fails clean
     now = utcnow()
     tasks = TaskRecord.__table__
     open_rows = session.execute(select(tasks).where(
@@ -126,19 +123,8 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
     if new_rows:
         session.execute(tasks.insert(), new_rows)
     timers.sync(session, instance_id=instance.id, waiting=result.timers, now=now, fired_by=fired_by)
-
-    projection = PROJECTIONS.get(instance.process_id or "")
-    if projection is not None:
-        projection(session, instance, case, result, now)
-    if case is not None and instance.process_id == LIFECYCLE:
-        route = result.data.get("route")
-        if route in ("referral", "accompaniment") and case.route != route:
-            case.route = route
-        if result.completed:
-            case.status = CLOSED
-            case.closed_at = now
-            reason = result.data.get("closure_reason")
-            case.closure_reason = str(reason)[:40] if reason else "other"
+    for hook in hooks:
+        hook(session, instance, case, result, now)
     return Recorded(ready_rows + new_rows, completed)
 
 
@@ -146,16 +132,16 @@ def _tenant_of(session: Session, instance: ProcessInstance, user: Actor | None) 
     """The tenant of a case-less instance: the acting user's, or (timers) its starter's."""
     if user is not None:
         return user.tenant_id
-    from ..access.models import User
-
     return session.scalar(select(User.tenant_id).where(User.id == instance.started_by_id))
 
 
 def stop_case_instances(session: Session, case: Case, *, exclude: int | None = None) -> int:
     """Stop every other running instance of the case (consent withdrawn: no more processing).
 
-    Open tasks are cancelled and waiting timers removed; the follow-up row says so.
+    Open tasks are cancelled and waiting timers removed; the process's stop hooks
+    (engine/hooks.py) run for each, so the follow-up row says so.
     """
+    hooks = installed()
     now = utcnow()
     running = session.scalars(select(ProcessInstance).where(
         ProcessInstance.case_id == case.id, ProcessInstance.status == RUNNING,
@@ -166,17 +152,6 @@ def stop_case_instances(session: Session, case: Case, *, exclude: int | None = N
                                                  TaskRecord.status == READY)
                         .values(status=CANCELLED, completed_at=now).execution_options(synchronize_session=False))
         timers.sync(session, instance_id=instance.id, waiting=[], now=now)
-        stopped = STOPPED.get(instance.process_id or "")
-        if stopped is not None:
-            stopped(session, instance, now)
+        for hook in hooks.stopped(instance.process_id):
+            hook(session, instance, now)
     return len(running)
-
-
-# Called when an instance of the process is stopped from outside: fn(session, instance, now).
-STOPPED: dict[str, Callable] = {}
-
-
-# Registers the follow-up projection (imported last: it builds on this module).
-from ..escalations import projection as _escalations  # noqa: E402,F401
-from ..followups import service as _followups  # noqa: E402,F401
-from ..reports import projection as _reports  # noqa: E402,F401

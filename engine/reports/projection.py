@@ -1,4 +1,4 @@
-"""The case lifecycle's countable facts, projected into programme_events as each step happens.
+"""The case lifecycle's countable facts, projected into programme_events as each step happens (a hook).
 
 - persons supported: the first contact (Erstgespräch) is documented, dated by its contact date;
 - CM cases: the goal agreement (accompaniment with a goal agreement), dated by its agreement date;
@@ -26,7 +26,7 @@ FACTS = {
 
 
 def project_lifecycle(session: Session, instance, case, result, now: datetime) -> None:
-    """Record the facts of one lifecycle step (called from record_step, same transaction)."""
+    """Record the facts of one lifecycle step (after-step hook, engine/hooks.py; same transaction)."""
     if case is None:
         return
     today = now.astimezone(BERLIN).date()
@@ -50,20 +50,3 @@ def project_lifecycle(session: Session, instance, case, result, now: datetime) -
         reason = result.data.get("closure_reason") or "other"
         add_event(session, kind="closure", code=str(reason), occurred_on=closed_on, **common)
 
-
-def _register() -> None:
-    from ..instances.service import LIFECYCLE, PROJECTIONS
-
-    previous = PROJECTIONS.get(LIFECYCLE)
-    if previous is None or previous is project_lifecycle:
-        PROJECTIONS[LIFECYCLE] = project_lifecycle
-        return
-
-    def both(*args) -> None:  # another concern projects the lifecycle too: run both
-        previous(*args)
-        project_lifecycle(*args)
-
-    PROJECTIONS[LIFECYCLE] = both
-
-
-_register()

@@ -7,6 +7,7 @@ the process version the instance belongs to.
 from __future__ import annotations
 
 import json
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
@@ -28,8 +29,6 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return dct
 
     def from_dict(self, dct, spec=None, subprocess_specs=None):
-        from uuid import UUID
-
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))

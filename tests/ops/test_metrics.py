@@ -10,7 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
 from engine import clock
-from engine.instances.service import LIFECYCLE
+from engine.cases.lifecycle import PROCESS_ID as LIFECYCLE
 from engine.tasks.service import complete_task
 from engine.timers.jobs import run_due
 from engine.timers.policy import TimerPolicy

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from engine.access.actor import Actor
-from engine.uow import begin
 from engine.access.models import User
 from engine.cases import read
+from engine.uow import begin
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
 
