@@ -95,7 +95,8 @@ def list_cases(session: Session, *, user: Actor, status: str | None = None,
     if q:
         needle = q.strip()
         if user.role == "case_manager":
-            cond.append(func.lower(Case.family_name).startswith(needle.lower())
+            # autoescape: % and _ in what people type are letters, not wildcards (both databases)
+            cond.append(func.lower(Case.family_name).startswith(needle.lower(), autoescape=True)
                         | (Case.case_number == needle) | (Case.pseudonym == needle))
         else:
             cond.append((Case.case_number == needle) | (Case.pseudonym == needle))
