@@ -65,6 +65,13 @@ def problem(status: int, detail: str, title: str | None = None, kind: str | None
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
 
 
+def too_many_requests(detail: str, retry_after: int) -> Response:
+    """429 with the seconds until the next attempt may pass (rate limits, api/ratelimit.py)."""
+    response = problem(429, detail, kind="rate-limited")
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def _translate(messages):
     if isinstance(messages, dict):
         return {k: _translate(v) for k, v in messages.items()}

@@ -26,6 +26,7 @@ _RESPONSES = {  # status: (component name, description)
     409: ("PROBLEM_CONFLICT", "Der Zustand erlaubt das nicht (mehr), z. B. Aufgabe schon erledigt."),
     413: ("PROBLEM_TOO_LARGE", "Die Anfrage ist größer als 2 MiB."),
     422: ("PROBLEM_UNPROCESSABLE", "Ungültige Angaben (`errors` je Feld) oder Prozessfehler (`element_id`)."),
+    429: ("PROBLEM_TOO_MANY", "Zu viele Anmeldeversuche; nach `Retry-After` Sekunden erneut versuchen."),
     503: ("PROBLEM_UNAVAILABLE", "Die Datenbank ist nicht erreichbar; nach `Retry-After` Sekunden erneut versuchen."),
 }
 _DEFAULT = ("PROBLEM_DEFAULT", "Jeder andere Fehler, ebenfalls als application/problem+json.")
@@ -73,7 +74,7 @@ class ProblemResponses(BasePlugin):
                      if kind.status == status or (status is None and kind.status not in _RESPONSES)]
             description += " `type`: " + ", ".join(f"`{t}`" for t in types) + "."
             response = {"description": description, "content": {PROBLEM: {"schema": ProblemSchema}}}
-            if name == "PROBLEM_UNAVAILABLE":
+            if name in ("PROBLEM_UNAVAILABLE", "PROBLEM_TOO_MANY"):
                 response["headers"] = {"Retry-After": {
                     "description": "Sekunden bis zum nächsten Versuch", "schema": {"type": "integer"}}}
             spec.components.response(name, response, lazy=True)
@@ -102,7 +103,7 @@ class ProblemResponses(BasePlugin):
             if endpoint in _PROCESS_ERRORS:
                 codes.add(422)
             if endpoint == "auth.token":
-                codes.add(401)
+                codes |= {401, 429}  # wrong password; rate limits (api/ratelimit.py)
             for key in [k for k in responses if str(k) == "default" or str(k).startswith(("4", "5"))]:
                 del responses[key]
             for code in sorted(codes):

@@ -6,6 +6,7 @@ from engine.access.service import LoginPolicy, issue_token, revoke_token, revoke
 
 from ..context import commit, current_user, db, settings
 from ..schemas import RevocationSchema, RevokedSchema, TokenRequestSchema, TokenSchema
+from ..ratelimit import login_limited
 from ..web.session import end_session
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Anmeldung")
@@ -20,6 +21,7 @@ def login_policy() -> LoginPolicy:
 @blp.route("/token", methods=["POST"])
 @blp.arguments(TokenRequestSchema)
 @blp.response(200, TokenSchema)
+@login_limited
 def token(args):
     """Exchange user name and password for a bearer token (repeated failures lock the account)."""
     ttl = settings().token_ttl_hours
