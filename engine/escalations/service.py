@@ -28,7 +28,8 @@ def raise_topic(session: Session, *, user: Actor, title: str, category: str, mun
     """A case manager (or coordinator) brings a structural topic to the local body.
 
     Cases are linked by pseudonym; the user must be allowed to see each of them. Text that
-    names a linked client (or their birth date) is refused.
+    names a linked client the user sees by name (or their birth date) is refused; the rest is
+    checked by the cases' case managers (review.py).
     """
     if user.role not in RAISE_ROLES:
         raise Forbidden("Themen bringen Case-Managerinnen, Case-Manager und die koordinierenden Stellen ein.")
@@ -42,7 +43,7 @@ def raise_topic(session: Session, *, user: Actor, title: str, category: str, mun
     place = find_municipality(session, user.tenant_id, municipality)
     if user.role == "case_manager" and user.team_id is None and place.id != user.municipality_id:
         raise Forbidden("Sie können Themen nur für Ihre eigene Gemeinde einbringen.", kind="out-of-scope")
-    refuse_client_data(cases, {"title": title, "description": description})
+    refuse_client_data(user, cases, {"title": title, "description": description})
     now = utcnow()
     topic = Topic(tenant_id=user.tenant_id, number="", title=title.strip(), description=description.strip(),
                   category=category, municipality_id=place.id, team_id=user.team_id, raised_by_id=user.id,
