@@ -9,7 +9,7 @@ query arguments; writes on an existing resource may conflict (409). ``make_api``
 from __future__ import annotations
 
 from apispec import BasePlugin
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from engine.problem_kinds import KINDS
 
@@ -43,10 +43,20 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class FormKeyConverter(BaseConverter):
+    """A form key: any path segment but ``validate``, so that /forms/validate is only the check
+    (and OPTIONS on it does not advertise the form's GET and PUT)."""
+
+    regex = r"(?!validate(?:/|$))[^/]+"
+
+
 def make_api(app, public) -> ProblemApi:
     """The app's flask-smorest Api, with problem+json errors documented and bounded path ids."""
     app.url_map.converters["int"] = IdConverter  # before any route is registered
-    return ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses(public)]})
+    app.url_map.converters["form_key"] = FormKeyConverter
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses(public)]})
+    api.register_converter(FormKeyConverter, lambda _converter: {"type": "string", "pattern": "^(?!validate$)[^/]+$"})
+    return api
 
 
 def _document_types(spec) -> None:

@@ -1,7 +1,7 @@
 """The UmA job follow-up: start it for a case; the overview for coordinators and the UmA team."""
 from flask_smorest import Blueprint
 
-from engine.access.service import sees_personal_data
+from engine.access.service import can_read_cases, sees_personal_data
 from engine.cases.models import Case
 from engine.clock import today_berlin
 from engine.followups import service
@@ -45,6 +45,7 @@ def overview(args):
     """Follow-ups due in the next N days and all overdue ones (or the completed ones, with outcomes),
     by team and municipality. Coordinators see pseudonyms only."""
     session, user = db(), current_user()
+    can_read_cases(user)  # the role first: a refused role learns nothing about the filters
     team_id = find_team(session, user.tenant_id, args["team"]).id if args.get("team") else None
     place_id = (find_municipality(session, user.tenant_id, args["municipality"]).id
                 if args.get("municipality") else None)
