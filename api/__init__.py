@@ -1,3 +1,3 @@
 
 
-from . import messages_de  # noqa: E402,F401  German validation messages before any schema is built
+from . import messages_de  # noqa: F401  German validation messages before any schema is built

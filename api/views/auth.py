@@ -5,8 +5,8 @@ from flask_smorest import Blueprint
 from engine.access.service import LoginPolicy, issue_token, revoke_token, revoke_user_tokens
 
 from ..context import commit, current_user, db, settings
-from ..schemas import RevocationSchema, RevokedSchema, TokenRequestSchema, TokenSchema
 from ..ratelimit import login_limited
+from ..schemas import RevocationSchema, RevokedSchema, TokenRequestSchema, TokenSchema
 from ..web.session import end_session
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Anmeldung")

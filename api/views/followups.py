@@ -5,7 +5,8 @@ from engine.access.service import can_read_cases, sees_personal_data
 from engine.cases.models import Case
 from engine.clock import today_berlin
 from engine.followups import service
-from engine.org.service import find_municipality, find_team
+from engine.org.models import Municipality, Team
+from engine.org.service import filter_id
 
 from ..context import commit, current_user, db
 from ..schemas import FollowUpArgsSchema, FollowUpOverviewSchema, FollowUpSchema
@@ -46,8 +47,8 @@ def overview(args):
     by team and municipality. Coordinators see pseudonyms only."""
     session, user = db(), current_user()
     can_read_cases(user)  # the role first: a refused role learns nothing about the filters
-    team_id = find_team(session, user.tenant_id, args["team"]).id if args.get("team") else None
-    place_id = (find_municipality(session, user.tenant_id, args["municipality"]).id
+    team_id = filter_id(session, user.tenant_id, Team, args["team"]) if args.get("team") else None
+    place_id = (filter_id(session, user.tenant_id, Municipality, args["municipality"])
                 if args.get("municipality") else None)
     items = service.overview(session, user=user, within_days=args["within_days"],
                              include=args["include"], team_id=team_id, municipality_id=place_id)

@@ -13,7 +13,8 @@ from ..clock import BERLIN, utcnow
 from ..db import begin_write
 from ..errors import Forbidden, InvalidInput
 from ..instances.service import create_instance, start_current
-from ..org.service import find_municipality
+from ..org.models import Municipality
+from ..org.service import filter_id, find_municipality
 from ..reports.events import add_event
 from .access import RAISE_ROLES, can_read, load_topic, refuse_client_data
 from .models import LOCAL, OPEN, AgendaItem, Meeting, Topic, TopicCase, TopicEvent
@@ -88,7 +89,7 @@ def list_topics(session: Session, *, user: Actor, level: str | None = None, stat
     if category:
         cond.append(Topic.category == category)
     if municipality:
-        cond.append(Topic.municipality_id == find_municipality(session, user.tenant_id, municipality).id)
+        cond.append(Topic.municipality_id == filter_id(session, user.tenant_id, Municipality, municipality))
     today = utcnow().astimezone(BERLIN).date()  # age in whole days, as the list shows it (age_days)
     if min_age_days is not None:
         cond.append(Topic.raised_at < _midnight(today - timedelta(days=min_age_days - 1)))

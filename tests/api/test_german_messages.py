@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-ENGLISH = re.compile(r"\b(must|between|length|not a valid|field|shorter|longer|greater|less|one of)\b", re.I)
+ENGLISH = re.compile(r"\b(must|between|length|not a valid|field|shorter|longer|greater|less|one of)\b", re.IGNORECASE)
 
 
 def test_validation_messages_are_german(client, login):
