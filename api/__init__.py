@@ -1,0 +1,3 @@
+
+
+from . import messages_de  # noqa: F401  German validation messages before any schema is built

@@ -11,7 +11,7 @@ from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.errors import Unauthorized
 
-from . import errors, observability, web
+from . import errors, observability, ratelimit, web
 from . import metrics as metrics_view
 from .context import close_session, db, finish_request, start_request
 from .input_guard import refuse_nul
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     metrics_view.init_app(app)  # GET /metrics: loopback or KIM_METRICS_TOKEN (it checks itself)
     web.init_app(app, settings)
+    ratelimit.init_app(app, settings)  # after every blueprint: it wraps the login views
     app.teardown_appcontext(close_session)
     errors.register(app)
 

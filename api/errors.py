@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, json
+from flask import Response, json, request
 from flask_smorest import Api
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -18,7 +18,7 @@ log = logging.getLogger("kim.api")
 _GERMAN_TITLES = {
     400: "Ungültige Anfrage", 401: "Nicht angemeldet", 403: "Keine Berechtigung",
     404: "Nicht gefunden", 405: "Methode nicht erlaubt", 409: "Konflikt",
-    413: "Anfrage zu groß", 415: "Falscher Inhaltstyp", 422: "Ungültige Eingaben",
+    413: "Anfrage zu groß", 414: "Adresse zu lang", 415: "Falscher Inhaltstyp", 422: "Ungültige Eingaben",
     429: "Zu viele Anfragen", 500: "Interner Fehler", 503: "Dienst vorübergehend nicht verfügbar",
 }
 _GERMAN_DETAILS = {
@@ -26,6 +26,7 @@ _GERMAN_DETAILS = {
     404: "Diese Adresse gibt es nicht.",
     405: "Diese Methode ist für diese Adresse nicht erlaubt.",
     413: "Die Anfrage ist zu groß.",
+    414: "Die Adresse (mit Abfrageparametern) ist zu lang.",
     415: "Bitte JSON senden (Content-Type: application/json).",
 }
 _FIELD_MESSAGES = {
@@ -63,6 +64,13 @@ def problem(status: int, detail: str, title: str | None = None, kind: str | None
             "title": title or _GERMAN_TITLES.get(status, "Fehler"), "status": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
+
+
+def too_many_requests(detail: str, retry_after: int) -> Response:
+    """429 with the seconds until the next attempt may pass (rate limits, api/ratelimit.py)."""
+    response = problem(429, detail, kind="rate-limited")
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _translate(messages):
@@ -103,11 +111,28 @@ class ProblemApi(Api):
             return problem(422, "Die Angaben sind unvollständig oder ungültig.", kind="validation-failed",
                            errors=_flatten(_translate(merged)))
         code = error.code or 500
-        return problem(code, _GERMAN_DETAILS.get(code, _GERMAN_TITLES.get(code, "Fehler") + "."))
+        response = problem(code, _GERMAN_DETAILS.get(code, _GERMAN_TITLES.get(code, "Fehler") + "."))
+        valid = getattr(error, "valid_methods", None)
+        if code == 405 and valid:
+            response.headers["Allow"] = ", ".join(valid)  # RFC 9110: a 405 says what is allowed
+        return response
+
+
+# Longer request lines are refused by gunicorn itself (its limit is set higher, api/wsgi_server.py),
+# so the app answers every overlong address it receives as problem+json (docs/production.md).
+MAX_URI = 4094
+
+
+def _refuse_long_uri():
+    raw = request.environ.get("RAW_URI") or request.full_path
+    if len(raw) > MAX_URI:
+        return problem(414, _GERMAN_DETAILS[414])
+    return None
 
 
 def register(app) -> None:
     """Problem responses for domain errors, database outages and anything unexpected."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_long_uri)  # before anything reads it
 
     @app.errorhandler(KimError)
     def _domain(exc: KimError):

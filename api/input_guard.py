@@ -21,9 +21,10 @@ _MESSAGE = "Die Anfrage enthält ein unzulässiges Zeichen (Steuerzeichen NUL od
 _BAD = re.compile("[\x00\ud800-\udfff]")
 
 
-def bad_text(value: str) -> bool:
+def bad_text(value: str | None) -> bool:
     """Whether ``value`` holds a NUL or a lone surrogate."""
-    return _BAD.search(value) is not None
+    # None: werkzeug names a multipart part whose name it could not read None
+    return value is not None and _BAD.search(value) is not None
 
 
 def bad_anywhere(value) -> str | None:

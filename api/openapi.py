@@ -9,7 +9,7 @@ query arguments; writes on an existing resource may conflict (409). ``make_api``
 from __future__ import annotations
 
 from apispec import BasePlugin
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from engine.problem_kinds import KINDS
 
@@ -26,6 +26,7 @@ _RESPONSES = {  # status: (component name, description)
     409: ("PROBLEM_CONFLICT", "Der Zustand erlaubt das nicht (mehr), z. B. Aufgabe schon erledigt."),
     413: ("PROBLEM_TOO_LARGE", "Die Anfrage ist größer als 2 MiB."),
     422: ("PROBLEM_UNPROCESSABLE", "Ungültige Angaben (`errors` je Feld) oder Prozessfehler (`element_id`)."),
+    429: ("PROBLEM_TOO_MANY", "Zu viele Anmeldeversuche; nach `Retry-After` Sekunden erneut versuchen."),
     503: ("PROBLEM_UNAVAILABLE", "Die Datenbank ist nicht erreichbar; nach `Retry-After` Sekunden erneut versuchen."),
 }
 _DEFAULT = ("PROBLEM_DEFAULT", "Jeder andere Fehler, ebenfalls als application/problem+json.")
@@ -42,10 +43,20 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class FormKeyConverter(BaseConverter):
+    """A form key: any path segment but ``validate``, so that /forms/validate is only the check
+    (and OPTIONS on it does not advertise the form's GET and PUT)."""
+
+    regex = r"(?!validate(?:/|$))[^/]+"
+
+
 def make_api(app, public) -> ProblemApi:
     """The app's flask-smorest Api, with problem+json errors documented and bounded path ids."""
     app.url_map.converters["int"] = IdConverter  # before any route is registered
-    return ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses(public)]})
+    app.url_map.converters["form_key"] = FormKeyConverter
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses(public)]})
+    api.register_converter(FormKeyConverter, lambda _converter: {"type": "string", "pattern": "^(?!validate$)[^/]+$"})
+    return api
 
 
 def _document_types(spec) -> None:
@@ -73,7 +84,7 @@ class ProblemResponses(BasePlugin):
                      if kind.status == status or (status is None and kind.status not in _RESPONSES)]
             description += " `type`: " + ", ".join(f"`{t}`" for t in types) + "."
             response = {"description": description, "content": {PROBLEM: {"schema": ProblemSchema}}}
-            if name == "PROBLEM_UNAVAILABLE":
+            if name in ("PROBLEM_UNAVAILABLE", "PROBLEM_TOO_MANY"):
                 response["headers"] = {"Retry-After": {
                     "description": "Sekunden bis zum nächsten Versuch", "schema": {"type": "integer"}}}
             spec.components.response(name, response, lazy=True)
@@ -102,7 +113,7 @@ class ProblemResponses(BasePlugin):
             if endpoint in _PROCESS_ERRORS:
                 codes.add(422)
             if endpoint == "auth.token":
-                codes.add(401)
+                codes |= {401, 429}  # wrong password; rate limits (api/ratelimit.py)
             for key in [k for k in responses if str(k) == "default" or str(k).startswith(("4", "5"))]:
                 del responses[key]
             for code in sorted(codes):

@@ -10,6 +10,17 @@ Str = fields.String
 MAX_ID = 2**31 - 1
 
 
+class ProblemItemSchema(Schema):
+    """One reason a diagram cannot be deployed (the verdict's problems)."""
+
+    element_id = Str(allow_none=True)
+    element_name = Str(allow_none=True)
+    line = fields.Int(allow_none=True)
+    column = fields.Int(allow_none=True)
+    message = Str()
+    message_de = Str()
+
+
 class ProblemSchema(Schema):
     type = Str()
     title = Str()
@@ -20,6 +31,10 @@ class ProblemSchema(Schema):
     element_id = Str(metadata={"description": "422 Prozessfehler: the BPMN element that stopped"})
     locked_until = Str(metadata={"description": "401: the account is locked until then (ISO 8601)"})
     reason = Str(metadata={"description": "503 from /ready: the reason in English, for operators"})
+    problems = fields.List(fields.Nested(ProblemItemSchema), metadata={
+        "description": "422 diagram-invalid: every reason the diagram cannot be deployed (the verdict)"})
+    line = fields.Int(allow_none=True, metadata={"description": "422 diagram-invalid: line of the first problem"})
+    column = fields.Int(allow_none=True, metadata={"description": "422 diagram-invalid: its column"})
 
 
 class HealthSchema(Schema):

@@ -108,6 +108,12 @@ OverdueSchema = Schema.from_dict({"items": fields.List(fields.Nested(TopicSummar
                                  name="OverdueTopics")
 
 
+class PersonalDataReviewSchema(Schema):
+    findings = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()), metadata={
+        "description": "per text (title, description, trail.<n>.<field>): pseudonyms of your cases whose "
+                       "client it names (family or given name, birth date); empty: nothing found"})
+
+
 class DecisionRequestSchema(Schema):
     data = fields.Dict(required=True, metadata={"description": "the waiting step's form data (forms/escalation_*.json)"})
 

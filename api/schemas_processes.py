@@ -3,16 +3,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from .schemas import ProblemItemSchema  # the verdict's problems: one shape for 200 and 422
+
 Str = fields.String
-
-
-class ProblemItemSchema(Schema):
-    element_id = Str(allow_none=True)
-    element_name = Str(allow_none=True)
-    line = fields.Int(allow_none=True)
-    column = fields.Int(allow_none=True)
-    message = Str()
-    message_de = Str()
 
 
 class VerdictSchema(Schema):

@@ -39,6 +39,9 @@ class _Server(BaseApplication):
         self.cfg.set("child_exit", _child_exit)
         self.cfg.set("timeout", 60)
         self.cfg.set("graceful_timeout", 10)
+        # gunicorn's own 414 is text/html: its limit (the maximum it allows) sits above the app's,
+        # which answers overlong addresses as problem+json (api/errors.py).
+        self.cfg.set("limit_request_line", 8190)
 
     def load(self):
         from .app import create_app

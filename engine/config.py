@@ -61,6 +61,16 @@ class Settings:
     # Login lockout: after this many failures in a row, the account waits this long.
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    # Rate limits of the login endpoints (token, web login, SSO callback), Flask-Limiter notation.
+    # Per client address: every attempt. Per user name from one address: failures only; kept
+    # below login_max_failures, so that one address can never lock an account (docs/security.md).
+    ratelimit_enabled: bool = True
+    ratelimit_storage_uri: str = "memory://"
+    login_rate_per_address: str = "20 per minute"
+    login_failures_per_user: str = "3 per 15 minutes"
+    # Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: none,
+    # the client address is the connection's).
+    trusted_proxies: int = 0
     # Optional OpenID Connect single sign-on; off unless issuer and client id are set.
     oidc_issuer: str = ""
     oidc_client_id: str = ""
@@ -119,6 +129,11 @@ class Settings:
             session_hours=int(env.get("KIM_SESSION_HOURS") or 8),
             login_max_failures=int(env.get("KIM_LOGIN_MAX_FAILURES") or 5),
             login_lockout_minutes=int(env.get("KIM_LOGIN_LOCKOUT_MINUTES") or 15),
+            ratelimit_enabled=_bool(env.get("KIM_RATELIMIT_ENABLED"), True),
+            ratelimit_storage_uri=env.get("KIM_RATELIMIT_STORAGE_URI") or "memory://",
+            login_rate_per_address=env.get("KIM_LOGIN_RATE_PER_ADDRESS") or "20 per minute",
+            login_failures_per_user=env.get("KIM_LOGIN_FAILURES_PER_USER") or "3 per 15 minutes",
+            trusted_proxies=int(env.get("KIM_TRUSTED_PROXIES") or 0),
             oidc_issuer=env.get("KIM_OIDC_ISSUER") or "",
             oidc_client_id=env.get("KIM_OIDC_CLIENT_ID") or "",
             oidc_client_secret=env.get("KIM_OIDC_CLIENT_SECRET") or "",

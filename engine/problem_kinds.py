@@ -152,6 +152,10 @@ KINDS: dict[str, ProblemKind] = {
         422, "Der Prozess kann mit diesen Angaben nicht fortgesetzt werden (`element_id` nennt das "
              "BPMN-Element); nichts wurde gespeichert.",
         "Angaben prüfen; bleibt es dabei, die Prozessverantwortlichen mit `element_id` informieren."),
+    # 429
+    "rate-limited": ProblemKind(
+        429, "Zu viele Anmeldeversuche von dieser Adresse bzw. für diesen Benutzernamen von dieser Adresse.",
+        "Nach `Retry-After` Sekunden erneut versuchen; das Konto bleibt von anderen Geräten aus nutzbar."),
     # 5xx
     "internal-error": ProblemKind(
         500, "Ein unerwarteter Fehler; nichts wurde gespeichert.",
@@ -175,5 +179,5 @@ KINDS: dict[str, ProblemKind] = {
 # What an HTTP error without a domain kind (routing, parsing, limits) is called.
 BY_STATUS = {400: "bad-request", 401: "unauthenticated", 403: "forbidden", 404: "not-found",
              405: "method-not-allowed", 409: "conflict", 413: "payload-too-large",
-             415: "unsupported-media-type", 422: "validation-failed", 500: "internal-error",
+             415: "unsupported-media-type", 422: "validation-failed", 429: "rate-limited", 500: "internal-error",
              503: "database-unavailable"}

@@ -100,7 +100,8 @@ def _settings(db: "TestDatabase | Path") -> Settings:
     base = Settings.from_env({})
     return Settings(database_url=db.url, demo=True, processes_dir=base.processes_dir,
                     forms_dir=base.forms_dir, seed_file=base.seed_file, log_level="WARNING",
-                    data_dir=db.data_dir, data_keys=TEST_DATA_KEY)
+                    data_dir=db.data_dir, data_keys=TEST_DATA_KEY,
+                    ratelimit_enabled=False)  # tests of the limits switch them on
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from engine.access.service import LoginPolicy, issue_token, revoke_token, revoke
 from engine.errors import LoginRefused
 
 from ..context import current_user, db, own_unit, settings
+from ..login_marks import login_limited
 from ..schemas import RevocationSchema, RevokedSchema, TokenRequestSchema, TokenSchema
 from ..web.session import end_session
 
@@ -21,6 +22,7 @@ def login_policy() -> LoginPolicy:
 @blp.route("/token", methods=["POST"])
 @blp.arguments(TokenRequestSchema)
 @blp.response(200, TokenSchema)
+@login_limited
 def token(args):
     """Exchange user name and password for a bearer token (repeated failures lock the account)."""
     ttl = settings().token_ttl_hours

@@ -34,14 +34,14 @@ def validate(args):
     return {"valid": not problems, "problems": problems}
 
 
-@blp.route("/<form_key>", methods=["GET"])
+@blp.route("/<form_key:form_key>", methods=["GET"])
 @blp.response(200, FormSchema)
 def get_form(form_key):
     """A form's deployed version with its JSON Schema."""
     return service.get_form(db(), user=current_user(), form_key=form_key)
 
 
-@blp.route("/<form_key>", methods=["PUT"])
+@blp.route("/<form_key:form_key>", methods=["PUT"])
 @blp.arguments(FormSaveSchema)
 @blp.response(200, FormSavedSchema)
 def save_form(args, form_key):

@@ -101,7 +101,7 @@ def get_xml(process_id, version):
 
 
 @blp.route("/<process_id>/deploy", methods=["POST"])
-@blp.arguments(DeployRequestSchema)
+@blp.arguments(DeployRequestSchema, required=False)  # every field has a default: no body is fine
 @blp.response(200, DeployResultSchema)
 def deploy(args, process_id):
     """Make a version (default: the newest) the one new cases start on; running cases stay."""

@@ -16,7 +16,7 @@ blp = Blueprint("runs", __name__, url_prefix="/api/v1/processes", description="T
 
 
 @blp.route("/<process_id>/runs", methods=["POST"])
-@blp.arguments(RunRequestSchema)
+@blp.arguments(RunRequestSchema, required=False)  # every field has a default: no body is fine
 @blp.response(201, RunSchema)
 def start_run(args, process_id):
     """Start a test run of a deployed version (default: the current one) outside any case."""

@@ -1,12 +1,13 @@
 """Structural topics: raise, list, read with the full trail, decide; overdue escalations."""
 from flask_smorest import Blueprint
 
-from engine.escalations import decisions, read, service
+from engine.escalations import decisions, read, review, service
 
 from ..context import current_user, db, settings
 from ..schemas_escalations import (
     DecisionRequestSchema,
     OverdueSchema,
+    PersonalDataReviewSchema,
     TopicCreateSchema,
     TopicDetailSchema,
     TopicListArgsSchema,
@@ -59,3 +60,11 @@ def decide(args, topic_id):
                              reminder_default=settings().escalation_reminder)
     out = read.topic_detail(session, topic, user)
     return out
+
+
+@blp.route("/<int:topic_id>/personal-data-review", methods=["GET"])
+@blp.response(200, PersonalDataReviewSchema)
+def personal_data_review(topic_id):
+    """Case managers of linked cases: which texts of the topic name a client of their cases."""
+    findings = review.personal_data_review(db(), user=current_user(), topic_id=topic_id)
+    return {"findings": findings}

@@ -7,6 +7,7 @@ from engine.access.service import authenticate, check_password
 from engine.errors import LoginRefused, Unauthorized
 
 from ..context import db, own_unit, settings
+from ..login_marks import count_failure, login_limited
 from ..views import auth as api_auth  # module import: api.views.auth imports this package too
 from .session import CSRF_REFUSED, csrf_valid, end_session, safe_next, session_token, start_session
 from .strings import DE
@@ -38,6 +39,7 @@ def login():
 
 
 @bp.post("/login")
+@login_limited
 def login_submit():
     """Check the credentials; on success a new session and on to ``next`` (local paths only)."""
     next_url = safe_next(request.args.get("next"))
@@ -54,6 +56,7 @@ def login_submit():
         except LoginRefused as exc:
             refused = exc
     if refused is not None:
+        count_failure()
         return login_page(refused.detail, username, next_url)
     start_session(user.id)
     return redirect(next_url, 303)

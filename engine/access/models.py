@@ -25,9 +25,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Authority staff (role "authority") see only referrals addressed to this agency.
     agency: Mapped[str | None] = mapped_column(String(40), index=True)
-    # Lockout: failures in a row since the last successful login.
+    # Lockout: failures in a row since the last successful login, within the lockout window
+    # that began at failures_since.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failures_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     municipality = relationship("Municipality")
     team = relationship("Team")

@@ -63,12 +63,17 @@ def check_password(session: Session, username: str, password: str,
         ok = False
     if not ok:
         if user is not None:
+            # Only failures within one lockout window add up: the per-address rate limits keep
+            # each address below max_failures per window, so no single client can lock the account.
+            window = timedelta(minutes=policy.lockout_minutes)
+            if user.failures_since is None or now - user.failures_since > window:
+                user.failed_logins, user.failures_since = 0, now
             user.failed_logins = (user.failed_logins or 0) + 1
             if user.failed_logins >= policy.max_failures:
-                user.locked_until = now + timedelta(minutes=policy.lockout_minutes)
-                user.failed_logins = 0
+                user.locked_until = now + window
+                user.failed_logins, user.failures_since = 0, None
         raise LoginRefused(_REFUSED)
-    user.failed_logins, user.locked_until = 0, None
+    user.failed_logins, user.locked_until, user.failures_since = 0, None, None
     return user
 
 

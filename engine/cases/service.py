@@ -18,8 +18,8 @@ from ..db import begin_write
 from ..errors import Conflict, Forbidden, NotFound, ProcessFailure
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..instances.service import create_instance, record_step, start_current, stop_case_instances
-from ..org.models import Tenant
-from ..org.service import find_municipality
+from ..org.models import Municipality, Tenant
+from ..org.service import filter_id, find_municipality
 from ..processes.service import parsed_version
 from ..tasks.models import READY, TaskRecord
 from .lifecycle import PROCESS_ID as LIFECYCLE
@@ -92,11 +92,12 @@ def list_cases(session: Session, *, user: Actor, status: str | None = None,
     if status:
         cond.append(Case.status == status)
     if municipality:
-        cond.append(Case.municipality_id == find_municipality(session, user.tenant_id, municipality).id)
+        cond.append(Case.municipality_id == filter_id(session, user.tenant_id, Municipality, municipality))
     if q:
         needle = q.strip()
         if user.role == "case_manager":
-            cond.append(func.lower(Case.family_name).startswith(needle.lower())
+            # autoescape: % and _ in what people type are letters, not wildcards (both databases)
+            cond.append(func.lower(Case.family_name).startswith(needle.lower(), autoescape=True)
                         | (Case.case_number == needle) | (Case.pseudonym == needle))
         else:
             cond.append((Case.case_number == needle) | (Case.pseudonym == needle))

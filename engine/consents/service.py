@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from ..access.actor import Actor
 from ..audit.service import case_event, record
 from ..clock import today_berlin, utcnow
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict, InvalidInput, NotFound
 from ..vocabulary import label, labels
 from .models import DATA_PROCESSING, RELEASE, Consent, Referral
 
@@ -80,7 +80,7 @@ def withdraw_one(session: Session, *, case, user: Actor, consent_id: int) -> Con
     """Withdraw one release from confidentiality (the rest stays in force)."""
     row = session.get(Consent, consent_id)
     if row is None or row.case_id != case.id:
-        raise InvalidInput("Diese Einwilligung gibt es in diesem Fall nicht.")
+        raise NotFound("Diese Einwilligung gibt es in diesem Fall nicht.")  # an unknown path id: 404
     if row.withdrawn_at is not None:
         raise Conflict("Diese Einwilligung ist bereits widerrufen.", kind="consent-withdrawn")
     if row.kind != RELEASE:

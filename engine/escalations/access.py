@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
+from ..access.service import sees_personal_data
 from ..cases.models import Case
 from ..errors import Forbidden, InvalidInput, NotFound
 from .models import Topic, TopicCase
@@ -74,12 +75,26 @@ def _needles(cases: list[Case]) -> list[re.Pattern]:
     return out
 
 
-def refuse_client_data(cases: list[Case], texts: dict[str, object]) -> None:
-    """Refuse free text that names a linked client or their birth date (topics stay pseudonymous)."""
-    needles = _needles(cases)
+def refuse_client_data(user: Actor, cases: list[Case], texts: dict[str, object]) -> None:
+    """Refuse free text that names a linked client or their birth date, as far as the author sees them.
+
+    Only names the author may see count: for a pseudonymised author (coordinators, Lenkungsgruppe)
+    that is none, so the answer to a guessed name is the same whether or not it is a linked client's
+    (no oracle). What they write is checked by the case managers of the linked cases instead
+    (``review.personal_data_review``, docs/security.md).
+    """
+    visible = cases if sees_personal_data(user) else []
+    needles = _needles(visible)
     errors = {field: [PERSONAL] for field, text in texts.items()
               if isinstance(text, str) and any(n.search(text) for n in needles)}
     if errors:
         raise InvalidInput("Ein Thema darf keine personenbezogenen Daten von Klientinnen und Klienten enthalten.",
                            kind="personal-data-refused",
                            errors=errors)
+
+
+def naming_cases(cases: list[Case], text: object) -> list[Case]:
+    """The cases whose client ``text`` names (family or given name, birth date)."""
+    if not isinstance(text, str):
+        return []
+    return [case for case in cases if any(n.search(text) for n in _needles([case]))]

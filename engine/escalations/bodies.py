@@ -14,7 +14,7 @@ from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput, NotFound
 from ..org.models import Municipality, Tenant
-from ..org.service import find_municipality
+from ..org.service import filter_id, find_municipality
 from .access import can_read, require_coordinator
 from .models import LOCAL, STEERING, WORKING_GROUP, Body, BodyMember, Topic
 
@@ -58,7 +58,7 @@ def list_bodies(session: Session, *, user: Actor, kind: str | None = None,
     if kind:
         cond.append(Body.kind == kind)
     if municipality:
-        cond.append(Body.municipality_id == find_municipality(session, user.tenant_id, municipality).id)
+        cond.append(Body.municipality_id == filter_id(session, user.tenant_id, Municipality, municipality))
     rows = session.scalars(select(Body).where(*cond).order_by(Body.name)).all()
     order = {STEERING: 0, LOCAL: 1, WORKING_GROUP: 2}
     return sorted(rows, key=lambda b: (order.get(b.kind, 3), b.name))

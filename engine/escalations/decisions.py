@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from .. import workflow as wf
 from ..access.actor import Actor
+from ..access.service import sees_personal_data
 from ..audit.service import Event, case_event, record
 from ..clock import BERLIN, utcnow
 from ..db import begin_write
@@ -58,9 +59,10 @@ def complete_step(session: Session, *, user: Actor, topic: Topic, data, meeting:
     form_id = current_form_id(session, row.form_key)
     validate_form_data(form_id, lambda: session.get(FormVersion, form_id).schema, data)
     cases = linked_cases(session, topic.id)
-    refuse_client_data(cases, {k: data.get(k) for k in TEXT_FIELDS})
-    # The check compared the linked clients' names and birth dates with the text: recorded per case.
-    record(session, user, *(case_event("topic.check", c, detail={"topic_id": topic.id}) for c in cases))
+    refuse_client_data(user, cases, {k: data.get(k) for k in TEXT_FIELDS})
+    if sees_personal_data(user):
+        # The check compared the linked clients' names and birth dates with the text: recorded per case.
+        record(session, user, *(case_event("topic.check", c, detail={"topic_id": topic.id}) for c in cases))
     code = decision_code(bpmn_id, data)
     payload = dict(data)
     if bpmn_id == "forward_to_state":

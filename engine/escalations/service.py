@@ -13,7 +13,8 @@ from ..clock import BERLIN, utcnow
 from ..db import begin_write
 from ..errors import Forbidden, InvalidInput
 from ..instances.service import create_instance, start_current
-from ..org.service import find_municipality
+from ..org.models import Municipality
+from ..org.service import filter_id, find_municipality
 from ..reports.events import add_event
 from .access import RAISE_ROLES, can_read, load_topic, refuse_client_data
 from .models import LOCAL, OPEN, AgendaItem, Meeting, Topic, TopicCase, TopicEvent
@@ -28,7 +29,8 @@ def raise_topic(session: Session, *, user: Actor, title: str, category: str, mun
     """A case manager (or coordinator) brings a structural topic to the local body.
 
     Cases are linked by pseudonym; the user must be allowed to see each of them. Text that
-    names a linked client (or their birth date) is refused.
+    names a linked client the user sees by name (or their birth date) is refused; the rest is
+    checked by the cases' case managers (review.py).
     """
     if user.role not in RAISE_ROLES:
         raise Forbidden("Themen bringen Case-Managerinnen, Case-Manager und die koordinierenden Stellen ein.")
@@ -42,7 +44,7 @@ def raise_topic(session: Session, *, user: Actor, title: str, category: str, mun
     place = find_municipality(session, user.tenant_id, municipality)
     if user.role == "case_manager" and user.team_id is None and place.id != user.municipality_id:
         raise Forbidden("Sie können Themen nur für Ihre eigene Gemeinde einbringen.", kind="out-of-scope")
-    refuse_client_data(cases, {"title": title, "description": description})
+    refuse_client_data(user, cases, {"title": title, "description": description})
     now = utcnow()
     topic = Topic(tenant_id=user.tenant_id, number="", title=title.strip(), description=description.strip(),
                   category=category, municipality_id=place.id, team_id=user.team_id, raised_by_id=user.id,
@@ -87,7 +89,7 @@ def list_topics(session: Session, *, user: Actor, level: str | None = None, stat
     if category:
         cond.append(Topic.category == category)
     if municipality:
-        cond.append(Topic.municipality_id == find_municipality(session, user.tenant_id, municipality).id)
+        cond.append(Topic.municipality_id == filter_id(session, user.tenant_id, Municipality, municipality))
     today = utcnow().astimezone(BERLIN).date()  # age in whole days, as the list shows it (age_days)
     if min_age_days is not None:
         cond.append(Topic.raised_at < _midnight(today - timedelta(days=min_age_days - 1)))

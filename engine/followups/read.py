@@ -12,10 +12,11 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
-from ..access.service import sees_personal_data
+from ..access.service import can_read_cases, sees_personal_data
 from ..cases.models import Case
 from ..clock import today_berlin
-from ..org.service import find_municipality, find_team
+from ..org.models import Municipality, Team
+from ..org.service import filter_id
 from ..vocabulary import label
 from . import service
 from .models import FollowUp
@@ -67,8 +68,10 @@ class Overview:
 def overview(session: Session, *, user: Actor, within_days: int = 30, include: str = "open",
              team: str | None = None, municipality: str | None = None) -> Overview:
     """Follow-ups due within ``within_days`` and every overdue one, or the completed ones (recorded)."""
-    team_id = find_team(session, user.tenant_id, team).id if team else None
-    place_id = find_municipality(session, user.tenant_id, municipality).id if municipality else None
+    can_read_cases(user)  # the role first: a refused role learns nothing about the filters
+    # An unknown team or municipality matches nothing (an empty list, as documented), not a 422.
+    team_id = filter_id(session, user.tenant_id, Team, team) if team else None
+    place_id = filter_id(session, user.tenant_id, Municipality, municipality) if municipality else None
     items = service.overview(session, user=user, within_days=within_days, include=include,
                              team_id=team_id, municipality_id=place_id)
     personal = sees_personal_data(user)

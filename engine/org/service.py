@@ -87,6 +87,13 @@ def find_municipality(session: Session, tenant_id: int, key_or_name: str) -> Mun
     return row
 
 
+def filter_id(session: Session, tenant_id: int, model, key_or_name: str) -> int:
+    """The id a list filter on a municipality or team (``model``) compares with; an unknown one
+    matches nothing (no row has id 0): an empty list, as documented, not a 422."""
+    row = _by_key_or_name(session, model, tenant_id, key_or_name)
+    return row.id if row is not None else 0
+
+
 def find_team(session: Session, tenant_id: int, key_or_name: str) -> Team:
     """A team of the tenant by its key or its name (case-insensitive)."""
     row = _by_key_or_name(session, Team, tenant_id, key_or_name)

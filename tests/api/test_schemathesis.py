@@ -1,8 +1,10 @@
 """Property-based API tests: schemathesis fuzzes every operation of our OpenAPI document in-process.
 
 Checks: no 5xx, and status code, content type, headers and body match what the document says.
-The fuzzing runs on its own copy of the database for this module, once as a case manager and once
-as an admin (each operation: schemathesis' coverage cases plus 25 generated ones, derandomized).
+The fuzzing runs on its own copy of the database for this module, as a case manager (each operation:
+schemathesis' coverage cases, unexpected methods included, plus generated ones), and as a coordinator,
+a process owner and an admin (generated ones only); bounded and derandomized, so that the module stays
+within about three minutes on SQLite (marked slow).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from tests.conftest import _settings, clone_database, drop_database
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
-FUZZ = settings(max_examples=25, derandomize=True, database=None, deadline=None,
+FUZZ = settings(max_examples=8, derandomize=True, database=None, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                        HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 
@@ -49,6 +51,9 @@ def _openapi_document() -> dict:
 # Loaded at import: schemathesis 4.32's fixture-based loader (schemathesis.pytest.from_fixture) fails
 # on pytest 9.2 (Function._nodeid is gone). Every call goes to the module's app through ``app=``.
 schema = schemathesis.openapi.from_dict(_openapi_document())
+# The other roles: generated cases only (the coverage cases are about the document, not the role).
+light = schemathesis.openapi.from_dict(_openapi_document())
+light.config.phases.update(phases=["examples", "fuzzing"])
 
 
 class Tokens:
@@ -123,13 +128,29 @@ def _call(case, app, tokens, username, task_ids):
     case.validate_response(response, checks=CHECKS)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @FUZZ
 def test_api_as_case_manager(case, fuzz_app, tokens, task_ids):
     _call(case, fuzz_app, tokens, "cm-borchen", task_ids)
 
 
-@schema.parametrize()
+@pytest.mark.slow
+@light.parametrize()
+@FUZZ
+def test_api_as_coordinator(case, fuzz_app, tokens, task_ids):
+    _call(case, fuzz_app, tokens, "coordinator", task_ids)
+
+
+@pytest.mark.slow
+@light.parametrize()
+@FUZZ
+def test_api_as_process_owner(case, fuzz_app, tokens, task_ids):
+    _call(case, fuzz_app, tokens, "process-owner", task_ids)
+
+
+@pytest.mark.slow
+@light.parametrize()
 @FUZZ
 def test_api_as_admin(case, fuzz_app, tokens, task_ids):
     _call(case, fuzz_app, tokens, "admin", task_ids)

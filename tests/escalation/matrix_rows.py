@@ -46,6 +46,9 @@ ROWS = {
     ("GET", "/api/v1/topics/overdue"): (lambda w, k: (f"{API}/topics/overdue", None), readers, None, False),
     ("GET", "/api/v1/topics/{topic_id}"): (lambda w, k: (f"{API}/topics/{_get(w, k, 'topic')}", None), readers,
                                            None, True),
+    # the personal-data review: case managers only (they see their own linked cases' findings)
+    ("GET", "/api/v1/topics/{topic_id}/personal-data-review"): (
+        lambda w, k: (f"{API}/topics/{_get(w, k, 'topic')}/personal-data-review", None), only(*CM), None, True),
     ("GET", "/api/v1/bodies"): (lambda w, k: (f"{API}/bodies", None), readers, None, False),
     ("GET", "/api/v1/bodies/{body_id}"): (lambda w, k: (f"{API}/bodies/{_get(w, k, 'body')}", None), readers,
                                           None, False),
