@@ -26,8 +26,8 @@ from engine.instances.models import ProcessInstance
 from engine.timers.models import INCIDENT, Timer
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
-from tests.escalation.matrix_rows import ROWS as ESCALATION_ROWS
-from tests.escalation.matrix_rows import add_topics
+from tests.api.matrix_rows import ROWS as ESCALATION_ROWS
+from tests.api.matrix_rows import add_topics
 
 API = "/api/v1"
 PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/ready"), ("POST", "/api/v1/auth/token")}
@@ -189,7 +189,7 @@ MATRIX = {
         lambda w, k: (f"{API}/processes/case_lifecycle/migrations", {"to_version": 1, "dry_run": True}),
         only("process-owner"), None, False),
 }
-# Topics, bodies, meetings and programme figures (rows and their world: tests/escalation/matrix_rows.py).
+# Topics, bodies, meetings and programme figures (rows and their world: tests/api/matrix_rows.py).
 MATRIX.update(ESCALATION_ROWS)
 # Logging out ends the walk: keep that row last whatever is added above.
 MATRIX[("DELETE", "/api/v1/auth/token")] = MATRIX.pop(("DELETE", "/api/v1/auth/token"))

@@ -12,8 +12,8 @@ from engine import crypto
 from engine.db import make_engine, make_session_factory
 from tests import lifecycle_data as d
 from tests.conftest import _settings, free_port
+from tests.engine.timers.helpers import start_instances
 from tests.ops.helpers import Process, Server, wait_for
-from tests.timer_helpers import start_instances
 
 NAME = {"given_name": "Zainab", "family_name": "Quraishi", "birth_date": "1991-03-04"}
 

@@ -17,7 +17,7 @@ from engine.tasks.models import READY, TaskRecord
 from engine.timers.models import INCIDENT, WAITING, Timer
 from engine.timers.service import TimerPolicy, claim, fire, run_due
 from tests.conftest import BIN
-from tests.timer_helpers import start_instances
+from tests.engine.timers.helpers import start_instances
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from engine.instances.models import ProcessInstance
 from engine.timers.service import TimerPolicy, run_due
 from tests import lifecycle_data as d
 from tests.api.helpers import open_case, ready
-from tests.processes.helpers import (
+from tests.engine.processes.helpers import (
     API,
     deploy,
     finish,

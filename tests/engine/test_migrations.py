@@ -4,11 +4,10 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from engine.db import Base
-from alembic.script import ScriptDirectory
-
 from engine.migrate import alembic_config, upgrade
 
 

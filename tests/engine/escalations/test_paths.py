@@ -4,7 +4,7 @@ from datetime import timedelta
 from engine import clock
 from engine.timers.service import TimerPolicy, run_due
 from tests.api.helpers import open_case
-from tests.escalation.helpers import (
+from tests.engine.escalations.helpers import (
     API,
     FORWARD,
     LOCAL_RESOLVED,

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from engine.clock import today_berlin
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
-from tests.escalation.helpers import (
+from tests.engine.escalations.helpers import (
     API,
     LOCAL_ESCALATE,
     PAPER,
