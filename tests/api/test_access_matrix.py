@@ -287,6 +287,7 @@ def test_matrix_covers_every_endpoint(client):
                                                 "rows without an endpoint", set(MATRIX) - documented)
 
 
+@pytest.mark.slow  # every endpoint x every role (about 10 s)
 def test_every_role_walks_every_endpoint(app, client, login):
     """One world, every role in turn. Case managers come last: their own-scope writes close
     their own case, which the others' rows (reads, 403s, 404s) do not depend on."""
@@ -365,6 +366,7 @@ def test_borchen_cannot_read_list_search_or_infer_a_delbrueck_case(app, client, 
     assert all(c["in_force"] for c in client.get(f"{API}/cases/{dc['id']}/consents", headers=owner).json["items"])
 
 
+@pytest.mark.slow  # about 4 s
 def test_the_addressed_authority_sees_the_referral_with_name_and_reason(app, client, login):
     world, _ = build_world(app, client, login)
     b = world["B"]

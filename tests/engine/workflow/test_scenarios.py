@@ -60,6 +60,7 @@ def test_withdrawal_cancels_open_tasks_and_closes():
     assert ("evaluation", "CANCELLED") in [(f.bpmn_id, f.state) for f in result.finished]
 
 
+@pytest.mark.slow  # 2,000 engine steps (about 5 s)
 def test_two_thousand_evaluations_close_correctly_with_flat_state():
     result = wf.start(PROC)
     for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
@@ -81,6 +82,7 @@ def test_two_thousand_evaluations_close_correctly_with_flat_state():
     assert result.completed and result.data["closure_reason"] == "goals_met"
 
 
+@pytest.mark.slow  # 700 unpruned steps (about 4 s)
 def test_plain_spiffworkflow_stalls_in_long_loops():
     """Documents the trap the pruning avoids: unpruned, the loop silently stops (~497 iterations)."""
     plain = _plain_workflow()
