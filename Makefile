@@ -1,10 +1,10 @@
-# Two commands on a fresh machine:  make run   |   make test
+# Two commands on a fresh machine:  make run   |   make test     (make test-fast before every commit)
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres setup bench clean
+.PHONY: run test test-fast test-sqlite test-postgres setup bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,17 +18,26 @@ setup: $(STAMP)
 run: setup
 	KIM_DEMO=$${KIM_DEMO:-1} $(BIN)/kim serve
 
+# Parallel test workers (pytest-xdist); every worker has its own template database, clones,
+# temp dirs and ports (tests/conftest.py). JOBS=0 runs in one process.
+JOBS ?= auto
+FAST := not slow and not browser and not faults and not postgres
+
 # The whole suite twice: on SQLite (the embedded default) and on PostgreSQL (production).
 test: test-sqlite test-postgres
 
+# Everything but the slow, browser, fault and PostgreSQL-only tests, on SQLite: before every commit.
+test-fast: $(STAMP)
+	$(BIN)/pytest -n $(JOBS) -m "$(FAST)"
+
 test-sqlite: $(STAMP)
 	bash tools/ensure-chromium.sh
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS)
 
 test-postgres: $(STAMP)
 	bash tools/ensure-chromium.sh
 	url=$$(KIM_PG_FAST=1 bash tools/ensure-postgres.sh) && \
-	    KIM_TEST_DATABASE=postgresql KIM_TEST_PG_URL=$$url $(BIN)/pytest
+	    KIM_TEST_DATABASE=postgresql KIM_TEST_PG_URL=$$url $(BIN)/pytest -n $(JOBS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/lifecycle_http.py

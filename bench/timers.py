@@ -98,7 +98,7 @@ def lateness(n: int, work: Path) -> dict:
     """Real clock: n PT2S timers started 0.25 s apart; an external `kim scheduler` fires them."""
     from engine.instances.models import HistoryEntry
     from engine.timers.models import Timer
-    from tests.timer_helpers import start_instances
+    from tests.engine.timers.helpers import start_instances
 
     url = _setup(work / "lateness")
     env = {**os.environ, "KIM_DATABASE_URL": url, "KIM_LOG_LEVEL": "WARNING"}
@@ -135,7 +135,7 @@ def _many_waiting(url: str, count: int) -> None:
     """One instance started through the services, copied ``count - 1`` times: the same state
     with fresh task ids (task ids are global keys), its own instance row and timer row."""
     from engine.crypto import decrypt_text, encrypt_text, is_token
-    from tests.timer_helpers import start_instances
+    from tests.engine.timers.helpers import start_instances
 
     engine, sessions = _sessions(url)
     with sessions() as s:

@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated, deployed and seeded template database cloned per test (SQLite or PostgreSQL)."""
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -38,6 +39,30 @@ def _wired_hooks():
 
 def pytest_report_header(config):
     return f"database: {BACKEND}" + (f" ({PG_ADMIN_URL})" if BACKEND == "postgresql" else "")
+
+
+# Marks by where a test lives (tests/README.md), so a new file there is marked without a word:
+# (folder, file name ending, mark). Single slow tests elsewhere carry @pytest.mark.slow themselves.
+FOLDER_MARKS = [
+    ("web", "_browser.py", "browser"),  # headless Chromium against the real server
+    ("faults", ".py", "faults"),        # kill -9, outages, parallel processes
+    ("scale", ".py", "slow"),           # filled databases
+]
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by folder; tests that need PostgreSQL itself run only when the suite runs on it."""
+    for item in items:
+        parts = item.path.relative_to(TESTS).parts
+        for folder, ending, mark in FOLDER_MARKS:
+            if parts[0] == folder and item.path.name.endswith(ending):
+                item.add_marker(mark)
+    if BACKEND != "postgresql":
+        elsewhere = [item for item in items if item.get_closest_marker("postgres")]
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = [item for item in items if not item.get_closest_marker("postgres")]
 
 
 class TestDatabase:
@@ -197,10 +222,25 @@ def login(client):
     return _login
 
 
+# Ports for servers the tests start: below Linux's ephemeral range (32768 and up), so no outgoing
+# connection holds one, and from a band of this process's own, so parallel workers (pytest -n) and
+# other test runs on the machine do not hand out the same port between its check and its use.
+_PORT_BAND = 200
+_FIRST_PORT = 10000 + os.getpid() % 100 * _PORT_BAND
+_PORTS = itertools.cycle(range(_FIRST_PORT, _FIRST_PORT + _PORT_BAND))
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on now, from this process's band (each handed out once per round)."""
+    for _ in range(_PORT_BAND):
+        port = next(_PORTS)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in this test process's band")
 
 
 class LiveServer:

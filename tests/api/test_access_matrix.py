@@ -26,8 +26,8 @@ from engine.instances.models import ProcessInstance
 from engine.timers.models import INCIDENT, Timer
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
-from tests.escalation.matrix_rows import ROWS as ESCALATION_ROWS
-from tests.escalation.matrix_rows import add_topics
+from tests.api.matrix_rows import ROWS as ESCALATION_ROWS
+from tests.api.matrix_rows import add_topics
 
 API = "/api/v1"
 PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/ready"), ("POST", "/api/v1/auth/token")}
@@ -189,7 +189,7 @@ MATRIX = {
         lambda w, k: (f"{API}/processes/case_lifecycle/migrations", {"to_version": 1, "dry_run": True}),
         only("process-owner"), None, False),
 }
-# Topics, bodies, meetings and programme figures (rows and their world: tests/escalation/matrix_rows.py).
+# Topics, bodies, meetings and programme figures (rows and their world: tests/api/matrix_rows.py).
 MATRIX.update(ESCALATION_ROWS)
 # Logging out ends the walk: keep that row last whatever is added above.
 MATRIX[("DELETE", "/api/v1/auth/token")] = MATRIX.pop(("DELETE", "/api/v1/auth/token"))
@@ -287,6 +287,7 @@ def test_matrix_covers_every_endpoint(client):
                                                 "rows without an endpoint", set(MATRIX) - documented)
 
 
+@pytest.mark.slow  # every endpoint x every role (about 10 s)
 def test_every_role_walks_every_endpoint(app, client, login):
     """One world, every role in turn. Case managers come last: their own-scope writes close
     their own case, which the others' rows (reads, 403s, 404s) do not depend on."""
@@ -365,6 +366,7 @@ def test_borchen_cannot_read_list_search_or_infer_a_delbrueck_case(app, client, 
     assert all(c["in_force"] for c in client.get(f"{API}/cases/{dc['id']}/consents", headers=owner).json["items"])
 
 
+@pytest.mark.slow  # about 4 s
 def test_the_addressed_authority_sees_the_referral_with_name_and_reason(app, client, login):
     world, _ = build_world(app, client, login)
     b = world["B"]

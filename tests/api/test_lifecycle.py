@@ -1,4 +1,6 @@
 """The case lifecycle end to end over the REST API."""
+import pytest
+
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case, ready, run_to_evaluation
 
@@ -117,6 +119,7 @@ def test_task_detail_has_form_and_current_data(client, login):
     assert detail["data"]["concerns"] == d.FIRST_CONTACT["concerns"]
 
 
+@pytest.mark.slow  # 2,000 completions over the API (about 50 s)
 def test_two_thousand_evaluations_over_the_api(client, login):
     h = login("cm-borchen")
     case = open_case(client, h)

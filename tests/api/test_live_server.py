@@ -1,11 +1,15 @@
 """Against the real gunicorn server: concurrent completion and restart persistence."""
 import threading
 
+import pytest
 import requests
 
 from tests import lifecycle_data as d
 from tests.api.helpers import CLIENT
 from tests.conftest import LiveServer
+
+# The real gunicorn server, started per test
+pytestmark = pytest.mark.slow
 
 
 def _open_case(server, h):
@@ -14,6 +18,7 @@ def _open_case(server, h):
     return r.json()
 
 
+@pytest.mark.faults  # two clients race for one task on the real server
 def test_concurrent_completion_exactly_one_wins(live_server):
     h = live_server.token("cm-borchen")
     for _ in range(8):

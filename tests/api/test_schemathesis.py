@@ -29,6 +29,9 @@ from engine.config import Settings
 from tests.api.helpers import open_case
 from tests.conftest import _settings, clone_database, drop_database
 
+# Fuzzes every operation (about 45 s of CPU)
+pytestmark = pytest.mark.slow
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
 FUZZ = settings(max_examples=8, derandomize=True, database=None, deadline=None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.helpers import open_case
-from tests.escalation.helpers import API, LOCAL_ESCALATE, PAPER, decide, raise_topic
+from tests.engine.escalations.helpers import API, LOCAL_ESCALATE, PAPER, decide, raise_topic
 
 # The linked client is Amina Haddad, born 1990-04-02 (tests/api/helpers.py).
 GUESSES = [("Frau Haddad wartet auf den Kurs", "Frau Schulte wartet auf den Kurs"),

@@ -20,7 +20,7 @@ from engine.instances.models import HistoryEntry
 from engine.timers.models import Timer
 from tests import lifecycle_data as d
 from tests.conftest import BIN, PROJECT_ROOT, LiveServer
-from tests.timer_helpers import start_instances
+from tests.engine.timers.helpers import start_instances
 
 STEPS = [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES), ("assessment", d.ASSESS_ACCOMPANY)]
 

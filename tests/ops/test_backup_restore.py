@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
 import requests
 
 from tests import lifecycle_data as d
 from tests.conftest import BIN, PROJECT_ROOT, TEST_DATA_KEY, TestDatabase, _pg_admin, _pg_url, drop_database
 from tests.ops.helpers import Server
+
+# Real `kim backup`, `kim restore` and `kim serve`
+pytestmark = pytest.mark.slow
 
 CLIENT = {"given_name": "Leyla", "family_name": "Osmanova", "birth_date": "1988-12-01"}
 

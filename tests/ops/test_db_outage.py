@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import requests
 from sqlalchemy.engine import make_url
 
 from tests import lifecycle_data as d
 from tests.conftest import TestDatabase
 from tests.ops.helpers import Server, TcpProxy, wait_for
+
+# The database cut off under a running server
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
 
 class Outage:

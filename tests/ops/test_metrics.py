@@ -18,7 +18,7 @@ from engine.uow import fail, unit_of_work
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case, ready
 from tests.conftest import TEST_DATA_KEY
-from tests.timer_helpers import actor, start_instances
+from tests.engine.timers.helpers import actor, start_instances
 
 REMOTE = {"REMOTE_ADDR": "10.20.30.40"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -12,8 +13,11 @@ from engine import crypto
 from engine.db import make_engine, make_session_factory
 from tests import lifecycle_data as d
 from tests.conftest import _settings, free_port
+from tests.engine.timers.helpers import start_instances
 from tests.ops.helpers import Process, Server, wait_for
-from tests.timer_helpers import start_instances
+
+# Real `kim serve` and `kim scheduler` processes
+pytestmark = pytest.mark.slow
 
 NAME = {"given_name": "Zainab", "family_name": "Quraishi", "birth_date": "1991-03-04"}
 

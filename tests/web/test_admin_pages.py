@@ -165,6 +165,7 @@ def test_disabled_account_cannot_log_in_and_its_token_is_refused(app, client):
     assert _user(app, "admin").active
 
 
+@pytest.mark.slow  # password hashing and several log-ins (about 3 s)
 def test_unlock_and_reset_password(app, client):
     for _ in range(5):
         submit_login(app.test_client(), "cm-delbrueck", "falsch")

@@ -9,7 +9,7 @@ import requests
 
 from engine.clock import today_berlin
 from tests import lifecycle_data as d
-from tests.escalation.helpers import LOCAL_ESCALATE, PAPER
+from tests.engine.escalations.helpers import LOCAL_ESCALATE, PAPER
 
 from .helpers import browser_login, site
 from .test_modeler_browser import browser, page  # noqa: F401 - the shared browser fixtures

@@ -13,7 +13,7 @@ from engine import vocabulary
 from engine.vocabulary import label, labels
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
-from tests.escalation.helpers import LOCAL_ESCALATE, LOCAL_RESOLVED, decide, raise_topic
+from tests.engine.escalations.helpers import LOCAL_ESCALATE, LOCAL_RESOLVED, decide, raise_topic
 from tests.web.helpers import web_login
 
 AGENCIES = list(labels("referral.agency"))

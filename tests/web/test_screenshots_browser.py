@@ -8,7 +8,7 @@ import requests
 
 from tests import lifecycle_data as d
 from tests.api.helpers import CLIENT
-from tests.escalation.helpers import LOCAL_ESCALATE
+from tests.engine.escalations.helpers import LOCAL_ESCALATE
 
 from .helpers import browser_login, site
 from .test_modeler_browser import ARTIFACTS, browser, page  # noqa: F401 - shared fixtures

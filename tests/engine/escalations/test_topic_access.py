@@ -1,6 +1,6 @@
 """Who may raise, read and decide topics; cases linked only when the raiser may see them."""
 from tests.api.helpers import open_case
-from tests.escalation.helpers import API, LOCAL_ESCALATE, LOCAL_RESOLVED, decide, raise_topic
+from tests.engine.escalations.helpers import API, LOCAL_ESCALATE, LOCAL_RESOLVED, decide, raise_topic
 
 
 def test_linking_needs_access_to_each_case_and_the_own_municipality(client, login):

@@ -22,7 +22,7 @@ from engine.timers.models import Timer
 from engine.timers.policy import TimerPolicy
 from tests import lifecycle_data as d
 from tests.api.helpers import CLIENT, open_case, ready, run_to_evaluation
-from tests.processes.helpers import (
+from tests.engine.processes.helpers import (
     API,
     LIFECYCLE,
     add_check_file,
@@ -33,7 +33,7 @@ from tests.processes.helpers import (
     upload_and_deploy,
     waiter,
 )
-from tests.timer_helpers import actor
+from tests.engine.timers.helpers import actor
 
 PID = "case_lifecycle"
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-LIFECYCLE = Path(__file__).resolve().parents[2] / "processes" / "case_lifecycle.bpmn"
+LIFECYCLE = Path(__file__).resolve().parents[3] / "processes" / "case_lifecycle.bpmn"
 ATTACKS = [
     "__import__('os').system('touch {marker}')",
     "open('{marker}', 'w').write('x')",

@@ -93,6 +93,7 @@ def test_health_data_is_not_in_the_database_file_and_the_api_reads_it(app, clien
     assert db.rows("SELECT family_name FROM cases WHERE id = :id", id=case_id) == [(FAMILY,)]
 
 
+@pytest.mark.slow  # `kim keys rotate` twice (about 3 s)
 def test_old_key_second_still_decrypts_and_rotate_moves_everything_to_the_new_key(
         app, client, login, settings, db):
     case_id, cm = _case_with_health_need(client, login)

@@ -5,7 +5,7 @@ import pytest
 
 from engine import clock
 from engine.workflow import DiagramError, complete, fire_timers, parse_diagram, start
-from tests.timer_helpers import FIXTURES
+from tests.engine.timers.helpers import FIXTURES
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,8 @@ import subprocess
 import time
 from datetime import timedelta
 
+import pytest
+
 from engine.clock import utcnow
 from engine.config import PROJECT_ROOT
 from engine.crypto import decrypt_text
@@ -85,6 +87,7 @@ def test_withdrawal_deletes_after_the_grace_period(client, login, app, db):
     assert _row(db, "SELECT reason FROM deletion_records WHERE case_id = ?", case["id"]) == [("consent_withdrawn",)]
 
 
+@pytest.mark.slow  # `kim retention` twice and a scheduler (about 6 s)
 def test_retention_runs_on_the_scheduler_and_from_the_shell(client, login, app, db, settings):
     from engine.retention.jobs import install
     from engine.scheduler import TimerScheduler

@@ -13,7 +13,7 @@ from engine.db import begin_write
 from engine.instances.service import create_instance
 from engine.processes.service import deploy_form, deploy_process, parsed_version
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def actor(session, username: str) -> Actor:

@@ -1,8 +1,13 @@
 """The kim command: migrate, deploy (idempotent), seed."""
 import subprocess
 
+import pytest
+
 from engine.config import PROJECT_ROOT
 from tests.conftest import BIN
+
+# Each test runs `kim setup` on a new database
+pytestmark = pytest.mark.slow
 
 
 def _kim(db, *args, **env):

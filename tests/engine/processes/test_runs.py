@@ -15,7 +15,7 @@ from engine.timers.jobs import run_due
 from engine.timers.policy import TimerPolicy
 from tests import lifecycle_data as d
 from tests.api.helpers import open_case, ready
-from tests.processes.helpers import (
+from tests.engine.processes.helpers import (
     API,
     deploy,
     finish,

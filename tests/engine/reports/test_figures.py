@@ -73,6 +73,7 @@ def _row(fig, place):
     return next(r for r in fig["by_municipality"] if r["municipality"] == place)
 
 
+@pytest.mark.slow  # the dataset is built through the API (about 20 s)
 def test_figures_of_a_known_dataset(client, dataset):
     fig = client.get(f"{API}/reports/figures?school_year=2023/24", headers=dataset).json
     assert (fig["period_start"], fig["period_end"], fig["min_count"]) == ("2023-08-01", "2024-07-31", 3)
@@ -94,6 +95,7 @@ def test_figures_of_a_known_dataset(client, dataset):
     assert (nxt["persons_supported"], nxt["cm_cases"], prev["persons_supported"]) == (None, None, None)  # 1 each
 
 
+@pytest.mark.slow  # the dataset is built through the API (about 20 s)
 def test_csv_and_xlsx_exports(client, dataset):
     r = client.get(f"{API}/reports/figures?school_year=2023/24&format=csv", headers=dataset)
     assert r.status_code == 200 and r.mimetype == "text/csv" and "attachment" in r.headers["Content-Disposition"]

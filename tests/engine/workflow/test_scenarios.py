@@ -1,7 +1,7 @@
-"""Lifecycle scenarios through the engine layer, with a save/restore round trip after every step.
+"""The lifecycle through the engine layer: refused completions, failures, withdrawal, long loops.
 
-Each scenario also runs on plain, unpruned SpiffWorkflow kept in memory; both must offer
-the same tasks at every step and end with the same data, so pruning changes nothing.
+Its scenarios, with a save/restore round trip after every step and compared with plain
+SpiffWorkflow, run with those of every diagram in test_round_trips.py.
 """
 import pytest
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -10,23 +10,10 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import workflow as wf
 from engine.config import PROJECT_ROOT
-from engine.workflow import serializer
 from engine.workflow.expressions import RestrictedEnvironment
 from tests import lifecycle_data as d
 
 PROC = wf.parse_diagram((PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_bytes(), "case_lifecycle")
-
-SCENARIOS = {
-    "declined": ([("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_NO)], "no_consent"),
-    "referral": ([("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                  ("assessment", d.ASSESS_REFERRAL), ("referral", d.REFERRAL),
-                  ("closure", d.CLOSURE_REFERRED)], "referred"),
-    "accompaniment": ([("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                       ("assessment", d.ASSESS_ACCOMPANY), ("goal_agreement", d.GOALS),
-                       ("evaluation", d.evaluation(True, 1)), ("evaluation", d.evaluation(True, 2)),
-                       ("evaluation", d.evaluation(False, 3)), ("final_evaluation", d.FINAL),
-                       ("closure", d.CLOSURE_GOALS_MET)], "goals_met"),
-}
 
 
 def _plain_workflow():
@@ -36,33 +23,6 @@ def _plain_workflow():
 
 def _plain_ready(w):
     return [t for t in w.get_tasks(state=TaskState.READY, manual=True)]
-
-
-def _assert_round_trip(state: str):
-    restored = serializer.loads(state, PROC.spec, PROC.subprocess_specs)
-    assert serializer.dumps(restored) == state
-
-
-@pytest.mark.parametrize("name", SCENARIOS)
-def test_scenario_matches_unpruned_engine(name):
-    steps, reason = SCENARIOS[name]
-    result = wf.start(PROC)
-    plain = _plain_workflow()
-    plain.do_engine_steps()
-    for bpmn_id, data in steps:
-        _assert_round_trip(result.state)
-        assert [t.bpmn_id for t in result.ready] == [t.task_spec.bpmn_id for t in _plain_ready(plain)]
-        task = next(t for t in result.ready if t.bpmn_id == bpmn_id)
-        result = wf.complete(PROC, result.state, task.task_id, data)
-        ptask = next(t for t in _plain_ready(plain) if t.task_spec.bpmn_id == bpmn_id)
-        ptask.data.update(data)
-        ptask.run()
-        plain.do_engine_steps()
-        assert result.completed == plain.is_completed()
-        assert any(f.bpmn_id == bpmn_id and f.data == data for f in result.finished)
-    assert result.completed and result.ready == []
-    assert result.data["closure_reason"] == reason
-    assert plain.data["closure_reason"] == reason
 
 
 def test_completing_twice_or_unknown_task_is_refused():
@@ -100,6 +60,7 @@ def test_withdrawal_cancels_open_tasks_and_closes():
     assert ("evaluation", "CANCELLED") in [(f.bpmn_id, f.state) for f in result.finished]
 
 
+@pytest.mark.slow  # 2,000 engine steps (about 5 s)
 def test_two_thousand_evaluations_close_correctly_with_flat_state():
     result = wf.start(PROC)
     for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
@@ -121,6 +82,7 @@ def test_two_thousand_evaluations_close_correctly_with_flat_state():
     assert result.completed and result.data["closure_reason"] == "goals_met"
 
 
+@pytest.mark.slow  # 700 unpruned steps (about 4 s)
 def test_plain_spiffworkflow_stalls_in_long_loops():
     """Documents the trap the pruning avoids: unpruned, the loop silently stops (~497 iterations)."""
     plain = _plain_workflow()

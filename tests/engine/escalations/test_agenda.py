@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from engine.clock import today_berlin
-from tests.escalation.helpers import (
+from tests.engine.escalations.helpers import (
     API,
     LOCAL_ESCALATE,
     TODAY,

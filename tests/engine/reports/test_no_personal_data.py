@@ -3,12 +3,13 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from engine.clock import today_berlin
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
-from tests.escalation.helpers import (
+from tests.engine.escalations.helpers import (
     API,
     LOCAL_ESCALATE,
     PAPER,
@@ -40,6 +41,7 @@ def _leaks(text: str) -> list[str]:
     return [s for s in SECRETS if s.lower() in text.lower()]
 
 
+@pytest.mark.slow  # about 6 s
 def test_topics_dashboard_and_reports_carry_no_client_data(app, client, login):
     cm, uma, coord = login("cm-borchen"), login("cm-uma"), login("coordinator")
     borchen = open_case(client, cm, **CLIENTS[0])

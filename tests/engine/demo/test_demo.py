@@ -2,8 +2,13 @@
 import json
 import subprocess
 
+import pytest
+
 from engine.config import PROJECT_ROOT
 from tests.conftest import BIN
+
+# Builds whole demo counties through `kim generate-demo` (a minute and more)
+pytestmark = pytest.mark.slow
 
 
 def _kim(db, *args, check=True):

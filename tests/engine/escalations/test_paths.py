@@ -5,7 +5,7 @@ from engine import clock
 from engine.timers.jobs import run_due
 from engine.timers.policy import TimerPolicy
 from tests.api.helpers import open_case
-from tests.escalation.helpers import (
+from tests.engine.escalations.helpers import (
     API,
     FORWARD,
     LOCAL_RESOLVED,

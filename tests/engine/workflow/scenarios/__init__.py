@@ -1,0 +1,8 @@
+"""Scenarios of every diagram in processes/, one module per diagram (file name = process id)."""
+from . import case_lifecycle, escalation, uma_job_followup
+
+BY_PROCESS = {
+    "case_lifecycle": case_lifecycle.SCENARIOS,
+    "uma_job_followup": uma_job_followup.SCENARIOS,
+    "escalation": escalation.SCENARIOS,
+}
