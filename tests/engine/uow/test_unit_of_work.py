@@ -11,7 +11,7 @@ from engine.cases.service import open_case, read_case
 from engine.db import begin_write
 from engine.models import Base
 from engine.uow import fail, unit_of_work
-from tests.timer_helpers import actor
+from tests.engine.timers.helpers import actor
 
 
 class Boom(Exception):
