@@ -2,6 +2,7 @@
 into a fresh database, the app started on it reads the case back as it was."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
@@ -54,6 +55,9 @@ def test_backup_change_restore_into_a_fresh_database_and_read_the_case_back(db, 
     db.execute("UPDATE cases SET family_name = 'Geändert' WHERE id = :id", id=case["id"])
 
     target = fresh_database(db, tmp_path / "restored")
+    # The keys are not in the backup (the warning says so): the operator puts them in place, here the
+    # audit trail's key file beside the data (the data key comes with the environment).
+    shutil.copy(db.data_dir / "audit.key", target.data_dir / "audit.key")
     try:
         done = kim("restore", str(backup_file), env=target.env())
         assert done.returncode == 0, done.stderr
