@@ -1,4 +1,5 @@
 """`kim backup` and `kim restore` (docs/production.md)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +15,10 @@ from engine.uow import unit_of_work
 from .cli_common import sessions as open_sessions
 from .cli_common import settings as load_settings
 
-KEYS_WARNING = ("Die Datenschlüssel (KIM_DATA_KEYS bzw. {key_file}) sind NICHT in der Sicherung: "
-                "getrennt aufbewahren, ohne sie sind die verschlüsselten Daten verloren.")
+KEYS_WARNING = (
+    "Die Datenschlüssel (KIM_DATA_KEYS bzw. {key_file}) sind NICHT in der Sicherung: "
+    "getrennt aufbewahren, ohne sie sind die verschlüsselten Daten verloren."
+)
 
 
 @click.command()
