@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-sqlite test-postgres setup bench clean
+.PHONY: run lint test test-fast test-sqlite test-postgres setup bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,6 +17,12 @@ setup: $(STAMP)
 
 run: setup
 	KIM_DEMO=$${KIM_DEMO:-1} $(BIN)/kim serve
+
+# ruff (lint and format) over the tree and mypy over engine/ and api/: CI runs it before the tests.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Parallel test workers (pytest-xdist); every worker has its own template database, clones,
 # temp dirs and ports (tests/conftest.py). JOBS=0 runs in one process.

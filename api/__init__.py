@@ -1,3 +1,1 @@
-
-
 from . import messages_de  # noqa: F401  German validation messages before any schema is built

@@ -1,4 +1,5 @@
 """The Flask application factory."""
+
 from __future__ import annotations
 
 import swagger_ui_bundle
@@ -49,12 +50,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     observability.init_app(app)  # first hooks: request id and timing cover every answer
     # Form schemas keep their field order (Flask 3 ignores JSON_SORT_KEYS; the provider decides).
-    app.json.sort_keys = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask types app.json as the base provider
     app.config.update(
-        API_TITLE="KIM Fallprozesse", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/docs", OPENAPI_SWAGGER_UI_URL=SWAGGER_ASSETS + "/",
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024, JSON_SORT_KEYS=False,
+        API_TITLE="KIM Fallprozesse",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_ASSETS + "/",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
         API_SPEC_OPTIONS={
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}],
@@ -62,13 +68,26 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     engine = make_engine(settings.database_url)
     metrics.instrument_pool(engine)
-    app.extensions["kim"] = {"settings": settings, "engine": engine,
-                             "sessions": make_session_factory(engine)}
+    app.extensions["kim"] = {"settings": settings, "engine": engine, "sessions": make_session_factory(engine)}
     api = make_api(app, PUBLIC_BLUEPRINTS)  # problem+json errors documented; bounded path ids
     app.extensions["kim"]["api"] = api
     # topics and bodies: the escalation path (Baustein 1); reports: the programme figures
-    for module in (health, auth, cases, tasks, followups, incidents, privacy, referrals, processes, forms,
-                   runs, topics, bodies, reports):
+    for module in (
+        health,
+        auth,
+        cases,
+        tasks,
+        followups,
+        incidents,
+        privacy,
+        referrals,
+        processes,
+        forms,
+        runs,
+        topics,
+        bodies,
+        reports,
+    ):
         api.register_blueprint(module.blp)
 
     @app.route(SWAGGER_ASSETS + "/<path:filename>", endpoint="swagger_assets")
@@ -91,8 +110,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         if not request.path.startswith("/api/"):
             return web.require_login()  # pages: the session cookie, else off to /login
         header = request.headers.get("Authorization", "")
-        if not header and web.session_token():
-            g.user = web.cookie_user(web.session_token())  # unsafe methods need the CSRF token
+        cookie = web.session_token()
+        if not header and cookie:
+            g.user = web.cookie_user(cookie)  # unsafe methods need the CSRF token
             return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

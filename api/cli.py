@@ -4,6 +4,7 @@ A command imports just what it needs: ``kim serve`` must set PROMETHEUS_MULTIPRO
 anything imports prometheus_client (api/wsgi_server.py), so no other command's imports may
 come first. The command modules never import this one; they share api/cli_common.py.
 """
+
 from __future__ import annotations
 
 import importlib

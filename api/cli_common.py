@@ -1,4 +1,5 @@
 """What every ``kim`` command shares: the settings with the data and audit keys, and units of work."""
+
 from __future__ import annotations
 
 import click

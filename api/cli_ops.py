@@ -1,4 +1,5 @@
 """`kim backup` and `kim restore` (docs/production.md)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,9 +15,11 @@ from engine.uow import unit_of_work
 from .cli_common import sessions as open_sessions
 from .cli_common import settings as load_settings
 
-KEYS_WARNING = ("Die Datenschlüssel (KIM_DATA_KEYS bzw. {key_file}) und die Protokollschlüssel (KIM_AUDIT_KEYS "
-                "bzw. {audit_file}) sind NICHT in der Sicherung: getrennt aufbewahren, ohne sie sind die "
-                "verschlüsselten Daten verloren und das Protokoll nicht mehr prüfbar.")
+KEYS_WARNING = (
+    "Die Datenschlüssel (KIM_DATA_KEYS bzw. {key_file}) und die Protokollschlüssel (KIM_AUDIT_KEYS "
+    "bzw. {audit_file}) sind NICHT in der Sicherung: getrennt aufbewahren, ohne sie sind die "
+    "verschlüsselten Daten verloren und das Protokoll nicht mehr prüfbar."
+)
 
 
 @click.command()
@@ -29,8 +32,12 @@ def backup(target: Path) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Gesichert ({outcome.kind}, {outcome.tables} Tabellen): {outcome.path}")
-    click.echo(KEYS_WARNING.format(key_file=settings.data_dir / "data.key",
-                                   audit_file=settings.data_dir / "audit.key"), err=True)
+    click.echo(
+        KEYS_WARNING.format(
+            key_file=settings.data_dir / "data.key", audit_file=settings.data_dir / "audit.key"
+        ),
+        err=True,
+    )
 
 
 @click.command()

@@ -1,4 +1,5 @@
 """`kim audit ...` and `kim retention run`: data-protection housekeeping from the shell."""
+
 from __future__ import annotations
 
 import json
@@ -31,14 +32,18 @@ def audit() -> None:
 def _report_lines(report) -> list[str]:
     lines = []
     if report.legacy_until:
-        lines.append(f"Einträge 1–{report.legacy_until}: vor der Umstellung geschrieben, ungeschlüsselt "
-                     "(SHA-256); gesichert durch die folgenden gesiegelten Einträge.")
+        lines.append(
+            f"Einträge 1–{report.legacy_until}: vor der Umstellung geschrieben, ungeschlüsselt "
+            "(SHA-256); gesichert durch die folgenden gesiegelten Einträge."
+        )
     cp = report.checkpoint
     if cp is None:
         lines.append("Noch kein Prüfpunkt vorhanden.")
     else:
-        lines.append(f"Abgeglichen mit dem Prüfpunkt vom {cp.at[:19].replace('T', ' ')} UTC "
-                     f"({entries(cp.count)}, letzter Eintrag {cp.last_id}).")
+        lines.append(
+            f"Abgeglichen mit dem Prüfpunkt vom {cp.at[:19].replace('T', ' ')} UTC "
+            f"({entries(cp.count)}, letzter Eintrag {cp.last_id})."
+        )
     return lines
 
 
@@ -46,17 +51,23 @@ def _anchor(settings, report) -> None:
     try:
         cp = write(keys.keyring(), settings.anchor_dir(), report)
     except OSError as exc:
-        click.echo(f"Prüfpunkt konnte nicht geschrieben werden ({settings.anchor_dir()}): {exc.strerror}.",
-                   err=True)
+        click.echo(
+            f"Prüfpunkt konnte nicht geschrieben werden ({settings.anchor_dir()}): {exc.strerror}.", err=True
+        )
         raise SystemExit(1) from None
     if cp is not None:
-        click.echo(f"Neuer Prüfpunkt: {entries(cp.count)}, letzter Eintrag {cp.last_id} "
-                   f"({settings.anchor_dir()}).")
+        click.echo(
+            f"Neuer Prüfpunkt: {entries(cp.count)}, letzter Eintrag {cp.last_id} ({settings.anchor_dir()})."
+        )
 
 
 def _fail(report) -> None:
-    click.echo("Protokoll VERÄNDERT" + (f", erster fehlerhafter Eintrag: {report.broken_at}"
-                                        if report.broken_at else "") + ":", err=True)
+    click.echo(
+        "Protokoll VERÄNDERT"
+        + (f", erster fehlerhafter Eintrag: {report.broken_at}" if report.broken_at else "")
+        + ":",
+        err=True,
+    )
     for problem in report.problems:
         click.echo(f"- {problem}", err=True)
     click.echo(f"(Geprüft: {entries(report.entries)} in Ordnung.)", err=True)
@@ -69,8 +80,11 @@ def _run(check):
     try:
         return settings, check(settings, sessions)
     except SQLAlchemyError as exc:
-        click.echo("Protokoll nicht lesbar: Tabelle fehlt, Spalten verändert oder Datenbank nicht erreichbar "
-                   f"({exc.__class__.__name__}).", err=True)
+        click.echo(
+            "Protokoll nicht lesbar: Tabelle fehlt, Spalten verändert oder Datenbank nicht erreichbar "
+            f"({exc.__class__.__name__}).",
+            err=True,
+        )
         raise SystemExit(1) from None
     finally:
         engine.dispose()
@@ -83,6 +97,7 @@ def audit_verify() -> None:
     Exit code 1 and every problem (first bad entry, missing range) if the trail was altered;
     otherwise a new checkpoint is appended to KIM_AUDIT_ANCHOR_DIR.
     """
+
     def check(settings, sessions):
         with unit_of_work(sessions, write=False) as session:
             return verify(session, keys.keyring(), settings.anchor_dir())
@@ -98,7 +113,8 @@ def audit_verify() -> None:
 
 @audit.command("checkpoint")
 def audit_checkpoint() -> None:
-    """Check what came since the latest checkpoint and append a new signed one (the scheduler does this too)."""
+    """Check what came since the latest checkpoint and append a new signed one (the scheduler does so too)."""
+
     def check(settings, sessions):
         ring = keys.keyring()
         last, problem = anchor.latest(settings.anchor_dir(), ring)

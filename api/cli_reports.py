@@ -1,4 +1,5 @@
 """``kim generate-demo`` and ``kim report``: the demo county and the programme figures."""
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,23 @@ from .cli_common import settings as load_settings
 
 @click.command("generate-demo")
 @click.option("--county", default="paderborn", show_default=True, help="tenant key of the county")
-@click.option("--seed", default=2024, show_default=True, type=int, help="random seed (same seed, same county)")
-@click.option("--from-year", default=2023, show_default=True, type=int,
-              help="first school year (2023 = 2023/24; 2022 is the earliest); cases run up to today")
-@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.01, 1.0),
-              help="share of the real volume (tests use a small county)")
+@click.option(
+    "--seed", default=2024, show_default=True, type=int, help="random seed (same seed, same county)"
+)
+@click.option(
+    "--from-year",
+    default=2023,
+    show_default=True,
+    type=int,
+    help="first school year (2023 = 2023/24; 2022 is the earliest); cases run up to today",
+)
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0.01, 1.0),
+    help="share of the real volume (tests use a small county)",
+)
 def generate_demo(county: str, seed: int, from_year: int, scale: float) -> None:
     """Fill an empty database with a realistic synthetic county, through the services the API uses."""
     settings = load_settings()
@@ -34,15 +47,23 @@ def generate_demo(county: str, seed: int, from_year: int, scale: float) -> None:
         # A bulk load into an empty database: no fsync per commit (a crash means: start again).
         event.listen(engine, "connect", lambda conn, _rec: conn.execute("PRAGMA synchronous=OFF"))
     try:
-        out = generate(make_session_factory(engine), county=county, seed=seed, first_year=from_year,
-                       demo=settings.demo, scale=scale)
+        out = generate(
+            make_session_factory(engine),
+            county=county,
+            seed=seed,
+            first_year=from_year,
+            demo=settings.demo,
+            scale=scale,
+        )
     except KimError as exc:
         click.echo(exc.detail, err=True)
         sys.exit(1)
     finally:
         engine.dispose()
-    click.echo(f"Demo erzeugt: {out.cases} Fälle, {out.topics} Themen, {out.steps} Schritte, "
-               f"{out.timers_fired} Zeitereignisse in {out.seconds:.1f} s.")
+    click.echo(
+        f"Demo erzeugt: {out.cases} Fälle, {out.topics} Themen, {out.steps} Schritte, "
+        f"{out.timers_fired} Zeitereignisse in {out.seconds:.1f} s."
+    )
 
 
 @click.command("report")
@@ -55,8 +76,12 @@ def report(school_year: str, fmt: str, county: str | None) -> None:
     engine = make_engine(settings.database_url)
     try:
         with unit_of_work(make_session_factory(engine), write=False) as session:
-            fig = county_figures(session, county=county or settings.tenant, school_year=school_year,
-                                 min_count=settings.report_min_count)
+            fig = county_figures(
+                session,
+                county=county or settings.tenant,
+                school_year=school_year,
+                min_count=settings.report_min_count,
+            )
     except KimError as exc:
         raise click.ClickException(exc.detail) from None
     finally:

@@ -1,4 +1,6 @@
-"""``kim scheduler``: the timer scheduler and the housekeeping jobs (retention, audit checkpoints) in a process of their own."""
+"""``kim scheduler``: the timer scheduler and the housekeeping jobs (retention, audit checkpoints) in a
+process of their own."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +46,9 @@ def scheduler(once: bool) -> None:
         from prometheus_client import start_http_server
 
         start_http_server(settings.metrics_port, addr=settings.metrics_host)
-    sched = TimerScheduler(factory, policy=timer_policy(settings),
-                           watch_seconds=settings.scheduler_watch_seconds).start()
+    sched = TimerScheduler(
+        factory, policy=timer_policy(settings), watch_seconds=settings.scheduler_watch_seconds
+    ).start()
     install_housekeeping(sched, factory, settings)
     click.echo(f"Zeitplaner läuft ({sched.owner}).")
     stop.wait()

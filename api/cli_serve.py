@@ -1,4 +1,5 @@
 """``kim serve``: the web app under gunicorn (api/wsgi_server.py)."""
+
 from __future__ import annotations
 
 import click

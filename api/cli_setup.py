@@ -1,4 +1,5 @@
 """``kim migrate``, ``deploy``, ``seed``, ``setup`` and ``keys``: preparing a database and its keys."""
+
 from __future__ import annotations
 
 import sys

@@ -6,6 +6,7 @@ database opens no transaction), ``finish_request`` commits it once when the answ
 success and rolls it back otherwise, ``close_session`` rolls back whatever an unhandled
 error left open.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Every error as application/problem+json (RFC 9457); no raw library message reaches users."""
+
 from __future__ import annotations
 
 import logging
@@ -16,10 +17,19 @@ from .schemas import ProblemSchema
 log = logging.getLogger("kim.api")
 
 _GERMAN_TITLES = {
-    400: "Ungültige Anfrage", 401: "Nicht angemeldet", 403: "Keine Berechtigung",
-    404: "Nicht gefunden", 405: "Methode nicht erlaubt", 409: "Konflikt",
-    413: "Anfrage zu groß", 414: "Adresse zu lang", 415: "Falscher Inhaltstyp", 422: "Ungültige Eingaben",
-    429: "Zu viele Anfragen", 500: "Interner Fehler", 503: "Dienst vorübergehend nicht verfügbar",
+    400: "Ungültige Anfrage",
+    401: "Nicht angemeldet",
+    403: "Keine Berechtigung",
+    404: "Nicht gefunden",
+    405: "Methode nicht erlaubt",
+    409: "Konflikt",
+    413: "Anfrage zu groß",
+    414: "Adresse zu lang",
+    415: "Falscher Inhaltstyp",
+    422: "Ungültige Eingaben",
+    429: "Zu viele Anfragen",
+    500: "Interner Fehler",
+    503: "Dienst vorübergehend nicht verfügbar",
 }
 _GERMAN_DETAILS = {
     400: "Die Anfrage konnte nicht gelesen werden (z. B. kein gültiges JSON).",
@@ -57,11 +67,14 @@ def type_uri(kind: str) -> str:
     return PROBLEM_TYPE_BASE + kind
 
 
-def problem(status: int, detail: str, title: str | None = None, kind: str | None = None,
-            **extra) -> Response:
+def problem(status: int, detail: str, title: str | None = None, kind: str | None = None, **extra) -> Response:
     """An application/problem+json response; without ``kind`` the status names it."""
-    body = {"type": type_uri(kind or BY_STATUS.get(status, "http-error")),
-            "title": title or _GERMAN_TITLES.get(status, "Fehler"), "status": status, "detail": detail}
+    body = {
+        "type": type_uri(kind or BY_STATUS.get(status, "http-error")),
+        "title": title or _GERMAN_TITLES.get(status, "Fehler"),
+        "status": status,
+        "detail": detail,
+    }
     body.update({k: v for k, v in extra.items() if v is not None})
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
 
@@ -105,11 +118,15 @@ class ProblemApi(Api):
         data = getattr(error, "data", None) or {}
         if error.code == 422 and "messages" in data:
             # webargs: {"json": {...}} or {"query": {...}}; drop the location level.
-            merged = {}
-            for _location, msgs in data["messages"].items():
+            merged: dict = {}
+            for msgs in data["messages"].values():
                 merged.update(msgs if isinstance(msgs, dict) else {"_body": msgs})
-            return problem(422, "Die Angaben sind unvollständig oder ungültig.", kind="validation-failed",
-                           errors=_flatten(_translate(merged)))
+            return problem(
+                422,
+                "Die Angaben sind unvollständig oder ungültig.",
+                kind="validation-failed",
+                errors=_flatten(_translate(merged)),
+            )
         code = error.code or 500
         response = problem(code, _GERMAN_DETAILS.get(code, _GERMAN_TITLES.get(code, "Fehler") + "."))
         valid = getattr(error, "valid_methods", None)
@@ -144,8 +161,11 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError):
         log.warning("database unavailable: %s", exc.__class__.__name__)
-        response = problem(503, "Die Datenbank ist gerade nicht erreichbar. Bitte gleich noch einmal "
-                                "versuchen.", kind="database-unavailable")
+        response = problem(
+            503,
+            "Die Datenbank ist gerade nicht erreichbar. Bitte gleich noch einmal versuchen.",
+            kind="database-unavailable",
+        )
         response.headers["Retry-After"] = "2"
         return response
 
@@ -155,6 +175,9 @@ def register(app) -> None:
             return app.extensions["kim"]["api"].handle_http_exception(exc)
         if isinstance(exc, RecursionError):  # a JSON body nested too deeply for any parser
             return problem(400, "Die Anfrage ist zu tief verschachtelt.", kind="bad-request")
-        log.exception("unexpected error")
-        return problem(500, "Ein unerwarteter Fehler ist aufgetreten. Es wurde nichts gespeichert.",
-                       kind="internal-error")
+        log.error("unexpected error", exc_info=exc)
+        return problem(
+            500,
+            "Ein unerwarteter Fehler ist aufgetreten. Es wurde nichts gespeichert.",
+            kind="internal-error",
+        )

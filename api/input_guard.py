@@ -6,6 +6,7 @@ fail on it. Checked up front, before authentication, in the path, the query, the
 bodies (at any depth), urlencoded and multipart fields and file names: a German 422 on every
 endpoint (problem+json for the API, the error page for web forms) instead of a failure deep inside.
 """
+
 from __future__ import annotations
 
 import re
@@ -70,8 +71,9 @@ def _multipart_ok() -> bool:
     data = request.get_data(cache=True)  # the form is parsed from this copy afterwards
     parser = FormDataParser(silent=False, max_form_parts=request.max_form_parts)
     try:
-        _stream, fields, _files = parser.parse(BytesIO(data), request.mimetype, len(data),
-                                               request.mimetype_params)
+        _stream, fields, _files = parser.parse(
+            BytesIO(data), request.mimetype, len(data), request.mimetype_params
+        )
     except ValueError:  # UnicodeDecodeError included
         return False
     return not any("\ufffd" in value for value in fields.values())
@@ -81,13 +83,13 @@ def _fields(multidict, files=None) -> str | None:
     for key, value in multidict.items(multi=True):
         if bad_text(key) or bad_text(value):
             return "_form" if bad_text(key) else key
-    for key, upload in (files.items(multi=True) if files is not None else ()):
+    for key, upload in files.items(multi=True) if files is not None else ():
         if bad_text(key) or bad_text(upload.filename or ""):
             return "_form" if bad_text(key) else key
     return None
 
 
-def _find() -> str | None:
+def _find() -> str | None:  # noqa: PLR0911 - one early answer per part of the request, in reading order
     """Where the request holds a bad text (a field name for the 422), or None."""
     # The path arrives decoded by the server; Werkzeug marks bytes that are not UTF-8 with U+FFFD.
     if bad_text(request.path) or "\ufffd" in request.path:

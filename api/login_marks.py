@@ -1,4 +1,5 @@
 """What login views say about themselves to the rate limits (api/ratelimit.py), without importing them."""
+
 from __future__ import annotations
 
 from flask import g

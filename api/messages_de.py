@@ -1,4 +1,5 @@
 """marshmallow's messages in German, set once for every schema of the API (no English reaches users)."""
+
 from __future__ import annotations
 
 import inspect
@@ -41,7 +42,9 @@ def install() -> None:
     for _name, cls in inspect.getmembers(fields, inspect.isclass):
         own = cls.__dict__.get("default_error_messages")
         if isinstance(own, dict):
-            cls.default_error_messages = {k: FIELD.get(v, v) for k, v in own.items()}
+            cls.default_error_messages = {  # type: ignore[attr-defined]  # getmembers yields type[object]
+                k: FIELD.get(v, v) for k, v in own.items()
+            }
     Schema._default_error_messages = {**Schema._default_error_messages, **SCHEMA}
     validate.Length.message_min = "Mindestens {min} Zeichen bzw. Einträge."
     validate.Length.message_max = "Höchstens {max} Zeichen bzw. Einträge."

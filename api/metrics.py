@@ -4,6 +4,7 @@ With a token configured every scrape must send it (a reverse proxy on the same h
 otherwise make every client look like loopback). Under gunicorn with several workers the values of
 all workers are summed from PROMETHEUS_MULTIPROC_DIR; the database values are read per scrape.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -48,7 +49,10 @@ def init_app(app: Flask) -> None:
     @app.route("/metrics", endpoint=ENDPOINT)
     def metrics():
         if not _allowed(settings.metrics_token):
-            return problem(403, "Die Messwerte sind nur von diesem Rechner aus oder mit dem Token aus "
-                                "KIM_METRICS_TOKEN abrufbar.")
+            return problem(
+                403,
+                "Die Messwerte sind nur von diesem Rechner aus oder mit dem Token aus "
+                "KIM_METRICS_TOKEN abrufbar.",
+            )
         body = generate_latest(_registry()) + generate_latest(database)
         return Response(body, mimetype=None, content_type=CONTENT_TYPE_LATEST)

@@ -3,6 +3,7 @@
 The access line carries method, path (without the query string: searches may hold client
 names), status and duration; never a body.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,9 +18,11 @@ from engine import logs
 
 access_log = logging.getLogger("kim.access")
 REQUEST_LATENCY = Histogram(
-    "kim_http_request_duration_seconds", "Time to answer a request, by route, method and status",
+    "kim_http_request_duration_seconds",
+    "Time to answer a request, by route, method and status",
     ["endpoint", "method", "status"],
-    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
@@ -37,11 +40,23 @@ def _finish(response):
     seconds = time.perf_counter() - started
     # The route pattern, not the URL: a bounded label set (unknown URLs are all "none").
     endpoint = request.url_rule.rule if request.url_rule is not None else "none"
-    REQUEST_LATENCY.labels(endpoint=endpoint, method=request.method, status=str(response.status_code)).observe(seconds)
+    REQUEST_LATENCY.labels(
+        endpoint=endpoint, method=request.method, status=str(response.status_code)
+    ).observe(seconds)
     response.headers["X-Request-ID"] = g.request_id
-    access_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, seconds * 1000,
-                    extra={"method": request.method, "path": request.path, "status": response.status_code,
-                           "duration_ms": round(seconds * 1000, 2)})
+    access_log.info(
+        "%s %s %s %.1fms",
+        request.method,
+        request.path,
+        response.status_code,
+        seconds * 1000,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(seconds * 1000, 2),
+        },
+    )
     return response
 
 

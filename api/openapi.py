@@ -6,6 +6,7 @@ once for all operations, from what the route tells: public or authenticated, pat
 query arguments; writes on an existing resource may conflict (409). ``make_api`` also bounds the
 ``<int:...>`` path ids, so the document's ``maximum`` holds.
 """
+
 from __future__ import annotations
 
 from apispec import BasePlugin
@@ -27,7 +28,10 @@ _RESPONSES = {  # status: (component name, description)
     413: ("PROBLEM_TOO_LARGE", "Die Anfrage ist größer als 2 MiB."),
     422: ("PROBLEM_UNPROCESSABLE", "Ungültige Angaben (`errors` je Feld) oder Prozessfehler (`element_id`)."),
     429: ("PROBLEM_TOO_MANY", "Zu viele Anmeldeversuche; nach `Retry-After` Sekunden erneut versuchen."),
-    503: ("PROBLEM_UNAVAILABLE", "Die Datenbank ist nicht erreichbar; nach `Retry-After` Sekunden erneut versuchen."),
+    503: (
+        "PROBLEM_UNAVAILABLE",
+        "Die Datenbank ist nicht erreichbar; nach `Retry-After` Sekunden erneut versuchen.",
+    ),
 }
 _DEFAULT = ("PROBLEM_DEFAULT", "Jeder andere Fehler, ebenfalls als application/problem+json.")
 
@@ -55,7 +59,9 @@ def make_api(app, public) -> ProblemApi:
     app.url_map.converters["int"] = IdConverter  # before any route is registered
     app.url_map.converters["form_key"] = FormKeyConverter
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [ProblemResponses(public)]})
-    api.register_converter(FormKeyConverter, lambda _converter: {"type": "string", "pattern": "^(?!validate$)[^/]+$"})
+    api.register_converter(
+        FormKeyConverter, lambda _converter: {"type": "string", "pattern": "^(?!validate$)[^/]+$"}
+    )
     return api
 
 
@@ -64,10 +70,14 @@ def _document_types(spec) -> None:
     spec.components.schema("Problem", schema=ProblemSchema)
     prop = spec.components.schemas["Problem"]["properties"]["type"]
     prop["enum"] = [type_uri(k) for k in KINDS]
-    prop["description"] = ("Die Art des Problems, für Programme (docs/api.md, Fehlerarten); "
-                           "`x-problem-types` sagt je Art, wann sie kommt und was zu tun ist.")
-    spec.options["x-problem-types"] = [{"type": type_uri(k), "status": kind.status, "when": kind.when,
-                                        "todo": kind.todo} for k, kind in KINDS.items()]
+    prop["description"] = (
+        "Die Art des Problems, für Programme (docs/api.md, Fehlerarten); "
+        "`x-problem-types` sagt je Art, wann sie kommt und was zu tun ist."
+    )
+    spec.options["x-problem-types"] = [
+        {"type": type_uri(k), "status": kind.status, "when": kind.when, "todo": kind.todo}
+        for k, kind in KINDS.items()
+    ]
 
 
 class ProblemResponses(BasePlugin):
@@ -80,13 +90,20 @@ class ProblemResponses(BasePlugin):
         self.spec = spec
         _document_types(spec)
         for status, (name, description) in [*_RESPONSES.items(), (None, _DEFAULT)]:
-            types = [type_uri(k) for k, kind in KINDS.items()
-                     if kind.status == status or (status is None and kind.status not in _RESPONSES)]
-            description += " `type`: " + ", ".join(f"`{t}`" for t in types) + "."
-            response = {"description": description, "content": {PROBLEM: {"schema": ProblemSchema}}}
+            types = [
+                type_uri(k)
+                for k, kind in KINDS.items()
+                if kind.status == status or (status is None and kind.status not in _RESPONSES)
+            ]
+            text = description + " `type`: " + ", ".join(f"`{t}`" for t in types) + "."
+            response = {"description": text, "content": {PROBLEM: {"schema": ProblemSchema}}}
             if name in ("PROBLEM_UNAVAILABLE", "PROBLEM_TOO_MANY"):
-                response["headers"] = {"Retry-After": {
-                    "description": "Sekunden bis zum nächsten Versuch", "schema": {"type": "integer"}}}
+                response["headers"] = {
+                    "Retry-After": {
+                        "description": "Sekunden bis zum nächsten Versuch",
+                        "schema": {"type": "integer"},
+                    }
+                }
             spec.components.response(name, response, lazy=True)
 
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:

@@ -6,6 +6,7 @@ per user name are counted per client address too: a burst from one address gets 
 same account stays usable from every other client; the account lockout stays as the second line
 against guessing from many addresses (docs/security.md).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,14 +23,16 @@ from .errors import too_many_requests
 from .login_marks import MARK, login_failed
 from .web.login import login_page  # the web form answers a refusal with its page
 
-DETAIL = ("Zu viele Anmeldeversuche von dieser Adresse. Bitte in {seconds} Sekunden erneut versuchen.")
+DETAIL = "Zu viele Anmeldeversuche von dieser Adresse. Bitte in {seconds} Sekunden erneut versuchen."
 
 
 def client_address() -> str:
     """The client's address: the connection's, or the entry our trusted proxies added to X-Forwarded-For."""
     hops = current_app.extensions["kim"]["settings"].trusted_proxies
     if hops > 0:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        forwarded = [
+            part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()
+        ]
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.remote_addr or "unknown"
@@ -53,15 +56,20 @@ def _failed(response) -> bool:
 
 def init_app(app: Flask, settings: Settings) -> Limiter:
     """The app's limiter, applied to every view marked ``login_limited``."""
-    app.config.update(RATELIMIT_ENABLED=settings.ratelimit_enabled,
-                      RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
-                      # moving window: no burst of twice the limit across a window boundary
-                      RATELIMIT_STRATEGY="moving-window", RATELIMIT_HEADERS_ENABLED=False)
+    app.config.update(
+        RATELIMIT_ENABLED=settings.ratelimit_enabled,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        # moving window: no burst of twice the limit across a window boundary
+        RATELIMIT_STRATEGY="moving-window",
+        RATELIMIT_HEADERS_ENABLED=False,
+    )
     limiter = Limiter(key_func=client_address, app=app)
-    per_address = limiter.limit(settings.login_rate_per_address, key_func=client_address,
-                                scope="login-address")
-    per_user = limiter.limit(settings.login_failures_per_user, key_func=user_at_address,
-                             scope="login-user", deduct_when=_failed)
+    per_address = limiter.limit(
+        settings.login_rate_per_address, key_func=client_address, scope="login-address"
+    )
+    per_user = limiter.limit(
+        settings.login_failures_per_user, key_func=user_at_address, scope="login-user", deduct_when=_failed
+    )
     for endpoint, view in list(app.view_functions.items()):
         if getattr(view, MARK, False):
             app.view_functions[endpoint] = per_address(per_user(view))

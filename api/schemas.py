@@ -1,4 +1,5 @@
 """marshmallow schemas: the single source of the REST API's shapes and its OpenAPI document."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -26,14 +27,23 @@ class ProblemSchema(Schema):
     title = Str()
     status = fields.Integer()
     detail = Str()
-    errors = fields.Dict(keys=Str(), values=fields.List(Str()),
-                         metadata={"description": "422: messages per field (dotted path; _form, _body)"})
+    errors = fields.Dict(
+        keys=Str(),
+        values=fields.List(Str()),
+        metadata={"description": "422: messages per field (dotted path; _form, _body)"},
+    )
     element_id = Str(metadata={"description": "422 Prozessfehler: the BPMN element that stopped"})
     locked_until = Str(metadata={"description": "401: the account is locked until then (ISO 8601)"})
     reason = Str(metadata={"description": "503 from /ready: the reason in English, for operators"})
-    problems = fields.List(fields.Nested(ProblemItemSchema), metadata={
-        "description": "422 diagram-invalid: every reason the diagram cannot be deployed (the verdict)"})
-    line = fields.Int(allow_none=True, metadata={"description": "422 diagram-invalid: line of the first problem"})
+    problems = fields.List(
+        fields.Nested(ProblemItemSchema),
+        metadata={
+            "description": "422 diagram-invalid: every reason the diagram cannot be deployed (the verdict)"
+        },
+    )
+    line = fields.Int(
+        allow_none=True, metadata={"description": "422 diagram-invalid: line of the first problem"}
+    )
     column = fields.Int(allow_none=True, metadata={"description": "422 diagram-invalid: its column"})
 
 
@@ -91,12 +101,15 @@ class ClientSchema(Schema):
 
 
 class ClientOutSchema(ClientSchema):
-    birth_date = Str(allow_none=True, metadata={"description": "ISO date"})
+    birth_date = Str(allow_none=True, metadata={"description": "ISO date"})  # type: ignore[assignment]  # a subclass may redeclare a field
 
 
 class CaseCreateSchema(Schema):
-    municipality = Str(required=True, validate=validate.Length(min=1, max=200),
-                       metadata={"description": "key or name, e.g. 'borchen' or 'Borchen'"})
+    municipality = Str(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "key or name, e.g. 'borchen' or 'Borchen'"},
+    )
     client = fields.Nested(ClientSchema, required=True)
 
 
@@ -113,10 +126,23 @@ class TaskSchema(Schema):
     due = fields.DateTime(attribute="due_at", allow_none=True)
     overdue = fields.Method("_overdue", metadata={"description": "open and past its due time"})
     completed_at = fields.DateTime(allow_none=True)
-    manual = fields.Method("_manual", metadata={
-        "type": "boolean", "description": "a task to confirm without a form (manualTask or plain task): complete it with data {}"})
-    run_id = fields.Method("_run_id", allow_none=True, metadata={
-        "type": "integer", "description": "the test run (process instance) of a task outside any case"})
+    manual = fields.Method(
+        "_manual",
+        metadata={
+            "type": "boolean",
+            "description": (
+                "a task to confirm without a form (manualTask or plain task): complete it with data {}"
+            ),
+        },
+    )
+    run_id = fields.Method(
+        "_run_id",
+        allow_none=True,
+        metadata={
+            "type": "integer",
+            "description": "the test run (process instance) of a task outside any case",
+        },
+    )
 
     @staticmethod
     def _get(obj, key):
@@ -148,8 +174,9 @@ class HistorySchema(Schema):
     state = Str()
     title = Str(metadata={"description": "the entry's human name (never an element id)"})
     state_label = Str()
-    readable = fields.Boolean(metadata={"description": "false: gateways and unnamed events, left out of "
-                                                       "the history people read"})
+    readable = fields.Boolean(
+        metadata={"description": "false: gateways and unnamed events, left out of the history people read"}
+    )
     lane = Str(allow_none=True)
     at = fields.DateTime()
     user_id = fields.Integer(allow_none=True)
@@ -171,7 +198,9 @@ class CaseSummarySchema(Schema):
     opened_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
     case_manager = Str(allow_none=True)
-    client = fields.Nested(ClientOutSchema, metadata={"description": "only for the responsible case managers"})
+    client = fields.Nested(
+        ClientOutSchema, metadata={"description": "only for the responsible case managers"}
+    )
 
 
 class CaseDetailSchema(CaseSummarySchema):
@@ -188,22 +217,32 @@ class PageArgsSchema(Schema):
 class CaseListArgsSchema(PageArgsSchema):
     status = Str(validate=validate.OneOf(["open", "closed"]))
     municipality = Str(validate=validate.Length(max=200))
-    q = Str(validate=validate.Length(min=1, max=200), metadata={"description": "family name prefix, case number or pseudonym"})
+    q = Str(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "family name prefix, case number or pseudonym"},
+    )
 
 
 class TaskListArgsSchema(PageArgsSchema):
     case_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    run_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
-                            metadata={"description": "process owners: only the tasks of this test run"})
+    run_id = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "process owners: only the tasks of this test run"},
+    )
     overdue = fields.Boolean(metadata={"description": "only tasks past their due time"})
 
 
 def _page_of(item: type[Schema], name: str) -> type[Schema]:
     """A paginated listing of ``item``."""
-    return Schema.from_dict({
-        "items": fields.List(fields.Nested(item)), "total": fields.Integer(),
-        "page": fields.Integer(), "per_page": fields.Integer(),
-    }, name=name)
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item)),
+            "total": fields.Integer(),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+        },
+        name=name,
+    )
 
 
 CaseListSchema = _page_of(CaseSummarySchema, "CaseList")
@@ -212,7 +251,9 @@ TaskListSchema = _page_of(TaskSchema, "TaskList")
 
 
 class CompleteRequestSchema(Schema):
-    data = fields.Dict(required=True, metadata={"description": "form data, validated against the form's JSON Schema"})
+    data = fields.Dict(
+        required=True, metadata={"description": "form data, validated against the form's JSON Schema"}
+    )
 
 
 class CaseStateSchema(Schema):
@@ -230,8 +271,11 @@ class CompleteResponseSchema(Schema):
 
 
 class FollowUpArgsSchema(Schema):
-    within_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=366),
-                                 metadata={"description": "due within the next N days (overdue always included)"})
+    within_days = fields.Integer(
+        load_default=30,
+        validate=validate.Range(min=0, max=366),
+        metadata={"description": "due within the next N days (overdue always included)"},
+    )
     include = Str(load_default="open", validate=validate.OneOf(["open", "done"]))
     team = Str(validate=validate.Length(min=1, max=200), metadata={"description": "team key or name"})
     municipality = Str(validate=validate.Length(min=1, max=200), metadata={"description": "key or name"})

@@ -1,4 +1,5 @@
 """marshmallow schemas of topics, bodies, meetings and decisions (the escalation path)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -13,13 +14,21 @@ Id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
 
 class TopicCreateSchema(Schema):
     title = Str(required=True, validate=validate.Length(min=3, max=200))
-    category = Str(required=True, validate=validate.OneOf(list(CATEGORIES)),
-                   metadata={"description": "life area: " + ", ".join(CATEGORIES)})
-    municipality = Str(required=True, validate=validate.Length(min=1, max=200), metadata={"description": "key or name"})
+    category = Str(
+        required=True,
+        validate=validate.OneOf(list(CATEGORIES)),
+        metadata={"description": "life area: " + ", ".join(CATEGORIES)},
+    )
+    municipality = Str(
+        required=True, validate=validate.Length(min=1, max=200), metadata={"description": "key or name"}
+    )
     description = Str(required=True, validate=validate.Length(min=1, max=4000))
-    case_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=MAX_ID)), load_default=list,
-                           validate=validate.Length(max=50),
-                           metadata={"description": "cases the topic came from; linked by pseudonym only"})
+    case_ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"description": "cases the topic came from; linked by pseudonym only"},
+    )
 
 
 class TopicListArgsSchema(PageArgsSchema):
@@ -27,8 +36,12 @@ class TopicListArgsSchema(PageArgsSchema):
     status = Str(validate=validate.OneOf(["open", "done"]))
     category = Str(validate=validate.OneOf(list(CATEGORIES)))
     municipality = Str(validate=validate.Length(min=1, max=200))
-    min_age_days = fields.Integer(validate=validate.Range(min=0, max=36500), metadata={"description": "raised at least N days ago"})
-    max_age_days = fields.Integer(validate=validate.Range(min=0, max=36500), metadata={"description": "raised at most N days ago"})
+    min_age_days = fields.Integer(
+        validate=validate.Range(min=0, max=36500), metadata={"description": "raised at least N days ago"}
+    )
+    max_age_days = fields.Integer(
+        validate=validate.Range(min=0, max=36500), metadata={"description": "raised at most N days ago"}
+    )
 
 
 class LinkedCaseSchema(Schema):
@@ -59,7 +72,9 @@ class TopicSummarySchema(Schema):
     reminder_due_at = fields.DateTime(allow_none=True)
     reminders = fields.Integer()
     overdue = fields.Boolean()
-    cases = fields.List(fields.Nested(LinkedCaseSchema), metadata={"description": "only the cases the user may see"})
+    cases = fields.List(
+        fields.Nested(LinkedCaseSchema), metadata={"description": "only the cases the user may see"}
+    )
     linked_cases_total = fields.Integer()
 
 
@@ -102,20 +117,35 @@ class TopicDetailSchema(TopicSummarySchema):
     agenda = fields.List(fields.Nested(TopicAgendaSchema))
 
 
-TopicListSchema = Schema.from_dict({"items": fields.List(fields.Nested(TopicSummarySchema)), "total": fields.Integer(),
-                                    "page": fields.Integer(), "per_page": fields.Integer()}, name="TopicList")
-OverdueSchema = Schema.from_dict({"items": fields.List(fields.Nested(TopicSummarySchema)), "total": fields.Integer()},
-                                 name="OverdueTopics")
+TopicListSchema = Schema.from_dict(
+    {
+        "items": fields.List(fields.Nested(TopicSummarySchema)),
+        "total": fields.Integer(),
+        "page": fields.Integer(),
+        "per_page": fields.Integer(),
+    },
+    name="TopicList",
+)
+OverdueSchema = Schema.from_dict(
+    {"items": fields.List(fields.Nested(TopicSummarySchema)), "total": fields.Integer()}, name="OverdueTopics"
+)
 
 
 class PersonalDataReviewSchema(Schema):
-    findings = fields.Dict(keys=fields.Str(), values=fields.List(fields.Str()), metadata={
-        "description": "per text (title, description, trail.<n>.<field>): pseudonyms of your cases whose "
-                       "client it names (family or given name, birth date); empty: nothing found"})
+    findings = fields.Dict(
+        keys=fields.Str(),
+        values=fields.List(fields.Str()),
+        metadata={
+            "description": "per text (title, description, trail.<n>.<field>): pseudonyms of your cases whose "
+            "client it names (family or given name, birth date); empty: nothing found"
+        },
+    )
 
 
 class DecisionRequestSchema(Schema):
-    data = fields.Dict(required=True, metadata={"description": "the waiting step's form data (forms/escalation_*.json)"})
+    data = fields.Dict(
+        required=True, metadata={"description": "the waiting step's form data (forms/escalation_*.json)"}
+    )
 
 
 class MemberSchema(Schema):
@@ -180,7 +210,9 @@ class AgendaItemSchema(Schema):
     step_name = Str()
     kind = Str(metadata={"description": "decision | information"})
     kind_label = Str()
-    status = Str(metadata={"description": "open | decided | deferred (waiting: not yet on an assembled agenda)"})
+    status = Str(
+        metadata={"description": "open | decided | deferred (waiting: not yet on an assembled agenda)"}
+    )
     status_label = Str()
 
 
@@ -197,8 +229,10 @@ class MeetingSchema(Schema):
     agenda_assembled = fields.Boolean()
     minutes_at = fields.DateTime(allow_none=True)
     minutes_note = Str(allow_none=True)
-    agenda = fields.List(fields.Nested(AgendaItemSchema),
-                         metadata={"description": "assembled agenda; before assembly: the topics waiting for the body"})
+    agenda = fields.List(
+        fields.Nested(AgendaItemSchema),
+        metadata={"description": "assembled agenda; before assembly: the topics waiting for the body"},
+    )
 
 
 MeetingListSchema = Schema.from_dict({"items": fields.List(fields.Nested(MeetingSchema))}, name="MeetingList")
@@ -208,8 +242,12 @@ class MinutesItemSchema(Schema):
     topic_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     deferred = fields.Boolean(load_default=False)
     reason = Str(validate=validate.Length(max=2000))
-    data = fields.Dict(metadata={"description": "the decision: form data of the topic's waiting step; the "
-                                                "date field defaults to the meeting day"})
+    data = fields.Dict(
+        metadata={
+            "description": "the decision: form data of the topic's waiting step; the "
+            "date field defaults to the meeting day"
+        }
+    )
 
 
 class MinutesSchema(Schema):

@@ -1,4 +1,5 @@
 """Schemas of the consent register, referrals, audit trail, legal hold and Art. 15 export."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -9,8 +10,11 @@ from engine.vocabulary import label
 from .schemas import PageArgsSchema
 
 Str = fields.String
-AGENCY = Str(required=True, validate=validate.OneOf(sorted(AGENCIES)),
-             metadata={"description": "agency key, e.g. 'jobcenter', 'foreigners_authority'"})
+AGENCY = Str(
+    required=True,
+    validate=validate.OneOf(sorted(AGENCIES)),
+    metadata={"description": "agency key, e.g. 'jobcenter', 'foreigners_authority'"},
+)
 
 
 class ConsentSchema(Schema):
@@ -59,8 +63,9 @@ class ReferralSchema(Schema):
     agency = Str()
     agency_name = Str()
     referred_on = fields.Date()
-    client_name = Str(allow_none=True, metadata={"description": "only for the case manager and the "
-                                                  "addressed agency"})
+    client_name = Str(
+        allow_none=True, metadata={"description": "only for the case manager and the addressed agency"}
+    )
     birth_date = Str(allow_none=True)
     reason = Str(allow_none=True)
 

@@ -1,4 +1,5 @@
 """Schemas of the process owners' API: versions, verdicts, deploys, forms."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

@@ -1,4 +1,5 @@
 """marshmallow schemas of the programme figures (Programmcontrolling)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -9,15 +10,22 @@ Counts = fields.Dict(keys=Str(), values=fields.Integer(allow_none=True))
 
 
 class FiguresArgsSchema(Schema):
-    school_year = Str(validate=validate.Regexp(r"^\d{4}/\d{2}$"),
-                      metadata={"description": "e.g. 2023/24 (1 Aug 2023 - 31 Jul 2024); default: the current one"})
-    format = Str(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]),
-                 metadata={"description": "json, or a download as csv or xlsx"})
+    school_year = Str(
+        validate=validate.Regexp(r"^\d{4}/\d{2}$"),
+        metadata={"description": "e.g. 2023/24 (1 Aug 2023 - 31 Jul 2024); default: the current one"},
+    )
+    format = Str(
+        load_default="json",
+        validate=validate.OneOf(["json", "csv", "xlsx"]),
+        metadata={"description": "json, or a download as csv or xlsx"},
+    )
 
 
 class FigureSetSchema(Schema):
     persons_supported = fields.Integer(allow_none=True, metadata={"description": "documented first contacts"})
-    cm_cases = fields.Integer(allow_none=True, metadata={"description": "accompaniments with a goal agreement"})
+    cm_cases = fields.Integer(
+        allow_none=True, metadata={"description": "accompaniments with a goal agreement"}
+    )
     referrals = fields.Integer(allow_none=True)
     referrals_by_agency = Counts
     closures = fields.Integer(allow_none=True)
@@ -55,5 +63,8 @@ class FiguresSchema(Schema):
     by_municipality = fields.List(fields.Nested(MunicipalityFiguresSchema))
     by_region = fields.List(fields.Nested(RegionFiguresSchema))
     by_team = fields.List(fields.Nested(TeamFiguresSchema))
-    labels = fields.Dict(keys=Str(), values=fields.Dict(keys=Str(), values=Str()),
-                         metadata={"description": "per breakdown: each code with its German label, in column order"})
+    labels = fields.Dict(
+        keys=Str(),
+        values=fields.Dict(keys=Str(), values=Str()),
+        metadata={"description": "per breakdown: each code with its German label, in column order"},
+    )

@@ -1,4 +1,5 @@
 """Schemas of test runs and migrations (process owners)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -11,8 +12,12 @@ VERSION = validate.Range(min=1, max=2**31 - 1)
 
 
 class RunRequestSchema(Schema):
-    version = fields.Int(validate=VERSION, load_default=None, allow_none=True,
-                         metadata={"description": "a deployed version; default: the current one"})
+    version = fields.Int(
+        validate=VERSION,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a deployed version; default: the current one"},
+    )
 
 
 class RunSchema(Schema):
@@ -32,9 +37,15 @@ class RunListSchema(Schema):
 
 class MigrationRequestSchema(Schema):
     to_version = fields.Int(required=True, validate=VERSION, metadata={"description": "a deployed version"})
-    from_version = fields.Int(validate=VERSION, load_default=None, allow_none=True,
-                              metadata={"description": "only cases on this version (default: every other)"})
-    dry_run = fields.Bool(load_default=True, metadata={"description": "true (default): only list what would move"})
+    from_version = fields.Int(
+        validate=VERSION,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "only cases on this version (default: every other)"},
+    )
+    dry_run = fields.Bool(
+        load_default=True, metadata={"description": "true (default): only list what would move"}
+    )
 
 
 class MigrationItemSchema(Schema):
@@ -44,7 +55,9 @@ class MigrationItemSchema(Schema):
     from_version = fields.Int()
     status = Str(metadata={"description": "movable | blocked (dry run); migrated | blocked | failed"})
     open_tasks = fields.List(Str(), metadata={"description": "BPMN ids of the case's open tasks"})
-    reasons = fields.List(fields.Nested(ProblemItemSchema), metadata={"description": "why it cannot (did not) move"})
+    reasons = fields.List(
+        fields.Nested(ProblemItemSchema), metadata={"description": "why it cannot (did not) move"}
+    )
     notes = fields.List(Str())
 
 

@@ -1,4 +1,5 @@
 """Running the app under gunicorn, the production WSGI server."""
+
 from __future__ import annotations
 
 import atexit
@@ -56,8 +57,11 @@ def _start_scheduler(app, settings: Settings) -> None:
     """The embedded default: each worker runs a scheduler; leases keep firing exactly-once."""
     from engine.scheduler import TimerScheduler, install_housekeeping, timer_policy
 
-    sched = TimerScheduler(app.extensions["kim"]["sessions"], policy=timer_policy(settings),
-                           watch_seconds=settings.scheduler_watch_seconds).start()
+    sched = TimerScheduler(
+        app.extensions["kim"]["sessions"],
+        policy=timer_policy(settings),
+        watch_seconds=settings.scheduler_watch_seconds,
+    ).start()
     install_housekeeping(sched, app.extensions["kim"]["sessions"], settings)
     app.extensions["kim"]["scheduler"] = sched
     atexit.register(sched.shutdown)

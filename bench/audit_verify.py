@@ -7,6 +7,7 @@ it, appends the entries through the service (realistic case events, 500 per tran
 times the whole check twice: in-process (engine.audit.verify.verify) and end to end as the
 command an operator runs (`kim audit verify`, a new process with its start-up).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,9 +35,22 @@ def fill(sessions, n: int, batch: int = 500) -> None:
         with sessions() as session:
             begin_write(session)
             size = min(batch, n - done)
-            record(session, None, *(Event("case.read", "case", (done + i) % 5000 + 1, case_id=(done + i) % 5000 + 1,
-                                          pseudonym=f"P-{(done + i) % 5000:06d}", detail={"personal_data": True})
-                                    for i in range(size)), tenant_id=None)
+            record(
+                session,
+                None,
+                *(
+                    Event(
+                        "case.read",
+                        "case",
+                        (done + i) % 5000 + 1,
+                        case_id=(done + i) % 5000 + 1,
+                        pseudonym=f"P-{(done + i) % 5000:06d}",
+                        detail={"personal_data": True},
+                    )
+                    for i in range(size)
+                ),
+                tenant_id=None,
+            )
             session.commit()
         done += size
 
@@ -50,8 +64,13 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="kim-audit-bench-"))
     url = args.database_url or f"sqlite:///{workdir / 'kim.db'}"
-    env = {**os.environ, "KIM_DATABASE_URL": url, "KIM_DATA_DIR": str(workdir), "KIM_AUDIT_KEYS": KEY,
-           "KIM_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "KIM_DATABASE_URL": url,
+        "KIM_DATA_DIR": str(workdir),
+        "KIM_AUDIT_KEYS": KEY,
+        "KIM_LOG_LEVEL": "WARNING",
+    }
     os.environ.update(env)
     from engine import models as _all  # noqa: F401 - every mapper known
     from engine.audit import keys
@@ -84,10 +103,17 @@ def main() -> None:
     # CPU time of the command: what it costs on a quiet machine, when others share the cores.
     cli_cpu_s = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     assert done.returncode == 0, done.stderr
-    figures = {"entries": args.entries, "database": url.split(":", 1)[0], "fill_s": round(fill_s, 2),
-               "verify_in_process_s": round(in_process_s, 2), "kim_audit_verify_s": round(cli_s, 2),
-               "kim_audit_verify_cpu_s": round(cli_cpu_s, 2), "load_average": os.getloadavg()[0],
-               "target_s": 10.0, "within_target": cli_s <= 10.0}
+    figures = {
+        "entries": args.entries,
+        "database": url.split(":", 1)[0],
+        "fill_s": round(fill_s, 2),
+        "verify_in_process_s": round(in_process_s, 2),
+        "kim_audit_verify_s": round(cli_s, 2),
+        "kim_audit_verify_cpu_s": round(cli_cpu_s, 2),
+        "load_average": os.getloadavg()[0],
+        "target_s": 10.0,
+        "within_target": cli_s <= 10.0,
+    }
     print(json.dumps(figures, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))

@@ -1,4 +1,5 @@
 """Constants and helpers shared by the benchmark scripts."""
+
 from __future__ import annotations
 
 import math
@@ -15,12 +16,21 @@ MUNICIPALITY = "Borchen"
 # Form data that validates against forms/*.json, per user task (bpmn_id).
 PAYLOADS = {
     "first_contact": {"contact_date": "2026-11-01", "concerns": "Arbeit"},
-    "consent": {"consent_given": True, "consent_date": "2026-11-01", "data_processing": True,
-                "confidentiality_release_agencies": ["jobcenter"]},
-    "assessment": {"needs": [{"life_area": "work_training"}], "legal_domain": "none",
-                   "route": "accompaniment"},
-    "goal_agreement": {"agreement_date": "2026-11-01",
-                       "goals": [{"goal": "Ausbildungsplatz", "target_date": "2027-06-30"}]},
+    "consent": {
+        "consent_given": True,
+        "consent_date": "2026-11-01",
+        "data_processing": True,
+        "confidentiality_release_agencies": ["jobcenter"],
+    },
+    "assessment": {
+        "needs": [{"life_area": "work_training"}],
+        "legal_domain": "none",
+        "route": "accompaniment",
+    },
+    "goal_agreement": {
+        "agreement_date": "2026-11-01",
+        "goals": [{"goal": "Ausbildungsplatz", "target_date": "2027-06-30"}],
+    },
     "evaluation": {"evaluation_date": "2026-11-15", "continue": True},
 }
 TARGET_MEDIAN_MS = 5.0
@@ -32,11 +42,19 @@ RAW_MIDPOINT = 300
 
 # --------------------------------------------------------------------------- statistics
 
+
 def summarize(name: str, samples_ns: list[int], **extra) -> dict:
     ms = sorted(s / 1e6 for s in samples_ns)
     p95 = ms[max(0, math.ceil(0.95 * len(ms)) - 1)]
-    return {"name": name, "n": len(ms), "median_ms": statistics.median(ms), "p95_ms": p95,
-            "min_ms": ms[0], "max_ms": ms[-1], **extra}
+    return {
+        "name": name,
+        "n": len(ms),
+        "median_ms": statistics.median(ms),
+        "p95_ms": p95,
+        "min_ms": ms[0],
+        "max_ms": ms[-1],
+        **extra,
+    }
 
 
 def log(msg: str) -> None:

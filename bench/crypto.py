@@ -7,6 +7,7 @@ Sets up a fresh SQLite database (`kim setup`) in a temporary directory, runs one
 lifecycle to its evaluation loop, then times. "Without encryption" swaps engine.crypto.encrypt_text
 for the identity, so rows are written in plaintext and read back as legacy rows. Prints JSON lines.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,14 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=2000, help="encrypt+decrypt round trips timed")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kim-crypto-"))
-    env = {**os.environ, "KIM_DATA_DIR": str(work), "KIM_DATABASE_URL": f"sqlite:///{work / 'kim.db'}",
-           "KIM_DEMO": "1", "KIM_LOG_LEVEL": "WARNING", "KIM_DATA_KEYS": crypto.generate_key()}
+    env = {
+        **os.environ,
+        "KIM_DATA_DIR": str(work),
+        "KIM_DATABASE_URL": f"sqlite:///{work / 'kim.db'}",
+        "KIM_DEMO": "1",
+        "KIM_LOG_LEVEL": "WARNING",
+        "KIM_DATA_KEYS": crypto.generate_key(),
+    }
     try:
         subprocess.run([KIM, "setup"], check=True, env=env, cwd=ROOT, capture_output=True)
         run(Settings.from_env(env), args)
@@ -68,14 +75,21 @@ def run(settings: Settings, args) -> None:
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json=USER).json["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    case = client.post("/api/v1/cases", headers=headers, json={"municipality": MUNICIPALITY, "client": {
-        "given_name": "Bench", "family_name": "Krypto", "birth_date": "1990-01-01"}}).json
+    case = client.post(
+        "/api/v1/cases",
+        headers=headers,
+        json={
+            "municipality": MUNICIPALITY,
+            "client": {"given_name": "Bench", "family_name": "Krypto", "birth_date": "1990-01-01"},
+        },
+    ).json
     task = case["open_tasks"][0]
 
     def complete() -> dict:
         nonlocal task
-        out = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=headers,
-                          json={"data": PAYLOADS[task["bpmn_id"]]})
+        out = client.post(
+            f"/api/v1/tasks/{task['id']}/complete", headers=headers, json={"data": PAYLOADS[task["bpmn_id"]]}
+        )
         assert out.status_code == 200, out.json
         task = out.json["next_tasks"][0]
         return out.json
@@ -85,12 +99,28 @@ def run(settings: Settings, args) -> None:
     for _ in range(args.evaluations):
         complete()
     with app.extensions["kim"]["sessions"]() as session:
-        state = session.scalars(select(ProcessInstance.state).where(ProcessInstance.case_id == case["id"])).one()
+        state = session.scalars(
+            select(ProcessInstance.state).where(ProcessInstance.case_id == case["id"])
+        ).one()
 
-    print(json.dumps({"what": "encrypt+decrypt instance state", "bytes": len(state.encode()),
-                      "median_us": round(_median_us(_round_trip(state), args.reps), 1)}))
-    print(json.dumps({"what": "encrypt+decrypt 20 KB", "bytes": 20_000,
-                      "median_us": round(_median_us(_round_trip("x" * 20_000), args.reps), 1)}))
+    print(
+        json.dumps(
+            {
+                "what": "encrypt+decrypt instance state",
+                "bytes": len(state.encode()),
+                "median_us": round(_median_us(_round_trip(state), args.reps), 1),
+            }
+        )
+    )
+    print(
+        json.dumps(
+            {
+                "what": "encrypt+decrypt 20 KB",
+                "bytes": 20_000,
+                "median_us": round(_median_us(_round_trip("x" * 20_000), args.reps), 1),
+            }
+        )
+    )
 
     real_encrypt = crypto.encrypt_text
     samples: dict[str, list[int]] = {"encrypted": [], "plaintext": []}
@@ -102,8 +132,15 @@ def run(settings: Settings, args) -> None:
         samples[variant].append(time.perf_counter_ns() - start)
     crypto.encrypt_text = real_encrypt
     for variant, times in samples.items():
-        print(json.dumps({"what": f"complete-task (test client), {variant}", "n": len(times),
-                          "median_ms": round(statistics.median(times) / 1e6, 3)}))
+        print(
+            json.dumps(
+                {
+                    "what": f"complete-task (test client), {variant}",
+                    "n": len(times),
+                    "median_ms": round(statistics.median(times) / 1e6, 3),
+                }
+            )
+        )
     app.extensions["kim"]["engine"].dispose()
 
 

@@ -6,6 +6,7 @@
 Prints the demo's run time, the CPU other processes used meanwhile, and for the figures: median and
 p95 of `figures()` (the GROUP BY and suppression), the API in JSON, CSV and XLSX, and the dashboard.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,13 +29,26 @@ def _loadavg() -> str:
 
 
 def generate(db: Path, from_year: int) -> float:
-    env = {**os.environ, "KIM_DATABASE_URL": f"sqlite:///{db}", "KIM_DATA_DIR": str(db.parent), "KIM_DEMO": "1",
-           "KIM_DATA_KEYS": KEY}
-    subprocess.run([sys.executable, "-m", "api.cli", "setup"], env=env, cwd=ROOT, check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "KIM_DATABASE_URL": f"sqlite:///{db}",
+        "KIM_DATA_DIR": str(db.parent),
+        "KIM_DEMO": "1",
+        "KIM_DATA_KEYS": KEY,
+    }
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "setup"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
     log(f"load average before: {_loadavg()}")
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "api.cli", "generate-demo", "--from-year", str(from_year)],
-                         env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "api.cli", "generate-demo", "--from-year", str(from_year)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     log(out.stdout.strip())
     log(f"generate-demo: {seconds:.1f} s wall; load average after: {_loadavg()}")
@@ -47,7 +61,9 @@ def time_figures(db: Path, samples: int) -> list[dict]:
     from engine.config import Settings
     from engine.reports.figures import figures
 
-    app = create_app(Settings(database_url=f"sqlite:///{db}", data_dir=db.parent, data_keys=KEY, log_level="WARNING"))
+    app = create_app(
+        Settings(database_url=f"sqlite:///{db}", data_dir=db.parent, data_keys=KEY, log_level="WARNING")
+    )
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"username": "coordinator", "password": "demo"}).json
     headers = {"Authorization": "Bearer " + token["access_token"]}

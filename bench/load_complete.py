@@ -19,6 +19,7 @@ being served). Sign-ins and first inbox reads happen before each step's measurem
 Completing tasks changes the dataset (tasks move on); rerun bench/statewide.py for a pristine one.
 Prints one JSON line per step.
 """
+
 from __future__ import annotations
 
 from gevent import monkey
@@ -48,9 +49,14 @@ from tests import lifecycle_data as d
 
 KIM = str(Path(sys.executable).parent / "kim")
 FORMS = {
-    "first_contact": d.FIRST_CONTACT, "consent": d.CONSENT_YES, "assessment": d.ASSESS_ACCOMPANY,
-    "referral": d.REFERRAL, "goal_agreement": d.GOALS, "evaluation": d.evaluation(True),
-    "final_evaluation": d.FINAL, "closure": d.CLOSURE_GOALS_MET,
+    "first_contact": d.FIRST_CONTACT,
+    "consent": d.CONSENT_YES,
+    "assessment": d.ASSESS_ACCOMPANY,
+    "referral": d.REFERRAL,
+    "goal_agreement": d.GOALS,
+    "evaluation": d.evaluation(True),
+    "final_evaluation": d.FINAL,
+    "closure": d.CLOSURE_GOALS_MET,
 }
 ACCOUNTS: list[str] = []
 STARTED: list[str] = []  # users signed in with their first inbox read (ramp-up done)
@@ -62,8 +68,11 @@ class CaseManager(HttpUser):
 
     def on_start(self):
         self.username = ACCOUNTS[next(_NEXT) % len(ACCOUNTS)]
-        r = self.client.post("/api/v1/auth/token", json={"username": self.username, "password": "demo"},
-                             name="POST /auth/token")
+        r = self.client.post(
+            "/api/v1/auth/token",
+            json={"username": self.username, "password": "demo"},
+            name="POST /auth/token",
+        )
         self.headers = {"Authorization": "Bearer " + r.json()["access_token"]}
         self.todo = []
         self._inbox()
@@ -81,8 +90,13 @@ class CaseManager(HttpUser):
             if not self.todo:
                 return
         task_id, bpmn_id = self.todo.pop(0)
-        with self.client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": FORMS[bpmn_id]},
-                              headers=self.headers, name="POST /tasks/{id}/complete", catch_response=True) as r:
+        with self.client.post(
+            f"/api/v1/tasks/{task_id}/complete",
+            json={"data": FORMS[bpmn_id]},
+            headers=self.headers,
+            name="POST /tasks/{id}/complete",
+            catch_response=True,
+        ) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code}: {r.text[:200]}")
                 return
@@ -122,20 +136,29 @@ def run_step(host: str, rate: float, users: int, seconds: float, max_p95_ms: flo
     inbox = env.stats.get("GET /tasks (inbox)", "GET")
     total_fail = env.stats.total.num_failures
     out = {
-        "offered_per_s": rate, "users": users, "seconds": round(elapsed, 1),
-        "completed": stats.num_requests - stats.num_failures, "failed": stats.num_failures,
+        "offered_per_s": rate,
+        "users": users,
+        "seconds": round(elapsed, 1),
+        "completed": stats.num_requests - stats.num_failures,
+        "failed": stats.num_failures,
         "achieved_per_s": round((stats.num_requests - stats.num_failures) / elapsed, 1),
         "complete_p50_ms": stats.get_response_time_percentile(0.5),
         "complete_p95_ms": stats.get_response_time_percentile(0.95),
         "complete_p99_ms": stats.get_response_time_percentile(0.99),
         "complete_max_ms": round(stats.max_response_time or 0),
-        "inbox_requests": inbox.num_requests, "inbox_p95_ms": inbox.get_response_time_percentile(0.95),
-        "all_failures": total_fail, "machine_cpu_busy": round(ticks / os.sysconf("SC_CLK_TCK") / elapsed / (os.cpu_count() or 1), 2),
+        "inbox_requests": inbox.num_requests,
+        "inbox_p95_ms": inbox.get_response_time_percentile(0.95),
+        "all_failures": total_fail,
+        "machine_cpu_busy": round(ticks / os.sysconf("SC_CLK_TCK") / elapsed / (os.cpu_count() or 1), 2),
     }
     if stats.num_failures:
         out["errors"] = [str(e.error)[:200] for e in list(env.stats.errors.values())[:3]]
-    out["sustained"] = (out["failed"] == 0 and total_fail == 0 and out["achieved_per_s"] >= 0.95 * rate
-                        and (out["complete_p95_ms"] or 0) <= max_p95_ms)
+    out["sustained"] = (
+        out["failed"] == 0
+        and total_fail == 0
+        and out["achieved_per_s"] >= 0.95 * rate
+        and (out["complete_p95_ms"] or 0) <= max_p95_ms
+    )
     runner.quit()
     return out
 
@@ -145,24 +168,42 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("KIM_DATABASE_URL"))
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rates", default="5,10,20,30,40")
-    parser.add_argument("--users", type=int, default=0, help="simulated case managers (default: 2x the rate, >= 4)")
+    parser.add_argument(
+        "--users", type=int, default=0, help="simulated case managers (default: 2x the rate, >= 4)"
+    )
     parser.add_argument("--step-seconds", type=float, default=60)
-    parser.add_argument("--max-p95-ms", type=float, default=1000,
-                        help="a step with a slower complete-task p95 is not sustained (queueing, not serving)")
-    parser.add_argument("--keep-going", action="store_true", help="run every rate even after one is not sustained")
+    parser.add_argument(
+        "--max-p95-ms",
+        type=float,
+        default=1000,
+        help="a step with a slower complete-task p95 is not sustained (queueing, not serving)",
+    )
+    parser.add_argument(
+        "--keep-going", action="store_true", help="run every rate even after one is not sustained"
+    )
     args = parser.parse_args()
     with psycopg.connect(args.database_url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
         # one account per scope, in random order, spread over all tenants
-        rows = conn.execute("SELECT username FROM users WHERE role = 'case_manager' AND username LIKE 'cm-%-1' "
-                            "ORDER BY md5(username)").fetchall()
+        rows = conn.execute(
+            "SELECT username FROM users WHERE role = 'case_manager' AND username LIKE 'cm-%-1' "
+            "ORDER BY md5(username)"
+        ).fetchall()
     ACCOUNTS.extend(r[0] for r in rows)
     port = _free_port()
-    env = {**os.environ, "KIM_DATABASE_URL": args.database_url, "KIM_PORT": str(port),
-           "KIM_WORKERS": str(args.workers), "KIM_SCHEDULER": "external", "KIM_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "KIM_DATABASE_URL": args.database_url,
+        "KIM_PORT": str(port),
+        "KIM_WORKERS": str(args.workers),
+        "KIM_SCHEDULER": "external",
+        "KIM_LOG_LEVEL": "WARNING",
+    }
     log_path = ROOT / "var" / "bench-statewide" / "load_server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log_file:
-        server = subprocess.Popen([KIM, "serve"], env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [KIM, "serve"], env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT
+        )
     host = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -179,15 +220,25 @@ def main() -> None:
         best = None
         for rate in (float(x) for x in args.rates.split(",")):
             users = args.users or max(4, int(2 * rate))
-            result = {"workers": args.workers, **run_step(host, rate, min(users, len(ACCOUNTS)), args.step_seconds,
-                                                         args.max_p95_ms)}
+            result = {
+                "workers": args.workers,
+                **run_step(host, rate, min(users, len(ACCOUNTS)), args.step_seconds, args.max_p95_ms),
+            }
             print(json.dumps(result), flush=True)
             if result["sustained"]:
                 best = result
             elif not args.keep_going:
                 break
-        print(json.dumps({"workers": args.workers, "highest_sustained_per_s": best and best["offered_per_s"],
-                          "at_that_rate": best}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "workers": args.workers,
+                    "highest_sustained_per_s": best and best["offered_per_s"],
+                    "at_that_rate": best,
+                }
+            ),
+            flush=True,
+        )
     finally:
         server.terminate()
         try:

@@ -3,6 +3,7 @@
 This file imports SpiffWorkflow directly on purpose: it measures plain SpiffWorkflow (default
 serializer, no pruning, no spec cache) next to our engine layer.
 """
+
 from __future__ import annotations
 
 import time
@@ -43,9 +44,19 @@ def run_engine_layer(args, checkpoints: list[int]) -> list[dict]:
         state, task_id = states[prior]
         check = wf.complete(proc, state, task_id, data)
         assert [t.bpmn_id for t in check.ready] == ["evaluation"], check.ready
-        ns = time_cycles(lambda: wf.complete(proc, state, task_id, data), args.samples, args.warmup)
-        rows.append(summarize(f"engine layer cycle, {prior:,} prior evaluation{'s' * (prior != 1)}",
-                              ns, prior=prior, state_kb=round(len(state) / 1024, 1)))
+        ns = time_cycles(
+            lambda state=state, task_id=task_id: wf.complete(proc, state, task_id, data),
+            args.samples,
+            args.warmup,
+        )
+        rows.append(
+            summarize(
+                f"engine layer cycle, {prior:,} prior evaluation{'s' * (prior != 1)}",
+                ns,
+                prior=prior,
+                state_kb=round(len(state) / 1024, 1),
+            )
+        )
     return rows
 
 
@@ -60,9 +71,11 @@ def iterator_depth(max_depth: int | None):
         for cls in (TaskIterator, BpmnTaskIterator):
             init = cls.__init__
             code, old = init.__code__, init.__defaults__
-            names = code.co_varnames[code.co_argcount - len(old):code.co_argcount]
+            names = code.co_varnames[code.co_argcount - len(old) : code.co_argcount]
             saved.append((init, old))
-            init.__defaults__ = tuple(max_depth if n == "max_depth" else d for n, d in zip(names, old))
+            init.__defaults__ = tuple(
+                max_depth if n == "max_depth" else d for n, d in zip(names, old, strict=True)
+            )
     try:
         yield
     finally:
@@ -93,8 +106,12 @@ def run_plain_spiff(args, checkpoints: list[int]) -> tuple[list[dict], dict]:
 
     def ready_user_tasks(workflow):
         # Read the flat task maps: the tree iterator cannot see past depth 1000.
-        return [t for w in (workflow, *workflow.subprocesses.values()) for t in w.tasks.values()
-                if t.state == TaskState.READY and t.task_spec.manual]
+        return [
+            t
+            for w in (workflow, *workflow.subprocesses.values())
+            for t in w.tasks.values()
+            if t.state == TaskState.READY and t.task_spec.manual
+        ]
 
     def build(wanted: list[int]):
         """Drive one instance; returns ({prior: (state, task_id)}, evaluations at a stall or None)."""
@@ -131,8 +148,10 @@ def run_plain_spiff(args, checkpoints: list[int]) -> tuple[list[dict], dict]:
     states, stalled_at = build(checkpoints)
     if stalled_at is not None:
         info["plain_spiff_stalls_after_evaluations"] = stalled_at
-        log(f"  plain SpiffWorkflow stalls after {stalled_at} evaluations (no ready task any more); "
-            "the remaining checkpoints run with the iterator depth limit lifted")
+        log(
+            f"  plain SpiffWorkflow stalls after {stalled_at} evaluations (no ready task any more); "
+            "the remaining checkpoints run with the iterator depth limit lifted"
+        )
 
     rows = []
     data = PAYLOADS["evaluation"]
@@ -144,12 +163,22 @@ def run_plain_spiff(args, checkpoints: list[int]) -> tuple[list[dict], dict]:
                 states.update(extra)
             state, task_id = states[prior]
             ok = check(state, task_id)
-            ns = time_cycles(lambda: cycle(state, task_id, data), args.samples, args.warmup)
+            ns = time_cycles(
+                lambda state=state, task_id=task_id: cycle(state, task_id, data), args.samples, args.warmup
+            )
         label = f"plain SpiffWorkflow cycle, {prior:,} prior evaluation{'s' * (prior != 1)}"
         if lifted:
             label += " *"
-        rows.append(summarize(label, ns, prior=prior, state_kb=round(len(state) / 1024, 1),
-                              iterator_depth_lifted=lifted, advances=ok))
+        rows.append(
+            summarize(
+                label,
+                ns,
+                prior=prior,
+                state_kb=round(len(state) / 1024, 1),
+                iterator_depth_lifted=lifted,
+                advances=ok,
+            )
+        )
         if not ok:
             log(f"  warning: {label}: the cycle does not reach the next evaluation")
     return rows, info

@@ -18,6 +18,7 @@ In-process Flask test client (create_app, the production app; no HTTP), one requ
 (captured with a before_cursor_execute event), executed again with the same parameters on a plain
 psycopg connection and timed together. api/raw is the ratio. Prints JSON lines.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,17 @@ from sqlalchemy import event
 
 from bench.bench_common import log, summarize
 
-BIG = ("cases", "history", "tasks", "process_instances", "timers", "audit_log", "followups", "programme_events",
-       "consents")
+BIG = (
+    "cases",
+    "history",
+    "tasks",
+    "process_instances",
+    "timers",
+    "audit_log",
+    "followups",
+    "programme_events",
+    "consents",
+)
 
 
 class Capture:
@@ -82,9 +92,16 @@ def measure(name, client, capture, raw_conn, calls, warmup: int) -> dict:
             if "total" in body:
                 sizes.append(body["total"])
     a, b = summarize(name, api_ns), summarize(name + " raw", raw_ns)
-    out = {"name": name, "n": a["n"], "api_median_ms": round(a["median_ms"], 2), "api_p95_ms": round(a["p95_ms"], 2),
-           "raw_median_ms": round(b["median_ms"], 2), "raw_p95_ms": round(b["p95_ms"], 2),
-           "ratio_median": round(a["median_ms"] / b["median_ms"], 2), "ratio_p95": round(a["p95_ms"] / b["p95_ms"], 2)}
+    out = {
+        "name": name,
+        "n": a["n"],
+        "api_median_ms": round(a["median_ms"], 2),
+        "api_p95_ms": round(a["p95_ms"], 2),
+        "raw_median_ms": round(b["median_ms"], 2),
+        "raw_p95_ms": round(b["p95_ms"], 2),
+        "ratio_median": round(a["median_ms"] / b["median_ms"], 2),
+        "ratio_p95": round(a["p95_ms"] / b["p95_ms"], 2),
+    }
     if sizes:
         sizes.sort()
         out["result_total"] = {"min": sizes[0], "median": sizes[len(sizes) // 2], "max": sizes[-1]}
@@ -96,7 +113,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("KIM_DATABASE_URL"))
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--users", type=int, default=50, help="case managers (one per scope) to spread requests over")
+    parser.add_argument(
+        "--users", type=int, default=50, help="case managers (one per scope) to spread requests over"
+    )
     parser.add_argument("--school-year", default="2024/25")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -117,13 +136,19 @@ def main() -> None:
         cur.execute("SELECT count(*) FROM cases")
         n_cases = cur.fetchone()[0]
         # one case manager per scope (the "-1" account of each municipality and team)
-        cur.execute("SELECT username FROM users WHERE role = 'case_manager' AND username LIKE 'cm-%-1' ORDER BY id")
+        cur.execute(
+            "SELECT username FROM users WHERE role = 'case_manager' AND username LIKE 'cm-%-1' ORDER BY id"
+        )
         cms = [r[0] for r in cur.fetchall()]
-        cur.execute("SELECT t.key, count(*) FROM cases c JOIN tenants t ON t.id = c.tenant_id GROUP BY t.key "
-                    "ORDER BY count(*) DESC")
+        cur.execute(
+            "SELECT t.key, count(*) FROM cases c JOIN tenants t ON t.id = c.tenant_id GROUP BY t.key "
+            "ORDER BY count(*) DESC"
+        )
         tenants = cur.fetchall()
-        cur.execute("SELECT DISTINCT substr(family_name, 1, 3) FROM cases WHERE anonymised_at IS NULL "
-                    "AND mod(id, 997) = 0")
+        cur.execute(
+            "SELECT DISTINCT substr(family_name, 1, 3) FROM cases WHERE anonymised_at IS NULL "
+            "AND mod(id, 997) = 0"
+        )
         prefixes = sorted(r[0] for r in cur.fetchall())
     raw_conn.rollback()
     log(f"{n_cases:,} cases, {len(cms)} case manager scopes, {len(tenants)} tenants")
@@ -143,8 +168,9 @@ def main() -> None:
     print(json.dumps(results[-1]), flush=True)
 
     calls = [(f"/api/v1/cases?q={rng.choice(prefixes)}", headers[users[k % len(users)]]) for k in range(n)]
-    results.append(measure("case search GET /api/v1/cases?q=<3 letters>", client, capture, raw_conn, calls,
-                           args.warmup))
+    results.append(
+        measure("case search GET /api/v1/cases?q=<3 letters>", client, capture, raw_conn, calls, args.warmup)
+    )
     print(json.dumps(results[-1]), flush=True)
 
     year = args.school_year
@@ -153,8 +179,16 @@ def main() -> None:
     for key in (largest, median):
         h = login(f"koord-{key}")
         m = min(n, 100)
-        results.append(measure(f"figures one county ({key}, {dict(tenants)[key]:,} cases)", client, capture,
-                               raw_conn, [(figures, h)] * m, min(args.warmup, 10)))
+        results.append(
+            measure(
+                f"figures one county ({key}, {dict(tenants)[key]:,} cases)",
+                client,
+                capture,
+                raw_conn,
+                [(figures, h)] * m,
+                min(args.warmup, 10),
+            )
+        )
         print(json.dumps(results[-1]), flush=True)
 
     coordinators = [login(f"koord-{key}") for key, _c in tenants]
@@ -171,12 +205,19 @@ def main() -> None:
         rounds.append(time.perf_counter_ns() - t0)
         raw_rounds.append(_raw(raw_conn, statements))
     a, b = summarize("x", rounds), summarize("y", raw_rounds)
-    results.append({"name": f"figures all of NRW: the endpoint for all {len(coordinators)} tenants in a row",
-                    "n": len(rounds), "api_median_ms": round(a["median_ms"], 1), "api_max_ms": round(a["max_ms"], 1),
-                    "raw_median_ms": round(b["median_ms"], 1), "ratio_median": round(a["median_ms"] / b["median_ms"], 2)})
+    results.append(
+        {
+            "name": f"figures all of NRW: the endpoint for all {len(coordinators)} tenants in a row",
+            "n": len(rounds),
+            "api_median_ms": round(a["median_ms"], 1),
+            "api_max_ms": round(a["max_ms"], 1),
+            "raw_median_ms": round(b["median_ms"], 1),
+            "ratio_median": round(a["median_ms"] / b["median_ms"], 2),
+        }
+    )
     print(json.dumps(results[-1]), flush=True)
 
-    agg = ("SELECT kind, code, count(*) FROM programme_events WHERE school_year = %s GROUP BY kind, code")
+    agg = "SELECT kind, code, count(*) FROM programme_events WHERE school_year = %s GROUP BY kind, code"
     samples = []
     with raw_conn.cursor() as cur:
         for _ in range(12):
@@ -188,8 +229,15 @@ def main() -> None:
         plan = " / ".join(r[0].strip() for r in cur.fetchall()[:4])
     raw_conn.rollback()
     s = summarize("agg", samples[2:])
-    results.append({"name": "figures all of NRW: one aggregate SQL (no API path exists)", "n": s["n"],
-                    "raw_median_ms": round(s["median_ms"], 1), "raw_p95_ms": round(s["p95_ms"], 1), "plan": plan})
+    results.append(
+        {
+            "name": "figures all of NRW: one aggregate SQL (no API path exists)",
+            "n": s["n"],
+            "raw_median_ms": round(s["median_ms"], 1),
+            "raw_p95_ms": round(s["p95_ms"], 1),
+            "plan": plan,
+        }
+    )
     print(json.dumps(results[-1]), flush=True)
     raw_conn.close()
     engine.dispose()

@@ -9,6 +9,7 @@ through the services (engine.instances.service.create_instance); for the 100,000
 one started instance is copied with SQL (same state, own id and timer row), since starting
 100,000 instances one by one would only measure the set-up. Prints JSON lines.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,11 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select, text
 
-from bench.bench_common import ROOT, log  # noqa: E402
-from engine import clock  # noqa: E402
-from engine.db import make_engine, make_session_factory  # noqa: E402
+from bench.bench_common import ROOT, log
+from engine import clock
+from engine.db import make_engine, make_session_factory
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -82,8 +83,13 @@ def _drop_all() -> None:
     if POSTGRES:
         engine = make_engine(POSTGRES)
         with engine.connect() as conn:
-            names = [r[0] for r in conn.execute(text(
-                "SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": f"kim_bench_timers_%_{os.getpid()}"})]
+            names = [
+                r[0]
+                for r in conn.execute(
+                    text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
+                    {"p": f"kim_bench_timers_%_{os.getpid()}"},
+                )
+            ]
         engine.dispose()
         for name in names:
             _pg(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -110,7 +116,9 @@ def lateness(n: int, work: Path) -> dict:
         for _ in range(n):
             with sessions() as s:
                 _, (instance_id,) = start_instances(s, "timer_once", 1)
-                due[instance_id] = s.scalar(select(Timer.scheduled_for).where(Timer.instance_id == instance_id))
+                due[instance_id] = s.scalar(
+                    select(Timer.scheduled_for).where(Timer.instance_id == instance_id)
+                )
             time.sleep(0.25)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -119,16 +127,24 @@ def lateness(n: int, work: Path) -> dict:
                     break
             time.sleep(0.1)
         with sessions() as s:
-            fired = dict(s.execute(select(HistoryEntry.instance_id, HistoryEntry.at)
-                                   .where(HistoryEntry.bpmn_id == "wait")).all())
+            fired = dict(
+                s.execute(
+                    select(HistoryEntry.instance_id, HistoryEntry.at).where(HistoryEntry.bpmn_id == "wait")
+                ).all()
+            )
     finally:
         sched.terminate()
         sched.wait(10)
         engine.dispose()
     late = sorted((fired[i] - due[i]).total_seconds() for i in due if i in fired)
-    return {"name": "pt2s_lateness_external_scheduler", "timers": n, "fired": len(late),
-            "median_s": round(statistics.median(late), 3), "max_s": round(max(late), 3),
-            "watch_seconds": 0.5}
+    return {
+        "name": "pt2s_lateness_external_scheduler",
+        "timers": n,
+        "fired": len(late),
+        "median_s": round(statistics.median(late), 3),
+        "max_s": round(max(late), 3),
+        "watch_seconds": 0.5,
+    }
 
 
 def _many_waiting(url: str, count: int) -> None:
@@ -141,54 +157,92 @@ def _many_waiting(url: str, count: int) -> None:
     with sessions() as s:
         _, (first,) = start_instances(s, "timer_once", 1)
     with engine.begin() as conn:
-        inst = conn.execute(text("SELECT * FROM process_instances WHERE id = :i"), {"i": first}).mappings().one()
-        timer = conn.execute(text("SELECT * FROM timers WHERE instance_id = :i"), {"i": first}).mappings().one()
+        inst = (
+            conn.execute(text("SELECT * FROM process_instances WHERE id = :i"), {"i": first}).mappings().one()
+        )
+        timer = (
+            conn.execute(text("SELECT * FROM timers WHERE instance_id = :i"), {"i": first}).mappings().one()
+        )
         plain = decrypt_text(inst["state"]) if is_token(inst["state"]) else inst["state"]  # encrypted at rest
         ids = sorted(set(UUID_RE.findall(plain)))
         next_id = conn.execute(text("SELECT max(id) FROM process_instances")).scalar() + 1
         batch_inst, batch_timer = [], []
         for n in range(count - 1):
             mapping = {old: str(uuid.uuid4()) for old in ids}
-            state = encrypt_text(UUID_RE.sub(lambda m: mapping[m.group(0)], plain))
+            state = encrypt_text(UUID_RE.sub(lambda m, mapping=mapping: mapping[m.group(0)], plain))
             iid = next_id + n
             batch_inst.append({**inst, "id": iid, "state": state})
-            batch_timer.append({**{k: v for k, v in timer.items() if k != "id"}, "instance_id": iid,
-                                "task_id": mapping[timer["task_id"]]})
+            batch_timer.append(
+                {
+                    **{k: v for k, v in timer.items() if k != "id"},
+                    "instance_id": iid,
+                    "task_id": mapping[timer["task_id"]],
+                }
+            )
             if len(batch_inst) == 5000 or n == count - 2:
-                conn.execute(text("INSERT INTO process_instances (id, case_id, process_version_id, process_id, "
-                                  "status, state, lock_version, created_at, updated_at) VALUES (:id, :case_id, "
-                                  ":process_version_id, :process_id, :status, :state, :lock_version, "
-                                  ":created_at, :updated_at)"), batch_inst)
-                conn.execute(text("INSERT INTO timers (instance_id, task_id, bpmn_id, name, kind, scheduled_for, "
-                                  "due_at, remaining, status, attempts, created_at) VALUES (:instance_id, "
-                                  ":task_id, :bpmn_id, :name, :kind, :scheduled_for, :due_at, :remaining, "
-                                  ":status, 0, :created_at)"), batch_timer)
+                conn.execute(
+                    text(
+                        "INSERT INTO process_instances (id, case_id, process_version_id, process_id, "
+                        "status, state, lock_version, created_at, updated_at) VALUES (:id, :case_id, "
+                        ":process_version_id, :process_id, :status, :state, :lock_version, "
+                        ":created_at, :updated_at)"
+                    ),
+                    batch_inst,
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO timers (instance_id, task_id, bpmn_id, name, kind, scheduled_for, "
+                        "due_at, remaining, status, attempts, created_at) VALUES (:instance_id, "
+                        ":task_id, :bpmn_id, :name, :kind, :scheduled_for, :due_at, :remaining, "
+                        ":status, 0, :created_at)"
+                    ),
+                    batch_timer,
+                )
                 batch_inst, batch_timer = [], []
     engine.dispose()
 
 
 def _fire_all(url: str, processes: int, count: int) -> dict:
-    env = {**os.environ, "KIM_DATABASE_URL": url, "KIM_CLOCK_OFFSET_SECONDS": "60",
-           "KIM_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "KIM_DATABASE_URL": url,
+        "KIM_CLOCK_OFFSET_SECONDS": "60",
+        "KIM_LOG_LEVEL": "WARNING",
+    }
     started = time.perf_counter()
-    procs = [subprocess.Popen([KIM, "scheduler", "--once"], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(processes)]
+    procs = [
+        subprocess.Popen(
+            [KIM, "scheduler", "--once"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(processes)
+    ]
     outs = [p.communicate()[0] for p in procs]
     seconds = time.perf_counter() - started
     counts = [json.loads(o.strip().splitlines()[-1]) if o.strip() else {} for o in outs]
     engine, sessions = _sessions(url)
     with sessions() as s:
-        per_instance = s.execute(text(
-            "SELECT count(*), sum(CASE WHEN c = 1 THEN 1 ELSE 0 END), sum(CASE WHEN c > 1 THEN 1 ELSE 0 END) "
-            "FROM (SELECT instance_id, count(*) AS c FROM history WHERE bpmn_id = 'wait' "
-            "GROUP BY instance_id) AS per_instance")).one()
+        per_instance = s.execute(
+            text(
+                "SELECT count(*), sum(CASE WHEN c = 1 THEN 1 ELSE 0 END), sum(CASE WHEN c > 1 THEN 1 ELSE 0 "
+                "END) "
+                "FROM (SELECT instance_id, count(*) AS c FROM history WHERE bpmn_id = 'wait' "
+                "GROUP BY instance_id) AS per_instance"
+            )
+        ).one()
         left = s.scalar(text("SELECT count(*) FROM timers"))
     engine.dispose()
-    return {"name": f"fire_{count}_due_at_once", "database": url.split(":", 1)[0], "scheduler_processes": processes,
-            "seconds": round(seconds, 1), "timers_per_second": round(count / seconds),
-            "fired_by_process": [c.get("fired", 0) for c in counts],
-            "instances_fired": per_instance[0], "fired_exactly_once": per_instance[1],
-            "fired_more_than_once": per_instance[2] or 0, "timers_left": left}
+    return {
+        "name": f"fire_{count}_due_at_once",
+        "database": url.split(":", 1)[0],
+        "scheduler_processes": processes,
+        "seconds": round(seconds, 1),
+        "timers_per_second": round(count / seconds),
+        "fired_by_process": [c.get("fired", 0) for c in counts],
+        "instances_fired": per_instance[0],
+        "fired_exactly_once": per_instance[1],
+        "fired_more_than_once": per_instance[2] or 0,
+        "timers_left": left,
+    }
 
 
 def loads_while_waiting(url: str, seconds: float) -> dict:
@@ -212,16 +266,22 @@ def loads_while_waiting(url: str, seconds: float) -> dict:
             next_due(s)
             samples.append((time.perf_counter_ns() - t0) / 1e6)
     engine.dispose()
-    return {"name": "instance_loads_while_waiting", "seconds": seconds, "instance_loads": loads,
-            "fired": sched.counts.get("fired", 0), "next_due_query_median_ms": round(statistics.median(samples), 3)}
+    return {
+        "name": "instance_loads_while_waiting",
+        "seconds": seconds,
+        "instance_loads": loads,
+        "fired": sched.counts.get("fired", 0),
+        "next_due_query_median_ms": round(statistics.median(samples), 3),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--timers", type=int, default=100_000)
     parser.add_argument("--lateness", type=int, default=20)
-    parser.add_argument("--parts", default="lateness,loads,fire",
-                        help="comma-separated subset of lateness, loads, fire")
+    parser.add_argument(
+        "--parts", default="lateness,loads,fire", help="comma-separated subset of lateness, loads, fire"
+    )
     parser.add_argument("--postgres", default=None, help="admin URL of a PostgreSQL server (default: SQLite)")
     args = parser.parse_args()
     global POSTGRES
@@ -229,6 +289,7 @@ def main() -> None:
     # One data key for this process and every `kim` it starts (states are encrypted at rest).
     if not os.environ.get("KIM_DATA_KEYS"):
         from cryptography.fernet import Fernet
+
         os.environ["KIM_DATA_KEYS"] = Fernet.generate_key().decode()
     parts = set(args.parts.split(","))
     work = Path(tempfile.mkdtemp(prefix="kim-bench-timers-"))
@@ -242,7 +303,7 @@ def main() -> None:
         _many_waiting(url, args.timers)
         if "loads" in parts:
             print(json.dumps(loads_while_waiting(url, 10.0)), flush=True)
-        for processes in ((1, 2) if "fire" in parts else ()):
+        for processes in (1, 2) if "fire" in parts else ():
             run_dir = work / f"run{processes}"
             run_dir.mkdir()
             run_url = _copy(url, run_dir)

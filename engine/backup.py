@@ -3,6 +3,7 @@
 Neither contains the data keys (KIM_DATA_KEYS or ``<data dir>/data.key``): without them the
 encrypted client data in a backup cannot be read, so they are kept safe separately.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,7 +32,8 @@ class Outcome:
 
 def _pg_tool(name: str) -> str:
     found = shutil.which(name) or next(
-        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)), None)
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)), None
+    )
     if not found:
         raise BackupError(f"{name} nicht gefunden (PostgreSQL-Client-Programme installieren).")
     return found
@@ -80,8 +82,10 @@ def backup(database_url: str, target: Path) -> Outcome:
             raise BackupError(f"Die Datenbankdatei {source} gibt es nicht.")
         part.unlink(missing_ok=True)
         # The online backup API copies a consistent snapshot while the app keeps writing.
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
-                closing(sqlite3.connect(part)) as dst:
+        with (
+            closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
+            closing(sqlite3.connect(part)) as dst,
+        ):
             src.backup(dst)
             if dst.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise BackupError("Die Sicherung ist beschädigt (PRAGMA quick_check).")
@@ -110,8 +114,10 @@ def restore(database_url: str, source: Path, *, replace: bool = False) -> Outcom
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists() and _table_count(database_url) and not replace:
             raise BackupError(f"{target} enthält schon Daten; zum Überschreiben --replace angeben.")
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
-                closing(sqlite3.connect(target)) as dst:
+        with (
+            closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
+            closing(sqlite3.connect(target)) as dst,
+        ):
             src.backup(dst)  # page by page into the target, under its lock: never a half-written file
             dst.execute("PRAGMA journal_mode=WAL")
         return Outcome("sqlite", target, _table_count(database_url))

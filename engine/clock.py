@@ -4,11 +4,12 @@ Time travel: tests (and demo set-ups) move the clock instead of sleeping. The of
 process-wide; ``KIM_CLOCK_OFFSET_SECONDS`` sets it for a whole process (e.g. a scheduler
 started by a test). Datetimes are always timezone-aware UTC; ``BERLIN`` is for display.
 """
+
 from __future__ import annotations
 
 import os
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -19,7 +20,7 @@ _offset = timedelta(seconds=float(os.environ.get("KIM_CLOCK_OFFSET_SECONDS") or 
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC (shifted when travelling)."""
-    return datetime.now(timezone.utc) + _offset
+    return datetime.now(UTC) + _offset
 
 
 def advance(delta: timedelta) -> datetime:
@@ -36,7 +37,7 @@ def travel_to(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("travel_to needs a timezone-aware datetime")
     with _lock:
-        _offset = moment - datetime.now(timezone.utc)
+        _offset = moment - datetime.now(UTC)
     return utcnow()
 
 

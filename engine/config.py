@@ -1,4 +1,5 @@
 """Settings from KIM_* environment variables (documented in the README)."""
+
 from __future__ import annotations
 
 import os
@@ -92,7 +93,7 @@ class Settings:
         return self.audit_anchor_dir or self.data_dir / "audit-anchors"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Read settings from the environment (or a given mapping)."""
         env = dict(os.environ if env is None else env)
         data_dir = Path(env.get("KIM_DATA_DIR") or PROJECT_ROOT / "var")
@@ -107,8 +108,9 @@ class Settings:
             token_ttl_hours=int(env.get("KIM_TOKEN_TTL_HOURS") or 10),
             processes_dir=Path(env.get("KIM_PROCESSES_DIR") or PROJECT_ROOT / "processes"),
             forms_dir=Path(env.get("KIM_FORMS_DIR") or PROJECT_ROOT / "forms"),
-            seed_file=Path(env.get("KIM_SEED_FILE") or PROJECT_ROOT / "engine" / "org" / "seed"
-                           / "kreis_paderborn.json"),
+            seed_file=Path(
+                env.get("KIM_SEED_FILE") or PROJECT_ROOT / "engine" / "org" / "seed" / "kreis_paderborn.json"
+            ),
             log_level=env.get("KIM_LOG_LEVEL") or "INFO",
             log_format=(env.get("KIM_LOG_FORMAT") or "auto").strip().lower(),
             metrics_token=env.get("KIM_METRICS_TOKEN") or "",

@@ -6,6 +6,7 @@ Fernet keys, the first encrypts and all decrypt (rotation). Without it a key fil
 Column types: ``EncryptedJSON`` and ``EncryptedText``; values that are not Fernet tokens
 (rows written before encryption) are read as they are.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,10 @@ class DataKeyError(KimError):
 
 
 def _key_error(what_de: str, what_en: str) -> DataKeyError:
-    return DataKeyError(f"{what_de} Bitte die Einstellung KIM_DATA_KEYS prüfen. / {what_en} "
-                        "Please check the setting KIM_DATA_KEYS.")
+    return DataKeyError(
+        f"{what_de} Bitte die Einstellung KIM_DATA_KEYS prüfen. / {what_en} "
+        "Please check the setting KIM_DATA_KEYS."
+    )
 
 
 class _Keyring:
@@ -80,8 +83,10 @@ def _load(ring: _Keyring, text: str, source: str) -> None:
         try:
             fernets.append(Fernet(key.encode("ascii")))
         except (ValueError, UnicodeEncodeError):
-            raise _key_error(f"Schlüssel Nr. {number} in {source} ist kein gültiger Fernet-Schlüssel.",
-                             f"Key #{number} in {source} is not a valid Fernet key.") from None
+            raise _key_error(
+                f"Schlüssel Nr. {number} in {source} ist kein gültiger Fernet-Schlüssel.",
+                f"Key #{number} in {source} is not a valid Fernet key.",
+            ) from None
     if not fernets:
         raise _key_error(f"{source} enthält keinen Schlüssel.", f"{source} holds no key.")
     ring.primary, ring.fernet = fernets[0], MultiFernet(fernets)
@@ -91,8 +96,11 @@ def _read_or_create_key_file(path: Path) -> str:
     global _warned
     if not _warned:
         _warned = True
-        log.warning("KIM_DATA_KEYS is not set: encrypting personal data with the generated key file %s. "
-                    "Production must set KIM_DATA_KEYS (docs/security.md).", path)
+        log.warning(
+            "KIM_DATA_KEYS is not set: encrypting personal data with the generated key file %s. "
+            "Production must set KIM_DATA_KEYS (docs/security.md).",
+            path,
+        )
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
@@ -147,10 +155,15 @@ def decrypt_text(token: str) -> str:
     except InvalidToken:
         ring = _ring
         source = "KIM_DATA_KEYS" if ring and ring.keys else f"key file {ring.key_file if ring else '?'}"
-        log.error("cannot decrypt stored personal data with the configured keys (%s): the keys are "
-                  "wrong or incomplete; add the key the data was written with to KIM_DATA_KEYS", source)
-        raise _key_error("Gespeicherte Daten lassen sich mit den eingestellten Schlüsseln nicht entschlüsseln.",
-                         "Stored data cannot be decrypted with the configured keys.") from None
+        log.error(
+            "cannot decrypt stored personal data with the configured keys (%s): the keys are "
+            "wrong or incomplete; add the key the data was written with to KIM_DATA_KEYS",
+            source,
+        )
+        raise _key_error(
+            "Gespeicherte Daten lassen sich mit den eingestellten Schlüsseln nicht entschlüsseln.",
+            "Stored data cannot be decrypted with the configured keys.",
+        ) from None
 
 
 def _dumps(value: Any) -> str:
@@ -185,8 +198,12 @@ class EncryptedText(TypeDecorator):
 
 def encrypted_columns(metadata) -> list:
     """Every column of ``metadata`` stored encrypted."""
-    return [col for table in metadata.sorted_tables for col in table.columns
-            if isinstance(col.type, (EncryptedJSON, EncryptedText))]
+    return [
+        col
+        for table in metadata.sorted_tables
+        for col in table.columns
+        if isinstance(col.type, (EncryptedJSON, EncryptedText))
+    ]
 
 
 def _renewed(raw: Any, column, ring: _Keyring) -> Any:
@@ -231,8 +248,9 @@ def reencrypt(session_factory, metadata, *, batch_size: int = 500) -> dict[str, 
                 for key, value in rows:
                     new = _renewed(value, column, ring)
                     if new is not None:
-                        session.execute(update(table).where(pk == key)
-                                        .values({column: type_coerce(new, raw_type)}))
+                        session.execute(
+                            update(table).where(pk == key).values({column: type_coerce(new, raw_type)})
+                        )
                         stats["rewritten"] += 1
                 stats["seen"] += len(rows)
             last = rows[-1][0]

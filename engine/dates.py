@@ -6,11 +6,12 @@
   one month never shifts the following ones (31 Jan, 28 Feb, 31 Mar, 30 Apr, ...).
 - A date or datetime without a zone is a Berlin date/time: people in the county write them.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import isodate
 from dateutil.relativedelta import relativedelta
@@ -51,7 +52,7 @@ class Duration:
         local = start.astimezone(BERLIN) if start.tzinfo else start
         moved = local + relativedelta(months=self.months * times)
         if start.tzinfo:
-            moved = moved.replace(tzinfo=None).replace(tzinfo=BERLIN).astimezone(timezone.utc)
+            moved = moved.replace(tzinfo=None).replace(tzinfo=BERLIN).astimezone(UTC)
         return moved + self.delta * times
 
 
@@ -61,18 +62,23 @@ def parse_duration(text: str) -> Duration:
     try:
         value = isodate.parse_duration(raw.upper())
     except (isodate.ISO8601Error, ValueError, TypeError):
-        raise TimerValueError(f"'{raw[:40]}' is not an ISO 8601 duration (e.g. P6M, PT2S).",
-                              f"'{raw[:40]}' ist keine ISO-8601-Dauer (z. B. P6M, PT2S).") from None
+        raise TimerValueError(
+            f"'{raw[:40]}' is not an ISO 8601 duration (e.g. P6M, PT2S).",
+            f"'{raw[:40]}' ist keine ISO-8601-Dauer (z. B. P6M, PT2S).",
+        ) from None
     if isinstance(value, timedelta):
         months, delta = 0, value
     else:
         if value.years != int(value.years) or value.months != int(value.months):
-            raise TimerValueError("Fractional years or months are not supported.",
-                                  "Bruchteile von Jahren oder Monaten sind nicht möglich.")
+            raise TimerValueError(
+                "Fractional years or months are not supported.",
+                "Bruchteile von Jahren oder Monaten sind nicht möglich.",
+            )
         months, delta = int(value.years) * 12 + int(value.months), value.tdelta
     if months < 0 or delta < timedelta(0) or (months == 0 and delta == timedelta(0)):
-        raise TimerValueError(f"The duration '{raw[:40]}' must be positive.",
-                              f"Die Dauer '{raw[:40]}' muss positiv sein.")
+        raise TimerValueError(
+            f"The duration '{raw[:40]}' must be positive.", f"Die Dauer '{raw[:40]}' muss positiv sein."
+        )
     return Duration(months, delta, raw.upper())
 
 
@@ -87,11 +93,13 @@ def parse_moment(value) -> datetime:
         try:
             moment = datetime.fromisoformat(raw.replace("z", "Z"))
         except ValueError:
-            raise TimerValueError(f"'{raw[:40]}' is not an ISO 8601 date or date-time.",
-                                  f"'{raw[:40]}' ist kein ISO-8601-Datum.") from None
+            raise TimerValueError(
+                f"'{raw[:40]}' is not an ISO 8601 date or date-time.",
+                f"'{raw[:40]}' ist kein ISO-8601-Datum.",
+            ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=BERLIN)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def end_of_day(value) -> datetime:
@@ -99,7 +107,7 @@ def end_of_day(value) -> datetime:
     if isinstance(value, str) and len(value.strip()) == 10:
         value = date.fromisoformat(value.strip())
     if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime.combine(value, time(23, 59, 59), BERLIN).astimezone(timezone.utc)
+        return datetime.combine(value, time(23, 59, 59), BERLIN).astimezone(UTC)
     return parse_moment(value)
 
 
@@ -120,8 +128,10 @@ def parse_cycle(text: str, now: datetime) -> Cycle:
     """Parse a repeating interval; without a start the first cycle falls due one period from now."""
     raw = str(text).strip()
     parts = raw.split("/")
-    bad = TimerValueError(f"'{raw[:40]}' is not a repeating interval (e.g. R6/P1M).",
-                          f"'{raw[:40]}' ist kein Wiederholungsintervall (z. B. R6/P1M).")
+    bad = TimerValueError(
+        f"'{raw[:40]}' is not a repeating interval (e.g. R6/P1M).",
+        f"'{raw[:40]}' ist kein Wiederholungsintervall (z. B. R6/P1M).",
+    )
     if len(parts) not in (2, 3) or not parts[0].upper().startswith("R"):
         raise bad
     count = parts[0][1:]
@@ -129,8 +139,10 @@ def parse_cycle(text: str, now: datetime) -> Cycle:
         raise bad
     total = int(count) if count else -1
     if total > MAX_CYCLES or total == 0:
-        raise TimerValueError(f"A repeating interval needs 1 to {MAX_CYCLES} repetitions.",
-                              f"Ein Wiederholungsintervall braucht 1 bis {MAX_CYCLES} Wiederholungen.")
+        raise TimerValueError(
+            f"A repeating interval needs 1 to {MAX_CYCLES} repetitions.",
+            f"Ein Wiederholungsintervall braucht 1 bis {MAX_CYCLES} Wiederholungen.",
+        )
     if len(parts) == 2:
         return Cycle(total, now, 1, parse_duration(parts[1]))
     if parts[1].upper().startswith("P"):
@@ -145,8 +157,9 @@ def _as_date_or_datetime(value):
     try:
         return date.fromisoformat(raw) if len(raw) == 10 else datetime.fromisoformat(raw)
     except ValueError:
-        raise TimerValueError(f"'{raw[:40]}' is not an ISO 8601 date.",
-                              f"'{raw[:40]}' ist kein ISO-8601-Datum.") from None
+        raise TimerValueError(
+            f"'{raw[:40]}' is not an ISO 8601 date.", f"'{raw[:40]}' ist kein ISO-8601-Datum."
+        ) from None
 
 
 def add_months(value, months: int) -> str:

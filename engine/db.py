@@ -1,9 +1,11 @@
 """Database engine, session factory, declarative base and shared column types."""
+
 from __future__ import annotations
 
 import os
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -37,15 +39,15 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 WRITE = "kim_write"
@@ -57,7 +59,7 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and explicit write locking."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    kwargs = {"future": True}
+    kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     elif url.startswith("postgresql") and "connect_timeout" not in url:
@@ -78,7 +80,7 @@ def _file_identity(path: str) -> tuple[int, int] | None:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    path = engine.url.database
+    path = engine.url.database or ""
     on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
 
     @event.listens_for(engine, "connect")
@@ -95,6 +97,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.close()
 
     if on_disk:
+
         @event.listens_for(engine, "checkout")
         def _same_file(_dbapi_conn, record, _proxy):
             # SQLite's pre-ping: a pooled connection keeps using a database file that was moved,

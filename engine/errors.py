@@ -1,4 +1,5 @@
 """Domain errors; the API turns each into an application/problem+json response."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -9,6 +9,7 @@ Every page and API that shows a history to a person decides here what to show:
   them ("Kontakt aufgenommen", "Sechs Monate vergangen"), by that name.
 The element id (``gw_merge_eval``) is never a title.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -72,5 +73,8 @@ class Line:
 
 def readable(entries: list) -> list[Line]:
     """The entries a person reads, in their order, each with its title and labels."""
-    return [Line(e, title(e), state_label(e), kind_of(e), label("history.kind", kind_of(e)))
-            for e in entries if shown(e)]
+    return [
+        Line(e, title(e), state_label(e), kind_of(e), label("history.kind", kind_of(e)))
+        for e in entries
+        if shown(e)
+    ]

@@ -41,6 +41,7 @@ Wiring
     process that forgot it gets ``HooksNotWired`` at its first step, before anything is written:
     hooks are never silently skipped.
 """
+
 from __future__ import annotations
 
 from .cases import lifecycle

@@ -4,13 +4,14 @@
 request runs carries it. Extra fields that our own ``kim.*`` loggers pass with ``extra={...}`` become
 JSON keys (libraries' extras are dropped); callers never pass request bodies or personal data.
 """
+
 from __future__ import annotations
 
 import contextvars
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("kim_request_id", default=None)
 
@@ -28,7 +29,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         out = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -86,8 +87,9 @@ def dict_config(level: str, fmt: str) -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"kim": {"()": "engine.logs.make_formatter", "fmt": fmt}},
-        "handlers": {"kim": {"class": "engine.logs.KimHandler", "formatter": "kim",
-                             "stream": "ext://sys.stderr"}},
+        "handlers": {
+            "kim": {"class": "engine.logs.KimHandler", "formatter": "kim", "stream": "ext://sys.stderr"}
+        },
         "root": {"level": level.upper(), "handlers": ["kim"]},
         "loggers": {
             "gunicorn.error": {"level": level.upper(), "handlers": [], "propagate": True},

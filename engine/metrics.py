@@ -6,6 +6,7 @@ workers ``kim serve`` sets ``PROMETHEUS_MULTIPROC_DIR`` before anything imports 
 every process writes its values to files there and a scrape of any worker sums them up.
 Counts that depend on a transaction are taken after its commit: a rolled-back completion never counts.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,10 +25,13 @@ TASKS_COMPLETED = Counter("kim_tasks_completed_total", "User tasks completed (co
 TIMERS_FIRED = Counter("kim_timers_fired_total", "Timers fired (committed)")
 TIMER_FAILURES = Counter("kim_timer_failures_total", "Failed timer fires", ["outcome"])  # retry | incident
 TIMER_LATENESS = Histogram(
-    "kim_timer_lateness_seconds", "Fire time minus the time the timer was due",
-    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600, 86400))
-DB_CONNECTIONS_IN_USE = Gauge("kim_db_connections_in_use", "Database connections checked out of the pools",
-                              multiprocess_mode="livesum")
+    "kim_timer_lateness_seconds",
+    "Fire time minus the time the timer was due",
+    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600, 86400),
+)
+DB_CONNECTIONS_IN_USE = Gauge(
+    "kim_db_connections_in_use", "Database connections checked out of the pools", multiprocess_mode="livesum"
+)
 
 _PENDING = "kim_metrics_pending"
 OVERDUE_AFTER = timedelta(seconds=60)
@@ -81,17 +85,21 @@ class DatabaseCollector:
         try:
             with self.session_factory() as session:
                 overdue_before = utcnow() - OVERDUE_AFTER
-                incidents, overdue = session.execute(select(
-                    func.count(case((Timer.status == INCIDENT, 1))),
-                    func.count(case(((Timer.status == WAITING) & (Timer.due_at <= overdue_before), 1))),
-                ).where(Timer.status.in_((INCIDENT, WAITING)))).one()
+                incidents, overdue = session.execute(
+                    select(
+                        func.count(case((Timer.status == INCIDENT, 1))),
+                        func.count(case(((Timer.status == WAITING) & (Timer.due_at <= overdue_before), 1))),
+                    ).where(Timer.status.in_((INCIDENT, WAITING)))
+                ).one()
         except Exception:  # noqa: BLE001 - a scrape during an outage still answers
             up.add_metric([], 0)
             yield up
             return
         up.add_metric([], 1)
         yield up
-        yield GaugeMetricFamily("kim_incidents_open", "Timers that failed too often (GET /api/v1/incidents)",
-                                value=incidents)
-        yield GaugeMetricFamily("kim_timers_overdue", "Waiting timers due more than 60 s ago (no scheduler?)",
-                                value=overdue)
+        yield GaugeMetricFamily(
+            "kim_incidents_open", "Timers that failed too often (GET /api/v1/incidents)", value=incidents
+        )
+        yield GaugeMetricFamily(
+            "kim_timers_overdue", "Waiting timers due more than 60 s ago (no scheduler?)", value=overdue
+        )

@@ -1,4 +1,5 @@
 """Running Alembic migrations from code (``kim migrate``)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -1,4 +1,5 @@
 """Imports every table so that metadata (and Alembic) sees the whole schema."""
+
 from .access.models import ApiToken, User
 from .audit.models import AuditEntry, AuditHead
 from .cases.models import Case
@@ -15,8 +16,33 @@ from .tasks.models import TaskDraft, TaskRecord
 from .timers.models import Timer
 
 __all__ = [
-    "AuditEntry", "AuditHead", "Consent", "DeletionRecord", "Referral",
-    "ApiToken", "Base", "Case", "FollowUp", "FormVersion", "HistoryEntry", "Municipality",
-    "ProcessInstance", "ProcessVersion", "Region", "TaskDraft", "TaskRecord", "Team", "Tenant", "Timer", "User",
-    "AgendaItem", "Body", "BodyMember", "Meeting", "ProgrammeEvent", "Topic", "TopicCase", "TopicEvent",
+    "AgendaItem",
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Body",
+    "BodyMember",
+    "Case",
+    "Consent",
+    "DeletionRecord",
+    "FollowUp",
+    "FormVersion",
+    "HistoryEntry",
+    "Meeting",
+    "Municipality",
+    "ProcessInstance",
+    "ProcessVersion",
+    "ProgrammeEvent",
+    "Referral",
+    "Region",
+    "TaskDraft",
+    "TaskRecord",
+    "Team",
+    "Tenant",
+    "Timer",
+    "Topic",
+    "TopicCase",
+    "TopicEvent",
+    "User",
 ]

@@ -1,4 +1,5 @@
 """Readiness as operators ask for it: does the database answer, and at which migration is its schema?"""
+
 from __future__ import annotations
 
 from sqlalchemy import text

@@ -7,6 +7,7 @@ the next due time (rows written by other processes). Any number of schedulers ma
 against one database: work is claimed with a lease (engine/timers/jobs.py), and every
 firing is a unit of work of its own (engine/uow.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,7 @@ import socket
 import threading
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -35,9 +36,11 @@ log = logging.getLogger("kim.scheduler")
 
 def timer_policy(settings: Settings) -> TimerPolicy:
     """The lease and retry policy for timers from the settings (KIM_TIMER_*)."""
-    return TimerPolicy(lease_seconds=settings.timer_lease_seconds,
-                              retry_seconds=settings.timer_retry_seconds,
-                              max_attempts=settings.timer_max_attempts)
+    return TimerPolicy(
+        lease_seconds=settings.timer_lease_seconds,
+        retry_seconds=settings.timer_retry_seconds,
+        max_attempts=settings.timer_max_attempts,
+    )
 
 
 def default_owner() -> str:
@@ -48,8 +51,14 @@ def default_owner() -> str:
 class TimerScheduler:
     """Fires due timers; start() in the web process (embedded) or in `kim scheduler`."""
 
-    def __init__(self, session_factory, *, policy: TimerPolicy | None = None,
-                 watch_seconds: float = 1.0, owner: str | None = None):
+    def __init__(
+        self,
+        session_factory,
+        *,
+        policy: TimerPolicy | None = None,
+        watch_seconds: float = 1.0,
+        owner: str | None = None,
+    ):
         self.session_factory = session_factory
         self.policy = policy or TimerPolicy()
         self.owner = owner or default_owner()
@@ -61,15 +70,16 @@ class TimerScheduler:
         self._pending: datetime | None = None
         self._stopping = False
         self._idle = threading.Event()
-        self._scheduler = BackgroundScheduler(timezone=timezone.utc, job_defaults={
-            "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        )
 
     # -- life cycle -------------------------------------------------------------------
-    def start(self) -> "TimerScheduler":
+    def start(self) -> TimerScheduler:
         timers.on_new_due(self.arm)
         self._scheduler.add_job(self._watch, IntervalTrigger(seconds=self.watch_seconds), id="watch")
         self._scheduler.start()
-        self._arm_real(datetime.now(timezone.utc))  # fire whatever fell due while we were down
+        self._arm_real(datetime.now(UTC))  # fire whatever fell due while we were down
         log.info("scheduler started", extra={"owner": self.owner})
         return self
 
@@ -94,9 +104,10 @@ class TimerScheduler:
                 return
             self._armed = real
             self._idle.clear()
-        now = datetime.now(timezone.utc)
-        self._scheduler.add_job(self._run, DateTrigger(run_date=max(real, now)), id="fire",
-                                replace_existing=True)
+        now = datetime.now(UTC)
+        self._scheduler.add_job(
+            self._run, DateTrigger(run_date=max(real, now)), id="fire", replace_existing=True
+        )
 
     def _watch(self) -> None:
         with unit_of_work(self.session_factory, write=False) as session:
@@ -110,10 +121,11 @@ class TimerScheduler:
         with self._lock:
             self._busy, self._armed = True, None
         try:
-            for outcome in timer_jobs.run_due(self.session_factory, owner=self.owner, policy=self.policy,
-                                          should_stop=lambda: self._stopping):
+            for outcome in timer_jobs.run_due(
+                self.session_factory, owner=self.owner, policy=self.policy, should_stop=lambda: self._stopping
+            ):
                 self.counts[outcome.status] += 1
-        except Exception:  # noqa: BLE001 - the job must survive a database hiccup
+        except Exception:
             log.exception("firing timers failed; retrying shortly")
         finally:
             with self._lock:
@@ -124,13 +136,20 @@ class TimerScheduler:
 
     def add_periodic(self, job_id: str, fn, minutes: float) -> None:
         """A housekeeping job (e.g. retention) on the same scheduler; it runs once at start."""
+
         def guarded():
             try:
                 fn()
-            except Exception:  # noqa: BLE001 - keep the schedule alive
+            except Exception:
                 log.exception("periodic job %s failed", job_id)
-        self._scheduler.add_job(guarded, IntervalTrigger(minutes=minutes), id=job_id,
-                                next_run_time=datetime.now(timezone.utc), replace_existing=True)
+
+        self._scheduler.add_job(
+            guarded,
+            IntervalTrigger(minutes=minutes),
+            id=job_id,
+            next_run_time=datetime.now(UTC),
+            replace_existing=True,
+        )
 
     def wait_idle(self, timeout: float) -> bool:
         """Block until nothing is due (tests and `kim scheduler --once`)."""

@@ -20,6 +20,7 @@ How it works (the same on SQLite and PostgreSQL):
   (engine/timers/jobs.py: one per timer; engine/retention/jobs.py: one per case;
   engine/crypto.py key rotation: one per batch), so one failure rolls back only its part.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

@@ -21,6 +21,7 @@ so :func:`refresh` (called by the read functions, one indexed query) reloads onl
 added; until it runs (scripts, start-up) the files answer. A code that no version and no engine list
 knows (bad data) is marked as such by :func:`label`, never shown as if it were a label.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,61 +40,134 @@ UNKNOWN = "„{code}“ (ohne Bezeichnung)"
 # Codes set by the engine, not chosen in a form (or set in addition to a form's codes, see SHARED).
 ENGINE: dict[str, dict[str, str]] = {
     "case.status": {"open": "offen", "closed": "abgeschlossen"},
-    "case.closure_reason": {"no_consent": "Keine Einwilligung (ohne CM-Fall abgeschlossen)",
-                            "consent_withdrawn": "Einwilligung widerrufen", "other": "Sonstiges"},
-    "consent.kind": {"data_processing": "Einwilligung in die Datenverarbeitung",
-                     "confidentiality_release": "Schweigepflichtentbindung"},
+    "case.closure_reason": {
+        "no_consent": "Keine Einwilligung (ohne CM-Fall abgeschlossen)",
+        "consent_withdrawn": "Einwilligung widerrufen",
+        "other": "Sonstiges",
+    },
+    "consent.kind": {
+        "data_processing": "Einwilligung in die Datenverarbeitung",
+        "confidentiality_release": "Schweigepflichtentbindung",
+    },
     "task.status": {"ready": "offen", "completed": "erledigt", "cancelled": "abgebrochen"},
     "instance.status": {"running": "läuft", "completed": "abgeschlossen", "cancelled": "abgebrochen"},
-    "history.state": {"completed": "erledigt", "ready": "begonnen", "cancelled": "abgebrochen",
-                      "error": "fehlgeschlagen"},
+    "history.state": {
+        "completed": "erledigt",
+        "ready": "begonnen",
+        "cancelled": "abgebrochen",
+        "error": "fehlgeschlagen",
+    },
     "history.event_state": {"completed": "eingetreten", "cancelled": "entfallen", "error": "fehlgeschlagen"},
-    "history.kind": {"task": "Aufgabe", "event": "Ereignis", "step": "Automatischer Schritt",
-                     "gateway": "Verzweigung"},
-    "followup.status": {"planning": "in Planung", "waiting": "läuft", "done": "abgeschlossen",
-                        "stopped": "beendet (Fall geschlossen)"},
-    "followup.state": {"planning": "in Planung", "scheduled": "geplant", "due": "heute fällig",
-                       "overdue": "überfällig", "done": "abgeschlossen"},
-    "user.role": {"case_manager": "Case-Management", "coordinator": "Koordinierende Stelle",
-                  "process_owner": "Prozessverantwortung", "steering": "Lenkungsgruppe", "authority": "Behörde",
-                  "admin": "Administration", "dpo": "Datenschutzbeauftragte:r"},
-    "deletion.reason": {"retention_period": "Aufbewahrungsfrist abgelaufen",
-                        "consent_withdrawn": "Einwilligung widerrufen"},
+    "history.kind": {
+        "task": "Aufgabe",
+        "event": "Ereignis",
+        "step": "Automatischer Schritt",
+        "gateway": "Verzweigung",
+    },
+    "followup.status": {
+        "planning": "in Planung",
+        "waiting": "läuft",
+        "done": "abgeschlossen",
+        "stopped": "beendet (Fall geschlossen)",
+    },
+    "followup.state": {
+        "planning": "in Planung",
+        "scheduled": "geplant",
+        "due": "heute fällig",
+        "overdue": "überfällig",
+        "done": "abgeschlossen",
+    },
+    "user.role": {
+        "case_manager": "Case-Management",
+        "coordinator": "Koordinierende Stelle",
+        "process_owner": "Prozessverantwortung",
+        "steering": "Lenkungsgruppe",
+        "authority": "Behörde",
+        "admin": "Administration",
+        "dpo": "Datenschutzbeauftragte:r",
+    },
+    "deletion.reason": {
+        "retention_period": "Aufbewahrungsfrist abgelaufen",
+        "consent_withdrawn": "Einwilligung widerrufen",
+    },
     "topic.status": {"open": "offen", "done": "abgeschlossen"},
-    "topic.level": {"local": "Örtliches Gremium", "steering": "Lenkungsgruppe", "working_group": "Arbeitsgruppe",
-                    "state": "Landesbehörde", "closed": "Abgeschlossen"},
-    "topic.outcome": {"resolved_local": "Vor Ort gelöst", "resolved_steering": "In der Lenkungsgruppe gelöst",
-                      "resolved_working_group": "Über Arbeitsgruppe gelöst",
-                      "answered_state": "Antwort des Landes erhalten"},
-    "topic.category": {"language": "Sprache", "health": "Gesundheit", "housing": "Wohnen", "education": "Bildung",
-                       "training": "Ausbildung", "work": "Arbeit", "residence": "Aufenthalt", "other": "Sonstiges"},
+    "topic.level": {
+        "local": "Örtliches Gremium",
+        "steering": "Lenkungsgruppe",
+        "working_group": "Arbeitsgruppe",
+        "state": "Landesbehörde",
+        "closed": "Abgeschlossen",
+    },
+    "topic.outcome": {
+        "resolved_local": "Vor Ort gelöst",
+        "resolved_steering": "In der Lenkungsgruppe gelöst",
+        "resolved_working_group": "Über Arbeitsgruppe gelöst",
+        "answered_state": "Antwort des Landes erhalten",
+    },
+    "topic.category": {
+        "language": "Sprache",
+        "health": "Gesundheit",
+        "housing": "Wohnen",
+        "education": "Bildung",
+        "training": "Ausbildung",
+        "work": "Arbeit",
+        "residence": "Aufenthalt",
+        "other": "Sonstiges",
+    },
     "topic.decision": {
-        "raised": "Thema eingebracht", "resolved": "Gelöst", "escalated": "An die Lenkungsgruppe eskaliert",
-        "decision_paper": "Entscheidungsvorlage erstellt", "working_group": "Arbeitsgruppe eingesetzt/beauftragt",
-        "forward_state": "Weiterleitung an das Land beschlossen", "reported": "Ergebnis der Arbeitsgruppe eingebracht",
-        "informed": "Lenkungsgruppe informiert", "forwarded": "An die Landesbehörde weitergeleitet",
-        "answered": "Antwort des Landes erfasst", "reminded": "Bei der Landesbehörde nachgefasst",
-        "reminder_due": "Frist abgelaufen: Erinnerung fällig", "deferred": "Vertagt",
-        "on_agenda": "Auf die Tagesordnung gesetzt"},
+        "raised": "Thema eingebracht",
+        "resolved": "Gelöst",
+        "escalated": "An die Lenkungsgruppe eskaliert",
+        "decision_paper": "Entscheidungsvorlage erstellt",
+        "working_group": "Arbeitsgruppe eingesetzt/beauftragt",
+        "forward_state": "Weiterleitung an das Land beschlossen",
+        "reported": "Ergebnis der Arbeitsgruppe eingebracht",
+        "informed": "Lenkungsgruppe informiert",
+        "forwarded": "An die Landesbehörde weitergeleitet",
+        "answered": "Antwort des Landes erfasst",
+        "reminded": "Bei der Landesbehörde nachgefasst",
+        "reminder_due": "Frist abgelaufen: Erinnerung fällig",
+        "deferred": "Vertagt",
+        "on_agenda": "Auf die Tagesordnung gesetzt",
+    },
     # The escalation process's steps (its user tasks and the two events the trail records).
     "topic.step": {
-        "start": "Thema eingebracht", "local_decision": "Beratung im örtlichen Gremium",
-        "decision_paper": "Entscheidungsvorlage erstellen", "steering_decision": "Beratung in der Lenkungsgruppe",
+        "start": "Thema eingebracht",
+        "local_decision": "Beratung im örtlichen Gremium",
+        "decision_paper": "Entscheidungsvorlage erstellen",
+        "steering_decision": "Beratung in der Lenkungsgruppe",
         "working_group_result": "Ergebnis der Arbeitsgruppe einbringen",
-        "steering_informed": "Lenkungsgruppe informieren", "forward_to_state": "An die Landesbehörde weiterleiten",
-        "state_answer": "Antwort der Landesbehörde erfassen", "state_reminder": "Bei der Landesbehörde nachfassen",
-        "answer_overdue": "Frist für die Antwort des Landes"},
+        "steering_informed": "Lenkungsgruppe informieren",
+        "forward_to_state": "An die Landesbehörde weiterleiten",
+        "state_answer": "Antwort der Landesbehörde erfassen",
+        "state_reminder": "Bei der Landesbehörde nachfassen",
+        "answer_overdue": "Frist für die Antwort des Landes",
+    },
     # The stages of the coordinators' funnel, in their order.
-    "topic.funnel": {"raised": "Eingebracht", "resolved_local": "Vor Ort gelöst",
-                     "escalated": "An die Lenkungsgruppe", "resolved_steering": "In der Lenkungsgruppe gelöst",
-                     "working_group": "An Arbeitsgruppen", "resolved_working_group": "Über Arbeitsgruppen gelöst",
-                     "forwarded": "An das Land weitergeleitet", "answered_state": "Antwort des Landes erhalten",
-                     "open": "Noch offen"},
-    "body.kind": {"local": "Örtliches Gremium", "steering": "Lenkungsgruppe", "working_group": "Arbeitsgruppe"},
+    "topic.funnel": {
+        "raised": "Eingebracht",
+        "resolved_local": "Vor Ort gelöst",
+        "escalated": "An die Lenkungsgruppe",
+        "resolved_steering": "In der Lenkungsgruppe gelöst",
+        "working_group": "An Arbeitsgruppen",
+        "resolved_working_group": "Über Arbeitsgruppen gelöst",
+        "forwarded": "An das Land weitergeleitet",
+        "answered_state": "Antwort des Landes erhalten",
+        "open": "Noch offen",
+    },
+    "body.kind": {
+        "local": "Örtliches Gremium",
+        "steering": "Lenkungsgruppe",
+        "working_group": "Arbeitsgruppe",
+    },
     "body.membership": {"permanent": "ständiges Mitglied", "as_needed": "bei Bedarf"},
     "meeting.status": {"planned": "geplant", "held": "stattgefunden"},
-    "agenda.status": {"open": "offen", "decided": "entschieden", "deferred": "vertagt",
-                      "waiting": "wartet auf die Tagesordnung"},
+    "agenda.status": {
+        "open": "offen",
+        "decided": "entschieden",
+        "deferred": "vertagt",
+        "waiting": "wartet auf die Tagesordnung",
+    },
     "agenda.kind": {"decision": "zur Entscheidung", "information": "zur Kenntnis"},
 }
 
@@ -153,8 +227,9 @@ def refresh(session: Session) -> None:
     if key == _DEPLOYED.key:
         return
     merged = {name: dict(mapping) for name, mapping in form_vocabularies().items()}
-    rows = session.execute(select(FormVersion.form_key, FormVersion.schema)
-                           .order_by(FormVersion.is_current, FormVersion.version)).tuples()
+    rows = session.execute(
+        select(FormVersion.form_key, FormVersion.schema).order_by(FormVersion.is_current, FormVersion.version)
+    ).tuples()
     for form_key, schema in rows:  # oldest first, the current version last: later titles win
         for name, mapping in schema_vocabularies(form_key, schema).items():
             merged.setdefault(name, {}).update(mapping)
@@ -186,7 +261,7 @@ def label(vocabulary: str, code: str | None) -> str:
     if code is None or code == "":
         return ""
     found = labels(vocabulary).get(str(code))
-    return found if found else UNKNOWN.format(code=code)
+    return found or UNKNOWN.format(code=code)
 
 
 def label_data(form_key: str | None, data: Any, path: tuple[str, ...] = ()) -> Any:

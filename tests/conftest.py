@@ -1,4 +1,6 @@
-"""Shared fixtures: a migrated, deployed and seeded template database cloned per test (SQLite or PostgreSQL)."""
+"""Shared fixtures: a migrated, deployed and seeded template database, cloned per test (SQLite or
+PostgreSQL)."""
+
 from __future__ import annotations
 
 import itertools
@@ -45,8 +47,8 @@ def pytest_report_header(config):
 # (folder, file name ending, mark). Single slow tests elsewhere carry @pytest.mark.slow themselves.
 FOLDER_MARKS = [
     ("web", "_browser.py", "browser"),  # headless Chromium against the real server
-    ("faults", ".py", "faults"),        # kill -9, outages, parallel processes
-    ("scale", ".py", "slow"),           # filled databases
+    ("faults", ".py", "faults"),  # kill -9, outages, parallel processes
+    ("scale", ".py", "slow"),  # filled databases
 ]
 TESTS = Path(__file__).resolve().parent
 
@@ -82,6 +84,7 @@ class TestDatabase:
     def engine(self):
         if self._engine is None:
             from sqlalchemy import create_engine
+
             self._engine = create_engine(self.url, poolclass=NullPool)
         return self._engine
 
@@ -97,8 +100,13 @@ class TestDatabase:
 
     def env(self, **extra: str) -> dict[str, str]:
         """Environment for a `kim` subprocess on this database."""
-        return {**os.environ, "KIM_DATABASE_URL": self.url, "KIM_DATA_DIR": str(self.data_dir),
-                "KIM_DATA_KEYS": TEST_DATA_KEY, **extra}
+        return {
+            **os.environ,
+            "KIM_DATABASE_URL": self.url,
+            "KIM_DATA_DIR": str(self.data_dir),
+            "KIM_DATA_KEYS": TEST_DATA_KEY,
+            **extra,
+        }
 
     def dispose(self) -> None:
         if self._engine is not None:
@@ -107,6 +115,7 @@ class TestDatabase:
 
 def _pg_admin(sql: str) -> None:
     from sqlalchemy import create_engine
+
     engine = create_engine(PG_ADMIN_URL, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -119,14 +128,21 @@ def _pg_url(name: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
-def _settings(db: "TestDatabase | Path") -> Settings:
+def _settings(db: TestDatabase | Path) -> Settings:
     if isinstance(db, Path):
         db = TestDatabase(f"sqlite:///{db}", db.parent, db)
     base = Settings.from_env({})
-    return Settings(database_url=db.url, demo=True, processes_dir=base.processes_dir,
-                    forms_dir=base.forms_dir, seed_file=base.seed_file, log_level="WARNING",
-                    data_dir=db.data_dir, data_keys=TEST_DATA_KEY,
-                    ratelimit_enabled=False)  # tests of the limits switch them on
+    return Settings(
+        database_url=db.url,
+        demo=True,
+        processes_dir=base.processes_dir,
+        forms_dir=base.forms_dir,
+        seed_file=base.seed_file,
+        log_level="WARNING",
+        data_dir=db.data_dir,
+        data_keys=TEST_DATA_KEY,
+        ratelimit_enabled=False,
+    )  # tests of the limits switch them on
 
 
 @pytest.fixture(scope="session")
@@ -140,10 +156,14 @@ def template_db(tmp_path_factory):
         url = _pg_url(name)
     else:
         url = f"sqlite:///{folder / 'kim.db'}"
-    env = {**os.environ, "KIM_DATABASE_URL": url, "KIM_DEMO": "1",
-           "KIM_DATA_DIR": str(folder), "KIM_DATA_KEYS": TEST_DATA_KEY}
-    subprocess.run([str(BIN / "kim"), "setup"], check=True, env=env, cwd=PROJECT_ROOT,
-                   capture_output=True)
+    env = {
+        **os.environ,
+        "KIM_DATABASE_URL": url,
+        "KIM_DEMO": "1",
+        "KIM_DATA_DIR": str(folder),
+        "KIM_DATA_KEYS": TEST_DATA_KEY,
+    }
+    subprocess.run([str(BIN / "kim"), "setup"], check=True, env=env, cwd=PROJECT_ROOT, capture_output=True)
     yield TestDatabase(url, folder, None if BACKEND == "postgresql" else folder / "kim.db")
     if BACKEND == "postgresql":
         _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -215,10 +235,12 @@ _TOKENS: dict[tuple[int, str], str] = {}
 @pytest.fixture
 def login(client):
     """login('cm-borchen') -> headers with a bearer token."""
+
     def _login(username: str, password: str = "demo") -> dict[str, str]:
         r = client.post("/api/v1/auth/token", json={"username": username, "password": password})
         assert r.status_code == 200, r.json
         return {"Authorization": "Bearer " + r.json["access_token"]}
+
     return _login
 
 
@@ -252,11 +274,21 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}/api/v1"
         self.proc = None
 
-    def start(self) -> "LiveServer":
-        env = {**os.environ, "KIM_DATABASE_URL": self.db.url, "KIM_PORT": str(self.port),
-               "KIM_WORKERS": str(self.workers), "KIM_LOG_LEVEL": "WARNING"}
-        self.proc = subprocess.Popen([str(BIN / "kim"), "serve"], env=env, cwd=PROJECT_ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    def start(self) -> LiveServer:
+        env = {
+            **os.environ,
+            "KIM_DATABASE_URL": self.db.url,
+            "KIM_PORT": str(self.port),
+            "KIM_WORKERS": str(self.workers),
+            "KIM_LOG_LEVEL": "WARNING",
+        }
+        self.proc = subprocess.Popen(
+            [str(BIN / "kim"), "serve"],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.time() + 60
         try:
             while time.time() < deadline:

@@ -1,23 +1,52 @@
 """Valid form data for each lifecycle task, shared by engine and API tests."""
 
-FIRST_CONTACT = {"contact_date": "2026-11-02", "contact_channel": "in_person", "concerns": "Arbeit und Wohnung"}
-CONSENT_YES = {"consent_given": True, "consent_date": "2026-11-02", "data_processing": True,
-               "confidentiality_release_agencies": ["jobcenter", "foreigners_authority"]}
+FIRST_CONTACT = {
+    "contact_date": "2026-11-02",
+    "contact_channel": "in_person",
+    "concerns": "Arbeit und Wohnung",
+}
+CONSENT_YES = {
+    "consent_given": True,
+    "consent_date": "2026-11-02",
+    "data_processing": True,
+    "confidentiality_release_agencies": ["jobcenter", "foreigners_authority"],
+}
 CONSENT_NO = {"consent_given": False}
-ASSESS_REFERRAL = {"needs": [{"life_area": "residence", "description": "Aufenthaltsfragen"}],
-                   "legal_domain": "aufenthg", "route": "referral"}
-ASSESS_ACCOMPANY = {"needs": [{"life_area": "housing"}, {"life_area": "childcare"}],
-                    "legal_domain": "none", "route": "accompaniment"}
-REFERRAL = {"agency": "foreigners_authority", "reason": "Beratung zu § 25b AufenthG",
-            "referral_date": "2026-11-10"}
-GOALS = {"agreement_date": "2026-11-10", "review_interval_weeks": 8,
-         "goals": [{"goal": "Eigene Wohnung", "life_area": "housing", "target_date": "2027-06-30",
-                    "linked_help": "refugee_counselling"}]}
+ASSESS_REFERRAL = {
+    "needs": [{"life_area": "residence", "description": "Aufenthaltsfragen"}],
+    "legal_domain": "aufenthg",
+    "route": "referral",
+}
+ASSESS_ACCOMPANY = {
+    "needs": [{"life_area": "housing"}, {"life_area": "childcare"}],
+    "legal_domain": "none",
+    "route": "accompaniment",
+}
+REFERRAL = {
+    "agency": "foreigners_authority",
+    "reason": "Beratung zu § 25b AufenthG",
+    "referral_date": "2026-11-10",
+}
+GOALS = {
+    "agreement_date": "2026-11-10",
+    "review_interval_weeks": 8,
+    "goals": [
+        {
+            "goal": "Eigene Wohnung",
+            "life_area": "housing",
+            "target_date": "2027-06-30",
+            "linked_help": "refugee_counselling",
+        }
+    ],
+}
 FINAL = {"evaluation_date": "2027-07-01", "goals_met": "all", "summary": "Wohnung gefunden"}
 CLOSURE_GOALS_MET = {"closure_reason": "goals_met", "closure_date": "2027-07-02"}
 CLOSURE_REFERRED = {"closure_reason": "referred", "closure_date": "2026-11-11"}
 
 
 def evaluation(go_on: bool, day: int = 15) -> dict:
-    return {"evaluation_date": f"2026-12-{day:02d}", "continue": go_on,
-            "progress": [{"goal": "Eigene Wohnung", "status": "in_progress"}]}
+    return {
+        "evaluation_date": f"2026-12-{day:02d}",
+        "continue": go_on,
+        "progress": [{"goal": "Eigene Wohnung", "status": "in_progress"}],
+    }

@@ -1,4 +1,5 @@
 """Bearer tokens for API clients: issue, revoke (logout), revoke an account's tokens (admin)."""
+
 from flask import request
 from flask_smorest import Blueprint
 

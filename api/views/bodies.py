@@ -1,4 +1,5 @@
 """Bodies (local round tables, Lenkungsgruppe, working groups) and their meetings, agendas, minutes."""
+
 from flask_smorest import Blueprint
 
 from engine.escalations import bodies, meetings, read
@@ -87,7 +88,13 @@ def assemble_agenda(meeting_id):
 def record_minutes(args, meeting_id):
     """The minutes: each decision completes the topic's waiting step; open items are deferred."""
     session, user = db(), current_user()
-    meeting = meetings.record_minutes(session, user=user, meeting_id=meeting_id, items=args["items"],
-                                      note=args.get("note"), reminder_default=settings().escalation_reminder)
+    meeting = meetings.record_minutes(
+        session,
+        user=user,
+        meeting_id=meeting_id,
+        items=args["items"],
+        note=args.get("note"),
+        reminder_default=settings().escalation_reminder,
+    )
     out = read.meeting_view(session, meeting, user)
     return out

@@ -1,4 +1,5 @@
 """Cases: open, list, read, consent withdrawal."""
+
 from dataclasses import asdict
 
 from flask_smorest import Blueprint
@@ -50,8 +51,12 @@ def create_case(args):
 def list_cases(args):
     """Cases in my scope (newest first)."""
     page = read.case_list(db(), user=current_user(), **args)
-    return {"items": [_summary(c) for c in page.items], "total": page.total,
-            "page": page.page, "per_page": page.per_page}
+    return {
+        "items": [_summary(c) for c in page.items],
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    }
 
 
 @blp.route("/<int:case_id>", methods=["GET"])
@@ -67,8 +72,9 @@ def get_case(case_id):
 @blp.response(200, HistoryPageSchema)
 def case_history(args, case_id):
     """The full history of a case, page by page."""
-    page = read.case_history(db(), user=current_user(), case_id=case_id, page=args["page"],
-                             per_page=args["per_page"])
+    page = read.case_history(
+        db(), user=current_user(), case_id=case_id, page=args["page"], per_page=args["per_page"]
+    )
     return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
@@ -76,6 +82,7 @@ def case_history(args, case_id):
 @blp.response(200, CaseStateSchema)
 def withdraw_consent(case_id):
     """The client withdrew consent: open tasks are cancelled and the case is closed."""
-    case = service.withdraw_consent(db(), user=current_user(), case_id=case_id,
-                                    deletion_days=settings().withdrawal_deletion_days)
+    case = service.withdraw_consent(
+        db(), user=current_user(), case_id=case_id, deletion_days=settings().withdrawal_deletion_days
+    )
     return case

@@ -1,4 +1,5 @@
 """The UmA job follow-up: start it for a case; the overview for coordinators and the UmA team."""
+
 from dataclasses import asdict
 
 from flask_smorest import Blueprint
@@ -26,7 +27,13 @@ def start(case_id):
 def overview(args):
     """Follow-ups due in the next N days and all overdue ones (or the completed ones, with outcomes),
     by team and municipality. Coordinators see pseudonyms only."""
-    found = read.overview(db(), user=current_user(), within_days=args["within_days"], include=args["include"],
-                          team=args.get("team"), municipality=args.get("municipality"))
+    found = read.overview(
+        db(),
+        user=current_user(),
+        within_days=args["within_days"],
+        include=args["include"],
+        team=args.get("team"),
+        municipality=args.get("municipality"),
+    )
     out = {"today": found.today, "counts": found.counts, "items": [asdict(i) for i in found.items]}
     return out

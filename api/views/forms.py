@@ -1,4 +1,5 @@
 """Process owners: the forms (JSON Schema) user tasks show, with a check and new versions."""
+
 from flask_smorest import Blueprint
 
 from engine.processes import form_editing as service
@@ -47,5 +48,12 @@ def get_form(form_key):
 def save_form(args, form_key):
     """Save a form as its new version; open and future tasks use it (unchanged content: no-op)."""
     row, changed = service.save_form(db(), user=current_user(), form_key=form_key, schema=args["schema"])
-    return {"form_key": row.form_key, "version": row.version, "schema": row.schema, "changed": changed,
-            "title": row.schema.get("title"), "deployed_at": row.deployed_at, "deployed_by": row.deployed_by}
+    return {
+        "form_key": row.form_key,
+        "version": row.version,
+        "schema": row.schema,
+        "changed": changed,
+        "title": row.schema.get("title"),
+        "deployed_at": row.deployed_at,
+        "deployed_by": row.deployed_by,
+    }

@@ -1,4 +1,5 @@
 """Liveness (no database) and readiness (database answers, schema at the newest migration)."""
+
 import logging
 
 from flask_smorest import Blueprint
@@ -39,6 +40,8 @@ def ready():
         return _not_ready("Die Datenbank ist gerade nicht erreichbar.", "database unreachable")
     heads = head_revisions()
     if current != heads:
-        return _not_ready("Die Datenbank ist nicht auf dem neuesten Stand (kim migrate ausführen).",
-                          f"database schema at {','.join(current) or 'none'}, expected {','.join(heads)}")
+        return _not_ready(
+            "Die Datenbank ist nicht auf dem neuesten Stand (kim migrate ausführen).",
+            f"database schema at {','.join(current) or 'none'}, expected {','.join(heads)}",
+        )
     return {"status": "ready", "database": "ok", "revision": ",".join(heads)}

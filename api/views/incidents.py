@@ -1,4 +1,5 @@
 """Timers that failed repeatedly: visible to admins, who can put them back in the queue."""
+
 from flask_smorest import Blueprint
 
 from engine.timers import admin
@@ -6,8 +7,9 @@ from engine.timers import admin
 from ..context import current_user, db
 from ..schemas import IncidentSchema
 
-blp = Blueprint("incidents", __name__, url_prefix="/api/v1/incidents",
-                description="Störungen der Zeitsteuerung")
+blp = Blueprint(
+    "incidents", __name__, url_prefix="/api/v1/incidents", description="Störungen der Zeitsteuerung"
+)
 
 
 @blp.route("", methods=["GET"])

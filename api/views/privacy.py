@@ -1,4 +1,5 @@
 """Consent register, legal hold, audit trail and the Art. 15 export."""
+
 from flask_smorest import Blueprint
 
 from engine.audit import export as art15
@@ -52,7 +53,9 @@ def withdraw_release(case_id, consent_id):
 @blp.response(200, LegalHoldStateSchema)
 def legal_hold(args, case_id):
     """Put a case on legal hold (no deletion) or lift it (data-protection officer)."""
-    case = set_legal_hold(db(), user=current_user(), case_id=case_id, hold=args["hold"], reason=args["reason"])
+    case = set_legal_hold(
+        db(), user=current_user(), case_id=case_id, hold=args["hold"], reason=args["reason"]
+    )
     return case
 
 

@@ -1,4 +1,5 @@
 """Process owners: upload diagrams as drafts, see verdicts, deploy, roll back, read versions."""
+
 from flask import Response, request
 from flask_smorest import Blueprint
 
@@ -18,10 +19,19 @@ from ..schemas_processes import (
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes", description="Prozessmodelle")
 
-_XML_BODY = {"required": True, "content": {
-    "application/xml": {"schema": {"type": "string"}},
-    "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
-                                       "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+_XML_BODY = {
+    "required": True,
+    "content": {
+        "application/xml": {"schema": {"type": "string"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+    },
+}
 
 
 def _diagram() -> bytes:
@@ -29,21 +39,39 @@ def _diagram() -> bytes:
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise InvalidInput("Bitte die BPMN-Datei im Feld 'file' senden.", errors={"file": ["Pflichtfeld."]})
+            raise InvalidInput(
+                "Bitte die BPMN-Datei im Feld 'file' senden.", errors={"file": ["Pflichtfeld."]}
+            )
         data = upload.read()
     elif request.mimetype in ("application/xml", "text/xml", "application/bpmn+xml"):
         data = request.get_data()
     else:
-        raise InvalidInput("Bitte BPMN-XML senden (Content-Type application/xml) oder eine Datei im "
-                           "Feld 'file' (multipart/form-data).")
+        raise InvalidInput(
+            "Bitte BPMN-XML senden (Content-Type application/xml) oder eine Datei im "
+            "Feld 'file' (multipart/form-data)."
+        )
     if not data.strip():
         raise InvalidInput("Die Datei ist leer.")
     return data
 
 
 def _out(row, changed=None) -> dict:
-    out = {c: getattr(row, c) for c in ("process_id", "version", "name", "status", "is_current", "deployable",
-                                        "problems", "created_at", "created_by", "deployed_at", "deployed_by")}
+    out = {
+        c: getattr(row, c)
+        for c in (
+            "process_id",
+            "version",
+            "name",
+            "status",
+            "is_current",
+            "deployable",
+            "problems",
+            "created_at",
+            "created_by",
+            "deployed_at",
+            "deployed_by",
+        )
+    }
     if changed is not None:
         out["changed"] = changed
     return out
@@ -80,7 +108,9 @@ def validate():
 @blp.response(200, VersionListSchema)
 def list_versions(process_id):
     """Every version of a process, newest first."""
-    return {"items": [_out(r) for r in service.list_versions(db(), user=current_user(), process_id=process_id)]}
+    return {
+        "items": [_out(r) for r in service.list_versions(db(), user=current_user(), process_id=process_id)]
+    }
 
 
 @blp.route("/<process_id>/versions/<int:version>", methods=["GET"])

@@ -1,4 +1,5 @@
 """Referrals: case managers see their own, authority staff only those addressed to them."""
+
 from dataclasses import asdict
 
 from flask_smorest import Blueprint
@@ -17,8 +18,12 @@ blp = Blueprint("referrals", __name__, url_prefix="/api/v1/referrals", descripti
 def list_referrals(args):
     """Referrals I may see, newest first (authority staff: those addressed to their agency)."""
     page = read.referral_list(db(), user=current_user(), **args)
-    out = {"items": [asdict(r) for r in page.items], "total": page.total,
-           "page": page.page, "per_page": page.per_page}
+    out = {
+        "items": [asdict(r) for r in page.items],
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    }
     return out
 
 

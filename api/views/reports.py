@@ -1,4 +1,5 @@
 """Programme figures per municipality, region, team and school year; CSV and XLSX downloads."""
+
 from flask import Response
 from flask_smorest import Blueprint
 
@@ -12,8 +13,14 @@ from ..schemas_reports import FiguresArgsSchema, FiguresSchema
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Programmzahlen")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOWNLOADS = {200: {"content": {"text/csv": {"schema": {"type": "string"}},
-                                 XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
+DOWNLOADS = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        }
+    }
+}
 
 
 @blp.route("/figures", methods=["GET"])
@@ -29,9 +36,15 @@ def get_figures(args):
     fig = figures(db(), tenant_id=user.tenant_id, school_year=year, min_count=settings().report_min_count)
     name = f"kim-kennzahlen-{year.replace('/', '-')}"
     if args["format"] == "csv":
-        return Response(export.to_csv(fig), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            export.to_csv(fig),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     if args["format"] == "xlsx":
-        return Response(export.to_xlsx(fig), mimetype=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+        return Response(
+            export.to_xlsx(fig),
+            mimetype=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
     return fig

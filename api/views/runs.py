@@ -1,4 +1,5 @@
 """Process owners: test runs of deployed versions and moving running cases to another version."""
+
 from flask_smorest import Blueprint
 
 from engine.processes import migration, runs
@@ -22,9 +23,16 @@ def start_run(args, process_id):
     """Start a test run of a deployed version (default: the current one) outside any case."""
     user = current_user()
     instance, version, ready = runs.start_run(db(), user=user, process_id=process_id, version=args["version"])
-    return {"id": instance.id, "process_id": instance.process_id, "version": version.version,
-            "status": instance.status, "started_at": instance.created_at, "updated_at": instance.updated_at,
-            "started_by": user.username, "open_tasks": ready}
+    return {
+        "id": instance.id,
+        "process_id": instance.process_id,
+        "version": version.version,
+        "status": instance.status,
+        "started_at": instance.created_at,
+        "updated_at": instance.updated_at,
+        "started_by": user.username,
+        "open_tasks": ready,
+    }
 
 
 @blp.route("/<process_id>/runs", methods=["GET"])
@@ -38,6 +46,6 @@ def list_runs(process_id):
 @blp.arguments(MigrationRequestSchema)
 @blp.response(200, MigrationResultSchema)
 def migrate(args, process_id):
-    """Move running cases to a deployed version; ``dry_run`` (default) only lists what can move and why not."""
+    """Move running cases to a deployed version; ``dry_run`` (the default) lists what can move and why not."""
     result = migration.migrate_cases(db(), user=current_user(), process_id=process_id, **args)
     return result

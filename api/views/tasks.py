@@ -1,4 +1,5 @@
 """Inbox, task details and completion."""
+
 from flask_smorest import Blueprint
 
 from engine.tasks import assign, read, service
@@ -39,8 +40,9 @@ def get_task(task_id):
 def complete(args, task_id):
     """Complete a task with form data; returns the case's new state and the next tasks."""
     session = db()
-    row, case, next_rows = service.complete_task(session, user=current_user(), task_id=task_id,
-                                                 data=args["data"])
+    row, case, next_rows = service.complete_task(
+        session, user=current_user(), task_id=task_id, data=args["data"]
+    )
     return {"task": row, "case": case, "next_tasks": next_rows}
 
 

@@ -1,4 +1,5 @@
 """Structural topics: raise, list, read with the full trail, decide; overdue escalations."""
+
 from flask_smorest import Blueprint
 
 from engine.escalations import decisions, read, review, service
@@ -56,8 +57,13 @@ def get_topic(topic_id):
 def decide(args, topic_id):
     """Record the decision of the step the topic waits at (form data of that step)."""
     session, user = db(), current_user()
-    topic = decisions.decide(session, user=user, topic_id=topic_id, data=args["data"],
-                             reminder_default=settings().escalation_reminder)
+    topic = decisions.decide(
+        session,
+        user=user,
+        topic_id=topic_id,
+        data=args["data"],
+        reminder_default=settings().escalation_reminder,
+    )
     out = read.topic_detail(session, topic, user)
     return out
 

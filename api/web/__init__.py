@@ -1,4 +1,5 @@
 """The web side: login with a session cookie, CSRF protection, security headers, optional OIDC."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,7 +21,9 @@ def init_app(app, settings) -> None:
     app.config.update(
         # "__Host-" makes browsers refuse the cookie unless Secure, host-only and for path /.
         SESSION_COOKIE_NAME="__Host-kim_session" if secure else "kim_session",
-        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
         # The signed cookie is refused after this; the web token in it expires at the same time.
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         WTF_CSRF_CHECK_DEFAULT=False,  # checked in _authenticate, for cookie sessions only

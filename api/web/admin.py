@@ -1,4 +1,6 @@
-"""Administration: the tenant's accounts (create, role and scope, disable, unlock, new password) and the organisation."""
+"""Administration: the tenant's accounts (create, role and scope, disable, unlock, new password) and the
+organisation."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -24,14 +26,19 @@ def _admins_only():
 
 def _form_input() -> admin.AccountInput:
     form = request.form
-    return admin.AccountInput(role=form.get("role", ""), unit=form.get("unit", ""), agency=form.get("agency", ""),
-                              display_name=form.get("display_name", "")[:1000])
+    return admin.AccountInput(
+        role=form.get("role", ""),
+        unit=form.get("unit", ""),
+        agency=form.get("agency", ""),
+        display_name=form.get("display_name", "")[:1000],
+    )
 
 
 def _choices() -> dict:
     places, teams = admin.units(db(), current_user().tenant_id)
-    units = [(f"m:{p.key}", p.name) for p in places] + [(f"t:{t.key}", DE["unit_team"].format(name=t.name))
-                                                        for t in teams]
+    units = [(f"m:{p.key}", p.name) for p in places] + [
+        (f"t:{t.key}", DE["unit_team"].format(name=t.name)) for t in teams
+    ]
     return {"roles": labels("user.role"), "units": units, "agencies": labels("consent.agency")}
 
 
@@ -58,8 +65,13 @@ def new_user():
     form, errors = request.form, {}
     if request.method == "POST":
         try:
-            created = admin.create_user(db(), user=current_user(), username=form.get("username", "")[:200],
-                                        password=form.get("password", ""), data=_form_input())
+            created = admin.create_user(
+                db(),
+                user=current_user(),
+                username=form.get("username", "")[:200],
+                password=form.get("password", ""),
+                data=_form_input(),
+            )
         except InvalidInput as exc:
             restart()  # undo the attempt; the form's choices are read afresh
             errors = _errors(exc)
@@ -67,7 +79,9 @@ def new_user():
             flash(DE["admin_created"].format(username=created.username), "info")
             return redirect(url_for("admin.user", user_id=created.id), 303)
     values = {k: form.get(k, "") for k in ("username", "display_name", "role", "unit", "agency")}
-    return render_template("admin_user_new.html", values=values, errors=errors, **_choices()), 422 if errors else 200
+    return render_template(
+        "admin_user_new.html", values=values, errors=errors, **_choices()
+    ), 422 if errors else 200
 
 
 def _user_page(user_id: int, errors: dict | None = None, values: dict | None = None, status: int = 200):
@@ -75,10 +89,21 @@ def _user_page(user_id: int, errors: dict | None = None, values: dict | None = N
         target = admin.get_user(db(), user=current_user(), user_id=user_id)
     except NotFound:
         return render_template("error.html", message=DE["admin_user_missing"]), 404
-    values = values or {"display_name": target.display_name, "role": target.role, "unit": _unit_of(target),
-                        "agency": target.agency or ""}
-    return render_template("admin_user.html", target=target, values=values, errors=errors or {},
-                           self_page=target.id == current_user().id, now=utcnow(), **_choices()), status
+    values = values or {
+        "display_name": target.display_name,
+        "role": target.role,
+        "unit": _unit_of(target),
+        "agency": target.agency or "",
+    }
+    return render_template(
+        "admin_user.html",
+        target=target,
+        values=values,
+        errors=errors or {},
+        self_page=target.id == current_user().id,
+        now=utcnow(),
+        **_choices(),
+    ), status
 
 
 @bp.get("/users/<int:user_id>")
@@ -110,37 +135,53 @@ def _change(user_id: int, action, message):
 @bp.post("/users/<int:user_id>")
 def update(user_id: int):
     """Name, role and scope."""
-    return _change(user_id, lambda: admin.update_user(db(), user=current_user(), user_id=user_id,
-                                                      data=_form_input()), lambda _r: DE["admin_saved"])
+    return _change(
+        user_id,
+        lambda: admin.update_user(db(), user=current_user(), user_id=user_id, data=_form_input()),
+        lambda _r: DE["admin_saved"],
+    )
 
 
 @bp.post("/users/<int:user_id>/disable")
 def disable(user_id: int):
     """Deactivate the account; every session and token ends at once."""
-    return _change(user_id, lambda: admin.set_active(db(), user=current_user(), user_id=user_id, active=False),
-                   lambda n: DE["admin_disabled"].format(n=n))
+    return _change(
+        user_id,
+        lambda: admin.set_active(db(), user=current_user(), user_id=user_id, active=False),
+        lambda n: DE["admin_disabled"].format(n=n),
+    )
 
 
 @bp.post("/users/<int:user_id>/enable")
 def enable(user_id: int):
     """Activate the account again."""
-    return _change(user_id, lambda: admin.set_active(db(), user=current_user(), user_id=user_id, active=True),
-                   lambda _n: DE["admin_enabled"])
+    return _change(
+        user_id,
+        lambda: admin.set_active(db(), user=current_user(), user_id=user_id, active=True),
+        lambda _n: DE["admin_enabled"],
+    )
 
 
 @bp.post("/users/<int:user_id>/unlock")
 def unlock(user_id: int):
     """Lift the lockout after failed logins."""
-    return _change(user_id, lambda: admin.unlock(db(), user=current_user(), user_id=user_id),
-                   lambda _r: DE["admin_unlocked"])
+    return _change(
+        user_id,
+        lambda: admin.unlock(db(), user=current_user(), user_id=user_id),
+        lambda _r: DE["admin_unlocked"],
+    )
 
 
 @bp.post("/users/<int:user_id>/password")
 def password(user_id: int):
     """Set a new password (the person changes nothing else here)."""
-    return _change(user_id, lambda: admin.reset_password(db(), user=current_user(), user_id=user_id,
-                                                         password=request.form.get("password", "")),
-                   lambda n: DE["admin_password_set"].format(n=n))
+    return _change(
+        user_id,
+        lambda: admin.reset_password(
+            db(), user=current_user(), user_id=user_id, password=request.form.get("password", "")
+        ),
+        lambda n: DE["admin_password_set"].format(n=n),
+    )
 
 
 @bp.get("/organisation")

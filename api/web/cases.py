@@ -1,4 +1,5 @@
 """Fälle: search and list, open a new case, the case page, and the follow-ups due."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -31,16 +32,21 @@ def cases_list():
     """Search and list the user's cases (pseudonymised for county roles), page by page."""
     user = current_user()
     q = (request.args.get("q") or "").strip()[:200] or None
-    page = request.args.get("page", "1")
-    page = max(1, min(int(page), 100000)) if page.isdigit() else 1
+    asked = request.args.get("page", "1")
+    page = max(1, min(int(asked), 100000)) if asked.isdigit() else 1
     try:
         found = read.case_list(db(), user=user, q=q, page=page, per_page=PER_PAGE)
     except KimError as exc:
         return _refused(exc)
-    out = render_template("cases.html", page=found, q=q or "", pages=max(1, -(-found.total // PER_PAGE)),
-                          personal=found.personal, can_create=user.role == "case_manager")
+    out = render_template(
+        "cases.html",
+        page=found,
+        q=q or "",
+        pages=max(1, -(-found.total // PER_PAGE)),
+        personal=found.personal,
+        can_create=user.role == "case_manager",
+    )
     return out
-
 
 
 def _places():
@@ -68,7 +74,9 @@ def new_case():
         return render_template("error.html", message=DE["cm_only_create"]), 403
     places, form, errors = _places(), request.form, {}
     if request.method == "POST":
-        raw = {k: form.get(k, "").strip() for k in ("given_name", "family_name", "birth_date", "nationality")}
+        raw: dict[str, object] = {
+            k: form.get(k, "").strip() for k in ("given_name", "family_name", "birth_date", "nationality")
+        }
         raw = {k: v for k, v in raw.items() if v or k in ("given_name", "family_name")}
         langs = [s.strip() for s in form.get("languages", "").split(",") if s.strip()]
         if langs:
@@ -76,7 +84,7 @@ def new_case():
         try:
             client = ClientSchema().load(raw)
         except ValidationError as exc:
-            errors = _client_errors(exc.messages, raw)
+            errors = _client_errors(exc.messages_dict, raw)
         place = form.get("municipality", "")
         if place not in {p.key for p in places}:
             errors["municipality"] = DE["bad_place"]
@@ -116,4 +124,3 @@ def followups_page():
         return _refused(exc)
     out = render_template("followups.html", items=due.items)
     return out
-

@@ -1,6 +1,7 @@
 """The coordinators' dashboard (German, server-rendered, charts as inline SVG): open topics per level
 and their age, the funnel, overdue escalations, upcoming meetings with agendas, follow-ups due,
 and the programme figures. No client names or other personal data; cases appear as pseudonyms."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -43,25 +44,50 @@ def dashboard():
     data = dashboard_data(session, user=user, school_year=year, min_count=min_count)
     hidden = f"<{min_count}"
     fig = data["figures"]
-    upcoming = [(u["meeting"], u["body"], [(i["topic"], i["step_name"], i["municipality"]) for i in u["items"]])
-                for u in read.upcoming(session, user=user, limit=6)]
+    upcoming = [
+        (u["meeting"], u["body"], [(i["topic"], i["step_name"], i["municipality"]) for i in u["items"]])
+        for u in read.upcoming(session, user=user, limit=6)
+    ]
     due = followups.overview(session, user=user, within_days=30)
     out = render_template(
-        "dashboard.html", year=year, years=sorted({r["school_year"] for r in data["years"]} | {year}, reverse=True),
-        open_by_level=[(label("topic.level", r["level"]), r) for r in data["open_by_level"]], funnel=data["funnel"],
+        "dashboard.html",
+        year=year,
+        years=sorted({r["school_year"] for r in data["years"]} | {year}, reverse=True),
+        open_by_level=[(label("topic.level", r["level"]), r) for r in data["open_by_level"]],
+        funnel=data["funnel"],
         overdue=read.topic_summaries(session, overdue_topics(session, user=user, limit=10), user),
-        overdue_total=data["overdue"], upcoming=upcoming, followups=due.items[:15], followup_counts=due.counts,
-        fig=fig, hidden=hidden, min_count=min_count,
-        chart_levels=charts.hbars([(label("topic.level", r["level"]), r["count"]) for r in data["open_by_level"]],
-                                  title=DE["dash_levels"]),
-        chart_funnel=charts.hbars([(name, data["funnel"][key]) for key, name in labels("topic.funnel").items()],
-                                  title=DE["dash_funnel_chart"], css="bar funnel"),
-        chart_years=charts.columns([(r["school_year"], [r["persons_supported"], r["cm_cases"]]) for r in data["years"]],
-                                   series=[DE["dash_series_persons"], DE["dash_series_cm"]], hidden=hidden,
-                                   title=DE["dash_chart_years"]),
-        chart_places=charts.hbars([(r["municipality"], r["persons_supported"]) for r in fig["by_municipality"]],
-                                  title=DE["dash_chart_places"].format(year=year), hidden=hidden),
-        chart_cm=charts.hbars([(r["municipality"], r["cm_cases"]) for r in fig["by_municipality"]],
-                              title=DE["dash_chart_cm"].format(year=year), hidden=hidden, css="bar cm"),
+        overdue_total=data["overdue"],
+        upcoming=upcoming,
+        followups=due.items[:15],
+        followup_counts=due.counts,
+        fig=fig,
+        hidden=hidden,
+        min_count=min_count,
+        chart_levels=charts.hbars(
+            [(label("topic.level", r["level"]), r["count"]) for r in data["open_by_level"]],
+            title=DE["dash_levels"],
+        ),
+        chart_funnel=charts.hbars(
+            [(name, data["funnel"][key]) for key, name in labels("topic.funnel").items()],
+            title=DE["dash_funnel_chart"],
+            css="bar funnel",
+        ),
+        chart_years=charts.columns(
+            [(r["school_year"], [r["persons_supported"], r["cm_cases"]]) for r in data["years"]],
+            series=[DE["dash_series_persons"], DE["dash_series_cm"]],
+            hidden=hidden,
+            title=DE["dash_chart_years"],
+        ),
+        chart_places=charts.hbars(
+            [(r["municipality"], r["persons_supported"]) for r in fig["by_municipality"]],
+            title=DE["dash_chart_places"].format(year=year),
+            hidden=hidden,
+        ),
+        chart_cm=charts.hbars(
+            [(r["municipality"], r["cm_cases"]) for r in fig["by_municipality"]],
+            title=DE["dash_chart_cm"].format(year=year),
+            hidden=hidden,
+            css="bar cm",
+        ),
     )
     return out

@@ -3,6 +3,7 @@
 Field names are the data paths the validator reports errors for ("goals.0.target_date"), so each
 German error message lands next to its field.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,7 @@ class Field:
         return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.name)
 
 
-def _kind(spec: dict) -> str:
+def _kind(spec: dict) -> str:  # noqa: PLR0911 - a lookup table: one widget per field shape
     kind = spec.get("type")
     if kind == "array":
         items = spec.get("items") or {}
@@ -66,7 +67,9 @@ def _options(spec: dict) -> list[tuple[str, str]]:
     return [(str(v), str(titles[i]) if i < len(titles) else str(v)) for i, v in enumerate(values)]
 
 
-def build_fields(schema: dict, values: dict | None, prefix: str = "", use_defaults: bool = False) -> list[Field]:
+def build_fields(
+    schema: dict, values: dict | None, prefix: str = "", use_defaults: bool = False
+) -> list[Field]:
     """The fields of an object schema with their current values (from a draft or a failed submission)."""
     values = values if isinstance(values, dict) else {}
     required = set(schema.get("required") or [])
@@ -75,9 +78,17 @@ def build_fields(schema: dict, values: dict | None, prefix: str = "", use_defaul
         name = prefix + key
         kind = _kind(spec)
         value = values.get(key, spec.get("default") if use_defaults else None)
-        f = Field(kind=kind, name=name, label=spec.get("title") or key, required=key in required,
-                  hint=spec.get("description"), value=value, max_length=spec.get("maxLength"),
-                  minimum=spec.get("minimum"), maximum=spec.get("maximum"))
+        f = Field(
+            kind=kind,
+            name=name,
+            label=spec.get("title") or key,
+            required=key in required,
+            hint=spec.get("description"),
+            value=value,
+            max_length=spec.get("maxLength"),
+            minimum=spec.get("minimum"),
+            maximum=spec.get("maximum"),
+        )
         if kind in ("select", "radio"):
             f.options = _options(spec)
         elif kind == "checkboxes":
@@ -90,7 +101,7 @@ def build_fields(schema: dict, values: dict | None, prefix: str = "", use_defaul
             f.item_label = items.get("title") or ROW_WORD
             rows = [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
             # The rows entered so far plus one empty row to fill in.
-            f.rows = [build_fields(items, r, f"{name}.{i}.") for i, r in enumerate(rows + [{}])]
+            f.rows = [build_fields(items, r, f"{name}.{i}.") for i, r in enumerate([*rows, {}])]
         out.append(f)
     return out
 
@@ -104,7 +115,7 @@ def all_fields(fields: list[Field]):
 
 
 def attach_errors(fields: list[Field], errors: dict[str, list[str]]) -> list[tuple[str, str, str]]:
-    """Put each error next to its field (or the nearest enclosing one); the summary as (id, label, message)."""
+    """Put each error by its field (or the nearest enclosing one); the summary as (id, label, message)."""
     by_name = {f.name: f for f in all_fields(fields)}
     labels = _labels(fields)
     summary = []
@@ -151,8 +162,11 @@ def parse_form(schema: dict, form: MultiDict, prefix: str = "") -> dict:
             if lines or key in required:
                 data[key] = lines
         elif kind == "rows":
-            rows = [r for r in (parse_form(spec["items"], form, f"{name}.{i}.") for i in _indices(form, name))
-                    if any(v is not False and v != [] for v in r.values())]
+            rows = [
+                r
+                for r in (parse_form(spec["items"], form, f"{name}.{i}.") for i in _indices(form, name))
+                if any(v is not False and v != [] for v in r.values())
+            ]
             if rows or key in required:
                 data[key] = rows
         else:

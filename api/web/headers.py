@@ -1,4 +1,5 @@
 """Security headers on every response."""
+
 from __future__ import annotations
 
 import base64
@@ -8,14 +9,18 @@ import re
 from flask import request
 
 # Pages: own origin only, no inline scripts or styles, never framed.
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 # Anything that is not HTML (JSON, problem documents) has nothing to load at all.
 DATA_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 DOCS_ENDPOINT = "api-docs.openapi_swagger_ui"
 CACHEABLE = {"static", "swagger_assets"}  # assets without personal data
-PERMISSIONS = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-               "microphone=(), payment=(), usb=()")
+PERMISSIONS = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 HSTS = "max-age=31536000"
 
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
@@ -23,12 +28,15 @@ _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 def docs_csp(body: bytes) -> str:
     """The Swagger UI page's policy: its own inline start-up script by hash, inline styles."""
-    digests = (base64.b64encode(hashlib.sha256(script).digest()).decode()
-               for script in _INLINE_SCRIPT.findall(body))
+    digests = (
+        base64.b64encode(hashlib.sha256(script).digest()).decode() for script in _INLINE_SCRIPT.findall(body)
+    )
     hashes = " ".join(f"'sha256-{digest}'" for digest in digests)
-    return (f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-            "frame-ancestors 'none'")
+    return (
+        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
 
 
 def init_app(app, settings) -> None:

@@ -1,4 +1,5 @@
 """What every page's layout needs: the texts, the navigation by role and who is signed in."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -29,15 +30,29 @@ def berlin(value, with_time: bool = True) -> str:
 
 
 # Pages below a navigation entry: the entry is marked as the current page there.
-SUB_PAGES = {"casepages.case": "casepages.cases", "casepages.new_case": "casepages.cases",
-             "topic_pages.topic": "topic_pages.topics", "admin.user": "admin.users", "admin.new_user": "admin.users",
-             "admin.update": "admin.users", "admin.password": "admin.users", "admin.disable": "admin.users",
-             "admin.enable": "admin.users", "admin.unlock": "admin.users"}
+SUB_PAGES = {
+    "casepages.case": "casepages.cases",
+    "casepages.new_case": "casepages.cases",
+    "topic_pages.topic": "topic_pages.topics",
+    "admin.user": "admin.users",
+    "admin.new_user": "admin.users",
+    "admin.update": "admin.users",
+    "admin.password": "admin.users",
+    "admin.disable": "admin.users",
+    "admin.enable": "admin.users",
+    "admin.unlock": "admin.users",
+}
 
 
 def _layout() -> dict:
     user = g.get("user")
-    out = {"t": DE, "nav_items": [], "me": None, "nav_current": SUB_PAGES.get(request.endpoint, request.endpoint)}
+    endpoint = request.endpoint
+    out: dict[str, object] = {
+        "t": DE,
+        "nav_items": [],
+        "me": None,
+        "nav_current": SUB_PAGES.get(endpoint, endpoint) if endpoint else endpoint,
+    }
     if user is not None and request.endpoint not in ("login.login", "static"):
         out["me"] = display_name(db(), user)
         out["nav_items"] = nav_for(user.role)

@@ -1,4 +1,5 @@
 """The login page (user name and password) and logout."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -20,8 +21,13 @@ MISSING, STALE_FORM = DE["login_missing"], DE["login_stale"]
 def login_page(error: str | None = None, username: str = "", next_url: str = "/", status: int = 200):
     """The login page, with an error message if given (also used by single sign-on)."""
     sso_label = settings().oidc_label if "oidc" in current_app.extensions["kim"] else None
-    return render_template("login.html", error=error, username=username,
-                           next_url=None if next_url == "/" else next_url, sso_label=sso_label), status
+    return render_template(
+        "login.html",
+        error=error,
+        username=username,
+        next_url=None if next_url == "/" else next_url,
+        sso_label=sso_label,
+    ), status
 
 
 @bp.get("/login")

@@ -1,4 +1,5 @@
 """The process owners' pages: the BPMN modeler and the form editor (they talk to the REST API)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template

@@ -1,4 +1,6 @@
-"""Meine Aufgaben: the case manager's ready tasks, claimed, given back or handed over; a start page for others."""
+"""Meine Aufgaben: the case manager's ready tasks, claimed, given back or handed over; a start page for
+others."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -20,12 +22,18 @@ def home():
     session, user = db(), current_user()
     if user.role != "case_manager":
         return render_template("home.html", tasks=None, areas=nav_for(user.role)[1:])
-    number = request.args.get("page", "1")
-    number = max(1, min(int(number), 100000)) if number.isdigit() else 1
+    asked = request.args.get("page", "1")
+    number = max(1, min(int(asked), 100000)) if asked.isdigit() else 1
     page = web_inbox(session, user=user, page=number, per_page=PER_PAGE)
-    out = render_template("home.html", tasks=page.rows, total=page.total, page=page,
-                          pages=max(1, -(-page.total // PER_PAGE)), first=(page.page - 1) * PER_PAGE + 1,
-                          colleagues=page.colleagues)
+    out = render_template(
+        "home.html",
+        tasks=page.rows,
+        total=page.total,
+        page=page,
+        pages=max(1, -(-page.total // PER_PAGE)),
+        first=(page.page - 1) * PER_PAGE + 1,
+        colleagues=page.colleagues,
+    )
     return out
 
 

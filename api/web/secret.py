@@ -1,4 +1,5 @@
 """The key that signs the session cookie: KIM_SECRET_KEY, else a random file in the data directory."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """The browser session: a web token in the signed cookie, CSRF checks, the login gate for pages."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

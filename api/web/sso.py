@@ -4,6 +4,7 @@ Registered only when KIM_OIDC_ISSUER and KIM_OIDC_CLIENT_ID are set. The identit
 claim ``KIM_OIDC_USERNAME_CLAIM`` names an existing active account; nobody gets an account
 by signing in. Every failure ends on the login page with a German message, never a 500.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,20 +26,30 @@ bp = Blueprint("sso", __name__)
 
 NEXT_KEY = "sso_next"
 TIMEOUT_SECONDS = 10
-UNAVAILABLE, DENIED, FAILED, NO_NAME = (DE["sso_unavailable"], DE["sso_denied"], DE["sso_failed"],
-                                       DE["sso_no_name"])
+UNAVAILABLE, DENIED, FAILED, NO_NAME = (
+    DE["sso_unavailable"],
+    DE["sso_denied"],
+    DE["sso_failed"],
+    DE["sso_no_name"],
+)
 
 
 def init_app(app, settings) -> None:
     """Register the provider (metadata is fetched on first use) and the two routes."""
-    client_kwargs = {"scope": "openid profile email", "code_challenge_method": "S256",
-                     "default_timeout": TIMEOUT_SECONDS}
+    client_kwargs = {
+        "scope": "openid profile email",
+        "code_challenge_method": "S256",
+        "default_timeout": TIMEOUT_SECONDS,
+    }
     if not settings.oidc_client_secret:  # a public client: PKCE only
         client_kwargs["token_endpoint_auth_method"] = "none"
     client = OAuth(app).register(
-        "kim", client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret or None,
+        "kim",
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret or None,
         server_metadata_url=settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
-        client_kwargs=client_kwargs)
+        client_kwargs=client_kwargs,
+    )
     app.extensions["kim"]["oidc"] = client
     app.register_blueprint(bp)
 

@@ -1,4 +1,5 @@
 """The task form page: a task's JSON Schema form rendered server-side, drafts, completion."""
+
 from __future__ import annotations
 
 from flask import (
@@ -79,12 +80,24 @@ def _case_url(case_id: int | None) -> str:
     return url_for("web.home")
 
 
-def _render(page: read.TaskPage, values: dict | None, *, errors: dict | None = None, message: str | None = None):
+def _render(
+    page: read.TaskPage, values: dict | None, *, errors: dict | None = None, message: str | None = None
+):
     fields = build_fields(page.schema, values, use_defaults=values is None) if page.schema else []
     summary = attach_errors(fields, errors or {})
-    return render_template("task.html", task=page.task, schema=page.schema, fields=fields, summary=summary,
-                           message=message, draft=page.draft, pseudonym=page.pseudonym, open=page.open,
-                           case_url=_case_url(page.case_id), notices=get_flashed_messages())
+    return render_template(
+        "task.html",
+        task=page.task,
+        schema=page.schema,
+        fields=fields,
+        summary=summary,
+        message=message,
+        draft=page.draft,
+        pseudonym=page.pseudonym,
+        open=page.open,
+        case_url=_case_url(page.case_id),
+        notices=get_flashed_messages(),
+    )
 
 
 def _error(exc: KimError):

@@ -3,6 +3,7 @@
 Pseudonyms only: the escalation read models keep client data out of topics; cases appear by
 pseudonym and only where the reader may see them.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -26,15 +27,21 @@ def _refused(exc: KimError):
 def topics_list():
     """Alle Themen des Kreises, die ältesten zuerst; nur offene, es sei denn ``status=all``."""
     everything = request.args.get("status") == "all"
-    page = request.args.get("page", "1")
-    page = max(1, min(int(page), 100000)) if page.isdigit() else 1
+    asked = request.args.get("page", "1")
+    page = max(1, min(int(asked), 100000)) if asked.isdigit() else 1
     try:
-        found = read.list_topics(db(), user=current_user(), status=None if everything else "open", page=page,
-                                 per_page=PER_PAGE)
+        found = read.list_topics(
+            db(), user=current_user(), status=None if everything else "open", page=page, per_page=PER_PAGE
+        )
     except KimError as exc:
         return _refused(exc)
-    return render_template("topics.html", items=found["items"], page=found,
-                           pages=max(1, -(-found["total"] // PER_PAGE)), everything=everything)
+    return render_template(
+        "topics.html",
+        items=found["items"],
+        page=found,
+        pages=max(1, -(-found["total"] // PER_PAGE)),
+        everything=everything,
+    )
 
 
 @bp.get("/topics/<int:topic_id>")

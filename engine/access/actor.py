@@ -1,4 +1,5 @@
 """The acting user as services see it: a plain value, not an ORM object."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

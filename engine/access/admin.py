@@ -4,6 +4,7 @@ Every function takes the acting admin and refuses other roles; writes take the w
 validate everything before changing anything, and leave a record in the audit trail (staff user names
 only, never a password). The caller commits once.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,10 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 PASSWORD_MIN, PASSWORD_MAX = 10, 200
 NO_SUCH_USER = "Dieses Benutzerkonto gibt es nicht."
 INVALID = "Bitte die markierten Angaben prüfen."
-BAD_USERNAME = ("3 bis 80 Zeichen: Kleinbuchstaben, Ziffern, Punkt, Binde- oder Unterstrich; "
-                "am Anfang ein Buchstabe oder eine Ziffer.")
+BAD_USERNAME = (
+    "3 bis 80 Zeichen: Kleinbuchstaben, Ziffern, Punkt, Binde- oder Unterstrich; "
+    "am Anfang ein Buchstabe oder eine Ziffer."
+)
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,18 @@ def get_user(session: Session, *, user: Actor, user_id: int) -> User:
 
 def units(session: Session, tenant_id: int) -> tuple[list[Municipality], list[Team]]:
     """The municipalities with case management and the teams a case manager can belong to."""
-    places = session.scalars(select(Municipality).where(Municipality.tenant_id == tenant_id,
-                                                        Municipality.has_case_management.is_(True))
-                             .order_by(Municipality.name)).all()
+    places = session.scalars(
+        select(Municipality)
+        .where(Municipality.tenant_id == tenant_id, Municipality.has_case_management.is_(True))
+        .order_by(Municipality.name)
+    ).all()
     teams = session.scalars(select(Team).where(Team.tenant_id == tenant_id).order_by(Team.name)).all()
     return list(places), list(teams)
 
 
-def _scope(session: Session, tenant_id: int, data: AccountInput, errors: dict) -> tuple[int | None, int | None, str | None]:
+def _scope(
+    session: Session, tenant_id: int, data: AccountInput, errors: dict
+) -> tuple[int | None, int | None, str | None]:
     """(municipality id, team id, agency) for the role, adding field errors where they do not fit."""
     if data.role not in ROLES:
         errors["role"] = ["Bitte eine Rolle auswählen."]
@@ -85,9 +92,13 @@ def _scope(session: Session, tenant_id: int, data: AccountInput, errors: dict) -
         elif kind == "t":
             team = next((t.id for t in teams if t.key == key), None)
         if place is None and team is None:
-            errors["unit"] = ["Case-Manager:innen brauchen eine Gemeinde (mit Case-Management) oder ein Team."]
+            errors["unit"] = [
+                "Case-Manager:innen brauchen eine Gemeinde (mit Case-Management) oder ein Team."
+            ]
     elif data.unit:
-        errors["unit"] = ["Nur Case-Manager:innen gehören zu einer Gemeinde oder einem Team; bitte leer lassen."]
+        errors["unit"] = [
+            "Nur Case-Manager:innen gehören zu einer Gemeinde oder einem Team; bitte leer lassen."
+        ]
     agency = None
     if data.role == "authority":
         if data.agency not in AGENCIES:
@@ -131,12 +142,26 @@ def create_user(session: Session, *, user: Actor, username: str, password: str, 
     place, team, agency = _scope(session, user.tenant_id, data, errors)
     if errors:
         raise InvalidInput(INVALID, errors=errors)
-    target = User(username=username, display_name=data.display_name.strip(), password_hash=hash_password(password),
-                  role=data.role, tenant_id=user.tenant_id, municipality_id=place, team_id=team, agency=agency,
-                  active=True, created_at=utcnow(), failed_logins=0)
+    target = User(
+        username=username,
+        display_name=data.display_name.strip(),
+        password_hash=hash_password(password),
+        role=data.role,
+        tenant_id=user.tenant_id,
+        municipality_id=place,
+        team_id=team,
+        agency=agency,
+        active=True,
+        created_at=utcnow(),
+        failed_logins=0,
+    )
     session.add(target)
     session.flush()
-    record(session, user, Event("user.create", "user", target.id, detail={"username": username, "role": data.role}))
+    record(
+        session,
+        user,
+        Event("user.create", "user", target.id, detail={"username": username, "role": data.role}),
+    )
     return target
 
 
@@ -153,17 +178,28 @@ def update_user(session: Session, *, user: Actor, user_id: int, data: AccountInp
         errors["role"] = ["Die eigene Administrationsrolle kann nur eine andere Administratorin ändern."]
     if errors:
         raise InvalidInput(INVALID, errors=errors)
-    before = {"role": target.role, "municipality_id": target.municipality_id, "team_id": target.team_id,
-              "agency": target.agency}
+    before = {
+        "role": target.role,
+        "municipality_id": target.municipality_id,
+        "team_id": target.team_id,
+        "agency": target.agency,
+    }
     target.display_name, target.role = data.display_name.strip(), data.role
     target.municipality_id, target.team_id, target.agency = place, team, agency
     after = {"role": data.role, "municipality_id": place, "team_id": team, "agency": agency}
     revoked = 0
     if before != after:  # sessions carry the old scope: start over with the new one
         revoked = _revoke(session, target.id)
-    record(session, user, Event("user.update", "user", target.id,
-                                detail={"username": target.username, "before": before, "after": after,
-                                        "revoked": revoked}))
+    record(
+        session,
+        user,
+        Event(
+            "user.update",
+            "user",
+            target.id,
+            detail={"username": target.username, "before": before, "after": after, "revoked": revoked},
+        ),
+    )
     return target
 
 
@@ -173,12 +209,22 @@ def set_active(session: Session, *, user: Actor, user_id: int, active: bool) -> 
     begin_write(session)
     target = get_user(session, user=user, user_id=user_id)
     if target.id == user.id and not active:
-        raise InvalidInput("Das eigene Konto kann nicht deaktiviert werden.",
-                           errors={"active": ["Das eigene Konto kann nicht deaktiviert werden."]})
+        raise InvalidInput(
+            "Das eigene Konto kann nicht deaktiviert werden.",
+            errors={"active": ["Das eigene Konto kann nicht deaktiviert werden."]},
+        )
     target.active = active
     revoked = 0 if active else _revoke(session, target.id)
-    record(session, user, Event("user.enable" if active else "user.disable", "user", target.id,
-                                detail={"username": target.username, "revoked": revoked}))
+    record(
+        session,
+        user,
+        Event(
+            "user.enable" if active else "user.disable",
+            "user",
+            target.id,
+            detail={"username": target.username, "revoked": revoked},
+        ),
+    )
     return revoked
 
 
@@ -202,14 +248,21 @@ def reset_password(session: Session, *, user: Actor, user_id: int, password: str
     target.password_hash = hash_password(password)
     target.locked_until, target.failed_logins = None, 0
     revoked = _revoke(session, target.id)
-    record(session, user, Event("user.password", "user", target.id,
-                                detail={"username": target.username, "revoked": revoked}))
+    record(
+        session,
+        user,
+        Event("user.password", "user", target.id, detail={"username": target.username, "revoked": revoked}),
+    )
     return revoked
 
 
 def _revoke(session: Session, user_id: int) -> int:
-    return session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-                           .values(revoked_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    return session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
 
 
 @dataclass
@@ -230,15 +283,22 @@ def organisation(session: Session, *, user: Actor) -> Organisation:
     tid = user.tenant_id
     tenant = session.get(Tenant, tid)
     regions = session.scalars(select(Region).where(Region.tenant_id == tid).order_by(Region.name)).all()
-    places = session.scalars(select(Municipality).where(Municipality.tenant_id == tid)
-                             .order_by(Municipality.name)).all()
+    places = session.scalars(
+        select(Municipality).where(Municipality.tenant_id == tid).order_by(Municipality.name)
+    ).all()
     grouped = [(r, [m for m in places if m.region_id == r.id]) for r in regions]
     loose = [m for m in places if m.region_id is None]
     if loose:
         grouped.append((None, loose))
     teams = session.scalars(select(Team).where(Team.tenant_id == tid).order_by(Team.name)).all()
-    rows = session.execute(select(User.municipality_id, User.team_id)
-                           .where(User.tenant_id == tid, User.active.is_(True))).all()
-    return Organisation(tenant, grouped, list(teams), Counter(m for m, _t in rows if m is not None),
-                        Counter(t for _m, t in rows if t is not None),
-                        sum(1 for m, t in rows if m is None and t is None))
+    rows = session.execute(
+        select(User.municipality_id, User.team_id).where(User.tenant_id == tid, User.active.is_(True))
+    ).all()
+    return Organisation(
+        tenant,
+        grouped,
+        list(teams),
+        Counter(m for m, _t in rows if m is not None),
+        Counter(t for _m, t in rows if t is not None),
+        sum(1 for m, t in rows if m is None and t is None),
+    )

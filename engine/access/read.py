@@ -1,4 +1,5 @@
 """Who is signed in, as every page's layout shows it: one read function per screen element."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -18,4 +19,5 @@ def display_names(session: Session, user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
     rows = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return {user_id: name for user_id, name in rows}
+    # not dict(rows): a Result has keys(), so dict() would take it for a mapping
+    return dict(rows.tuples().all())

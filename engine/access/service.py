@@ -1,4 +1,5 @@
 """Passwords, API tokens and who may see which case."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,8 +41,9 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def check_password(session: Session, username: str, password: str,
-                   policy: LoginPolicy = LoginPolicy()) -> User:
+def check_password(
+    session: Session, username: str, password: str, policy: LoginPolicy = LoginPolicy()
+) -> User:
     """The active user with these credentials; failures count towards a lockout.
 
     A refusal raises LoginRefused, whose changes (the failure count) the caller commits.
@@ -53,9 +55,11 @@ def check_password(session: Session, username: str, password: str,
     now = utcnow()
     if user is not None and user.locked_until is not None and user.locked_until > now:
         until = user.locked_until.astimezone(BERLIN).strftime("%H:%M")
-        raise LoginRefused(f"Das Konto ist nach zu vielen Fehlversuchen bis {until} Uhr gesperrt.",
-                           kind="account-locked",
-                           locked_until=user.locked_until.isoformat())
+        raise LoginRefused(
+            f"Das Konto ist nach zu vielen Fehlversuchen bis {until} Uhr gesperrt.",
+            kind="account-locked",
+            locked_until=user.locked_until.isoformat(),
+        )
     try:
         _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
         ok = user is not None and user.active
@@ -73,6 +77,7 @@ def check_password(session: Session, username: str, password: str,
                 user.locked_until = now + window
                 user.failed_logins, user.failures_since = 0, None
         raise LoginRefused(_REFUSED)
+    assert user is not None  # ok above is False for a missing user
     user.failed_logins, user.locked_until, user.failures_since = 0, None, None
     return user
 
@@ -81,13 +86,21 @@ def new_token(session: Session, user_id: int, ttl_hours: float, kind: str = "api
     """Store a new token for the user (only its hash) and return it; shown once."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(ApiToken(token_hash=_digest(token), user_id=user_id, kind=kind,
-                         created_at=now, expires_at=now + timedelta(hours=ttl_hours)))
+    session.add(
+        ApiToken(
+            token_hash=_digest(token),
+            user_id=user_id,
+            kind=kind,
+            created_at=now,
+            expires_at=now + timedelta(hours=ttl_hours),
+        )
+    )
     return token
 
 
-def issue_token(session: Session, username: str, password: str, ttl_hours: int,
-                policy: LoginPolicy = LoginPolicy()) -> tuple[str, User]:
+def issue_token(
+    session: Session, username: str, password: str, ttl_hours: int, policy: LoginPolicy = LoginPolicy()
+) -> tuple[str, User]:
     """Check credentials and return a new bearer token (shown once) and the user."""
     user = check_password(session, username, password, policy)
     return new_token(session, user.id, ttl_hours), user
@@ -108,20 +121,26 @@ def revoke_user_tokens(session: Session, *, user: Actor, username: str) -> int:
     if user.role != "admin":
         raise Forbidden("Nur die Administration kann Anmeldungen anderer widerrufen.")
     begin_write(session)
-    target = session.scalars(select(User).where(User.username == username,
-                                                User.tenant_id == user.tenant_id)).first()
+    target = session.scalars(
+        select(User).where(User.username == username, User.tenant_id == user.tenant_id)
+    ).first()
     if target is None:
         raise NotFound("Dieses Benutzerkonto gibt es nicht.")
-    return session.execute(update(ApiToken).where(ApiToken.user_id == target.id, ApiToken.revoked_at.is_(None))
-                           .values(revoked_at=utcnow())).rowcount
+    return session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == target.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
 
 
 def sso_user(session: Session, username: str) -> User:
     """The active account a single-sign-on identity maps to (no automatic accounts)."""
     user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
     if user is None:
-        raise Unauthorized("Für diese Anmeldung gibt es kein aktives Konto. Bitte an die Administration wenden.",
-                           kind="account-unknown")
+        raise Unauthorized(
+            "Für diese Anmeldung gibt es kein aktives Konto. Bitte an die Administration wenden.",
+            kind="account-unknown",
+        )
     return user
 
 
@@ -135,11 +154,17 @@ def authenticate(session: Session, token: str, kind: str = "api") -> Actor:
     A browser session's token is no bearer token and the other way round.
     """
     row = session.execute(
-        select(User.id, User.username, User.role, User.tenant_id, User.municipality_id, User.team_id,
-               User.agency)
-        .join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == _digest(token), ApiToken.kind == kind,
-            ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow(), User.active.is_(True))
+        select(
+            User.id, User.username, User.role, User.tenant_id, User.municipality_id, User.team_id, User.agency
+        )
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _digest(token),
+            ApiToken.kind == kind,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(),
+            User.active.is_(True),
+        )
     ).first()
     if row is None:
         raise Unauthorized("Die Anmeldung ist ungültig oder abgelaufen. Bitte neu anmelden.")

@@ -5,6 +5,7 @@ MAC, up to which id the trail is unkeyed (before the keys existed), time, key id
 signature over the rest. The file is only ever appended to (O_APPEND), so it suits append-only
 or WORM storage; the database administrator must not be able to write it (docs/security.md).
 """
+
 from __future__ import annotations
 
 import base64
@@ -92,8 +93,10 @@ def latest(directory: Path, ring: Keyring) -> tuple[Checkpoint | None, str | Non
         return None, f"Der letzte Prüfpunkt in {path} ist nicht lesbar."
     signer = ring.signer(checkpoint.key_id)
     if signer is None:
-        return None, (f"Der letzte Prüfpunkt in {path} ist mit dem unbekannten Schlüssel "
-                      f"{checkpoint.key_id} signiert (fehlt er in KIM_AUDIT_KEYS?).")
+        return None, (
+            f"Der letzte Prüfpunkt in {path} ist mit dem unbekannten Schlüssel "
+            f"{checkpoint.key_id} signiert (fehlt er in KIM_AUDIT_KEYS?)."
+        )
     try:
         signer.public_key().verify(base64.b64decode(checkpoint.sig), checkpoint.payload())
     except (InvalidSignature, ValueError):

@@ -4,6 +4,7 @@ Entries written before the keys (``key_id`` empty) carry the old unkeyed SHA-256
 checked the old way and protected from then on by the first keyed entry, whose MAC covers the
 last unkeyed hash (docs/security.md, "Umstellung").
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,8 +12,22 @@ import hmac
 import json
 
 GENESIS = "0" * 64
-LEGACY_FIELDS = ("id", "at", "tenant_id", "user_id", "username", "role", "action", "object_type",
-                 "object_id", "case_id", "pseudonym", "reason", "detail", "prev_hash")
+LEGACY_FIELDS = (
+    "id",
+    "at",
+    "tenant_id",
+    "user_id",
+    "username",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "case_id",
+    "pseudonym",
+    "reason",
+    "detail",
+    "prev_hash",
+)
 FIELDS = (*LEGACY_FIELDS, "key_id")
 
 

@@ -1,4 +1,5 @@
 """Taking a signed checkpoint: check what came since the last one, then anchor the head outside."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,11 +24,22 @@ def write(ring: Keyring, anchor_dir: Path, report: Report) -> anchor.Checkpoint 
     """Anchor the state ``report`` found intact, unless the latest checkpoint already says the same."""
     last = report.checkpoint
     if last is not None and (last.count, last.last_mac, last.key_id) == (
-            report.entries, report.last_mac, ring.primary_id):
+        report.entries,
+        report.last_mac,
+        ring.primary_id,
+    ):
         return None
-    cp = anchor.sign(ring, anchor.Checkpoint(
-        count=report.entries, last_id=report.last_id, last_mac=report.last_mac,
-        legacy_until=report.legacy_until, at=utcnow().isoformat(timespec="seconds"), key_id=ring.primary_id))
+    cp = anchor.sign(
+        ring,
+        anchor.Checkpoint(
+            count=report.entries,
+            last_id=report.last_id,
+            last_mac=report.last_mac,
+            legacy_until=report.legacy_until,
+            at=utcnow().isoformat(timespec="seconds"),
+            key_id=ring.primary_id,
+        ),
+    )
     anchor.append(anchor_dir, cp)
     return cp
 

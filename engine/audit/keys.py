@@ -6,6 +6,7 @@ verify (rotation). Every entry records the id of the key that sealed it. Without
 file ``<data_dir>/audit.key`` is made on first use; production must set KIM_AUDIT_KEYS
 (docs/security.md). The checkpoints' Ed25519 key is derived from each key, so one secret does both.
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,8 +41,9 @@ class AuditKeyError(KimError):
 
 
 def _key_error(what_de: str, what_en: str) -> AuditKeyError:
-    return AuditKeyError(f"{what_de} Bitte die Einstellung {SETTING} prüfen. / {what_en} "
-                         f"Please check the setting {SETTING}.")
+    return AuditKeyError(
+        f"{what_de} Bitte die Einstellung {SETTING} prüfen. / {what_en} Please check the setting {SETTING}."
+    )
 
 
 def generate_key() -> str:
@@ -78,13 +80,16 @@ class Keyring:
 
     def public_keys(self) -> dict[str, str]:
         """The checkpoints' Ed25519 public keys (hex) by key id, for auditors."""
-        return {kid: self._signer(kid, raw).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
-                for kid, raw in self.by_id.items()}
+        return {
+            kid: self._signer(kid, raw).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+            for kid, raw in self.by_id.items()
+        }
 
     def _signer(self, kid: str, raw: bytes) -> Ed25519PrivateKey:
         if kid not in self._signers:
-            seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                        info=b"kim-audit-checkpoint-ed25519").derive(raw)
+            seed = HKDF(
+                algorithm=hashes.SHA256(), length=32, salt=None, info=b"kim-audit-checkpoint-ed25519"
+            ).derive(raw)
             self._signers[kid] = Ed25519PrivateKey.from_private_bytes(seed)
         return self._signers[kid]
 
@@ -114,9 +119,11 @@ def _parse(text: str, source: str) -> Keyring:
         except (ValueError, UnicodeEncodeError, binascii.Error):
             raw = b""
         if len(raw) < 32:
-            raise _key_error(f"Schlüssel Nr. {number} in {source} ist kein gültiger Protokollschlüssel "
-                             "(32 Byte, Base64; `kim audit generate-key`).",
-                             f"Key #{number} in {source} is not a valid audit key.")
+            raise _key_error(
+                f"Schlüssel Nr. {number} in {source} ist kein gültiger Protokollschlüssel "
+                "(32 Byte, Base64; `kim audit generate-key`).",
+                f"Key #{number} in {source} is not a valid audit key.",
+            )
         keys.append(raw)
     if not keys:
         raise _key_error(f"{source} enthält keinen Schlüssel.", f"{source} holds no key.")
@@ -127,8 +134,11 @@ def _read_or_create_key_file(path: Path) -> str:
     global _warned
     if not _warned:
         _warned = True
-        log.warning("KIM_AUDIT_KEYS is not set: sealing the audit trail with the generated key file %s. "
-                    "Production must set KIM_AUDIT_KEYS (docs/security.md).", path)
+        log.warning(
+            "KIM_AUDIT_KEYS is not set: sealing the audit trail with the generated key file %s. "
+            "Production must set KIM_AUDIT_KEYS (docs/security.md).",
+            path,
+        )
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")

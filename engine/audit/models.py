@@ -1,4 +1,5 @@
 """The audit trail: append-only, chained by a keyed MAC (each entry seals the one before it)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Appending to the audit trail (sealed with the audit key); reading it is for the data-protection officer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,11 +45,14 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
     """
     if not events:
         return
-    head = session.execute(select(AuditHead.last_id, AuditHead.last_hash)
-                           .where(AuditHead.id == 1).with_for_update()).first()
+    head = session.execute(
+        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
+    ).first()
     if head is None:  # deleted behind the service's back; appending would hide the damage
-        raise AuditTrailBroken("Das Protokoll ist beschädigt (Kopfzeile fehlt); es wird nichts gespeichert. "
-                               "Bitte die Administration informieren (kim audit verify).")
+        raise AuditTrailBroken(
+            "Das Protokoll ist beschädigt (Kopfzeile fehlt); es wird nichts gespeichert. "
+            "Bitte die Administration informieren (kim audit verify)."
+        )
     last_id, last_hash = head
     ring = keys.keyring()
     kid, key = ring.primary_id, ring.primary_key
@@ -56,25 +60,39 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
     rows = []
     for ev in events:
         last_id += 1
-        row = {"id": last_id, "at": now, "tenant_id": actor.tenant_id if actor else tenant_id,
-               "user_id": actor.id if actor else None, "username": actor.username if actor else None,
-               "role": actor.role if actor else None, "action": ev.action, "object_type": ev.object_type,
-               "object_id": None if ev.object_id is None else str(ev.object_id), "case_id": ev.case_id,
-               "pseudonym": ev.pseudonym, "reason": ev.reason, "detail": ev.detail, "prev_hash": last_hash,
-               "key_id": kid}
+        row = {
+            "id": last_id,
+            "at": now,
+            "tenant_id": actor.tenant_id if actor else tenant_id,
+            "user_id": actor.id if actor else None,
+            "username": actor.username if actor else None,
+            "role": actor.role if actor else None,
+            "action": ev.action,
+            "object_type": ev.object_type,
+            "object_id": None if ev.object_id is None else str(ev.object_id),
+            "case_id": ev.case_id,
+            "pseudonym": ev.pseudonym,
+            "reason": ev.reason,
+            "detail": ev.detail,
+            "prev_hash": last_hash,
+            "key_id": kid,
+        }
         row["hash"] = last_hash = seal(key, row)
         rows.append(row)
     session.execute(insert(AuditEntry), rows)
-    session.execute(update(AuditHead).where(AuditHead.id == 1)
-                    .values(last_id=last_id, last_hash=last_hash, key_id=kid,
-                            mac=head_seal(key, kid, last_id, last_hash))
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(last_id=last_id, last_hash=last_hash, key_id=kid, mac=head_seal(key, kid, last_id, last_hash))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def case_event(action: str, case, **kw) -> Event:
     """An event about one case (identified by id and pseudonym only)."""
-    return Event(action=action, object_type="case", object_id=case.id, case_id=case.id,
-                 pseudonym=case.pseudonym, **kw)
+    return Event(
+        action=action, object_type="case", object_id=case.id, case_id=case.id, pseudonym=case.pseudonym, **kw
+    )
 
 
 def require_dpo(user: Actor) -> None:
@@ -83,15 +101,29 @@ def require_dpo(user: Actor) -> None:
         raise Forbidden("Nur die/der Datenschutzbeauftragte kann das Protokoll einsehen.")
 
 
-def search(session: Session, *, user: Actor, case_id: int | None = None, pseudonym: str | None = None,
-           username: str | None = None, action: str | None = None, since: datetime | None = None,
-           until: datetime | None = None, page: int = 1, per_page: int = 50):
+def search(
+    session: Session,
+    *,
+    user: Actor,
+    case_id: int | None = None,
+    pseudonym: str | None = None,
+    username: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
+    per_page: int = 50,
+):
     """Audit entries of the user's tenant, newest first (DPO only; the reading is recorded)."""
     require_dpo(user)
     begin_write(session)  # reading the trail is itself recorded
     cond = [AuditEntry.tenant_id == user.tenant_id]
-    for col, value in ((AuditEntry.case_id, case_id), (AuditEntry.pseudonym, pseudonym),
-                       (AuditEntry.username, username), (AuditEntry.action, action)):
+    for col, value in (
+        (AuditEntry.case_id, case_id),
+        (AuditEntry.pseudonym, pseudonym),
+        (AuditEntry.username, username),
+        (AuditEntry.action, action),
+    ):
         if value is not None:
             cond.append(col == value)
     if since is not None:
@@ -99,9 +131,28 @@ def search(session: Session, *, user: Actor, case_id: int | None = None, pseudon
     if until is not None:
         cond.append(AuditEntry.at < until)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*cond))
-    items = session.scalars(select(AuditEntry).where(*cond).order_by(AuditEntry.id.desc())
-                            .limit(per_page).offset((page - 1) * per_page)).all()
-    record(session, user, Event("audit.read", "audit", case_id=case_id, pseudonym=pseudonym,
-                                detail={"filters": {k: v for k, v in (("case_id", case_id), ("username", username),
-                                                                      ("action", action)) if v is not None}}))
+    items = session.scalars(
+        select(AuditEntry)
+        .where(*cond)
+        .order_by(AuditEntry.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    record(
+        session,
+        user,
+        Event(
+            "audit.read",
+            "audit",
+            case_id=case_id,
+            pseudonym=pseudonym,
+            detail={
+                "filters": {
+                    k: v
+                    for k, v in (("case_id", case_id), ("username", username), ("action", action))
+                    if v is not None
+                }
+            },
+        ),
+    )
     return list(items), total

@@ -1,4 +1,5 @@
 """Checking the audit trail: MAC chain, gap-free ids, sealed head, guards and the latest checkpoint."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,8 +42,14 @@ def _snapshot(session: Session) -> None:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-def _chain(session: Session, ring: Keyring, report: Report, start: anchor.Checkpoint | None,
-           want: anchor.Checkpoint | None, batch: int) -> str | None:
+def _chain(  # noqa: PLR0912 - every check of one chain link in one place, so the verdict reads top down
+    session: Session,
+    ring: Keyring,
+    report: Report,
+    start: anchor.Checkpoint | None,
+    want: anchor.Checkpoint | None,
+    batch: int,
+) -> str | None:
     """Walk the entries after ``start``; return the seal at ``want.last_id`` when passed."""
     prev, expected = GENESIS, 1
     seen_keyed, wanted_mac = False, None
@@ -54,20 +61,29 @@ def _chain(session: Session, ring: Keyring, report: Report, start: anchor.Checkp
     cols = [table.c[f] for f in FIELDS] + [table.c.hash]
     conn = session.connection()  # Core rows: the ORM's per-row bookkeeping is a tenth of the time
     while True:
-        rows = conn.execute(select(*cols).where(table.c.id >= expected)
-                            .order_by(table.c.id).limit(batch)).mappings().all()
+        rows = (
+            conn.execute(select(*cols).where(table.c.id >= expected).order_by(table.c.id).limit(batch))
+            .mappings()
+            .all()
+        )
         for row in rows:
             rid = row["id"]
             if rid != expected:
                 report.broken_at = expected
-                gap = f"Eintrag {expected} fehlt" if rid == expected + 1 else f"Einträge {expected}–{rid - 1} fehlen"
+                gap = (
+                    f"Eintrag {expected} fehlt"
+                    if rid == expected + 1
+                    else f"Einträge {expected}–{rid - 1} fehlen"
+                )
                 report.problems.append(f"{gap} (gelöscht oder umnummeriert).")
                 return wanted_mac
             problem = None
             if row["key_id"] is None:
                 if seen_keyed:
-                    problem = ("ungeschlüsselt nach der Umstellung auf den Protokollschlüssel "
-                               "(eingefügt oder umgeschrieben).")
+                    problem = (
+                        "ungeschlüsselt nach der Umstellung auf den Protokollschlüssel "
+                        "(eingefügt oder umgeschrieben)."
+                    )
                 elif not same(row["prev_hash"], prev):
                     problem = "Verkettung unterbrochen (Vorgänger passt nicht)."
                 elif not same(legacy_seal(row), row["hash"]):
@@ -78,8 +94,10 @@ def _chain(session: Session, ring: Keyring, report: Report, start: anchor.Checkp
                 key = ring.get(row["key_id"])
                 seen_keyed = True
                 if key is None:
-                    problem = (f"mit dem unbekannten Schlüssel {row['key_id']} versiegelt "
-                               "(gefälscht, oder der Schlüssel fehlt in KIM_AUDIT_KEYS).")
+                    problem = (
+                        f"mit dem unbekannten Schlüssel {row['key_id']} versiegelt "
+                        "(gefälscht, oder der Schlüssel fehlt in KIM_AUDIT_KEYS)."
+                    )
                 elif not same(row["prev_hash"], prev):
                     problem = "Verkettung unterbrochen (Vorgänger passt nicht)."
                 elif not same(seal(key, row), row["hash"]):
@@ -102,14 +120,19 @@ def _chain(session: Session, ring: Keyring, report: Report, start: anchor.Checkp
 
 
 def _head(session: Session, ring: Keyring, report: Report, chain_intact: bool) -> None:
-    head = session.execute(select(AuditHead.last_id, AuditHead.last_hash, AuditHead.key_id, AuditHead.mac)
-                           .where(AuditHead.id == 1)).first()
+    head = session.execute(
+        select(AuditHead.last_id, AuditHead.last_hash, AuditHead.key_id, AuditHead.mac).where(
+            AuditHead.id == 1
+        )
+    ).first()
     if head is None:
         report.problems.append("Die Kopfzeile der Kette (Tabelle audit_head) fehlt: sie wurde gelöscht.")
         return
     if chain_intact and (head.last_id != report.last_id or not same(head.last_hash, report.last_mac)):
-        report.problems.append(f"Die Kopfzeile zeigt auf Eintrag {head.last_id}, die Kette endet bei Eintrag "
-                               f"{report.last_id} (Einträge am Ende entfernt oder Kopfzeile verändert).")
+        report.problems.append(
+            f"Die Kopfzeile zeigt auf Eintrag {head.last_id}, die Kette endet bei Eintrag "
+            f"{report.last_id} (Einträge am Ende entfernt oder Kopfzeile verändert)."
+        )
     if head.mac is None:
         if head.key_id is not None or report.last_id > report.legacy_until:
             report.problems.append("Die Kopfzeile ist nicht versiegelt (verändert oder zurückgesetzt).")
@@ -127,19 +150,31 @@ def _against(report: Report, cp: anchor.Checkpoint, mac_there: str | None, chain
         first = report.entries + 1
         gap = f"Eintrag {first} fehlt" if first == cp.count else f"Einträge {first}–{cp.count} fehlen"
         report.broken_at = report.broken_at or first
-        report.problems.append(f"{gap}: der Prüfpunkt vom {when} UTC zählte {entries(cp.count)}, "
-                               f"die Kette hat nur {report.entries}.")
+        report.problems.append(
+            f"{gap}: der Prüfpunkt vom {when} UTC zählte {entries(cp.count)}, "
+            f"die Kette hat nur {report.entries}."
+        )
     elif mac_there is not None and not same(mac_there, cp.last_mac):
         report.broken_at = report.broken_at or cp.last_id
-        report.problems.append(f"Eintrag {cp.last_id} weicht vom Prüfpunkt vom {when} UTC ab "
-                               "(die Kette bis dahin wurde ersetzt).")
+        report.problems.append(
+            f"Eintrag {cp.last_id} weicht vom Prüfpunkt vom {when} UTC ab "
+            "(die Kette bis dahin wurde ersetzt)."
+        )
     if chain_intact and report.legacy_until > cp.legacy_until:
-        report.problems.append(f"Einträge bis {report.legacy_until} sind ungeschlüsselt, der Prüfpunkt vom "
-                               f"{when} UTC kannte nur {cp.legacy_until} solche.")
+        report.problems.append(
+            f"Einträge bis {report.legacy_until} sind ungeschlüsselt, der Prüfpunkt vom "
+            f"{when} UTC kannte nur {cp.legacy_until} solche."
+        )
 
 
-def verify(session: Session, ring: Keyring, anchor_dir: Path | None = None, *,
-           since: anchor.Checkpoint | None = None, batch: int = 5000) -> Report:
+def verify(
+    session: Session,
+    ring: Keyring,
+    anchor_dir: Path | None = None,
+    *,
+    since: anchor.Checkpoint | None = None,
+    batch: int = 5000,
+) -> Report:
     """Check the whole trail (or, with ``since``, what came after that checkpoint); never raises."""
     _snapshot(session)
     report = Report()
@@ -151,8 +186,11 @@ def verify(session: Session, ring: Keyring, anchor_dir: Path | None = None, *,
             report.problems.append(problem)
     report.checkpoint = cp
     if since is not None:
-        there = session.scalar(select(AuditEntry.hash).where(AuditEntry.id == since.last_id)) \
-            if since.last_id else GENESIS
+        there = (
+            session.scalar(select(AuditEntry.hash).where(AuditEntry.id == since.last_id))
+            if since.last_id
+            else GENESIS
+        )
         if not same(there, since.last_mac):
             report.broken_at = since.last_id
             report.problems.append(f"Eintrag {since.last_id} fehlt oder weicht vom letzten Prüfpunkt ab.")

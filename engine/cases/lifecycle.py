@@ -1,4 +1,5 @@
 """The case lifecycle's effect on the case itself: its route and its closure, after each step."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,8 +15,9 @@ ROUTES = ("referral", "accompaniment")
 CLOSURE_REASON_LENGTH = 40  # the column's width
 
 
-def apply_step(session: Session, instance: ProcessInstance, case: Case | None, result: wf.StepResult,
-               now: datetime) -> None:
+def apply_step(
+    session: Session, instance: ProcessInstance, case: Case | None, result: wf.StepResult, now: datetime
+) -> None:
     """Carry the chosen route and the end of the process onto the case (hook, same transaction)."""
     if case is None:  # a test run of the diagram: no case to update
         return

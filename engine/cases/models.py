@@ -1,4 +1,5 @@
 """Cases: the case record, which alone holds the client's personal data."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -5,6 +5,7 @@ Each read function applies scope, personal-data visibility, labels and the audit
 ready-to-show view model. A pseudonymised role (coordinator, steering, DPO) gets no client name, birth
 date or submitted form data from here at all: those fields are simply None.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -59,15 +60,24 @@ class CaseSummary:
 def summary(case: Case, personal: bool) -> CaseSummary:
     """The view of one case; the client's data only if ``personal``."""
     return CaseSummary(
-        id=case.id, case_number=case.case_number, pseudonym=case.pseudonym, status=case.status,
-        status_label=label("case.status", case.status), closure_reason=case.closure_reason,
-        closure_reason_label=label("case.closure_reason", case.closure_reason), route=case.route,
-        route_label=label("case.route", case.route), municipality=case.municipality.name,
+        id=case.id,
+        case_number=case.case_number,
+        pseudonym=case.pseudonym,
+        status=case.status,
+        status_label=label("case.status", case.status),
+        closure_reason=case.closure_reason,
+        closure_reason_label=label("case.closure_reason", case.closure_reason),
+        route=case.route,
+        route_label=label("case.route", case.route),
+        municipality=case.municipality.name,
         team=case.team.name if case.team else None,
-        opened_at=case.opened_at, closed_at=case.closed_at,
+        opened_at=case.opened_at,
+        closed_at=case.closed_at,
         case_manager=case.case_manager.display_name if case.case_manager else None,
-        given_name=case.given_name if personal else None, family_name=case.family_name if personal else None,
-        client=dict(case.client or {}) if personal else None)
+        given_name=case.given_name if personal else None,
+        family_name=case.family_name if personal else None,
+        client=dict(case.client or {}) if personal else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -81,14 +91,25 @@ class CaseList:
     personal: bool
 
 
-def case_list(session: Session, *, user: Actor, status: str | None = None, municipality: str | None = None,
-              q: str | None = None, page: int = 1, per_page: int = 25) -> CaseList:
+def case_list(
+    session: Session,
+    *,
+    user: Actor,
+    status: str | None = None,
+    municipality: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> CaseList:
     """The case list and search (web and API); each listed case is recorded."""
     refresh(session)
-    found = service.list_cases(session, user=user, status=status, municipality=municipality, q=q,
-                               page=page, per_page=per_page)
+    found = service.list_cases(
+        session, user=user, status=status, municipality=municipality, q=q, page=page, per_page=per_page
+    )
     personal = sees_personal_data(user)
-    return CaseList([summary(c, personal) for c in found.items], found.total, found.page, found.per_page, personal)
+    return CaseList(
+        [summary(c, personal) for c in found.items], found.total, found.page, found.per_page, personal
+    )
 
 
 @dataclass(frozen=True)
@@ -116,16 +137,36 @@ def _history(session: Session, case_id: int, personal: bool, page: int, per_page
     refresh(session)  # labels of form versions deployed since the last reading
     cond = HistoryEntry.case_id == case_id
     total = session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0
-    query = select(HistoryEntry).where(cond).order_by(HistoryEntry.id).limit(per_page).offset((page - 1) * per_page)
+    query = (
+        select(HistoryEntry)
+        .where(cond)
+        .order_by(HistoryEntry.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     if not personal:
         query = query.options(defer(HistoryEntry.data))
     entries = session.scalars(query).all()
     names = display_names(session, {e.user_id for e in entries if e.user_id})
-    items = [HistoryItem(
-        id=e.id, task_id=e.task_id, bpmn_id=e.bpmn_id, name=e.name, title=title(e), readable=shown(e),
-        kind=e.kind, state=e.state, state_label=state_label(e), lane=e.lane, at=e.at,
-        user_id=e.user_id, who=names.get(e.user_id, SYSTEM) if e.user_id else SYSTEM,
-        data=e.data if personal else None) for e in entries]
+    items = [
+        HistoryItem(
+            id=e.id,
+            task_id=e.task_id,
+            bpmn_id=e.bpmn_id,
+            name=e.name,
+            title=title(e),
+            readable=shown(e),
+            kind=e.kind,
+            state=e.state,
+            state_label=state_label(e),
+            lane=e.lane,
+            at=e.at,
+            user_id=e.user_id,
+            who=names.get(e.user_id, SYSTEM) if e.user_id else SYSTEM,
+            data=e.data if personal else None,
+        )
+        for e in entries
+    ]
     return Page(items, total, page, per_page)
 
 
@@ -219,8 +260,15 @@ def _goals(timeline: list[HistoryItem]) -> list[Goal]:
     for item in timeline:
         data = item.data or {}
         if item.bpmn_id in GOAL_TASKS:
-            goals = {g.get("goal"): {"goal": g.get("goal"), "target_date": g.get("target_date"), "status_label": None}
-                     for g in data.get("goals", []) if isinstance(g, dict)}
+            goals = {
+                g.get("goal"): {
+                    "goal": g.get("goal"),
+                    "target_date": g.get("target_date"),
+                    "status_label": None,
+                }
+                for g in data.get("goals", [])
+                if isinstance(g, dict)
+            }
         elif item.bpmn_id in PROGRESS_TASKS:
             for p in data.get("progress", []) or []:
                 if isinstance(p, dict) and p.get("goal") in goals:
@@ -235,18 +283,42 @@ def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
     personal = sees_personal_data(user)
     timeline = _history(session, case.id, personal, 1, 200)
     record(session, user, case_event("case.history", case, detail={"personal_data": personal}))
-    referrals = session.scalars(select(Referral).where(Referral.case_id == case.id).order_by(Referral.referred_on))
+    referrals = session.scalars(
+        select(Referral).where(Referral.case_id == case.id).order_by(Referral.referred_on)
+    )
     follow = session.scalars(select(FollowUp).where(FollowUp.case_id == case.id).order_by(FollowUp.id))
     return CasePage(
-        case=summary(case, personal), personal=personal, open_tasks=_open_tasks(session, case.id),
-        consents=[ConsentLine(c.kind, label("consent.kind", c.kind), c.agency,
-                              label("consent.agency", c.agency), c.given_on, c.withdrawn_at)
-                  for c in consents],
-        referrals=[ReferralLine(r.agency, label("consent.agency", r.agency), r.referred_on) for r in referrals],
-        followups=[FollowUpLine(f.status, label("followup.status", f.status), f.due_date, f.checkins_done or 0,
-                                f.outcome, label("uma_followup.outcome", f.outcome)) for f in follow],
+        case=summary(case, personal),
+        personal=personal,
+        open_tasks=_open_tasks(session, case.id),
+        consents=[
+            ConsentLine(
+                c.kind,
+                label("consent.kind", c.kind),
+                c.agency,
+                label("consent.agency", c.agency),
+                c.given_on,
+                c.withdrawn_at,
+            )
+            for c in consents
+        ],
+        referrals=[
+            ReferralLine(r.agency, label("consent.agency", r.agency), r.referred_on) for r in referrals
+        ],
+        followups=[
+            FollowUpLine(
+                f.status,
+                label("followup.status", f.status),
+                f.due_date,
+                f.checkins_done or 0,
+                f.outcome,
+                label("uma_followup.outcome", f.outcome),
+            )
+            for f in follow
+        ],
         timeline=[e for e in timeline.items if e.readable],
-        goals=_goals(timeline.items) if personal else [])
+        goals=_goals(timeline.items) if personal else [],
+    )
 
 
 @dataclass(frozen=True)
@@ -260,5 +332,7 @@ def new_case_places(session: Session, *, user: Actor) -> list[Place]:
     cond = [Municipality.tenant_id == user.tenant_id, Municipality.has_case_management.is_(True)]
     if user.team_id is None:
         cond.append(Municipality.id == user.municipality_id)
-    rows = session.execute(select(Municipality.key, Municipality.name).where(*cond).order_by(Municipality.name))
+    rows = session.execute(
+        select(Municipality.key, Municipality.name).where(*cond).order_by(Municipality.name)
+    )
     return [Place(k, n) for k, n in rows]

@@ -1,4 +1,5 @@
 """Opening, finding and reading cases; consent withdrawal."""
+
 from __future__ import annotations
 
 import secrets
@@ -52,15 +53,24 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     version_id, result = start_current(session, LIFECYCLE, "Der Fallprozess konnte nicht gestartet werden.")
     tenant = session.get(Tenant, user.tenant_id)
     stored = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in client.items()}
-    case = Case(case_number="", pseudonym=_pseudonym(), tenant_id=user.tenant_id,
-                municipality_id=place.id, team_id=user.team_id, status=OPEN, opened_at=utcnow(),
-                case_manager_id=user.id, family_name=stored["family_name"],
-                given_name=stored["given_name"], client=stored)
+    case = Case(
+        case_number="",
+        pseudonym=_pseudonym(),
+        tenant_id=user.tenant_id,
+        municipality_id=place.id,
+        team_id=user.team_id,
+        status=OPEN,
+        opened_at=utcnow(),
+        case_manager_id=user.id,
+        family_name=stored["family_name"],
+        given_name=stored["given_name"],
+        client=stored,
+    )
     session.add(case)
     session.flush()
+    assert tenant is not None  # the user's tenant exists (foreign key)
     case.case_number = f"{tenant.case_prefix}-{case.opened_at:%Y}-{case.id:06d}"
-    create_instance(session, case=case, version_id=version_id, process_id=LIFECYCLE, result=result,
-                    user=user)
+    create_instance(session, case=case, version_id=version_id, process_id=LIFECYCLE, result=result, user=user)
     record(session, user, case_event("case.create", case))
     return case
 
@@ -82,9 +92,16 @@ def read_case(session: Session, *, user: Actor, case_id: int, action: str = "cas
     return case
 
 
-def list_cases(session: Session, *, user: Actor, status: str | None = None,
-               municipality: str | None = None, q: str | None = None,
-               page: int = 1, per_page: int = 25) -> Page:
+def list_cases(
+    session: Session,
+    *,
+    user: Actor,
+    status: str | None = None,
+    municipality: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> Page:
     """Cases in the user's scope, newest first, with optional filters; each listed case is audited."""
     can_read_cases(user)
     begin_write(session)
@@ -97,30 +114,51 @@ def list_cases(session: Session, *, user: Actor, status: str | None = None,
         needle = q.strip()
         if user.role == "case_manager":
             # autoescape: % and _ in what people type are letters, not wildcards (both databases)
-            cond.append(func.lower(Case.family_name).startswith(needle.lower(), autoescape=True)
-                        | (Case.case_number == needle) | (Case.pseudonym == needle))
+            cond.append(
+                func.lower(Case.family_name).startswith(needle.lower(), autoescape=True)
+                | (Case.case_number == needle)
+                | (Case.pseudonym == needle)
+            )
         else:
             cond.append((Case.case_number == needle) | (Case.pseudonym == needle))
     total = session.scalar(select(func.count()).select_from(Case).where(*cond))
-    items = session.scalars(select(Case).where(*cond).order_by(Case.opened_at.desc(), Case.id.desc())
-                            .limit(per_page).offset((page - 1) * per_page)).all()
-    record(session, user, *(case_event("case.list", c, detail={"personal_data": sees_personal_data(user)})
-                            for c in items))
+    items = session.scalars(
+        select(Case)
+        .where(*cond)
+        .order_by(Case.opened_at.desc(), Case.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    record(
+        session,
+        user,
+        *(case_event("case.list", c, detail={"personal_data": sees_personal_data(user)}) for c in items),
+    )
     return Page(list(items), total, page, per_page)
 
 
 def open_tasks(session: Session, case_id: int) -> list[TaskRecord]:
     """The case's ready tasks."""
-    return list(session.scalars(select(TaskRecord).where(
-        TaskRecord.case_id == case_id, TaskRecord.status == READY).order_by(TaskRecord.created_at)))
+    return list(
+        session.scalars(
+            select(TaskRecord)
+            .where(TaskRecord.case_id == case_id, TaskRecord.status == READY)
+            .order_by(TaskRecord.created_at)
+        )
+    )
 
 
 def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 100) -> Page:
     """The case's history, oldest first."""
     cond = HistoryEntry.case_id == case_id
     total = session.scalar(select(func.count()).select_from(HistoryEntry).where(cond))
-    items = session.scalars(select(HistoryEntry).where(cond).order_by(HistoryEntry.id)
-                            .limit(per_page).offset((page - 1) * per_page)).all()
+    items = session.scalars(
+        select(HistoryEntry)
+        .where(cond)
+        .order_by(HistoryEntry.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     return Page(list(items), total, page, per_page)
 
 
@@ -133,25 +171,35 @@ def withdraw_consent(session: Session, *, user: Actor, case_id: int, deletion_da
     require_case_manager(user)
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
-    instance = session.scalars(select(ProcessInstance).where(
-        ProcessInstance.case_id == case.id, ProcessInstance.process_id == LIFECYCLE)
-        .with_for_update()).first()
+    instance = session.scalars(
+        select(ProcessInstance)
+        .where(ProcessInstance.case_id == case.id, ProcessInstance.process_id == LIFECYCLE)
+        .with_for_update()
+    ).first()
     if case.status != OPEN or instance is None:
         raise Conflict("Der Fall ist bereits abgeschlossen.", kind="case-closed")
     proc = parsed_version(session, instance.process_version_id)
     try:
         result = wf.send_message(proc, instance.state, WITHDRAWAL_MESSAGE)
     except wf.NotWaiting:
-        raise Conflict("Ein Widerruf ist erst möglich, nachdem die Einwilligung erteilt wurde.",
-                       kind="consent-not-given") from None
+        raise Conflict(
+            "Ein Widerruf ist erst möglich, nachdem die Einwilligung erteilt wurde.", kind="consent-not-given"
+        ) from None
     except wf.EngineFailure as exc:
-        raise ProcessFailure("Der Widerruf konnte nicht verarbeitet werden.",
-                             element_id=exc.element_id) from None
+        raise ProcessFailure(
+            "Der Widerruf konnte nicht verarbeitet werden.", element_id=exc.element_id
+        ) from None
     record_step(session, instance=instance, case=case, result=result, user=user, completed_task=None)
     stopped = stop_case_instances(session, case, exclude=instance.id)
     consents.withdraw_all(session, case=case, user=user)
     case.deletion_due_at = utcnow() + timedelta(days=deletion_days)
-    record(session, user, case_event("case.consent_withdrawn", case, detail={
-        "stopped_processes": stopped, "deletion_due_at": case.deletion_due_at.isoformat()}))
+    record(
+        session,
+        user,
+        case_event(
+            "case.consent_withdrawn",
+            case,
+            detail={"stopped_processes": stopped, "deletion_due_at": case.deletion_due_at.isoformat()},
+        ),
+    )
     return case
-

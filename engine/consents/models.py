@@ -1,4 +1,5 @@
 """The consent register and the referrals made under it."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

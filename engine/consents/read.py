@@ -5,6 +5,7 @@ Scope and the audit record come from the referral service; here the rows become 
 with the agency's label, and the client's name, birth date and the reason only for the case manager
 and the addressed agency.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,18 +37,32 @@ class ReferralView:
 
 
 def _view(referral: Referral, case: Case, personal: bool, data: dict | None = None) -> ReferralView:
-    out = ReferralView(referral.id, case.id, case.pseudonym, referral.agency,
-                       label("referral.agency", referral.agency), referral.referred_on)
+    out = ReferralView(
+        referral.id,
+        case.id,
+        case.pseudonym,
+        referral.agency,
+        label("referral.agency", referral.agency),
+        referral.referred_on,
+    )
     if not personal:
         return out
-    return ReferralView(out.id, out.case_id, out.pseudonym, out.agency, out.agency_name, out.referred_on,
-                        client_name=f"{case.given_name} {case.family_name}",
-                        birth_date=(case.client or {}).get("birth_date"),
-                        reason=data.get("reason") if data is not None else None)
+    return ReferralView(
+        out.id,
+        out.case_id,
+        out.pseudonym,
+        out.agency,
+        out.agency_name,
+        out.referred_on,
+        client_name=f"{case.given_name} {case.family_name}",
+        birth_date=(case.client or {}).get("birth_date"),
+        reason=data.get("reason") if data is not None else None,
+    )
 
 
-def referral_list(session: Session, *, user: Actor, agency: str | None = None, page: int = 1,
-                  per_page: int = 25) -> Page:
+def referral_list(
+    session: Session, *, user: Actor, agency: str | None = None, page: int = 1, per_page: int = 25
+) -> Page:
     """Referrals the user may see, newest first (each listed case is recorded)."""
     found = service.list_referrals(session, user=user, agency=agency, page=page, per_page=per_page)
     personal = service.sees_client(user)

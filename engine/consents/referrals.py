@@ -1,4 +1,5 @@
 """Referrals as their addressees see them: authority staff only those sent to their agency."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -21,8 +22,10 @@ def _visible(user: Actor):
     """SQL condition for the referrals ``user`` may see."""
     if user.role == "authority":
         if not user.agency:
-            raise Forbidden("Ihrem Konto ist keine Stelle zugeordnet. Bitte an die Administration wenden.",
-                            kind="no-agency")
+            raise Forbidden(
+                "Ihrem Konto ist keine Stelle zugeordnet. Bitte an die Administration wenden.",
+                kind="no-agency",
+            )
         return (Referral.tenant_id == user.tenant_id) & (Referral.agency == user.agency)
     if user.role == "case_manager" or user.role in CASE_ROLES_PSEUDONYMISED:
         return scope_filter(user, Referral.municipality_id, Referral.team_id, Referral.tenant_id)
@@ -34,17 +37,23 @@ def sees_client(user: Actor) -> bool:
     return user.role in ("case_manager", "authority")
 
 
-def list_referrals(session: Session, *, user: Actor, agency: str | None = None,
-                   page: int = 1, per_page: int = 25) -> Page:
+def list_referrals(
+    session: Session, *, user: Actor, agency: str | None = None, page: int = 1, per_page: int = 25
+) -> Page:
     """Referrals visible to the user, newest first (each listed case is recorded)."""
     cond = [_visible(user)]
     begin_write(session)
     if agency:
         cond.append(Referral.agency == agency)
     total = session.scalar(select(func.count()).select_from(Referral).where(*cond))
-    rows = session.execute(select(Referral, Case).join(Case, Case.id == Referral.case_id).where(*cond)
-                           .order_by(Referral.referred_on.desc(), Referral.id.desc())
-                           .limit(per_page).offset((page - 1) * per_page)).all()
+    rows = session.execute(
+        select(Referral, Case)
+        .join(Case, Case.id == Referral.case_id)
+        .where(*cond)
+        .order_by(Referral.referred_on.desc(), Referral.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     record(session, user, *(case_event("referral.list", c, detail={"referral_id": r.id}) for r, c in rows))
     return Page([(r, c) for r, c in rows], total, page, per_page)
 
@@ -53,12 +62,19 @@ def read_referral(session: Session, *, user: Actor, referral_id: int) -> tuple[R
     """One referral with the referral form's data; 404 outside the user's view."""
     cond = _visible(user)
     begin_write(session)
-    found = session.execute(select(Referral, Case).join(Case, Case.id == Referral.case_id)
-                            .where(Referral.id == referral_id, cond)).first()
+    found = session.execute(
+        select(Referral, Case).join(Case, Case.id == Referral.case_id).where(Referral.id == referral_id, cond)
+    ).first()
     if found is None:
         raise NotFound(NO_SUCH_REFERRAL)
     referral, case = found
-    data = session.scalar(select(HistoryEntry.data).where(
-        HistoryEntry.task_id == referral.task_id, HistoryEntry.data.is_not(None)).limit(1)) or {}
+    data = (
+        session.scalar(
+            select(HistoryEntry.data)
+            .where(HistoryEntry.task_id == referral.task_id, HistoryEntry.data.is_not(None))
+            .limit(1)
+        )
+        or {}
+    )
     record(session, user, case_event("referral.read", case, detail={"referral_id": referral.id}))
     return referral, case, data

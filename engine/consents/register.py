@@ -1,4 +1,5 @@
 """The consent register as people use it: read it, add a release, withdraw one."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,20 +25,33 @@ def read(session: Session, *, user: Actor, case_id: int) -> list[Consent]:
     return service.register(session, case.id)
 
 
-def add_release(session: Session, *, user: Actor, case_id: int, agency: str, given_on: date,
-                form_version: str | None) -> Consent:
+def add_release(
+    session: Session, *, user: Actor, case_id: int, agency: str, given_on: date, form_version: str | None
+) -> Consent:
     """A further release from confidentiality the client signed later."""
     require_case_manager(user)
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
     if case.status != OPEN:
-        raise Conflict("Der Fall ist abgeschlossen; es können keine Einwilligungen mehr erfasst werden.",
-                       kind="case-closed")
+        raise Conflict(
+            "Der Fall ist abgeschlossen; es können keine Einwilligungen mehr erfasst werden.",
+            kind="case-closed",
+        )
     if not any(c.kind == "data_processing" for c in service.active(session, case.id)):
-        raise Conflict("Es liegt keine Einwilligung zur Datenverarbeitung vor; bitte zuerst die "
-                       "Einwilligung im Fallverlauf erfassen.", kind="consent-not-given")
-    return service.add(session, case=case, user=user, kind=RELEASE, agency=agency, given_on=given_on,
-                       form_version=form_version)
+        raise Conflict(
+            "Es liegt keine Einwilligung zur Datenverarbeitung vor; bitte zuerst die "
+            "Einwilligung im Fallverlauf erfassen.",
+            kind="consent-not-given",
+        )
+    return service.add(
+        session,
+        case=case,
+        user=user,
+        kind=RELEASE,
+        agency=agency,
+        given_on=given_on,
+        form_version=form_version,
+    )
 
 
 def withdraw_release(session: Session, *, user: Actor, case_id: int, consent_id: int) -> Consent:

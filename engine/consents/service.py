@@ -1,4 +1,5 @@
 """The consent register: what a client agreed to, and refusing what it does not cover."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +26,13 @@ def agency_name(key: str | None) -> str:
 
 def active(session: Session, case_id: int) -> list[Consent]:
     """The case's consents that are in force."""
-    return list(session.scalars(select(Consent).where(
-        Consent.case_id == case_id, Consent.withdrawn_at.is_(None)).order_by(Consent.id)))
+    return list(
+        session.scalars(
+            select(Consent)
+            .where(Consent.case_id == case_id, Consent.withdrawn_at.is_(None))
+            .order_by(Consent.id)
+        )
+    )
 
 
 def register(session: Session, case_id: int) -> list[Consent]:
@@ -49,29 +55,53 @@ def _as_date(value) -> date:
         return today_berlin()
 
 
-def add(session: Session, *, case, user: Actor, kind: str, agency: str | None, given_on,
-        form_version: str | None, task_id: str | None = None) -> Consent:
+def add(
+    session: Session,
+    *,
+    case,
+    user: Actor,
+    kind: str,
+    agency: str | None,
+    given_on,
+    form_version: str | None,
+    task_id: str | None = None,
+) -> Consent:
     """Record one consent (the caller holds the write lock)."""
     if kind == RELEASE and agency not in labels("consent.agency"):  # codes deployed in the browser too
         raise InvalidInput("Unbekannte Stelle.", errors={"agency": ["Unbekannte Stelle."]})
     if kind == RELEASE and any(c.kind == RELEASE and c.agency == agency for c in active(session, case.id)):
-        raise Conflict(f"Eine Schweigepflichtentbindung gegenüber {agency_name(agency)} liegt bereits vor.",
-                       kind="already-exists")
-    row = Consent(case_id=case.id, kind=kind, agency=agency if kind == RELEASE else None,
-                  form_version=form_version, given_on=_as_date(given_on), recorded_at=utcnow(),
-                  recorded_by_id=user.id, task_id=task_id)
+        raise Conflict(
+            f"Eine Schweigepflichtentbindung gegenüber {agency_name(agency)} liegt bereits vor.",
+            kind="already-exists",
+        )
+    row = Consent(
+        case_id=case.id,
+        kind=kind,
+        agency=agency if kind == RELEASE else None,
+        form_version=form_version,
+        given_on=_as_date(given_on),
+        recorded_at=utcnow(),
+        recorded_by_id=user.id,
+        task_id=task_id,
+    )
     session.add(row)
     session.flush()
-    record(session, user, case_event("consent.record", case, detail={"kind": kind, "agency": row.agency,
-                                                                      "consent_id": row.id}))
+    record(
+        session,
+        user,
+        case_event("consent.record", case, detail={"kind": kind, "agency": row.agency, "consent_id": row.id}),
+    )
     return row
 
 
 def withdraw_all(session: Session, *, case, user: Actor) -> int:
     """Mark every consent in force as withdrawn (the client withdrew consent)."""
-    count = session.execute(update(Consent).where(Consent.case_id == case.id, Consent.withdrawn_at.is_(None))
-                            .values(withdrawn_at=utcnow(), withdrawn_by_id=user.id)
-                            .execution_options(synchronize_session=False)).rowcount
+    count = session.execute(
+        update(Consent)
+        .where(Consent.case_id == case.id, Consent.withdrawn_at.is_(None))
+        .values(withdrawn_at=utcnow(), withdrawn_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     record(session, user, case_event("consent.withdraw", case, detail={"consents": count}))
     return count
 
@@ -84,15 +114,22 @@ def withdraw_one(session: Session, *, case, user: Actor, consent_id: int) -> Con
     if row.withdrawn_at is not None:
         raise Conflict("Diese Einwilligung ist bereits widerrufen.", kind="consent-withdrawn")
     if row.kind != RELEASE:
-        raise Conflict("Der Widerruf der Einwilligung zur Datenverarbeitung beendet den Fall: "
-                       "bitte den Widerruf für den ganzen Fall erfassen.", kind="withdrawal-ends-case")
+        raise Conflict(
+            "Der Widerruf der Einwilligung zur Datenverarbeitung beendet den Fall: "
+            "bitte den Widerruf für den ganzen Fall erfassen.",
+            kind="withdrawal-ends-case",
+        )
     row.withdrawn_at, row.withdrawn_by_id = utcnow(), user.id
-    record(session, user, case_event("consent.withdraw", case, detail={"consent_id": row.id,
-                                                                        "agency": row.agency}))
+    record(
+        session,
+        user,
+        case_event("consent.withdraw", case, detail={"consent_id": row.id, "agency": row.agency}),
+    )
     return row
 
 
 # Hooks around task completion, by form key (called by engine/tasks/service.py).
+
 
 def before_completion(session: Session, *, case, form_key: str | None, data: dict) -> None:
     """Refuse what the consent does not cover, before the process moves."""
@@ -103,26 +140,53 @@ def before_completion(session: Session, *, case, form_key: str | None, data: dic
                 f"Für eine Verweisung an {agency_name(agency)} fehlt die Schweigepflichtentbindung "
                 "(oder die Einwilligung zur Datenverarbeitung). Bitte zuerst die Einwilligung ergänzen.",
                 kind="consent-missing",
-                errors={"agency": ["Keine Schweigepflichtentbindung gegenüber dieser Stelle."]})
+                errors={"agency": ["Keine Schweigepflichtentbindung gegenüber dieser Stelle."]},
+            )
 
 
-def after_completion(session: Session, *, case, form_key: str | None, task_id: str, data: dict,
-                     user: Actor) -> None:
+def after_completion(
+    session: Session, *, case, form_key: str | None, task_id: str, data: dict, user: Actor
+) -> None:
     """Project consent and referral forms into the register and the referral list."""
     if case is None:
         return
     if form_key == "consent" and data.get("consent_given") is True:
         version, given_on = data.get("form_version"), data.get("consent_date")
         if data.get("data_processing") is True:
-            add(session, case=case, user=user, kind=DATA_PROCESSING, agency=None, given_on=given_on,
-                form_version=version, task_id=task_id)
+            add(
+                session,
+                case=case,
+                user=user,
+                kind=DATA_PROCESSING,
+                agency=None,
+                given_on=given_on,
+                form_version=version,
+                task_id=task_id,
+            )
         for agency in data.get("confidentiality_release_agencies") or []:
             if not covers(session, case.id, agency):
-                add(session, case=case, user=user, kind=RELEASE, agency=agency, given_on=given_on,
-                    form_version=version, task_id=task_id)
+                add(
+                    session,
+                    case=case,
+                    user=user,
+                    kind=RELEASE,
+                    agency=agency,
+                    given_on=given_on,
+                    form_version=version,
+                    task_id=task_id,
+                )
     elif form_key == "referral":
-        session.add(Referral(case_id=case.id, tenant_id=case.tenant_id, municipality_id=case.municipality_id,
-                             team_id=case.team_id, agency=data["agency"],
-                             referred_on=_as_date(data.get("referral_date")), task_id=task_id,
-                             referred_by_id=user.id, created_at=utcnow()))
+        session.add(
+            Referral(
+                case_id=case.id,
+                tenant_id=case.tenant_id,
+                municipality_id=case.municipality_id,
+                team_id=case.team_id,
+                agency=data["agency"],
+                referred_on=_as_date(data.get("referral_date")),
+                task_id=task_id,
+                referred_by_id=user.id,
+                created_at=utcnow(),
+            )
+        )
         record(session, user, case_event("referral.send", case, detail={"agency": data["agency"]}))

@@ -1,4 +1,5 @@
 """Demo cases: each a small plan that walks the lifecycle through the services, step by step."""
+
 from __future__ import annotations
 
 import random
@@ -33,8 +34,12 @@ class CasePlan:
 
 
 def _complete(session, plan: CasePlan, bpmn_id: str, form: dict) -> bool:
-    task_id = session.scalar(select(TaskRecord.id).where(TaskRecord.case_id == plan.case_id, TaskRecord.bpmn_id == bpmn_id,
-                                                         TaskRecord.status == READY).order_by(TaskRecord.created_at).limit(1))
+    task_id = session.scalar(
+        select(TaskRecord.id)
+        .where(TaskRecord.case_id == plan.case_id, TaskRecord.bpmn_id == bpmn_id, TaskRecord.status == READY)
+        .order_by(TaskRecord.created_at)
+        .limit(1)
+    )
     if task_id is None:
         return False
     complete_task(session, user=plan.user, task_id=task_id, data=form)
@@ -48,9 +53,13 @@ def _later(plan: CasePlan, day: date, lo: int, hi: int, limit: date | None = Non
 
 def _client(rng: random.Random) -> dict:
     nationality = d.weighted(rng, d.NATIONALITIES)[0]
-    return {"given_name": rng.choice(d.GIVEN), "family_name": rng.choice(d.FAMILY),
-            "birth_date": date(rng.randint(1962, 2006), rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
-            "nationality": nationality, "languages": d.LANGUAGES[nationality]}
+    return {
+        "given_name": rng.choice(d.GIVEN),
+        "family_name": rng.choice(d.FAMILY),
+        "birth_date": date(rng.randint(1962, 2006), rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
+        "nationality": nationality,
+        "languages": d.LANGUAGES[nationality],
+    }
 
 
 def start(runner: Runner, plan: CasePlan) -> None:
@@ -61,10 +70,18 @@ def _open(session, runner: Runner, plan: CasePlan) -> None:
     rng = plan.rng
     case = open_case(session, user=plan.user, municipality=plan.municipality, client=_client(rng))
     plan.case_id = case.id
-    _complete(session, plan, "first_contact", {
-        "contact_date": plan.contact.isoformat(), "contact_channel": rng.choice(["in_person", "phone", "outreach"]),
-        "access_route": rng.choice(["self", "authority", "counselling_service", "volunteer"]),
-        "interpreter_needed": rng.random() < 0.4, "concerns": rng.choice(d.CONCERNS)})
+    _complete(
+        session,
+        plan,
+        "first_contact",
+        {
+            "contact_date": plan.contact.isoformat(),
+            "contact_channel": rng.choice(["in_person", "phone", "outreach"]),
+            "access_route": rng.choice(["self", "authority", "counselling_service", "volunteer"]),
+            "interpreter_needed": rng.random() < 0.4,
+            "concerns": rng.choice(d.CONCERNS),
+        },
+    )
     day = _later(plan, plan.contact, 0, 7, plan.year_end if plan.route == "accompaniment" else None)
     runner.at(moment(day, 11), _consent, runner, plan, day)
 
@@ -75,8 +92,17 @@ def _consent(session, runner: Runner, plan: CasePlan, day: date) -> None:
         return
     plan.agency = d.weighted(plan.rng, d.AGENCIES)
     agencies = sorted({plan.agency[0], "jobcenter", "foreigners_authority"})
-    _complete(session, plan, "consent", {"consent_given": True, "consent_date": day.isoformat(),
-                                         "data_processing": True, "confidentiality_release_agencies": agencies})
+    _complete(
+        session,
+        plan,
+        "consent",
+        {
+            "consent_given": True,
+            "consent_date": day.isoformat(),
+            "data_processing": True,
+            "confidentiality_release_agencies": agencies,
+        },
+    )
     nxt = _later(plan, day, 0, 10, plan.year_end if plan.route == "accompaniment" else None)
     runner.at(moment(nxt, 12), _assess, runner, plan, nxt)
 
@@ -85,9 +111,16 @@ def _assess(session, runner: Runner, plan: CasePlan, day: date) -> None:
     rng = plan.rng
     areas = rng.sample(d.LIFE_AREAS, rng.randint(1, 3))
     referral = plan.route == "referral"
-    _complete(session, plan, "assessment", {"needs": [{"life_area": a} for a in areas],
-                                            "legal_domain": plan.agency[1] if referral else "none",
-                                            "route": "referral" if referral else "accompaniment"})
+    _complete(
+        session,
+        plan,
+        "assessment",
+        {
+            "needs": [{"life_area": a} for a in areas],
+            "legal_domain": plan.agency[1] if referral else "none",
+            "route": "referral" if referral else "accompaniment",
+        },
+    )
     if referral:
         nxt = _later(plan, day, 2, 21)
         runner.at(moment(nxt, 10), _refer, runner, plan, nxt)
@@ -97,18 +130,41 @@ def _assess(session, runner: Runner, plan: CasePlan, day: date) -> None:
 
 
 def _refer(session, runner: Runner, plan: CasePlan, day: date) -> None:
-    _complete(session, plan, "referral", {"agency": plan.agency[0], "reason": "Zuständiger Rechtskreis mit eigenem "
-                                          "Fallmanagement", "referral_date": day.isoformat()})
+    _complete(
+        session,
+        plan,
+        "referral",
+        {
+            "agency": plan.agency[0],
+            "reason": "Zuständiger Rechtskreis mit eigenem Fallmanagement",
+            "referral_date": day.isoformat(),
+        },
+    )
     _complete(session, plan, "closure", {"closure_reason": "referred", "closure_date": day.isoformat()})
 
 
 def _goals(session, runner: Runner, plan: CasePlan, day: date, areas: list) -> None:
     rng = plan.rng
-    _complete(session, plan, "goal_agreement", {
-        "agreement_date": day.isoformat(), "review_interval_weeks": 8,
-        "goals": [{"goal": d.GOALS[a], "life_area": a, "target_date": (day + timedelta(days=180)).isoformat(),
-                   "linked_help": rng.choice(["jmd", "mbe", "refugee_counselling", "integration_agency", "volunteers"])}
-                  for a in areas]})
+    _complete(
+        session,
+        plan,
+        "goal_agreement",
+        {
+            "agreement_date": day.isoformat(),
+            "review_interval_weeks": 8,
+            "goals": [
+                {
+                    "goal": d.GOALS[a],
+                    "life_area": a,
+                    "target_date": (day + timedelta(days=180)).isoformat(),
+                    "linked_help": rng.choice(
+                        ["jmd", "mbe", "refugee_counselling", "integration_agency", "volunteers"]
+                    ),
+                }
+                for a in areas
+            ],
+        },
+    )
     if rng.random() < 0.02:
         runner.at(moment(_later(plan, day, 20, 90), 9), _withdraw, plan)
         return
@@ -131,25 +187,49 @@ def _evaluate(session, plan: CasePlan, day: date, go_on: bool) -> None:
 def _finish(session, plan: CasePlan, day: date) -> None:
     rng = plan.rng
     result = d.weighted(rng, [("all", 55), ("partly", 35), ("none", 10)])[0]
-    if not _complete(session, plan, "final_evaluation", {"evaluation_date": day.isoformat(), "goals_met": result,
-                                                         "summary": "Begleitung abgeschlossen"}):
+    if not _complete(
+        session,
+        plan,
+        "final_evaluation",
+        {"evaluation_date": day.isoformat(), "goals_met": result, "summary": "Begleitung abgeschlossen"},
+    ):
         return
     reason = "goals_met" if result == "all" else d.weighted(rng, CLOSURES)[0]
     _complete(session, plan, "closure", {"closure_reason": reason, "closure_date": day.isoformat()})
 
 
 def _withdraw(session, plan: CasePlan) -> None:
+    assert plan.case_id is not None  # set when the case was opened
     withdraw_consent(session, user=plan.user, case_id=plan.case_id)
 
 
 def _job_start(session, runner: Runner, plan: CasePlan, day: date) -> None:
+    assert plan.case_id is not None  # set when the case was opened
     start_followup(session, user=plan.user, case_id=plan.case_id)
-    _complete(session, plan, "coordination_talk", {"talk_date": day.isoformat(), "responsible": "joint",
-                                                   "responsible_person": "KIM-Case-Management UmA"})
-    _complete(session, plan, "job_start", {"placement_kind": plan.rng.choice(["job", "training"]),
-                                           "employer": "Betrieb im Kreis Paderborn", "start_date": day.isoformat()})
+    _complete(
+        session,
+        plan,
+        "coordination_talk",
+        {
+            "talk_date": day.isoformat(),
+            "responsible": "joint",
+            "responsible_person": "KIM-Case-Management UmA",
+        },
+    )
+    _complete(
+        session,
+        plan,
+        "job_start",
+        {
+            "placement_kind": plan.rng.choice(["job", "training"]),
+            "employer": "Betrieb im Kreis Paderborn",
+            "start_date": day.isoformat(),
+        },
+    )
     for k in range(1, 6):
-        runner.at(moment(day + timedelta(days=30 * k + 4), 15), _checkin, plan, day + timedelta(days=30 * k + 4))
+        runner.at(
+            moment(day + timedelta(days=30 * k + 4), 15), _checkin, plan, day + timedelta(days=30 * k + 4)
+        )
     runner.at(moment(day + timedelta(days=190), 15), _followup, plan, day + timedelta(days=190))
 
 
@@ -158,5 +238,12 @@ def _checkin(session, plan: CasePlan, day: date) -> None:
 
 
 def _followup(session, plan: CasePlan, day: date) -> None:
-    _complete(session, plan, "six_month_followup", {"followup_date": day.isoformat(),
-                                                     "outcome": "still_employed" if plan.rng.random() < 0.75 else "ended"})
+    _complete(
+        session,
+        plan,
+        "six_month_followup",
+        {
+            "followup_date": day.isoformat(),
+            "outcome": "still_employed" if plan.rng.random() < 0.75 else "ended",
+        },
+    )

@@ -1,37 +1,177 @@
 """Synthetic data for the demo county: invented names and plausible distributions (no real people)."""
+
 from __future__ import annotations
 
-GIVEN = ["Amina", "Ahmad", "Fatima", "Mohammad", "Olena", "Oleksandr", "Zainab", "Ali", "Mariam", "Hassan",
-         "Nour", "Yusuf", "Daria", "Andrii", "Leyla", "Omar", "Hawa", "Abdi", "Shirin", "Reza", "Iryna", "Mykola",
-         "Sara", "Ibrahim", "Aisha", "Mustafa", "Yasmin", "Khaled", "Kateryna", "Dmytro", "Samira", "Tesfay",
-         "Helen", "Mamadou", "Fatoumata", "Elif", "Emre", "Rania", "Bashir", "Nadia"]
-FAMILY = ["Haddad", "Rahimi", "Hosseini", "Kovalenko", "Shevchenko", "Al-Khatib", "Yousef", "Mahmoud", "Karimi",
-          "Bondarenko", "Tkachenko", "Ahmadi", "Sultani", "Barzani", "Hamdan", "Okonkwo", "Diallo", "Bah", "Tesfaye",
-          "Gebremedhin", "Yilmaz", "Demir", "Nazari", "Rezaei", "Melnyk", "Kravchenko", "Saleh", "Omar", "Hussein",
-          "Abdullah", "Jafari", "Mohammadi", "Sidibe", "Camara", "Berhane", "Aziz", "Farah", "Nasser", "Popova"]
-NATIONALITIES = [("syrisch", 26), ("ukrainisch", 22), ("afghanisch", 14), ("irakisch", 9), ("türkisch", 7),
-                 ("eritreisch", 5), ("guineisch", 4), ("iranisch", 5), ("somalisch", 3), ("nigerianisch", 3),
-                 ("georgisch", 2)]
-LANGUAGES = {"syrisch": ["ar"], "ukrainisch": ["uk", "ru"], "afghanisch": ["fa", "ps"], "irakisch": ["ar", "ku"],
-             "türkisch": ["tr"], "eritreisch": ["ti"], "guineisch": ["fr"], "iranisch": ["fa"], "somalisch": ["so"],
-             "nigerianisch": ["en"], "georgisch": ["ka"]}
-CONCERNS = ["Arbeit und Wohnung", "Anerkennung des Berufsabschlusses", "Kita-Platz und Schulwechsel",
-            "Aufenthaltsstatus und Arbeitserlaubnis", "Sprachkurs und Arbeit", "Gesundheitliche Versorgung",
-            "Wohnungssuche", "Ausbildungsplatz", "Schulden und Leistungsbezug", "Familiennachzug"]
-LIFE_AREAS = ["language", "work_training", "housing", "health", "education", "childcare", "residence", "money", "family"]
-GOALS = {"language": "Sprachkurs B1 abschließen", "work_training": "Ausbildungs- oder Arbeitsplatz finden",
-         "housing": "Eigene Wohnung beziehen", "health": "Fachärztliche Behandlung sichern",
-         "education": "Schulplatz für die Kinder", "childcare": "Kita-Platz für das jüngste Kind",
-         "residence": "Aufenthalt verfestigen (§ 25b AufenthG prüfen)", "money": "Leistungen klären und Schulden regeln",
-         "family": "Familiennachzug vorbereiten"}
+GIVEN = [
+    "Amina",
+    "Ahmad",
+    "Fatima",
+    "Mohammad",
+    "Olena",
+    "Oleksandr",
+    "Zainab",
+    "Ali",
+    "Mariam",
+    "Hassan",
+    "Nour",
+    "Yusuf",
+    "Daria",
+    "Andrii",
+    "Leyla",
+    "Omar",
+    "Hawa",
+    "Abdi",
+    "Shirin",
+    "Reza",
+    "Iryna",
+    "Mykola",
+    "Sara",
+    "Ibrahim",
+    "Aisha",
+    "Mustafa",
+    "Yasmin",
+    "Khaled",
+    "Kateryna",
+    "Dmytro",
+    "Samira",
+    "Tesfay",
+    "Helen",
+    "Mamadou",
+    "Fatoumata",
+    "Elif",
+    "Emre",
+    "Rania",
+    "Bashir",
+    "Nadia",
+]
+FAMILY = [
+    "Haddad",
+    "Rahimi",
+    "Hosseini",
+    "Kovalenko",
+    "Shevchenko",
+    "Al-Khatib",
+    "Yousef",
+    "Mahmoud",
+    "Karimi",
+    "Bondarenko",
+    "Tkachenko",
+    "Ahmadi",
+    "Sultani",
+    "Barzani",
+    "Hamdan",
+    "Okonkwo",
+    "Diallo",
+    "Bah",
+    "Tesfaye",
+    "Gebremedhin",
+    "Yilmaz",
+    "Demir",
+    "Nazari",
+    "Rezaei",
+    "Melnyk",
+    "Kravchenko",
+    "Saleh",
+    "Omar",
+    "Hussein",
+    "Abdullah",
+    "Jafari",
+    "Mohammadi",
+    "Sidibe",
+    "Camara",
+    "Berhane",
+    "Aziz",
+    "Farah",
+    "Nasser",
+    "Popova",
+]
+NATIONALITIES = [
+    ("syrisch", 26),
+    ("ukrainisch", 22),
+    ("afghanisch", 14),
+    ("irakisch", 9),
+    ("türkisch", 7),
+    ("eritreisch", 5),
+    ("guineisch", 4),
+    ("iranisch", 5),
+    ("somalisch", 3),
+    ("nigerianisch", 3),
+    ("georgisch", 2),
+]
+LANGUAGES = {
+    "syrisch": ["ar"],
+    "ukrainisch": ["uk", "ru"],
+    "afghanisch": ["fa", "ps"],
+    "irakisch": ["ar", "ku"],
+    "türkisch": ["tr"],
+    "eritreisch": ["ti"],
+    "guineisch": ["fr"],
+    "iranisch": ["fa"],
+    "somalisch": ["so"],
+    "nigerianisch": ["en"],
+    "georgisch": ["ka"],
+}
+CONCERNS = [
+    "Arbeit und Wohnung",
+    "Anerkennung des Berufsabschlusses",
+    "Kita-Platz und Schulwechsel",
+    "Aufenthaltsstatus und Arbeitserlaubnis",
+    "Sprachkurs und Arbeit",
+    "Gesundheitliche Versorgung",
+    "Wohnungssuche",
+    "Ausbildungsplatz",
+    "Schulden und Leistungsbezug",
+    "Familiennachzug",
+]
+LIFE_AREAS = [
+    "language",
+    "work_training",
+    "housing",
+    "health",
+    "education",
+    "childcare",
+    "residence",
+    "money",
+    "family",
+]
+GOALS = {
+    "language": "Sprachkurs B1 abschließen",
+    "work_training": "Ausbildungs- oder Arbeitsplatz finden",
+    "housing": "Eigene Wohnung beziehen",
+    "health": "Fachärztliche Behandlung sichern",
+    "education": "Schulplatz für die Kinder",
+    "childcare": "Kita-Platz für das jüngste Kind",
+    "residence": "Aufenthalt verfestigen (§ 25b AufenthG prüfen)",
+    "money": "Leistungen klären und Schulden regeln",
+    "family": "Familiennachzug vorbereiten",
+}
 # Referral agency -> legal domain of the assessment (forms/assessment.json)
-AGENCIES = [("jobcenter", "sgb2", 30), ("foreigners_authority", "aufenthg", 18), ("employment_agency", "sgb3", 10),
-            ("youth_office", "sgb8", 8), ("mbe", "none", 8), ("social_welfare_office", "sgb12", 7),
-            ("jmd", "none", 6), ("naturalisation_authority", "stag", 5), ("refugee_counselling", "none", 4),
-            ("health_services", "none", 2), ("school", "none", 1), ("integration_agency", "none", 1)]
+AGENCIES = [
+    ("jobcenter", "sgb2", 30),
+    ("foreigners_authority", "aufenthg", 18),
+    ("employment_agency", "sgb3", 10),
+    ("youth_office", "sgb8", 8),
+    ("mbe", "none", 8),
+    ("social_welfare_office", "sgb12", 7),
+    ("jmd", "none", 6),
+    ("naturalisation_authority", "stag", 5),
+    ("refugee_counselling", "none", 4),
+    ("health_services", "none", 2),
+    ("school", "none", 1),
+    ("integration_agency", "none", 1),
+]
 # Share of first contacts per municipality (Stadt Paderborn: four CM posts)
-WEIGHTS = {"paderborn": 40, "delbrueck": 10, "salzkotten": 9, "bueren": 7, "bad-lippspringe": 8, "hoevelhof": 7,
-           "borchen": 6, "altenbeken": 5, "lichtenau": 5}
+WEIGHTS = {
+    "paderborn": 40,
+    "delbrueck": 10,
+    "salzkotten": 9,
+    "bueren": 7,
+    "bad-lippspringe": 8,
+    "hoevelhof": 7,
+    "borchen": 6,
+    "altenbeken": 5,
+    "lichtenau": 5,
+}
 # Municipalities with KIM case management per school year start (annual report 2023/24: 8 of 10 took part)
 ACTIVE_FROM = {"lichtenau": 2024}
 # Persons supported per school year (2023/24 is the annual report's 930; others plausible), CM cases likewise
@@ -39,32 +179,70 @@ PERSONS = {2022: 780, 2023: 930, 2024: 985, 2025: 1010, 2026: 1000}
 CM_CASES = {2022: 301, 2023: 364, 2024: 392, 2025: 405, 2026: 400}
 UMA_PER_YEAR = 42  # the UmA team works since 1 Oct 2024
 TOPICS = [
-    ("language", "Zu wenige Plätze in Integrationskursen mit Kinderbetreuung",
-     "Mehrere Klientinnen können Integrationskurse nicht besuchen, weil Kinderbetreuung fehlt."),
-    ("work", "Sprache und Arbeitsaufnahme zusammen denken",
-     "Beschäftigte brechen Sprachkurse ab; berufsbegleitende Kurse fehlen."),
-    ("housing", "Wohnungslose Geflüchtete nach Anerkennung",
-     "Nach der Anerkennung bleiben Menschen in Gemeinschaftsunterkünften, da Wohnungen fehlen."),
-    ("health", "Psychotherapie mit Dolmetschung",
-     "Traumatisierte Personen warten lange auf Therapieplätze; Dolmetschkosten sind ungeklärt."),
-    ("education", "Schulplatzvergabe für Seiteneinsteiger",
-     "Kinder warten nach Zuzug mehrere Wochen auf einen Schulplatz."),
-    ("training", "Ausbildungsduldung und Ausbildungsbeginn",
-     "Betriebe zögern mit Ausbildungsverträgen, weil die Duldung unklar ist."),
-    ("residence", "Lange Bearbeitungszeiten bei Aufenthaltserlaubnissen",
-     "Arbeitsaufnahmen scheitern, weil Fiktionsbescheinigungen fehlen."),
-    ("other", "Regeln und Abläufe in Deutschland verstehen",
-     "Viele Anliegen entstehen, weil Abläufe der Behörden unbekannt sind."),
-    ("language", "Sprachkurse im ländlichen Raum schlecht erreichbar",
-     "Ohne ÖPNV-Anbindung sind Kurse in Paderborn für viele nicht erreichbar."),
-    ("work", "Anerkennung ausländischer Berufsabschlüsse dauert zu lange",
-     "Fachkräfte arbeiten monatelang unterhalb ihrer Qualifikation."),
-    ("health", "Fehlende Kinderärztinnen und -ärzte",
-     "Familien finden keine kinderärztliche Praxis, die neue Patientinnen aufnimmt."),
-    ("housing", "Mietkautionen für Leistungsbeziehende",
-     "Vermieter verlangen Kautionen, deren Übernahme unterschiedlich gehandhabt wird."),
+    (
+        "language",
+        "Zu wenige Plätze in Integrationskursen mit Kinderbetreuung",
+        "Mehrere Klientinnen können Integrationskurse nicht besuchen, weil Kinderbetreuung fehlt.",
+    ),
+    (
+        "work",
+        "Sprache und Arbeitsaufnahme zusammen denken",
+        "Beschäftigte brechen Sprachkurse ab; berufsbegleitende Kurse fehlen.",
+    ),
+    (
+        "housing",
+        "Wohnungslose Geflüchtete nach Anerkennung",
+        "Nach der Anerkennung bleiben Menschen in Gemeinschaftsunterkünften, da Wohnungen fehlen.",
+    ),
+    (
+        "health",
+        "Psychotherapie mit Dolmetschung",
+        "Traumatisierte Personen warten lange auf Therapieplätze; Dolmetschkosten sind ungeklärt.",
+    ),
+    (
+        "education",
+        "Schulplatzvergabe für Seiteneinsteiger",
+        "Kinder warten nach Zuzug mehrere Wochen auf einen Schulplatz.",
+    ),
+    (
+        "training",
+        "Ausbildungsduldung und Ausbildungsbeginn",
+        "Betriebe zögern mit Ausbildungsverträgen, weil die Duldung unklar ist.",
+    ),
+    (
+        "residence",
+        "Lange Bearbeitungszeiten bei Aufenthaltserlaubnissen",
+        "Arbeitsaufnahmen scheitern, weil Fiktionsbescheinigungen fehlen.",
+    ),
+    (
+        "other",
+        "Regeln und Abläufe in Deutschland verstehen",
+        "Viele Anliegen entstehen, weil Abläufe der Behörden unbekannt sind.",
+    ),
+    (
+        "language",
+        "Sprachkurse im ländlichen Raum schlecht erreichbar",
+        "Ohne ÖPNV-Anbindung sind Kurse in Paderborn für viele nicht erreichbar.",
+    ),
+    (
+        "work",
+        "Anerkennung ausländischer Berufsabschlüsse dauert zu lange",
+        "Fachkräfte arbeiten monatelang unterhalb ihrer Qualifikation.",
+    ),
+    (
+        "health",
+        "Fehlende Kinderärztinnen und -ärzte",
+        "Familien finden keine kinderärztliche Praxis, die neue Patientinnen aufnimmt.",
+    ),
+    (
+        "housing",
+        "Mietkautionen für Leistungsbeziehende",
+        "Vermieter verlangen Kautionen, deren Übernahme unterschiedlich gehandhabt wird.",
+    ),
 ]
-STATE_AUTHORITY = "Ministerium für Kinder, Jugend, Familie, Gleichstellung, Flucht und Integration des Landes NRW"
+STATE_AUTHORITY = (
+    "Ministerium für Kinder, Jugend, Familie, Gleichstellung, Flucht und Integration des Landes NRW"
+)
 
 
 def weighted(rng, pairs):

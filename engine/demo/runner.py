@@ -4,13 +4,14 @@ Every step calls the same services the API calls, in its own unit of work (as a 
 would: engine/uow.py). Timers that fall due on the way (reminders, follow-up check-ins) are fired
 by the timer service before the next step, as a scheduler would.
 """
+
 from __future__ import annotations
 
 import heapq
 import itertools
 import secrets
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
@@ -26,7 +27,7 @@ from ..uow import unit_of_work
 
 def moment(day: date, hour: int = 10, minute: int = 0) -> datetime:
     """A Berlin wall-clock time on ``day``, as an aware UTC datetime."""
-    return datetime.combine(day, time(hour, minute), clock.BERLIN).astimezone(clock.timezone.utc)
+    return datetime.combine(day, time(hour, minute), clock.BERLIN).astimezone(UTC)
 
 
 class Runner:
@@ -75,14 +76,33 @@ class Runner:
             self.due = next_due(session)
 
 
-def ensure_user(session, *, username: str, display_name: str, role: str, tenant_id: int, demo: bool,
-                municipality_id: int | None = None, team_id: int | None = None) -> Actor:
+def ensure_user(
+    session,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    tenant_id: int,
+    demo: bool,
+    municipality_id: int | None = None,
+    team_id: int | None = None,
+) -> Actor:
     """The demo's acting accounts (created if missing; password 'demo' only in demo mode)."""
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        user = User(username=username, display_name=display_name, role=role, tenant_id=tenant_id,
-                    municipality_id=municipality_id, team_id=team_id, active=True, created_at=clock.utcnow(),
-                    password_hash=hash_password("demo" if demo else secrets.token_urlsafe(24)))
+        user = User(
+            username=username,
+            display_name=display_name,
+            role=role,
+            tenant_id=tenant_id,
+            municipality_id=municipality_id,
+            team_id=team_id,
+            active=True,
+            created_at=clock.utcnow(),
+            password_hash=hash_password("demo" if demo else secrets.token_urlsafe(24)),
+        )
         session.add(user)
         session.flush()
-    return Actor(user.id, user.username, user.role, user.tenant_id, user.municipality_id, user.team_id, user.agency)
+    return Actor(
+        user.id, user.username, user.role, user.tenant_id, user.municipality_id, user.team_id, user.agency
+    )

@@ -1,5 +1,6 @@
 """Demo topics and meetings: raised from cases, decided in local round tables and the Lenkungsgruppe,
 working groups reporting back, topics forwarded to the state (some answered only after a reminder)."""
+
 from __future__ import annotations
 
 import random
@@ -34,8 +35,14 @@ class Topics:
         self.runner, self.coord, self.tenant_id = runner, coordinator, tenant_id
         self.plans: dict[int, TopicPlan] = {}
 
-    def plan_year(self, year: int, rng: random.Random, cases_by_place: dict[str, list], count: int = 12,
-                  current: bool = False) -> None:
+    def plan_year(
+        self,
+        year: int,
+        rng: random.Random,
+        cases_by_place: dict[str, list],
+        count: int = 12,
+        current: bool = False,
+    ) -> None:
         """``count`` topics a year, and the meetings of the bodies (local quarterly, Lenkungsgruppe twice).
 
         In the current school year the topics are raised before the first round tables and cover every
@@ -52,12 +59,29 @@ class Topics:
                     raised = max(raised, self.runner.until.date() - timedelta(days=rng.randint(10, 40)))
             else:
                 raised = date(year, 9, 1) + timedelta(days=rng.randint(0, 240))
-                route = d.weighted(rng, [("local", 40), ("steering", 20), ("working_group", 15), ("state_fast", 10),
-                                         ("state_slow", 10), ("deferred", 5)])[0]
+                route = d.weighted(
+                    rng,
+                    [
+                        ("local", 40),
+                        ("steering", 20),
+                        ("working_group", 15),
+                        ("state_fast", 10),
+                        ("state_slow", 10),
+                        ("deferred", 5),
+                    ],
+                )[0]
             plan = TopicPlan(route, random.Random(rng.random()))
             place = places[(k + year) % len(places)]
-            self.runner.at(moment(raised, 13), self._raise, plan, cases_by_place[place], category,
-                           f"{title} ({year}/{(year + 1) % 100:02d})", text, raised)
+            self.runner.at(
+                moment(raised, 13),
+                self._raise,
+                plan,
+                cases_by_place[place],
+                category,
+                f"{title} ({year}/{(year + 1) % 100:02d})",
+                text,
+                raised,
+            )
         for month, day in ((9, 16), (12, 9), (3, 10), (6, 16)):
             when = date(year + (month < 8), month, day)
             self.runner.at(moment(when - timedelta(days=21), 9), self._meetings, LOCAL, when)
@@ -65,14 +89,22 @@ class Topics:
             when = date(year + (month < 8), month, day)
             self.runner.at(moment(when - timedelta(days=28), 9), self._meetings, STEERING, when)
 
-    def _raise(self, session, plan: TopicPlan, candidates: list, category: str, title: str, text: str, day: date) -> None:
+    def _raise(
+        self, session, plan: TopicPlan, candidates: list, category: str, title: str, text: str, day: date
+    ) -> None:
         linked = [c for c in candidates if c.case_id is not None and c.contact < day][-40:]
         if not linked:
             return
         picks = plan.rng.sample(linked, min(len(linked), plan.rng.randint(1, 2)))
-        topic = raise_topic(session, user=picks[0].user, title=title, category=category,
-                            municipality=picks[0].municipality, description=text,
-                            case_ids=[c.case_id for c in picks])
+        topic = raise_topic(
+            session,
+            user=picks[0].user,
+            title=title,
+            category=category,
+            municipality=picks[0].municipality,
+            description=text,
+            case_ids=[c.case_id for c in picks],
+        )
         session.flush()
         plan.topic_id = topic.id
         self.plans[topic.id] = plan
@@ -80,8 +112,13 @@ class Topics:
     def _meetings(self, session, kind: str, when: date) -> None:
         """Schedule the meetings of every body of this kind; agenda a week before, minutes on the day."""
         for body in session.scalars(select(Body).where(Body.tenant_id == self.tenant_id, Body.kind == kind)):
-            meeting = meetings.create_meeting(session, user=self.coord, body_id=body.id, meets_on=when,
-                                              location="Kreishaus Paderborn" if kind == STEERING else "Rathaus")
+            meeting = meetings.create_meeting(
+                session,
+                user=self.coord,
+                body_id=body.id,
+                meets_on=when,
+                location="Kreishaus Paderborn" if kind == STEERING else "Rathaus",
+            )
             session.flush()  # the meeting's id, for the steps scheduled below
             self.runner.at(moment(when - timedelta(days=7), 9), self._agenda, meeting.id)
             self.runner.at(moment(when, 17), self._minutes, meeting.id)
@@ -100,30 +137,47 @@ class Topics:
                 continue
             if plan.route == "deferred" and topic.waiting_step == "steering_decision":
                 plan.route = "steering"  # decided at the following meeting
-                items.append({"topic_id": topic.id, "deferred": True, "reason": "Stellungnahme des Jobcenters abwarten"})
+                items.append(
+                    {
+                        "topic_id": topic.id,
+                        "deferred": True,
+                        "reason": "Stellungnahme des Jobcenters abwarten",
+                    }
+                )
                 continue
             items.append({"topic_id": topic.id, "data": self._decision(topic, plan, meeting.meets_on)})
-        meetings.record_minutes(session, user=self.coord, meeting_id=meeting_id, items=items,
-                                note="Protokoll (Demo)")
+        meetings.record_minutes(
+            session, user=self.coord, meeting_id=meeting_id, items=items, note="Protokoll (Demo)"
+        )
 
-    def _decision(self, topic: Topic, plan: TopicPlan, day: date) -> dict:
+    def _decision(self, topic: Topic, plan: TopicPlan, day: date) -> dict:  # noqa: PLR0911 - one per scenario
         step = topic.waiting_step
         if step == "local_decision":
             if plan.route == "local":
-                return {"local_outcome": "resolved", "reason": "Vor Ort mit den Trägern geklärt",
-                        "solution": "Absprache im Runden Tisch; Ansprechperson benannt"}
+                return {
+                    "local_outcome": "resolved",
+                    "reason": "Vor Ort mit den Trägern geklärt",
+                    "solution": "Absprache im Runden Tisch; Ansprechperson benannt",
+                }
             self.runner.at(moment(day + timedelta(days=plan.rng.randint(7, 20)), 10), self._paper, topic.id)
             return {"local_outcome": "escalated", "reason": "Überregional; vor Ort nicht lösbar"}
         if step == "steering_decision":
             if plan.route == "steering":
-                return {"steering_outcome": "resolved", "reason": "Kreisweite Absprache der Ämter",
-                        "solution": "Verfahrensabsprache zwischen Kreis und Kommunen"}
+                return {
+                    "steering_outcome": "resolved",
+                    "reason": "Kreisweite Absprache der Ämter",
+                    "solution": "Verfahrensabsprache zwischen Kreis und Kommunen",
+                }
             if plan.route == "working_group":
                 report = day + timedelta(days=plan.rng.randint(80, 130))
                 self.runner.at(moment(report - timedelta(days=14), 9), self._wg_meeting, topic.id, report)
-                return {"steering_outcome": "working_group", "reason": "Vertiefung in einer Arbeitsgruppe",
-                        "working_group_name": f"AG {d_label(topic.category)}", "working_group_field": _field(topic.category),
-                        "mandate": "Lösungsvorschläge erarbeiten und berichten"}
+                return {
+                    "steering_outcome": "working_group",
+                    "reason": "Vertiefung in einer Arbeitsgruppe",
+                    "working_group_name": f"AG {d_label(topic.category)}",
+                    "working_group_field": _field(topic.category),
+                    "mandate": "Lösungsvorschläge erarbeiten und berichten",
+                }
             self.runner.at(moment(day + timedelta(days=plan.rng.randint(7, 14)), 10), self._forward, topic.id)
             return {"steering_outcome": "forward_state", "reason": "Außerhalb der Zuständigkeit der Kommunen"}
         if step == "working_group_result":
@@ -135,21 +189,45 @@ class Topics:
         topic = session.get(Topic, topic_id)
         if topic.working_group_id is None:
             return
-        meeting = meetings.create_meeting(session, user=self.coord, body_id=topic.working_group_id, meets_on=when,
-                                          location="Kreishaus Paderborn")
+        meeting = meetings.create_meeting(
+            session,
+            user=self.coord,
+            body_id=topic.working_group_id,
+            meets_on=when,
+            location="Kreishaus Paderborn",
+        )
         session.flush()  # the meeting's id, for the step scheduled below
         self.runner.at(moment(when, 17), self._minutes, meeting.id)
 
     def _paper(self, session, topic_id: int) -> None:
-        decisions.decide(session, user=self.coord, topic_id=topic_id, data={
-            "prepared_on": _today(), "summary": "Sachstand aus den Kommunen", "reason": "Kreisweiter Handlungsbedarf",
-            "proposal": {"working_group": "working_group", "steering": "resolved", "deferred": "resolved"}.get(self.plans[topic_id].route,
-                                                                                    "forward_state")})
+        decisions.decide(
+            session,
+            user=self.coord,
+            topic_id=topic_id,
+            data={
+                "prepared_on": _today(),
+                "summary": "Sachstand aus den Kommunen",
+                "reason": "Kreisweiter Handlungsbedarf",
+                "proposal": {
+                    "working_group": "working_group",
+                    "steering": "resolved",
+                    "deferred": "resolved",
+                }.get(self.plans[topic_id].route, "forward_state"),
+            },
+        )
 
     def _forward(self, session, topic_id: int) -> None:
         plan = self.plans[topic_id]
-        decisions.decide(session, user=self.coord, topic_id=topic_id, data={
-            "forwarded_on": _today(), "recipient_authority": d.STATE_AUTHORITY, "reference": f"KIM-PB-{topic_id:04d}"})
+        decisions.decide(
+            session,
+            user=self.coord,
+            topic_id=topic_id,
+            data={
+                "forwarded_on": _today(),
+                "recipient_authority": d.STATE_AUTHORITY,
+                "reference": f"KIM-PB-{topic_id:04d}",
+            },
+        )
         start = date.fromisoformat(_today())
         if plan.route == "state_slow":
             self.runner.at(moment(start + timedelta(weeks=6, days=4), 10), self._remind, topic_id)
@@ -161,8 +239,12 @@ class Topics:
     def _remind(self, session, topic_id: int) -> None:
         topic = session.get(Topic, topic_id)
         if topic.waiting_step == "state_reminder":
-            decisions.decide(session, user=self.coord, topic_id=topic_id,
-                             data={"reminded_on": _today(), "note": "Sachstand telefonisch erfragt"})
+            decisions.decide(
+                session,
+                user=self.coord,
+                topic_id=topic_id,
+                data={"reminded_on": _today(), "note": "Sachstand telefonisch erfragt"},
+            )
 
     def _answer(self, session, topic_id: int) -> None:
         topic = session.get(Topic, topic_id)
@@ -172,8 +254,15 @@ class Topics:
             session.expire_all()  # the reminder moved the topic on: read its new step
             topic = session.get(Topic, topic_id)
         if topic.waiting_step == "state_answer":
-            decisions.decide(session, user=self.coord, topic_id=topic_id,
-                             data={"answered_on": _today(), "answer": "Das Land prüft eine Anpassung der Förderrichtlinie."})
+            decisions.decide(
+                session,
+                user=self.coord,
+                topic_id=topic_id,
+                data={
+                    "answered_on": _today(),
+                    "answer": "Das Land prüft eine Anpassung der Förderrichtlinie.",
+                },
+            )
 
 
 def _today() -> str:
@@ -181,7 +270,11 @@ def _today() -> str:
 
 
 def _field(category: str) -> str:
-    return category if category in ("language", "health", "housing", "education", "training", "work") else "other"
+    return (
+        category
+        if category in ("language", "health", "housing", "education", "training", "work")
+        else "other"
+    )
 
 
 def d_label(category: str) -> str:

@@ -1,4 +1,5 @@
 """Who may read topics and bodies, raise topics, and decide at which step."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,10 @@ from .steps import Step
 READ_ROLES = {"case_manager", "coordinator", "steering"}
 RAISE_ROLES = {"case_manager", "coordinator"}
 NO_SUCH_TOPIC = "Dieses Thema gibt es nicht oder Sie haben keinen Zugriff darauf."
-PERSONAL = ("Enthält personenbezogene Daten eines verknüpften Falls (Name oder Geburtsdatum). "
-            "Themen nennen Fälle nur über ihr Pseudonym.")
+PERSONAL = (
+    "Enthält personenbezogene Daten eines verknüpften Falls (Name oder Geburtsdatum). "
+    "Themen nennen Fälle nur über ihr Pseudonym."
+)
 
 
 def can_read(user: Actor) -> None:
@@ -46,17 +49,28 @@ def may_decide(user: Actor, topic: Topic, step: Step) -> None:
     if user.role not in step.roles:
         raise Forbidden("Diese Entscheidung trifft ein anderes Gremium bzw. die koordinierenden Stellen.")
     if user.role == "case_manager":
-        own = (topic.team_id == user.team_id if user.team_id is not None
-               else topic.municipality_id == user.municipality_id and topic.team_id is None)
+        own = (
+            topic.team_id == user.team_id
+            if user.team_id is not None
+            else topic.municipality_id == user.municipality_id and topic.team_id is None
+        )
         if not own:
-            raise Forbidden("Sie können nur Themen Ihrer eigenen Gemeinde bzw. Ihres Teams entscheiden.",
-                            kind="out-of-scope")
+            raise Forbidden(
+                "Sie können nur Themen Ihrer eigenen Gemeinde bzw. Ihres Teams entscheiden.",
+                kind="out-of-scope",
+            )
 
 
 def linked_cases(session: Session, topic_id: int) -> list[Case]:
     """The cases a topic came from."""
-    return list(session.scalars(select(Case).join(TopicCase, TopicCase.case_id == Case.id)
-                                .where(TopicCase.topic_id == topic_id).order_by(TopicCase.id)))
+    return list(
+        session.scalars(
+            select(Case)
+            .join(TopicCase, TopicCase.case_id == Case.id)
+            .where(TopicCase.topic_id == topic_id)
+            .order_by(TopicCase.id)
+        )
+    )
 
 
 def _needles(cases: list[Case]) -> list[re.Pattern]:
@@ -85,12 +99,17 @@ def refuse_client_data(user: Actor, cases: list[Case], texts: dict[str, object])
     """
     visible = cases if sees_personal_data(user) else []
     needles = _needles(visible)
-    errors = {field: [PERSONAL] for field, text in texts.items()
-              if isinstance(text, str) and any(n.search(text) for n in needles)}
+    errors = {
+        field: [PERSONAL]
+        for field, text in texts.items()
+        if isinstance(text, str) and any(n.search(text) for n in needles)
+    }
     if errors:
-        raise InvalidInput("Ein Thema darf keine personenbezogenen Daten von Klientinnen und Klienten enthalten.",
-                           kind="personal-data-refused",
-                           errors=errors)
+        raise InvalidInput(
+            "Ein Thema darf keine personenbezogenen Daten von Klientinnen und Klienten enthalten.",
+            kind="personal-data-refused",
+            errors=errors,
+        )
 
 
 def naming_cases(cases: list[Case], text: object) -> list[Case]:

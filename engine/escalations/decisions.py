@@ -1,4 +1,5 @@
 """Deciding on a topic: completing its waiting step, with who, what, when and why in the trail."""
+
 from __future__ import annotations
 
 import re
@@ -32,13 +33,23 @@ def decide(session: Session, *, user: Actor, topic_id: int, data, reminder_defau
     begin_write(session)
     topic = load_topic(session, user, topic_id, lock=True)
     event = complete_step(session, user=user, topic=topic, data=data, reminder_default=reminder_default)
-    record(session, user, Event("topic.decide", "topic", topic.id, detail={"step": event.step,
-                                                                            "decision": event.decision}))
+    record(
+        session,
+        user,
+        Event("topic.decide", "topic", topic.id, detail={"step": event.step, "decision": event.decision}),
+    )
     return topic
 
 
-def complete_step(session: Session, *, user: Actor, topic: Topic, data, meeting: Meeting | None = None,
-                  reminder_default: str = "P6W") -> TopicEvent:
+def complete_step(
+    session: Session,
+    *,
+    user: Actor,
+    topic: Topic,
+    data,
+    meeting: Meeting | None = None,
+    reminder_default: str = "P6W",
+) -> TopicEvent:
     """Validate the decision against the step's form, advance the process, write the trail.
 
     The caller holds the write lock (``decide`` and the minutes do).
@@ -52,8 +63,9 @@ def complete_step(session: Session, *, user: Actor, topic: Topic, data, meeting:
     if not isinstance(data, dict):
         raise InvalidInput("Die Angaben müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     row = session.get(TaskRecord, topic.waiting_task_id)
-    instance = session.scalars(select(ProcessInstance).where(ProcessInstance.id == topic.instance_id)
-                               .with_for_update()).one()
+    instance = session.scalars(
+        select(ProcessInstance).where(ProcessInstance.id == topic.instance_id).with_for_update()
+    ).one()
     if row is None or row.status != READY:
         raise Conflict("Dieser Schritt ist nicht mehr offen.", kind="task-already-done")
     form_id = current_form_id(session, row.form_key)
@@ -71,30 +83,57 @@ def complete_step(session: Session, *, user: Actor, topic: Topic, data, meeting:
         topic.working_group_id = _working_group(session, topic, data).id
     body_id = topic.waiting_body_id
     try:
-        result = wf.complete(parsed_version(session, instance.process_version_id), instance.state, row.id, payload)
+        result = wf.complete(
+            parsed_version(session, instance.process_version_id), instance.state, row.id, payload
+        )
     except wf.TaskNotReady:
         raise Conflict("Dieser Schritt ist nicht mehr offen.", kind="task-already-done") from None
     except wf.EngineFailure as exc:
-        raise ProcessFailure("Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; nichts wurde gespeichert.",
-                             element_id=exc.element_id) from None
+        raise ProcessFailure(
+            "Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; nichts wurde gespeichert.",
+            element_id=exc.element_id,
+        ) from None
     now = utcnow()
     today = now.astimezone(BERLIN).date()
     decided_on = as_date(data.get(step.date_field), today)
     _remember(topic, bpmn_id, data, decided_on)
     record_step(session, instance=instance, case=None, result=result, user=user, completed_task=row.id)
-    event = TopicEvent(topic_id=topic.id, at=now, user_id=user.id, username=user.username, role=user.role,
-                       level=step.level, step=bpmn_id, decision=code, decided_on=decided_on,
-                       reason=next((data[k] for k in WHY_FIELDS if data.get(k)), None), body_id=body_id,
-                       meeting_id=meeting.id if meeting else None, detail=payload)
+    event = TopicEvent(
+        topic_id=topic.id,
+        at=now,
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        level=step.level,
+        step=bpmn_id,
+        decision=code,
+        decided_on=decided_on,
+        reason=next((data[k] for k in WHY_FIELDS if data.get(k)), None),
+        body_id=body_id,
+        meeting_id=meeting.id if meeting else None,
+        detail=payload,
+    )
     session.add(event)
     session.flush()
     target = ESCALATES_TO.get((bpmn_id, code))
     if target:
-        add_event(session, tenant_id=topic.tenant_id, kind="topic_escalated", code=target, occurred_on=decided_on,
-                  now=now, municipality_id=topic.municipality_id, team_id=topic.team_id, topic_id=topic.id)
-    session.execute(update(AgendaItem).where(AgendaItem.topic_id == topic.id, AgendaItem.task_id == row.id,
-                                             AgendaItem.status == OPEN)
-                    .values(status="decided", event_id=event.id).execution_options(synchronize_session=False))
+        add_event(
+            session,
+            tenant_id=topic.tenant_id,
+            kind="topic_escalated",
+            code=target,
+            occurred_on=decided_on,
+            now=now,
+            municipality_id=topic.municipality_id,
+            team_id=topic.team_id,
+            topic_id=topic.id,
+        )
+    session.execute(
+        update(AgendaItem)
+        .where(AgendaItem.topic_id == topic.id, AgendaItem.task_id == row.id, AgendaItem.status == OPEN)
+        .values(status="decided", event_id=event.id)
+        .execution_options(synchronize_session=False)
+    )
     return event
 
 
@@ -112,17 +151,28 @@ def _working_group(session: Session, topic: Topic, data: dict) -> Body:
     if data.get("working_group_id"):
         body = session.get(Body, data["working_group_id"])
         if body is None or body.tenant_id != topic.tenant_id or body.kind != WORKING_GROUP:
-            raise InvalidInput("Unbekannte Arbeitsgruppe.", errors={"working_group_id": ["Diese Arbeitsgruppe gibt es nicht."]})
+            raise InvalidInput(
+                "Unbekannte Arbeitsgruppe.",
+                errors={"working_group_id": ["Diese Arbeitsgruppe gibt es nicht."]},
+            )
         return body
     name = data["working_group_name"].strip()
-    existing = session.scalars(select(Body).where(Body.tenant_id == topic.tenant_id, Body.kind == WORKING_GROUP,
-                                                  Body.name == name)).first()
+    existing = session.scalars(
+        select(Body).where(Body.tenant_id == topic.tenant_id, Body.kind == WORKING_GROUP, Body.name == name)
+    ).first()
     if existing is not None:
         return existing
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "ag"
-    body = Body(tenant_id=topic.tenant_id, key=f"ag-{slug}-{topic.id}", kind=WORKING_GROUP, name=name,
-                field=data.get("working_group_field"), description=data.get("mandate"), active=True,
-                created_at=utcnow())
+    body = Body(
+        tenant_id=topic.tenant_id,
+        key=f"ag-{slug}-{topic.id}",
+        kind=WORKING_GROUP,
+        name=name,
+        field=data.get("working_group_field"),
+        description=data.get("mandate"),
+        active=True,
+        created_at=utcnow(),
+    )
     session.add(body)
     session.flush()
     return body

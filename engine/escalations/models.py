@@ -1,4 +1,5 @@
 """Structural topics (Themen), the bodies that decide on them, meetings, agendas and the trail."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -44,8 +45,10 @@ class BodyMember(Base):
 
 class Meeting(Base):
     __tablename__ = "meetings"
-    __table_args__ = (Index("ix_meetings_body_date", "body_id", "meets_on"),
-                      Index("ix_meetings_tenant_date", "tenant_id", "meets_on"))
+    __table_args__ = (
+        Index("ix_meetings_body_date", "body_id", "meets_on"),
+        Index("ix_meetings_tenant_date", "tenant_id", "meets_on"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"))

@@ -3,6 +3,7 @@
 Where the topic waits (step, level, body, due time, reminder due time) is written here for
 every step, including steps a timer drives (the reminder when the state does not answer).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,20 +35,37 @@ def apply(session: Session, topic: Topic, result, now: datetime) -> None:
     for item in result.finished:
         if item.bpmn_id == REMINDER_EVENT and item.state == "COMPLETED":
             topic.reminders = (topic.reminders or 0) + 1
-            session.add(TopicEvent(topic_id=topic.id, at=now, level="state", step=REMINDER_EVENT,
-                                   decision="reminder_due", decided_on=today,
-                                   reason="Keine Antwort der Landesbehörde innerhalb der Frist.",
-                                   detail={"reminder": topic.reminders}))
+            session.add(
+                TopicEvent(
+                    topic_id=topic.id,
+                    at=now,
+                    level="state",
+                    step=REMINDER_EVENT,
+                    decision="reminder_due",
+                    decided_on=today,
+                    reason="Keine Antwort der Landesbehörde innerhalb der Frist.",
+                    detail={"reminder": topic.reminders},
+                )
+            )
     if result.completed:
         end = next((f.bpmn_id for f in result.finished if f.bpmn_id in ENDS), None)
-        outcome, level = ENDS.get(end, (None, None))
+        outcome, level = ENDS.get(end or "") or (None, None)
         last = next((f for f in reversed(result.finished) if f.data is not None and f.bpmn_id in STEPS), None)
         decided = as_date(last.data.get(STEPS[last.bpmn_id].date_field), today) if last else today
         topic.status, topic.level, topic.outcome, topic.closed_at = DONE, CLOSED, outcome, now
         topic.waiting_step = topic.waiting_task_id = topic.waiting_body_id = None
         topic.due_at = topic.reminder_due_at = None
-        add_event(session, tenant_id=topic.tenant_id, kind="topic_resolved", code=level, occurred_on=decided,
-                  now=now, municipality_id=topic.municipality_id, team_id=topic.team_id, topic_id=topic.id)
+        add_event(
+            session,
+            tenant_id=topic.tenant_id,
+            kind="topic_resolved",
+            code=level,
+            occurred_on=decided,
+            now=now,
+            municipality_id=topic.municipality_id,
+            team_id=topic.team_id,
+            topic_id=topic.id,
+        )
         return
     task = next((t for t in result.ready if t.bpmn_id in STEPS), None)
     if task is None:
@@ -64,4 +82,3 @@ def project(session: Session, instance, case, result, now: datetime) -> None:
     topic = session.scalars(select(Topic).where(Topic.instance_id == instance.id)).first()
     if topic is not None:  # a new topic applies its first step itself (instance_id not set yet)
         apply(session, topic, result, now)
-

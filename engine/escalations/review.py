@@ -4,6 +4,7 @@ Authors who see cases only by pseudonym are not told whether a text names a link
 answer would confirm a guessed name); the responsible case managers, who see the names anyway,
 get the findings here and ask the author to change the text (docs/security.md).
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -25,10 +26,15 @@ def personal_data_review(session: Session, *, user: Actor, topic_id: int) -> dic
     begin_write(session)
     topic = load_topic(session, user, topic_id)
     if not sees_personal_data(user):
-        raise Forbidden("Die Prüfung auf personenbezogene Daten sehen die Case-Managerinnen und "
-                        "Case-Manager der verknüpften Fälle.")
-    cases = [c for c in linked_cases(session, topic.id)
-             if in_scope(user, c.municipality_id, c.team_id, c.tenant_id)]
+        raise Forbidden(
+            "Die Prüfung auf personenbezogene Daten sehen die Case-Managerinnen und "
+            "Case-Manager der verknüpften Fälle."
+        )
+    cases = [
+        c
+        for c in linked_cases(session, topic.id)
+        if in_scope(user, c.municipality_id, c.team_id, c.tenant_id)
+    ]
     texts: dict[str, object] = {"title": topic.title, "description": topic.description}
     for n, event in enumerate(trail(session, topic.id)):
         detail = event.detail if isinstance(event.detail, dict) else {}

@@ -1,4 +1,5 @@
 """Raising, listing and reading structural topics; the overdue escalations."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -24,8 +25,16 @@ from .steps import CATEGORIES, LEVELS, PROCESS_ID
 MAX_CASES = 50
 
 
-def raise_topic(session: Session, *, user: Actor, title: str, category: str, municipality: str,
-                description: str, case_ids: list[int] | None = None) -> Topic:
+def raise_topic(
+    session: Session,
+    *,
+    user: Actor,
+    title: str,
+    category: str,
+    municipality: str,
+    description: str,
+    case_ids: list[int] | None = None,
+) -> Topic:
     """A case manager (or coordinator) brings a structural topic to the local body.
 
     Cases are linked by pseudonym; the user must be allowed to see each of them. Text that
@@ -46,37 +55,92 @@ def raise_topic(session: Session, *, user: Actor, title: str, category: str, mun
         raise Forbidden("Sie können Themen nur für Ihre eigene Gemeinde einbringen.", kind="out-of-scope")
     refuse_client_data(user, cases, {"title": title, "description": description})
     now = utcnow()
-    topic = Topic(tenant_id=user.tenant_id, number="", title=title.strip(), description=description.strip(),
-                  category=category, municipality_id=place.id, team_id=user.team_id, raised_by_id=user.id,
-                  raised_at=now, level=LOCAL, status=OPEN, reminders=0)
+    topic = Topic(
+        tenant_id=user.tenant_id,
+        number="",
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        municipality_id=place.id,
+        team_id=user.team_id,
+        raised_by_id=user.id,
+        raised_at=now,
+        level=LOCAL,
+        status=OPEN,
+        reminders=0,
+    )
     session.add(topic)
     session.flush()
     topic.number = f"TH-{now.astimezone(BERLIN):%Y}-{topic.id:05d}"
     for case in cases:
-        session.add(TopicCase(topic_id=topic.id, case_id=case.id, pseudonym=case.pseudonym,
-                              linked_by_id=user.id, linked_at=now))
-    version_id, result = start_current(session, PROCESS_ID, "Der Eskalationsprozess konnte nicht gestartet werden.")
-    instance, _ = create_instance(session, case=None, version_id=version_id, process_id=PROCESS_ID,
-                                  result=result, user=user)
+        session.add(
+            TopicCase(
+                topic_id=topic.id,
+                case_id=case.id,
+                pseudonym=case.pseudonym,
+                linked_by_id=user.id,
+                linked_at=now,
+            )
+        )
+    version_id, result = start_current(
+        session, PROCESS_ID, "Der Eskalationsprozess konnte nicht gestartet werden."
+    )
+    instance, _ = create_instance(
+        session, case=None, version_id=version_id, process_id=PROCESS_ID, result=result, user=user
+    )
     instance.started_by_id = user.id  # timers fired later need the tenant of a case-less instance
     topic.instance_id = instance.id
     apply(session, topic, result, now)
     today = now.astimezone(BERLIN).date()
-    session.add(TopicEvent(topic_id=topic.id, at=now, user_id=user.id, username=user.username, role=user.role,
-                           level=LOCAL, step="start", decision="raised", decided_on=today,
-                           body_id=topic.waiting_body_id, detail={"cases": [c.pseudonym for c in cases]}))
-    add_event(session, tenant_id=topic.tenant_id, kind="topic_raised", code=category, occurred_on=today,
-              now=now, municipality_id=place.id, team_id=user.team_id, topic_id=topic.id)
-    record(session, user, Event("topic.create", "topic", topic.id, detail={"cases": len(cases)}),
-           *(case_event("topic.link", c, detail={"topic_id": topic.id}) for c in cases))
+    session.add(
+        TopicEvent(
+            topic_id=topic.id,
+            at=now,
+            user_id=user.id,
+            username=user.username,
+            role=user.role,
+            level=LOCAL,
+            step="start",
+            decision="raised",
+            decided_on=today,
+            body_id=topic.waiting_body_id,
+            detail={"cases": [c.pseudonym for c in cases]},
+        )
+    )
+    add_event(
+        session,
+        tenant_id=topic.tenant_id,
+        kind="topic_raised",
+        code=category,
+        occurred_on=today,
+        now=now,
+        municipality_id=place.id,
+        team_id=user.team_id,
+        topic_id=topic.id,
+    )
+    record(
+        session,
+        user,
+        Event("topic.create", "topic", topic.id, detail={"cases": len(cases)}),
+        *(case_event("topic.link", c, detail={"topic_id": topic.id}) for c in cases),
+    )
     session.flush()
     return topic
 
 
-def list_topics(session: Session, *, user: Actor, level: str | None = None, status: str | None = None,
-                category: str | None = None, municipality: str | None = None,
-                min_age_days: int | None = None, max_age_days: int | None = None,
-                page: int = 1, per_page: int = 25) -> Page:
+def list_topics(
+    session: Session,
+    *,
+    user: Actor,
+    level: str | None = None,
+    status: str | None = None,
+    category: str | None = None,
+    municipality: str | None = None,
+    min_age_days: int | None = None,
+    max_age_days: int | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> Page:
     """Topics of the county, oldest first, filtered by level, status, category, municipality and age."""
     can_read(user)
     cond = [Topic.tenant_id == user.tenant_id]
@@ -96,8 +160,13 @@ def list_topics(session: Session, *, user: Actor, level: str | None = None, stat
     if max_age_days is not None:
         cond.append(Topic.raised_at >= _midnight(today - timedelta(days=max_age_days)))
     total = session.scalar(select(func.count()).select_from(Topic).where(*cond))
-    items = session.scalars(select(Topic).where(*cond).order_by(Topic.raised_at, Topic.id)
-                            .limit(per_page).offset((page - 1) * per_page)).all()
+    items = session.scalars(
+        select(Topic)
+        .where(*cond)
+        .order_by(Topic.raised_at, Topic.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     return Page(list(items), total, page, per_page)
 
 
@@ -112,25 +181,39 @@ def get_topic(session: Session, *, user: Actor, topic_id: int) -> Topic:
 
 def trail(session: Session, topic_id: int) -> list[TopicEvent]:
     """Who decided what, when and why, oldest first."""
-    return list(session.scalars(select(TopicEvent).where(TopicEvent.topic_id == topic_id).order_by(TopicEvent.id)))
+    return list(
+        session.scalars(select(TopicEvent).where(TopicEvent.topic_id == topic_id).order_by(TopicEvent.id))
+    )
 
 
 def agenda_entries(session: Session, topic_id: int) -> list[tuple[AgendaItem, Meeting]]:
     """The meetings whose agenda the topic was on."""
-    return list(session.execute(select(AgendaItem, Meeting).join(Meeting, Meeting.id == AgendaItem.meeting_id)
-                                .where(AgendaItem.topic_id == topic_id).order_by(Meeting.meets_on)).tuples())
+    return list(
+        session.execute(
+            select(AgendaItem, Meeting)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(AgendaItem.topic_id == topic_id)
+            .order_by(Meeting.meets_on)
+        ).tuples()
+    )
 
 
 def overdue_condition(now):
     """Open topics past their step's due time, or whose state answer is overdue."""
-    return (Topic.status == OPEN) & or_(Topic.due_at < now, Topic.reminder_due_at < now,
-                                        Topic.waiting_step == "state_reminder")
+    return (Topic.status == OPEN) & or_(
+        Topic.due_at < now, Topic.reminder_due_at < now, Topic.waiting_step == "state_reminder"
+    )
 
 
 def overdue_topics(session: Session, *, user: Actor, limit: int = 500) -> list[Topic]:
     """Escalations that wait too long, most overdue first."""
     can_read(user)
     now = utcnow()
-    return list(session.scalars(select(Topic).where(Topic.tenant_id == user.tenant_id, overdue_condition(now))
-                                .order_by(func.coalesce(Topic.reminder_due_at, Topic.due_at), Topic.id)
-                                .limit(limit)))
+    return list(
+        session.scalars(
+            select(Topic)
+            .where(Topic.tenant_id == user.tenant_id, overdue_condition(now))
+            .order_by(func.coalesce(Topic.reminder_due_at, Topic.due_at), Topic.id)
+            .limit(limit)
+        )
+    )

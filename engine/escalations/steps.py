@@ -2,6 +2,7 @@
 
 Labels of the codes (categories, levels, decisions, step names) are in engine/vocabulary.py.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +16,12 @@ CATEGORIES = tuple(labels("topic.category"))
 FIELDS = tuple(labels("escalation_steering.working_group_field"))
 LEVELS = tuple(labels("topic.level"))
 # End events -> (outcome, level the topic was resolved at)
-ENDS = {"end_local": ("resolved_local", LOCAL), "end_steering": ("resolved_steering", STEERING),
-        "end_working_group": ("resolved_working_group", WORKING_GROUP), "end_state": ("answered_state", STATE)}
+ENDS = {
+    "end_local": ("resolved_local", LOCAL),
+    "end_steering": ("resolved_steering", STEERING),
+    "end_working_group": ("resolved_working_group", WORKING_GROUP),
+    "end_state": ("answered_state", STATE),
+}
 REMINDER_EVENT = "answer_overdue"
 
 
@@ -35,22 +40,44 @@ class Step:
 
 COORD = frozenset({"coordinator"})
 STEPS: dict[str, Step] = {
-    "local_decision": Step(LOCAL, frozenset({"coordinator", "case_manager"}), LOCAL, "decision",
-                           "decision_date", outcome_field="local_outcome"),
+    "local_decision": Step(
+        LOCAL,
+        frozenset({"coordinator", "case_manager"}),
+        LOCAL,
+        "decision",
+        "decision_date",
+        outcome_field="local_outcome",
+    ),
     "decision_paper": Step(STEERING, COORD, None, None, "prepared_on", fixed="decision_paper"),
-    "steering_decision": Step(STEERING, frozenset({"coordinator", "steering"}), STEERING, "decision",
-                              "decision_date", outcome_field="steering_outcome"),
-    "working_group_result": Step(WORKING_GROUP, COORD, WORKING_GROUP, "decision", "reported_on",
-                                 fixed="reported"),
-    "steering_informed": Step(WORKING_GROUP, frozenset({"coordinator", "steering"}), STEERING, "information",
-                              "informed_on", fixed="informed"),
+    "steering_decision": Step(
+        STEERING,
+        frozenset({"coordinator", "steering"}),
+        STEERING,
+        "decision",
+        "decision_date",
+        outcome_field="steering_outcome",
+    ),
+    "working_group_result": Step(
+        WORKING_GROUP, COORD, WORKING_GROUP, "decision", "reported_on", fixed="reported"
+    ),
+    "steering_informed": Step(
+        WORKING_GROUP,
+        frozenset({"coordinator", "steering"}),
+        STEERING,
+        "information",
+        "informed_on",
+        fixed="informed",
+    ),
     "forward_to_state": Step(STATE, COORD, None, None, "forwarded_on", fixed="forwarded"),
     "state_answer": Step(STATE, COORD, None, None, "answered_on", fixed="answered"),
     "state_reminder": Step(STATE, COORD, None, None, "reminded_on", fixed="reminded"),
 }
 # Where a decision sends the topic next (programme figures: topics escalated by level).
-ESCALATES_TO = {("local_decision", "escalated"): STEERING, ("steering_decision", "working_group"): WORKING_GROUP,
-                ("steering_decision", "forward_state"): STATE}
+ESCALATES_TO = {
+    ("local_decision", "escalated"): STEERING,
+    ("steering_decision", "working_group"): WORKING_GROUP,
+    ("steering_decision", "forward_state"): STATE,
+}
 # Free-text fields of the forms, checked for client personal data.
 TEXT_FIELDS = ("reason", "solution", "summary", "mandate", "result", "note", "answer", "working_group_name")
 

@@ -1,4 +1,5 @@
 """One row per follow-up instance, projected from its process data for overviews."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

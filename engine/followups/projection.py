@@ -3,6 +3,7 @@
 Each step projects the process data into the ``followups`` table, so overviews are plain indexed
 queries; nothing loads workflow state to answer them.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -27,16 +28,24 @@ def _as_date(value) -> date | None:
         return None
 
 
-def project(session: Session, instance: ProcessInstance, case: Case | None, result: wf.StepResult,
-            now: datetime) -> None:
+def project(
+    session: Session, instance: ProcessInstance, case: Case | None, result: wf.StepResult, now: datetime
+) -> None:
     """Keep the instance's follow-up row in step with its data (after each step, same transaction)."""
     if case is None:
         return
     row = session.scalars(select(FollowUp).where(FollowUp.instance_id == instance.id)).first()
     if row is None:
-        row = FollowUp(instance_id=instance.id, case_id=case.id, tenant_id=case.tenant_id,
-                       municipality_id=case.municipality_id, team_id=case.team_id, status=PLANNING,
-                       checkins_done=0, started_at=now)
+        row = FollowUp(
+            instance_id=instance.id,
+            case_id=case.id,
+            tenant_id=case.tenant_id,
+            municipality_id=case.municipality_id,
+            team_id=case.team_id,
+            status=PLANNING,
+            checkins_done=0,
+            started_at=now,
+        )
         session.add(row)
     data = result.data
     for field in ("responsible", "responsible_person", "placement_kind", "outcome"):
@@ -55,5 +64,9 @@ def project(session: Session, instance: ProcessInstance, case: Case | None, resu
 
 def stopped(session: Session, instance: ProcessInstance, now: datetime) -> None:
     """The follow-up was stopped from outside (consent withdrawn, data deleted): its row says so."""
-    session.execute(update(FollowUp).where(FollowUp.instance_id == instance.id)
-                    .values(status=STOPPED, completed_at=now).execution_options(synchronize_session=False))
+    session.execute(
+        update(FollowUp)
+        .where(FollowUp.instance_id == instance.id)
+        .values(status=STOPPED, completed_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -4,6 +4,7 @@ page, the dashboard's list) and per API resource (the overview, a follow-up just
 Scope and the audit record come from the follow-up service; here the rows become ready-to-show views
 with labels, and the client's name and case number only for who sees personal data.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,14 +47,29 @@ class FollowUpView:
     completed_at: datetime | None
 
 
-def _view(f: FollowUp, case: Case, municipality: str, team: str | None, state: str, personal: bool) -> FollowUpView:
+def _view(
+    f: FollowUp, case: Case, municipality: str, team: str | None, state: str, personal: bool
+) -> FollowUpView:
     return FollowUpView(
-        id=f.id, case_id=f.case_id, case_number=case.case_number if personal else None, pseudonym=case.pseudonym,
-        client_name=f"{case.given_name} {case.family_name}" if personal else None, municipality=municipality,
-        team=team, state=state, state_label=label("followup.state", state), responsible=f.responsible,
-        responsible_person=f.responsible_person, placement_kind=f.placement_kind, start_date=f.start_date,
-        due_date=f.due_date, checkins_done=f.checkins_done or 0, outcome=f.outcome,
-        outcome_label=label("uma_followup.outcome", f.outcome), completed_at=f.completed_at)
+        id=f.id,
+        case_id=f.case_id,
+        case_number=case.case_number if personal else None,
+        pseudonym=case.pseudonym,
+        client_name=f"{case.given_name} {case.family_name}" if personal else None,
+        municipality=municipality,
+        team=team,
+        state=state,
+        state_label=label("followup.state", state),
+        responsible=f.responsible,
+        responsible_person=f.responsible_person,
+        placement_kind=f.placement_kind,
+        start_date=f.start_date,
+        due_date=f.due_date,
+        checkins_done=f.checkins_done or 0,
+        outcome=f.outcome,
+        outcome_label=label("uma_followup.outcome", f.outcome),
+        completed_at=f.completed_at,
+    )
 
 
 @dataclass(frozen=True)
@@ -65,22 +81,44 @@ class Overview:
     items: list[FollowUpView]
 
 
-def overview(session: Session, *, user: Actor, within_days: int = 30, include: str = "open",
-             team: str | None = None, municipality: str | None = None) -> Overview:
+def overview(
+    session: Session,
+    *,
+    user: Actor,
+    within_days: int = 30,
+    include: str = "open",
+    team: str | None = None,
+    municipality: str | None = None,
+) -> Overview:
     """Follow-ups due within ``within_days`` and every overdue one, or the completed ones (recorded)."""
     can_read_cases(user)  # the role first: a refused role learns nothing about the filters
     # An unknown team or municipality matches nothing (an empty list, as documented), not a 422.
     team_id = filter_id(session, user.tenant_id, Team, team) if team else None
     place_id = filter_id(session, user.tenant_id, Municipality, municipality) if municipality else None
-    items = service.overview(session, user=user, within_days=within_days, include=include,
-                             team_id=team_id, municipality_id=place_id)
+    items = service.overview(
+        session,
+        user=user,
+        within_days=within_days,
+        include=include,
+        team_id=team_id,
+        municipality_id=place_id,
+    )
     personal = sees_personal_data(user)
-    return Overview(today_berlin(), service.summary(items),
-                    [_view(i.followup, i.case, i.municipality, i.team, i.state, personal) for i in items])
+    return Overview(
+        today_berlin(),
+        service.summary(items),
+        [_view(i.followup, i.case, i.municipality, i.team, i.state, personal) for i in items],
+    )
 
 
 def started(session: Session, *, user: Actor, followup: FollowUp) -> FollowUpView:
     """The follow-up the user has just started (its start is recorded already)."""
     case = session.get_one(Case, followup.case_id)
-    return _view(followup, case, case.municipality.name, case.team.name if case.team else None, "planning",
-                 sees_personal_data(user))
+    return _view(
+        followup,
+        case,
+        case.municipality.name,
+        case.team.name if case.team else None,
+        "planning",
+        sees_personal_data(user),
+    )

@@ -1,4 +1,5 @@
 """The table of hooks that runs after each step and when an instance is stopped (filled by engine.hooks)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -59,6 +60,8 @@ def install(hooks: StepHooks) -> None:
 def installed() -> StepHooks:
     """The installed table; HooksNotWired when start-up forgot to wire it (never silently none)."""
     if _installed is None:
-        raise HooksNotWired("Die Prozess-Hooks sind nicht verdrahtet: engine.hooks.wire() muss beim Start "
-                            "aufgerufen werden (create_app, kim scheduler, CLI, Test-Fixtures).")
+        raise HooksNotWired(
+            "Die Prozess-Hooks sind nicht verdrahtet: engine.hooks.wire() muss beim Start "
+            "aufgerufen werden (create_app, kim scheduler, CLI, Test-Fixtures)."
+        )
     return _installed

@@ -1,4 +1,5 @@
 """Process instances (live engine state) and the append-only history of finished tasks."""
+
 from __future__ import annotations
 
 from datetime import datetime

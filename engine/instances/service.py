@@ -1,9 +1,11 @@
 """Persisting engine steps: instance state, history rows and the task projection together."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from .. import metrics
@@ -21,8 +23,12 @@ from .models import COMPLETED as INSTANCE_COMPLETED
 from .models import RUNNING, HistoryEntry, ProcessInstance
 
 # Lane name (case-insensitive) -> role that works on the lane's tasks.
-LANE_ROLES = {"case-management": "case_manager", "koordination": "coordinator",
-              "prozessverantwortung": "process_owner", "lenkungsgruppe": "steering"}
+LANE_ROLES = {
+    "case-management": "case_manager",
+    "koordination": "coordinator",
+    "prozessverantwortung": "process_owner",
+    "lenkungsgruppe": "steering",
+}
 
 
 def role_for_lane(lane: str | None) -> str:
@@ -39,18 +45,34 @@ def start_current(session: Session, process_id: str, failure_message: str) -> tu
         raise ProcessFailure(failure_message, element_id=exc.element_id) from None
 
 
-def create_instance(session: Session, *, case: Case | None, version_id: int, process_id: str,
-                    result: wf.StepResult, user: Actor | None,
-                    started_by_id: int | None = None) -> tuple[ProcessInstance, list[dict]]:
+def create_instance(
+    session: Session,
+    *,
+    case: Case | None,
+    version_id: int,
+    process_id: str,
+    result: wf.StepResult,
+    user: Actor | None,
+    started_by_id: int | None = None,
+) -> tuple[ProcessInstance, list[dict]]:
     """Store a freshly started instance and its first tasks (``started_by_id``: a test run's owner)."""
     now = utcnow()
-    instance = ProcessInstance(case_id=case.id if case else None, process_version_id=version_id,
-                               process_id=process_id, status=RUNNING, state="", lock_version=0, created_at=now,
-                               updated_at=now, started_by_id=started_by_id)
+    instance = ProcessInstance(
+        case_id=case.id if case else None,
+        process_version_id=version_id,
+        process_id=process_id,
+        status=RUNNING,
+        state="",
+        lock_version=0,
+        created_at=now,
+        updated_at=now,
+        started_by_id=started_by_id,
+    )
     session.add(instance)
     session.flush()
-    recorded = record_step(session, instance=instance, case=case, result=result, user=user,
-                           completed_task=None)
+    recorded = record_step(
+        session, instance=instance, case=case, result=result, user=user, completed_task=None
+    )
     return instance, recorded.ready
 
 
@@ -59,10 +81,14 @@ def _save_state(session: Session, instance: ProcessInstance, result: wf.StepResu
     changed = session.execute(
         update(ProcessInstance)
         .where(ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
-        .values(state=result.state, updated_at=now, lock_version=instance.lock_version + 1,
-                status=INSTANCE_COMPLETED if result.completed else RUNNING)
+        .values(
+            state=result.state,
+            updated_at=now,
+            lock_version=instance.lock_version + 1,
+            status=INSTANCE_COMPLETED if result.completed else RUNNING,
+        )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     if changed != 1:
         raise Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.", kind="concurrent-change")
 
@@ -75,26 +101,49 @@ class Recorded:
     completed: dict | None = None
 
 
-def record_step(session: Session, *, instance: ProcessInstance, case: Case | None,
-                result: wf.StepResult, user: Actor | None, completed_task: str | None,
-                fired_by: str | None = None) -> Recorded:
+def record_step(
+    session: Session,
+    *,
+    instance: ProcessInstance,
+    case: Case | None,
+    result: wf.StepResult,
+    user: Actor | None,
+    completed_task: str | None,
+    fired_by: str | None = None,
+) -> Recorded:
     """Write one step's state, history, task projection and timers, then run the process's
     after-step hooks (engine/hooks.py), all in one transaction."""
     hooks = installed().after(instance.process_id)  # before any write: unwired start-up fails clean
     now = utcnow()
-    tasks = TaskRecord.__table__
-    open_rows = session.execute(select(tasks).where(
-        tasks.c.instance_id == instance.id, tasks.c.status == READY)).mappings().all()
+    tasks = cast(Table, TaskRecord.__table__)
+    open_rows = (
+        session.execute(select(tasks).where(tasks.c.instance_id == instance.id, tasks.c.status == READY))
+        .mappings()
+        .all()
+    )
     _save_state(session, instance, result, now)
     case_id = case.id if case else None
     if result.finished:
         # Append-only: one multi-row INSERT, no ORM objects needed.
-        session.execute(HistoryEntry.__table__.insert(), [{
-            "instance_id": instance.id, "case_id": case_id, "task_id": item.task_id,
-            "bpmn_id": item.bpmn_id, "name": item.name, "kind": item.task_type,
-            "state": item.state.lower(), "lane": item.lane, "at": item.finished_at,
-            "user_id": user.id if (user and item.data is not None) else None, "data": item.data,
-        } for item in result.finished])
+        session.execute(
+            cast(Table, HistoryEntry.__table__).insert(),
+            [
+                {
+                    "instance_id": instance.id,
+                    "case_id": case_id,
+                    "task_id": item.task_id,
+                    "bpmn_id": item.bpmn_id,
+                    "name": item.name,
+                    "kind": item.task_type,
+                    "state": item.state.lower(),
+                    "lane": item.lane,
+                    "at": item.finished_at,
+                    "user_id": user.id if (user and item.data is not None) else None,
+                    "data": item.data,
+                }
+                for item in result.finished
+            ],
+        )
 
     ready_ids = {t.task_id for t in result.ready}
     ready_rows = [dict(row) for row in open_rows if row["id"] in ready_ids]
@@ -102,24 +151,46 @@ def record_step(session: Session, *, instance: ProcessInstance, case: Case | Non
     completed = None
     if completed_task in gone:
         done = {"status": COMPLETED, "completed_at": now, "completed_by_id": user.id if user else None}
-        session.execute(update(TaskRecord).where(TaskRecord.id == completed_task).values(**done)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(TaskRecord)
+            .where(TaskRecord.id == completed_task)
+            .values(**done)
+            .execution_options(synchronize_session=False)
+        )
         completed = {**next(r for r in open_rows if r["id"] == completed_task), **done}
         gone.remove(completed_task)
         metrics.task_completed(session, instance.process_id)
     if gone:
-        session.execute(update(TaskRecord).where(TaskRecord.id.in_(gone)).values(
-            status=CANCELLED, completed_at=now).execution_options(synchronize_session=False))
+        session.execute(
+            update(TaskRecord)
+            .where(TaskRecord.id.in_(gone))
+            .values(status=CANCELLED, completed_at=now)
+            .execution_options(synchronize_session=False)
+        )
     known = {row["id"] for row in open_rows}
-    new_rows = [{
-        "id": task.task_id, "instance_id": instance.id, "case_id": case_id,
-        "tenant_id": case.tenant_id if case else _tenant_of(session, instance, user),
-        "municipality_id": case.municipality_id if case else None,
-        "team_id": case.team_id if case else None, "bpmn_id": task.bpmn_id,
-        "name": task.name or task.bpmn_id, "form_key": task.form_key, "lane": task.lane,
-        "role": role_for_lane(task.lane), "status": READY, "assignee_id": None, "created_at": now,
-        "due_at": task.due_at, "completed_at": None, "completed_by_id": None,
-    } for task in result.ready if task.task_id not in known]
+    new_rows = [
+        {
+            "id": task.task_id,
+            "instance_id": instance.id,
+            "case_id": case_id,
+            "tenant_id": case.tenant_id if case else _tenant_of(session, instance, user),
+            "municipality_id": case.municipality_id if case else None,
+            "team_id": case.team_id if case else None,
+            "bpmn_id": task.bpmn_id,
+            "name": task.name or task.bpmn_id,
+            "form_key": task.form_key,
+            "lane": task.lane,
+            "role": role_for_lane(task.lane),
+            "status": READY,
+            "assignee_id": None,
+            "created_at": now,
+            "due_at": task.due_at,
+            "completed_at": None,
+            "completed_by_id": None,
+        }
+        for task in result.ready
+        if task.task_id not in known
+    ]
     if new_rows:
         session.execute(tasks.insert(), new_rows)
     timers.sync(session, instance_id=instance.id, waiting=result.timers, now=now, fired_by=fired_by)
@@ -143,14 +214,23 @@ def stop_case_instances(session: Session, case: Case, *, exclude: int | None = N
     """
     hooks = installed()
     now = utcnow()
-    running = session.scalars(select(ProcessInstance).where(
-        ProcessInstance.case_id == case.id, ProcessInstance.status == RUNNING,
-        ProcessInstance.id != (exclude or 0)).with_for_update()).all()
+    running = session.scalars(
+        select(ProcessInstance)
+        .where(
+            ProcessInstance.case_id == case.id,
+            ProcessInstance.status == RUNNING,
+            ProcessInstance.id != (exclude or 0),
+        )
+        .with_for_update()
+    ).all()
     for instance in running:
         instance.status, instance.updated_at = CANCELLED, now
-        session.execute(update(TaskRecord).where(TaskRecord.instance_id == instance.id,
-                                                 TaskRecord.status == READY)
-                        .values(status=CANCELLED, completed_at=now).execution_options(synchronize_session=False))
+        session.execute(
+            update(TaskRecord)
+            .where(TaskRecord.instance_id == instance.id, TaskRecord.status == READY)
+            .values(status=CANCELLED, completed_at=now)
+            .execution_options(synchronize_session=False)
+        )
         timers.sync(session, instance_id=instance.id, waiting=[], now=now)
         for hook in hooks.stopped(instance.process_id):
             hook(session, instance, now)

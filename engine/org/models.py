@@ -1,4 +1,5 @@
 """Tenants (one county's KIM each), their regions, municipalities and teams."""
+
 from __future__ import annotations
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint

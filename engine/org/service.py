@@ -1,4 +1,5 @@
 """Loading the organisation seed and looking up municipalities and teams."""
+
 from __future__ import annotations
 
 import json
@@ -32,44 +33,73 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
     seed = json.loads(seed_file.read_text(encoding="utf-8"))
     t = seed["tenant"]
     begin_write(session)
-    tenant = _upsert(session, Tenant, {"key": t["key"]},
-                     {"name": t["name"], "case_prefix": t["case_prefix"],
-                      "retention_days": t.get("retention_days")})
+    tenant = _upsert(
+        session,
+        Tenant,
+        {"key": t["key"]},
+        {"name": t["name"], "case_prefix": t["case_prefix"], "retention_days": t.get("retention_days")},
+    )
     regions = {}
     for r in seed.get("regions", []):
-        regions[r["key"]] = _upsert(session, Region, {"tenant_id": tenant.id, "key": r["key"]},
-                                    {"name": r["name"]})
+        regions[r["key"]] = _upsert(
+            session, Region, {"tenant_id": tenant.id, "key": r["key"]}, {"name": r["name"]}
+        )
     municipalities = {}
     for m in seed["municipalities"]:
         region = regions.get(m.get("region")) if m.get("region") else None
         municipalities[m["key"]] = _upsert(
-            session, Municipality, {"tenant_id": tenant.id, "key": m["key"]},
-            {"name": m["name"], "region_id": region.id if region else None,
-             "has_case_management": m.get("case_management", True)})
+            session,
+            Municipality,
+            {"tenant_id": tenant.id, "key": m["key"]},
+            {
+                "name": m["name"],
+                "region_id": region.id if region else None,
+                "has_case_management": m.get("case_management", True),
+            },
+        )
     teams = {}
     for tm in seed.get("teams", []):
-        teams[tm["key"]] = _upsert(session, Team, {"tenant_id": tenant.id, "key": tm["key"]},
-                                   {"name": tm["name"], "description": tm.get("description")})
+        teams[tm["key"]] = _upsert(
+            session,
+            Team,
+            {"tenant_id": tenant.id, "key": tm["key"]},
+            {"name": tm["name"], "description": tm.get("description")},
+        )
     accounts = 0
     if demo:
         for acc in seed.get("demo_accounts", []):
             existing = session.scalars(select(User).where(User.username == acc["username"])).first()
             values = {
-                "display_name": acc["display_name"], "role": acc["role"], "tenant_id": tenant.id,
-                "municipality_id": municipalities[acc["municipality"]].id if acc.get("municipality") else None,
-                "team_id": teams[acc["team"]].id if acc.get("team") else None, "active": True,
+                "display_name": acc["display_name"],
+                "role": acc["role"],
+                "tenant_id": tenant.id,
+                "municipality_id": municipalities[acc["municipality"]].id
+                if acc.get("municipality")
+                else None,
+                "team_id": teams[acc["team"]].id if acc.get("team") else None,
+                "active": True,
                 "agency": acc.get("agency"),
             }
             if existing is None:
-                session.add(User(username=acc["username"], password_hash=hash_password(acc["password"]),
-                                 created_at=utcnow(), **values))
+                session.add(
+                    User(
+                        username=acc["username"],
+                        password_hash=hash_password(acc["password"]),
+                        created_at=utcnow(),
+                        **values,
+                    )
+                )
                 accounts += 1
             else:
                 for key, value in values.items():
                     setattr(existing, key, value)
     session.flush()
-    return {"municipalities": len(municipalities), "regions": len(regions), "teams": len(teams),
-            "new_accounts": accounts}
+    return {
+        "municipalities": len(municipalities),
+        "regions": len(regions),
+        "teams": len(teams),
+        "new_accounts": accounts,
+    }
 
 
 def _by_key_or_name(session: Session, model, tenant_id: int, key_or_name: str):
@@ -82,8 +112,10 @@ def find_municipality(session: Session, tenant_id: int, key_or_name: str) -> Mun
     """A municipality of the tenant by its key or its name (case-insensitive)."""
     row = _by_key_or_name(session, Municipality, tenant_id, key_or_name)
     if row is None:
-        raise InvalidInput("Unbekannte Gemeinde.", errors={
-            "municipality": [f"Die Gemeinde '{key_or_name}' gibt es in diesem Kreis nicht."]})
+        raise InvalidInput(
+            "Unbekannte Gemeinde.",
+            errors={"municipality": [f"Die Gemeinde '{key_or_name}' gibt es in diesem Kreis nicht."]},
+        )
     return row
 
 
@@ -98,6 +130,7 @@ def find_team(session: Session, tenant_id: int, key_or_name: str) -> Team:
     """A team of the tenant by its key or its name (case-insensitive)."""
     row = _by_key_or_name(session, Team, tenant_id, key_or_name)
     if row is None:
-        raise InvalidInput("Unbekanntes Team.", errors={
-            "team": [f"Das Team '{key_or_name}' gibt es in diesem Kreis nicht."]})
+        raise InvalidInput(
+            "Unbekanntes Team.", errors={"team": [f"Das Team '{key_or_name}' gibt es in diesem Kreis nicht."]}
+        )
     return row

@@ -7,6 +7,7 @@ required one optional or drops a choice the engine branches on is refused before
 the verdict names the field and what needs it. Tests hold this table and the reading code together
 (tests/engine/processes/test_form_contract.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,29 +46,45 @@ def _decided_on(what: str) -> Need:
 
 CONTRACT: dict[str, dict[str, Need]] = {
     "first_contact": {
-        "contact_date": Need("string", "die Kennzahl „Unterstützte Personen“ (Datum des Erstgesprächs)",
-                             format=DATE),
+        "contact_date": Need(
+            "string", "die Kennzahl „Unterstützte Personen“ (Datum des Erstgesprächs)", format=DATE
+        ),
     },
     "consent": {
-        "consent_given": Need("boolean", f"den Weg nach der Einwilligung ({_LIFECYCLE}) und das "
-                                         "Einwilligungsregister", required=True),
+        "consent_given": Need(
+            "boolean",
+            f"den Weg nach der Einwilligung ({_LIFECYCLE}) und das Einwilligungsregister",
+            required=True,
+        ),
         "consent_date": Need("string", "das Einwilligungsregister (Datum der Einwilligung)", format=DATE),
         "data_processing": Need("boolean", "das Einwilligungsregister (Einwilligung zur Datenverarbeitung)"),
         "confidentiality_release_agencies": Need(
-            "array", "das Einwilligungsregister (Schweigepflichtentbindungen je Stelle) und die Prüfung "
-                     "von Verweisungen"),
-        "form_version": Need("string", "das Einwilligungsregister (Fassung des Einwilligungsformulars)",
-                             removable=True),
+            "array",
+            "das Einwilligungsregister (Schweigepflichtentbindungen je Stelle) und die Prüfung "
+            "von Verweisungen",
+        ),
+        "form_version": Need(
+            "string", "das Einwilligungsregister (Fassung des Einwilligungsformulars)", removable=True
+        ),
     },
     "assessment": {
-        "route": Need("string", f"den Weg nach der Falleinschätzung ({_LIFECYCLE}) und die Fallart",
-                      required=True, codes=("referral", "accompaniment")),
+        "route": Need(
+            "string",
+            f"den Weg nach der Falleinschätzung ({_LIFECYCLE}) und die Fallart",
+            required=True,
+            codes=("referral", "accompaniment"),
+        ),
     },
     "referral": {
-        "agency": Need("string", "die Prüfung der Schweigepflichtentbindung, die Verweisungsliste der "
-                                 "Stellen und die Kennzahl „Verweisungen nach Stelle“", required=True),
-        "referral_date": Need("string", "die Verweisungsliste und die Kennzahl „Verweisungen nach Stelle“ "
-                                        "(Datum)", format=DATE),
+        "agency": Need(
+            "string",
+            "die Prüfung der Schweigepflichtentbindung, die Verweisungsliste der "
+            "Stellen und die Kennzahl „Verweisungen nach Stelle“",
+            required=True,
+        ),
+        "referral_date": Need(
+            "string", "die Verweisungsliste und die Kennzahl „Verweisungen nach Stelle“ (Datum)", format=DATE
+        ),
     },
     "goal_agreement": {
         "agreement_date": Need("string", "die Kennzahl „CM-Fälle“ (Datum der Zielvereinbarung)", format=DATE),
@@ -75,8 +92,11 @@ CONTRACT: dict[str, dict[str, Need]] = {
         "goals": Need("array", "die Ziele auf der Fallseite", removable=True),
     },
     "evaluation": {
-        "continue": Need("boolean", f"den Weg nach der Evaluation ({_LIFECYCLE}: weiter begleiten oder "
-                                    "abschließen)", required=True),
+        "continue": Need(
+            "boolean",
+            f"den Weg nach der Evaluation ({_LIFECYCLE}: weiter begleiten oder abschließen)",
+            required=True,
+        ),
         "progress": Need("array", "den Stand der Ziele auf der Fallseite", removable=True),
     },
     "final_evaluation": {
@@ -84,30 +104,46 @@ CONTRACT: dict[str, dict[str, Need]] = {
         "goals_met": Need("string", "die Kennzahl „Ziele erreicht“ (alle, teilweise, keine)"),
     },
     "closure": {
-        "closure_reason": Need("string", "den Abschlussgrund des Falls und die Kennzahl „Abschlüsse nach "
-                                         "Grund“"),
+        "closure_reason": Need(
+            "string", "den Abschlussgrund des Falls und die Kennzahl „Abschlüsse nach Grund“"
+        ),
         "closure_date": Need("string", "die Kennzahl „Abschlüsse nach Grund“ (Datum)", format=DATE),
     },
     "uma_coordination": {
         "responsible": Need("string", "die Übersicht der Nachverfolgungen (zuständig)", removable=True),
-        "responsible_person": Need("string", "die Übersicht der Nachverfolgungen (Ansprechperson)",
-                                   removable=True),
+        "responsible_person": Need(
+            "string", "die Übersicht der Nachverfolgungen (Ansprechperson)", removable=True
+        ),
     },
     "uma_job_start": {
-        "placement_kind": Need("string", "die Übersicht der Nachverfolgungen (Arbeit oder Ausbildung)",
-                               removable=True),
-        "start_date": Need("string", f"die Frist der Nachverfolgung nach sechs Monaten ({_UMA}) und die "
-                                     "Übersicht der Nachverfolgungen", required=True, format=DATE),
+        "placement_kind": Need(
+            "string", "die Übersicht der Nachverfolgungen (Arbeit oder Ausbildung)", removable=True
+        ),
+        "start_date": Need(
+            "string",
+            f"die Frist der Nachverfolgung nach sechs Monaten ({_UMA}) und die "
+            "Übersicht der Nachverfolgungen",
+            required=True,
+            format=DATE,
+        ),
     },
     "uma_followup": {
-        "outcome": Need("string", f"den Weg nach der Nachverfolgung ({_UMA}) und den Abschluss in der "
-                                  "Übersicht der Nachverfolgungen", required=True,
-                        codes=("still_employed", "ended")),
+        "outcome": Need(
+            "string",
+            f"den Weg nach der Nachverfolgung ({_UMA}) und den Abschluss in der "
+            "Übersicht der Nachverfolgungen",
+            required=True,
+            codes=("still_employed", "ended"),
+        ),
     },
     "escalation_local": {
         "decision_date": _decided_on("örtliches Gremium; Kennzahl „Eskalierte Themen“"),
-        "local_outcome": Need("string", f"den Weg nach dem örtlichen Gremium (Prozess „Eskalation“) und "
-                                        f"{_TRAIL}", required=True, codes=("resolved", "escalated")),
+        "local_outcome": Need(
+            "string",
+            f"den Weg nach dem örtlichen Gremium (Prozess „Eskalation“) und {_TRAIL}",
+            required=True,
+            codes=("resolved", "escalated"),
+        ),
         "reason": _text(_TRAIL),
         "solution": _text(_TRAIL),
     },
@@ -118,14 +154,18 @@ CONTRACT: dict[str, dict[str, Need]] = {
     },
     "escalation_steering": {
         "decision_date": _decided_on("Lenkungsgruppe; Kennzahl „Eskalierte Themen“"),
-        "steering_outcome": Need("string", f"den Weg nach der Lenkungsgruppe (Prozess „Eskalation“) und "
-                                           f"{_TRAIL}", required=True,
-                                 codes=("resolved", "working_group", "forward_state")),
+        "steering_outcome": Need(
+            "string",
+            f"den Weg nach der Lenkungsgruppe (Prozess „Eskalation“) und {_TRAIL}",
+            required=True,
+            codes=("resolved", "working_group", "forward_state"),
+        ),
         "reason": _text(_TRAIL),
         "solution": _text(_TRAIL),
         "working_group_id": Need("integer", "die Zuordnung einer bestehenden Arbeitsgruppe", removable=True),
-        "working_group_name": Need("string", "das Einsetzen einer neuen Arbeitsgruppe und "
-                                             + _PERSONAL_CHECK),
+        "working_group_name": Need(
+            "string", "das Einsetzen einer neuen Arbeitsgruppe und " + _PERSONAL_CHECK
+        ),
         "working_group_field": Need("string", "das Handlungsfeld einer neuen Arbeitsgruppe", removable=True),
         "mandate": _text("den Auftrag einer neuen Arbeitsgruppe"),
     },
@@ -141,8 +181,9 @@ CONTRACT: dict[str, dict[str, Need]] = {
         "forwarded_on": _decided_on("Weiterleitung an das Land"),
         "recipient_authority": Need("string", "das Thema (Landesbehörde, an die es ging)", removable=True),
         "reference": Need("string", "das Thema (Aktenzeichen beim Land)", removable=True),
-        "answer_within": Need("string", "die Erinnerungsfrist für die Antwort des Landes (Prozess "
-                                        "„Eskalation“)", removable=True),
+        "answer_within": Need(
+            "string", "die Erinnerungsfrist für die Antwort des Landes (Prozess „Eskalation“)", removable=True
+        ),
         "note": _text(_TRAIL),
     },
     "escalation_answer": {
@@ -155,8 +196,14 @@ CONTRACT: dict[str, dict[str, Need]] = {
     },
 }
 
-_TYPE_NAMES = {"string": "Text", "boolean": "Ja/Nein", "integer": "ganze Zahl", "number": "Zahl",
-               "array": "Liste", "object": "Objekt"}
+_TYPE_NAMES = {
+    "string": "Text",
+    "boolean": "Ja/Nein",
+    "integer": "ganze Zahl",
+    "number": "Zahl",
+    "array": "Liste",
+    "object": "Objekt",
+}
 
 
 def _problems(name: str, need: Need, field: Any, required: list) -> list[str]:
@@ -200,6 +247,9 @@ def require_contract(form_key: str, schema: Any) -> None:
     broken = violations(form_key, schema)
     if broken:
         names = ", ".join(path.rsplit(".", 1)[-1] for path in broken)
-        raise InvalidInput(f"Das Formular „{form_key}“ kann so nicht gespeichert werden: die Engine liest "
-                           f"die Felder {names}. Die Gründe stehen je Feld.",
-                           kind="form-contract-violated", errors=broken)
+        raise InvalidInput(
+            f"Das Formular „{form_key}“ kann so nicht gespeichert werden: die Engine liest "
+            f"die Felder {names}. Die Gründe stehen je Feld.",
+            kind="form-contract-violated",
+            errors=broken,
+        )

@@ -1,4 +1,5 @@
 """Process owners edit forms: list, read, check and save a new version."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,11 @@ MAX_SCHEMA_BYTES = 200_000
 def list_forms(session: Session, *, user: Actor) -> list[FormVersion]:
     """The deployed version of every form."""
     require_process_owner(user)
-    return list(session.scalars(select(FormVersion).where(FormVersion.is_current.is_(True))
-                                .order_by(FormVersion.form_key)))
+    return list(
+        session.scalars(
+            select(FormVersion).where(FormVersion.is_current.is_(True)).order_by(FormVersion.form_key)
+        )
+    )
 
 
 def get_form(session: Session, *, user: Actor, form_key: str) -> FormVersion:
@@ -49,12 +53,16 @@ def save_form(session: Session, *, user: Actor, form_key: str, schema) -> tuple[
     """Save a form as its new deployed version (tasks use it from now on); unchanged is a no-op."""
     require_process_owner(user)
     if not KEY.match(form_key or ""):
-        raise InvalidInput("Der Formularschlüssel darf nur Kleinbuchstaben, Ziffern und _ enthalten "
-                           "und muss mit einem Buchstaben beginnen.", errors={"form_key": ["Ungültig."]})
+        raise InvalidInput(
+            "Der Formularschlüssel darf nur Kleinbuchstaben, Ziffern und _ enthalten "
+            "und muss mit einem Buchstaben beginnen.",
+            errors={"form_key": ["Ungültig."]},
+        )
     problems = check(schema)
     if problems:
-        raise InvalidInput("Das Formular kann nicht gespeichert werden.",
-                           kind="form-invalid", errors={"schema": problems})
+        raise InvalidInput(
+            "Das Formular kann nicht gespeichert werden.", kind="form-invalid", errors={"schema": problems}
+        )
     require_contract(form_key, schema)
     begin_write(session)
     version, created = deploy_form(session, form_key, json.dumps(schema).encode("utf-8"), user.username)

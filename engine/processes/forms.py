@@ -1,4 +1,5 @@
 """Form schemas (JSON Schema, forms/*.json): checking them and validating submissions."""
+
 from __future__ import annotations
 
 import re
@@ -48,13 +49,20 @@ def _path(error) -> str:
     return ".".join(parts) or "_form"
 
 
-def _german(error) -> str:
+def _german(error) -> str:  # noqa: PLR0911, PLR0912 - a translation table: one message per validator
     v, value = error.validator, error.validator_value
     if v == "required":
         return "Pflichtfeld: bitte ausfüllen."
     if v == "type":
-        names = {"string": "Text", "boolean": "Ja/Nein", "integer": "ganze Zahl", "number": "Zahl",
-                 "array": "Liste", "object": "Objekt", "null": "leer"}
+        names = {
+            "string": "Text",
+            "boolean": "Ja/Nein",
+            "integer": "ganze Zahl",
+            "number": "Zahl",
+            "array": "Liste",
+            "object": "Objekt",
+            "null": "leer",
+        }
         wanted = value if isinstance(value, list) else [value]
         return "Ungültiger Wert: erwartet " + " oder ".join(names.get(w, w) for w in wanted) + "."
     if v == "enum":
@@ -63,9 +71,11 @@ def _german(error) -> str:
     if v == "const":
         return "Dieser Wert muss gesetzt sein."
     if v == "format":
-        return {"date": "Ungültiges Datum (Format JJJJ-MM-TT).",
-                "date-time": "Ungültiger Zeitpunkt.", "email": "Ungültige E-Mail-Adresse."}.get(
-            value, "Ungültiges Format.")
+        return {
+            "date": "Ungültiges Datum (Format JJJJ-MM-TT).",
+            "date-time": "Ungültiger Zeitpunkt.",
+            "email": "Ungültige E-Mail-Adresse.",
+        }.get(value, "Ungültiges Format.")
     if v == "maxLength":
         return f"Zu lang: höchstens {value} Zeichen."
     if v == "minLength":
@@ -88,8 +98,9 @@ def _german(error) -> str:
 def _unknown_fields(error) -> str:
     # Named from the data itself: jsonschema's message is English and mangles names with "(".
     known, patterns = error.schema.get("properties", {}), error.schema.get("patternProperties", {})
-    names = sorted(str(k) for k in error.instance
-                   if k not in known and not any(re.search(p, k) for p in patterns))
+    names = sorted(
+        str(k) for k in error.instance if k not in known and not any(re.search(p, k) for p in patterns)
+    )
     shown = ", ".join(names[:10]) + (f" (und {len(names) - 10} weitere)" if len(names) > 10 else "")
     return ("Unbekanntes Feld: " if len(names) == 1 else "Unbekannte Felder: ") + shown + "."
 

@@ -1,4 +1,5 @@
 """Deployed process versions and form versions."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -5,6 +5,7 @@ A test run is a process instance without a case, started by a process owner
 municipality, no team, the owner's tenant) and are completed through the same API; only
 process owners of the run's tenant see and complete them, whatever the lane.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import and_, exists, select
@@ -32,8 +33,11 @@ def run_condition():
     Other case-less instances (escalation topics) are started by case managers or coordinators.
     """
     runner = aliased(User)
-    return and_(ProcessInstance.case_id.is_(None), ProcessInstance.started_by_id.is_not(None),
-                exists().where(runner.id == ProcessInstance.started_by_id, runner.role == RUN_ROLE))
+    return and_(
+        ProcessInstance.case_id.is_(None),
+        ProcessInstance.started_by_id.is_not(None),
+        exists().where(runner.id == ProcessInstance.started_by_id, runner.role == RUN_ROLE),
+    )
 
 
 def is_run(session: Session, instance: ProcessInstance) -> bool:
@@ -49,16 +53,21 @@ def runnable_version(session: Session, process_id: str, version: int | None) -> 
         get_version(session, process_id)  # 404 for a process that does not exist at all
         row = current_version(session, process_id, required=False)
         if row is None:
-            raise InvalidInput("Dieser Prozess hat keine bereitgestellte Version.",
-                               kind="version-not-runnable",
-                               errors={"version": ["Keine bereitgestellte Version."]})
+            raise InvalidInput(
+                "Dieser Prozess hat keine bereitgestellte Version.",
+                kind="version-not-runnable",
+                errors={"version": ["Keine bereitgestellte Version."]},
+            )
         return row
     row = get_version(session, process_id, version)
     if row.status != DEPLOYED or not row.deployable:
-        raise InvalidInput(f"Version {row.version} ist nicht bereitgestellt (Entwurf oder nicht bereitstellbar) "
-                           "und kann nicht ausgeführt werden.", kind="version-not-runnable",
-                           errors={"version": ["Nur bereitgestellte Versionen können ausgeführt werden."]},
-                           problems=row.problems or [])
+        raise InvalidInput(
+            f"Version {row.version} ist nicht bereitgestellt (Entwurf oder nicht bereitstellbar) "
+            "und kann nicht ausgeführt werden.",
+            kind="version-not-runnable",
+            errors={"version": ["Nur bereitgestellte Versionen können ausgeführt werden."]},
+            problems=row.problems or [],
+        )
     return row
 
 
@@ -67,12 +76,16 @@ def parsed_runnable(session: Session, row: ProcessVersion) -> wf.ParsedProcess:
     try:
         return parsed_version(session, row.id)
     except wf.DiagramError as exc:
-        raise InvalidInput("Diese Version kann nicht ausgeführt werden.", kind="version-not-runnable",
-                           problems=[p.as_dict() for p in exc.problems]) from None
+        raise InvalidInput(
+            "Diese Version kann nicht ausgeführt werden.",
+            kind="version-not-runnable",
+            problems=[p.as_dict() for p in exc.problems],
+        ) from None
 
 
-def start_run(session: Session, *, user: Actor, process_id: str,
-              version: int | None = None) -> tuple[ProcessInstance, ProcessVersion, list[dict]]:
+def start_run(
+    session: Session, *, user: Actor, process_id: str, version: int | None = None
+) -> tuple[ProcessInstance, ProcessVersion, list[dict]]:
     """Start a test run of a deployed version; (instance, version, first tasks)."""
     require_process_owner(user)
     begin_write(session)
@@ -81,12 +94,28 @@ def start_run(session: Session, *, user: Actor, process_id: str,
     try:
         result = wf.start(proc)
     except wf.EngineFailure as exc:
-        raise ProcessFailure("Der Testlauf konnte nicht gestartet werden; nichts wurde gespeichert.",
-                             element_id=exc.element_id) from None
-    instance, ready = create_instance(session, case=None, version_id=row.id, process_id=row.process_id,
-                                      result=result, user=user, started_by_id=user.id)
-    record(session, user, Event("run.start", "process_instance", instance.id,
-                                detail={"process_id": row.process_id, "version": row.version}))
+        raise ProcessFailure(
+            "Der Testlauf konnte nicht gestartet werden; nichts wurde gespeichert.", element_id=exc.element_id
+        ) from None
+    instance, ready = create_instance(
+        session,
+        case=None,
+        version_id=row.id,
+        process_id=row.process_id,
+        result=result,
+        user=user,
+        started_by_id=user.id,
+    )
+    record(
+        session,
+        user,
+        Event(
+            "run.start",
+            "process_instance",
+            instance.id,
+            detail={"process_id": row.process_id, "version": row.version},
+        ),
+    )
     return instance, row, ready
 
 
@@ -99,16 +128,28 @@ def list_runs(session: Session, *, user: Actor, process_id: str) -> list[dict]:
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
         .join(User, User.id == ProcessInstance.started_by_id)
         .where(ProcessInstance.process_id == process_id, run_condition(), User.tenant_id == user.tenant_id)
-        .order_by(ProcessInstance.id.desc()).limit(200)).all()
+        .order_by(ProcessInstance.id.desc())
+        .limit(200)
+    ).all()
     ids = [instance.id for instance, _, _ in rows]
     open_tasks: dict[int, list[TaskRecord]] = {i: [] for i in ids}
     if ids:
-        for task in session.scalars(select(TaskRecord).where(TaskRecord.instance_id.in_(ids),
-                                                             TaskRecord.status == READY)
-                                    .order_by(TaskRecord.created_at, TaskRecord.id)):
+        for task in session.scalars(
+            select(TaskRecord)
+            .where(TaskRecord.instance_id.in_(ids), TaskRecord.status == READY)
+            .order_by(TaskRecord.created_at, TaskRecord.id)
+        ):
             open_tasks[task.instance_id].append(task)
-    return [{"id": instance.id, "process_id": instance.process_id, "version": number,
-             "status": instance.status, "started_at": instance.created_at, "updated_at": instance.updated_at,
-             "started_by": username, "open_tasks": open_tasks[instance.id]}
-            for instance, number, username in rows]
-
+    return [
+        {
+            "id": instance.id,
+            "process_id": instance.process_id,
+            "version": number,
+            "status": instance.status,
+            "started_at": instance.created_at,
+            "updated_at": instance.updated_at,
+            "started_by": username,
+            "open_tasks": open_tasks[instance.id],
+        }
+        for instance, number, username in rows
+    ]

@@ -1,4 +1,5 @@
 """Deploying process versions and forms, and finding what runs."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,9 @@ def _hash(content: bytes) -> str:
 
 def current_form_id(session: Session, form_key: str) -> int:
     """Id of the deployed version of a form (cheap: validators are cached per id)."""
-    form_id = session.scalar(select(FormVersion.id).where(
-        FormVersion.form_key == form_key, FormVersion.is_current.is_(True)))
+    form_id = session.scalar(
+        select(FormVersion.id).where(FormVersion.form_key == form_key, FormVersion.is_current.is_(True))
+    )
     if form_id is None:
         raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.", kind="not-deployed")
     return form_id
@@ -32,22 +34,25 @@ def current_form_id(session: Session, form_key: str) -> int:
 
 def current_form(session: Session, form_key: str) -> FormVersion:
     """The deployed version of a form."""
-    form = session.scalars(select(FormVersion).where(
-        FormVersion.form_key == form_key, FormVersion.is_current.is_(True))).first()
+    form = session.scalars(
+        select(FormVersion).where(FormVersion.form_key == form_key, FormVersion.is_current.is_(True))
+    ).first()
     if form is None:
         raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.", kind="not-deployed")
     return form
 
 
-def deploy_form(session: Session, form_key: str, content: bytes, by: str,
-                only_new: bool = False) -> tuple[FormVersion, bool]:
+def deploy_form(
+    session: Session, form_key: str, content: bytes, by: str, only_new: bool = False
+) -> tuple[FormVersion, bool]:
     """Deploy a form schema; returns (version, created). Unchanged content is a no-op; with
     ``only_new`` (repository files at start-up) so is any content stored before."""
     try:
         schema = json.loads(content)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"Formular '{form_key}': kein gültiges JSON ({exc}).",
-                           kind="form-invalid") from None
+        raise InvalidInput(
+            f"Formular '{form_key}': kein gültiges JSON ({exc}).", kind="form-invalid"
+        ) from None
     problems = check_form_schema(schema)
     if problems:
         raise InvalidInput(f"Formular '{form_key}': " + " ".join(problems), kind="form-invalid")
@@ -58,57 +63,102 @@ def deploy_form(session: Session, form_key: str, content: bytes, by: str,
     cond = [FormVersion.form_key == form_key, FormVersion.content_hash == digest]
     if not only_new:
         cond.append(FormVersion.is_current.is_(True))
-    known = session.scalars(select(FormVersion).where(*cond)
-                            .order_by(FormVersion.is_current.desc(), FormVersion.version.desc())).first()
+    known = session.scalars(
+        select(FormVersion).where(*cond).order_by(FormVersion.is_current.desc(), FormVersion.version.desc())
+    ).first()
     if known is not None:
         return known, False
-    last = session.scalar(select(FormVersion.version).where(FormVersion.form_key == form_key)
-                          .order_by(FormVersion.version.desc()).limit(1)) or 0
-    session.execute(update(FormVersion).where(FormVersion.form_key == form_key)
-                    .values(is_current=False))
-    version = FormVersion(form_key=form_key, version=last + 1, content_hash=digest, schema=schema,
-                          is_current=True, deployed_at=utcnow(), deployed_by=by)
+    last = (
+        session.scalar(
+            select(FormVersion.version)
+            .where(FormVersion.form_key == form_key)
+            .order_by(FormVersion.version.desc())
+            .limit(1)
+        )
+        or 0
+    )
+    session.execute(update(FormVersion).where(FormVersion.form_key == form_key).values(is_current=False))
+    version = FormVersion(
+        form_key=form_key,
+        version=last + 1,
+        content_hash=digest,
+        schema=schema,
+        is_current=True,
+        deployed_at=utcnow(),
+        deployed_by=by,
+    )
     session.add(version)
     session.flush()
     return version, True
 
 
-def deploy_process(session: Session, xml: bytes, by: str, by_id: int | None = None,
-                   process_id: str | None = None) -> tuple[ProcessVersion, bool]:
+def deploy_process(
+    session: Session, xml: bytes, by: str, by_id: int | None = None, process_id: str | None = None
+) -> tuple[ProcessVersion, bool]:
     """Validate and deploy a repository diagram; returns (version, created). Content stored
     before (deployed, rolled back from, or a browser draft) is a no-op."""
     try:
         parsed = wf.parse_diagram(xml, process_id)
     except wf.DiagramError as exc:
-        raise InvalidInput("Das Diagramm kann nicht bereitgestellt werden.", kind="diagram-invalid",
-                           problems=[p.as_dict() for p in exc.problems]) from None
-    missing = sorted({key for key in parsed.form_keys.values()
-                      if session.scalar(select(FormVersion.id).where(
-                          FormVersion.form_key == key, FormVersion.is_current.is_(True))) is None})
+        raise InvalidInput(
+            "Das Diagramm kann nicht bereitgestellt werden.",
+            kind="diagram-invalid",
+            problems=[p.as_dict() for p in exc.problems],
+        ) from None
+    missing = sorted(
+        {
+            key
+            for key in parsed.form_keys.values()
+            if session.scalar(
+                select(FormVersion.id).where(FormVersion.form_key == key, FormVersion.is_current.is_(True))
+            )
+            is None
+        }
+    )
     if missing:
-        raise InvalidInput("Das Diagramm verweist auf Formulare, die es nicht gibt: "
-                           + ", ".join(missing), kind="diagram-invalid")
+        raise InvalidInput(
+            "Das Diagramm verweist auf Formulare, die es nicht gibt: " + ", ".join(missing),
+            kind="diagram-invalid",
+        )
     digest = _hash(xml)
-    known = session.scalars(select(ProcessVersion).where(
-        ProcessVersion.process_id == parsed.process_id, ProcessVersion.content_hash == digest)
-        .order_by(ProcessVersion.is_current.desc(), ProcessVersion.version.desc())).first()
+    known = session.scalars(
+        select(ProcessVersion)
+        .where(ProcessVersion.process_id == parsed.process_id, ProcessVersion.content_hash == digest)
+        .order_by(ProcessVersion.is_current.desc(), ProcessVersion.version.desc())
+    ).first()
     if known is not None:  # stored before (maybe as a browser draft): never re-deployed behind owners' backs
         return known, False
-    last = session.scalar(select(ProcessVersion.version)
-                          .where(ProcessVersion.process_id == parsed.process_id)
-                          .order_by(ProcessVersion.version.desc()).limit(1)) or 0
-    session.execute(update(ProcessVersion).where(ProcessVersion.process_id == parsed.process_id)
-                    .values(is_current=False))
-    version = ProcessVersion(process_id=parsed.process_id, version=last + 1, name=parsed.name,
-                             content_hash=digest, xml=xml.decode("utf-8"), is_current=True,
-                             deployed_at=utcnow(), deployed_by=by, deployed_by_id=by_id)
+    last = (
+        session.scalar(
+            select(ProcessVersion.version)
+            .where(ProcessVersion.process_id == parsed.process_id)
+            .order_by(ProcessVersion.version.desc())
+            .limit(1)
+        )
+        or 0
+    )
+    session.execute(
+        update(ProcessVersion).where(ProcessVersion.process_id == parsed.process_id).values(is_current=False)
+    )
+    version = ProcessVersion(
+        process_id=parsed.process_id,
+        version=last + 1,
+        name=parsed.name,
+        content_hash=digest,
+        xml=xml.decode("utf-8"),
+        is_current=True,
+        deployed_at=utcnow(),
+        deployed_by=by,
+        deployed_by_id=by_id,
+    )
     session.add(version)
     session.flush()
     return version, True
 
 
-def deploy_directories(session: Session, processes_dir: Path, forms_dir: Path,
-                       by: str = "system") -> list[str]:
+def deploy_directories(
+    session: Session, processes_dir: Path, forms_dir: Path, by: str = "system"
+) -> list[str]:
     """Deploy every form and diagram from the directories; returns what changed (one transaction)."""
     begin_write(session)
     changed = []
@@ -125,8 +175,11 @@ def deploy_directories(session: Session, processes_dir: Path, forms_dir: Path,
 
 def current_version(session: Session, process_id: str, required: bool = True) -> ProcessVersion | None:
     """The version new instances of ``process_id`` start on."""
-    version = session.scalars(select(ProcessVersion).where(
-        ProcessVersion.process_id == process_id, ProcessVersion.is_current.is_(True))).first()
+    version = session.scalars(
+        select(ProcessVersion).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.is_current.is_(True)
+        )
+    ).first()
     if version is None and required:
         raise NotFound(f"Der Prozess '{process_id}' ist nicht bereitgestellt.", kind="not-deployed")
     return version
@@ -134,6 +187,7 @@ def current_version(session: Session, process_id: str, required: bool = True) ->
 
 def parsed_version(session: Session, version_id: int) -> wf.ParsedProcess:
     """Parsed specs of a process version, from the spec cache."""
+
     def load():
         row = session.get(ProcessVersion, version_id)
         return row.xml.encode("utf-8"), row.process_id

@@ -1,4 +1,5 @@
 """Process owners' work on diagrams: store drafts with a verdict, deploy, roll back, list."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,11 +44,16 @@ def judge(session: Session, xml: bytes) -> Verdict:
     except wf.DiagramError as exc:
         return Verdict(process_id, name, False, [p.as_dict() for p in exc.problems])
     known = set(session.scalars(select(FormVersion.form_key).where(FormVersion.is_current.is_(True))))
-    problems = [wf.DiagramProblem(
-        f"The form '{key}' does not exist (camunda:formKey = a file name in forms/ without .json).",
-        f"Das Formular '{key}' gibt es nicht (camunda:formKey = Dateiname in forms/ ohne .json).",
-        element_id=bpmn_id, element_name=_name(parsed, bpmn_id)).as_dict()
-        for bpmn_id, key in sorted(parsed.form_keys.items()) if key not in known]
+    problems = [
+        wf.DiagramProblem(
+            f"The form '{key}' does not exist (camunda:formKey = a file name in forms/ without .json).",
+            f"Das Formular '{key}' gibt es nicht (camunda:formKey = Dateiname in forms/ ohne .json).",
+            element_id=bpmn_id,
+            element_name=_name(parsed, bpmn_id),
+        ).as_dict()
+        for bpmn_id, key in sorted(parsed.form_keys.items())
+        if key not in known
+    ]
     return Verdict(process_id, name or parsed.name, not problems, problems)
 
 
@@ -70,9 +76,13 @@ def _well_formed(xml: bytes) -> bytes:
         wf.inspect_diagram(xml)
     except wf.DiagramError as exc:
         first = exc.problems[0]
-        raise InvalidInput(first.message_de,
-                           kind="diagram-invalid", problems=[p.as_dict() for p in exc.problems],
-                           line=first.line, column=first.column) from None
+        raise InvalidInput(
+            first.message_de,
+            kind="diagram-invalid",
+            problems=[p.as_dict() for p in exc.problems],
+            line=first.line,
+            column=first.column,
+        ) from None
     return xml
 
 
@@ -87,21 +97,44 @@ def store(session: Session, *, user: Actor, xml: bytes) -> tuple[ProcessVersion,
     begin_write(session)
     verdict = judge(session, xml)
     digest = _hash(xml)
-    same = session.scalars(select(ProcessVersion).where(
-        ProcessVersion.process_id == verdict.process_id, ProcessVersion.content_hash == digest)
-        .order_by(ProcessVersion.version.desc())).first()
+    same = session.scalars(
+        select(ProcessVersion)
+        .where(ProcessVersion.process_id == verdict.process_id, ProcessVersion.content_hash == digest)
+        .order_by(ProcessVersion.version.desc())
+    ).first()
     if same is not None:
         return same, False
-    last = session.scalar(select(func.max(ProcessVersion.version))
-                          .where(ProcessVersion.process_id == verdict.process_id)) or 0
-    row = ProcessVersion(process_id=verdict.process_id, version=last + 1, name=verdict.name,
-                         content_hash=digest, xml=xml.decode("utf-8"), is_current=False, status=DRAFT,
-                         deployable=verdict.deployable, problems=verdict.problems,
-                         created_at=utcnow(), created_by=user.username)
+    last = (
+        session.scalar(
+            select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == verdict.process_id)
+        )
+        or 0
+    )
+    row = ProcessVersion(
+        process_id=verdict.process_id,
+        version=last + 1,
+        name=verdict.name,
+        content_hash=digest,
+        xml=xml.decode("utf-8"),
+        is_current=False,
+        status=DRAFT,
+        deployable=verdict.deployable,
+        problems=verdict.problems,
+        created_at=utcnow(),
+        created_by=user.username,
+    )
     session.add(row)
     session.flush()
-    record(session, user, Event("process.upload", "process_version", f"{row.process_id}@{row.version}",
-                                detail={"deployable": row.deployable, "problems": len(row.problems or [])}))
+    record(
+        session,
+        user,
+        Event(
+            "process.upload",
+            "process_version",
+            f"{row.process_id}@{row.version}",
+            detail={"deployable": row.deployable, "problems": len(row.problems or [])},
+        ),
+    )
     return row, True
 
 
@@ -116,22 +149,38 @@ def get_version(session: Session, process_id: str, version: int | None = None) -
     return row
 
 
-def deploy(session: Session, *, user: Actor, process_id: str, version: int | None = None,
-           action: str = "process.deploy") -> tuple[ProcessVersion, bool]:
+def deploy(
+    session: Session,
+    *,
+    user: Actor,
+    process_id: str,
+    version: int | None = None,
+    action: str = "process.deploy",
+) -> tuple[ProcessVersion, bool]:
     """Make a version the one new cases start on; (version, changed). Unchanged is a no-op."""
     require_process_owner(user)
     begin_write(session)
     row = get_version(session, process_id, version)
     verdict = judge(session, row.xml.encode("utf-8"))  # forms may have changed since the upload
     if not verdict.deployable:
-        raise InvalidInput("Diese Version kann nicht bereitgestellt werden.",
-                           kind="diagram-invalid", problems=verdict.problems)
-    current = session.scalars(select(ProcessVersion).where(
-        ProcessVersion.process_id == process_id, ProcessVersion.is_current.is_(True))).first()
+        raise InvalidInput(
+            "Diese Version kann nicht bereitgestellt werden.",
+            kind="diagram-invalid",
+            problems=verdict.problems,
+        )
+    current = session.scalars(
+        select(ProcessVersion).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.is_current.is_(True)
+        )
+    ).first()
     if current is not None and (current.id == row.id or current.content_hash == row.content_hash):
         return current, False
-    session.execute(update(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                    .values(is_current=False).execution_options(synchronize_session=False))
+    session.execute(
+        update(ProcessVersion)
+        .where(ProcessVersion.process_id == process_id)
+        .values(is_current=False)
+        .execution_options(synchronize_session=False)
+    )
     row.is_current, row.status, row.deployable, row.problems = True, DEPLOYED, True, []
     row.deployed_at, row.deployed_by, row.deployed_by_id = utcnow(), user.username, user.id
     session.flush()
@@ -147,21 +196,37 @@ def rollback(session: Session, *, user: Actor, process_id: str, version: int) ->
 def list_processes(session: Session, *, user: Actor) -> list[dict]:
     """Every process with its current and newest version."""
     require_process_owner(user)
-    rows = session.execute(select(ProcessVersion.process_id, func.max(ProcessVersion.version),
-                                  func.count()).group_by(ProcessVersion.process_id)
-                           .order_by(ProcessVersion.process_id)).all()
-    current = {r.process_id: r for r in session.scalars(
-        select(ProcessVersion).where(ProcessVersion.is_current.is_(True)))}
-    return [{"process_id": pid, "name": current[pid].name if pid in current else None,
-             "current_version": current[pid].version if pid in current else None,
-             "latest_version": latest, "versions": count} for pid, latest, count in rows]
+    rows = session.execute(
+        select(ProcessVersion.process_id, func.max(ProcessVersion.version), func.count())
+        .group_by(ProcessVersion.process_id)
+        .order_by(ProcessVersion.process_id)
+    ).all()
+    current = {
+        r.process_id: r
+        for r in session.scalars(select(ProcessVersion).where(ProcessVersion.is_current.is_(True)))
+    }
+    return [
+        {
+            "process_id": pid,
+            "name": current[pid].name if pid in current else None,
+            "current_version": current[pid].version if pid in current else None,
+            "latest_version": latest,
+            "versions": count,
+        }
+        for pid, latest, count in rows
+    ]
 
 
 def list_versions(session: Session, *, user: Actor, process_id: str) -> list[ProcessVersion]:
     """Every version of a process, newest first."""
     require_process_owner(user)
-    rows = list(session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                                .order_by(ProcessVersion.version.desc())))
+    rows = list(
+        session.scalars(
+            select(ProcessVersion)
+            .where(ProcessVersion.process_id == process_id)
+            .order_by(ProcessVersion.version.desc())
+        )
+    )
     if not rows:
         raise NotFound("Diesen Prozess gibt es nicht.")
     return rows

@@ -1,9 +1,12 @@
 """Writing programme facts, and the school year (1 August - 31 July) they count in."""
+
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import cast
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
@@ -21,9 +24,15 @@ def school_year_of(day: date) -> str:
 def school_year_bounds(label: str) -> tuple[date, date]:
     """First and last day of a school year given as '2023/24'."""
     match = _YEAR.match(label or "")
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)) or not 2000 <= int(match.group(1)) <= 2100:
-        raise InvalidInput("Ungültiges Schuljahr.", errors={
-            "school_year": ["Bitte als JJJJ/JJ angeben, z. B. 2023/24 (1. August bis 31. Juli)."]})
+    if (
+        not match
+        or (int(match.group(1)) + 1) % 100 != int(match.group(2))
+        or not 2000 <= int(match.group(1)) <= 2100
+    ):
+        raise InvalidInput(
+            "Ungültiges Schuljahr.",
+            errors={"school_year": ["Bitte als JJJJ/JJ angeben, z. B. 2023/24 (1. August bis 31. Juli)."]},
+        )
     start = int(match.group(1))
     return date(start, 8, 1), date(start + 1, 7, 31)
 
@@ -40,11 +49,34 @@ def as_date(value, fallback: date) -> date:
     return value if value is not None and value <= fallback else fallback
 
 
-def add_event(session: Session, *, tenant_id: int, kind: str, code: str | None, occurred_on: date,
-              now: datetime, municipality_id: int | None = None, team_id: int | None = None,
-              case_id: int | None = None, topic_id: int | None = None) -> None:
+def add_event(
+    session: Session,
+    *,
+    tenant_id: int,
+    kind: str,
+    code: str | None,
+    occurred_on: date,
+    now: datetime,
+    municipality_id: int | None = None,
+    team_id: int | None = None,
+    case_id: int | None = None,
+    topic_id: int | None = None,
+) -> None:
     """Record one countable fact (same transaction as what it counts)."""
-    session.execute(ProgrammeEvent.__table__.insert(), [{
-        "tenant_id": tenant_id, "kind": kind, "code": (str(code)[:40] if code else None),
-        "municipality_id": municipality_id, "team_id": team_id, "case_id": case_id, "topic_id": topic_id,
-        "occurred_on": occurred_on, "school_year": school_year_of(occurred_on), "recorded_at": now}])
+    session.execute(
+        cast(Table, ProgrammeEvent.__table__).insert(),
+        [
+            {
+                "tenant_id": tenant_id,
+                "kind": kind,
+                "code": (str(code)[:40] if code else None),
+                "municipality_id": municipality_id,
+                "team_id": team_id,
+                "case_id": case_id,
+                "topic_id": topic_id,
+                "occurred_on": occurred_on,
+                "school_year": school_year_of(occurred_on),
+                "recorded_at": now,
+            }
+        ],
+    )

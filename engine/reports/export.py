@@ -1,4 +1,5 @@
 """The figures as a table (CSV and XLSX): one row per county, municipality, region and team."""
+
 from __future__ import annotations
 
 import csv
@@ -7,11 +8,16 @@ import io
 # (figure, breakdown prefix of its columns' headers); a breakdown has one column per code, headed by the
 # code's label (fig["labels"], from engine/vocabulary.py).
 FIGURES = (
-    ("persons_supported", "Unterstützte Personen (Erstgespräche)"), ("cm_cases", "CM-Fälle (mit Zielvereinbarung)"),
-    ("referrals", "Verweisungen gesamt"), ("referrals_by_agency", "Verweisungen"),
-    ("closures", "Abschlüsse gesamt"), ("closures_by_reason", "Abschluss"),
-    ("goals_met_by_result", "Zielerreichung"), ("topics_raised", "Themen eingebracht"),
-    ("topics_raised_by_category", "Themen"), ("topics_escalated_by_level", "Eskaliert an"),
+    ("persons_supported", "Unterstützte Personen (Erstgespräche)"),
+    ("cm_cases", "CM-Fälle (mit Zielvereinbarung)"),
+    ("referrals", "Verweisungen gesamt"),
+    ("referrals_by_agency", "Verweisungen"),
+    ("closures", "Abschlüsse gesamt"),
+    ("closures_by_reason", "Abschluss"),
+    ("goals_met_by_result", "Zielerreichung"),
+    ("topics_raised", "Themen eingebracht"),
+    ("topics_raised_by_category", "Themen"),
+    ("topics_escalated_by_level", "Eskaliert an"),
     ("topics_resolved_by_level", "Gelöst"),
 )
 
@@ -39,7 +45,7 @@ def table(fig: dict) -> list[list]:
             value = data[field] if code is None else data[field].get(code, 0)
             path = field if code is None else f"{field}.{code}"
             cells.append(hidden if value is None and path in data.get("suppressed", []) else (value or 0))
-        return [fig["school_year"], scope, name, region or ""] + cells
+        return [fig["school_year"], scope, name, region or "", *cells]
 
     rows = [header, row("Kreis", "Gesamt", None, fig["totals"])]
     rows += [row("Gemeinde", r["municipality"], r["region"], r) for r in fig["by_municipality"]]
@@ -48,10 +54,12 @@ def table(fig: dict) -> list[list]:
     return rows
 
 
-NOTE = ("Schuljahr 1. August bis 31. Juli. Unterstützte Personen: dokumentierte Erstgespräche; CM-Fälle: "
-        "Prozessbegleitungen mit Zielvereinbarung. Werte unter {n} sind zum Schutz einzelner Personen "
-        "ausgeblendet (<{n}), ebenso je Kennzahl ein weiterer Wert, wenn sonst ein ausgeblendeter Wert "
-        "aus der Summe errechnet werden könnte.")
+NOTE = (
+    "Schuljahr 1. August bis 31. Juli. Unterstützte Personen: dokumentierte Erstgespräche; CM-Fälle: "
+    "Prozessbegleitungen mit Zielvereinbarung. Werte unter {n} sind zum Schutz einzelner Personen "
+    "ausgeblendet (<{n}), ebenso je Kennzahl ein weiterer Wert, wenn sonst ein ausgeblendeter Wert "
+    "aus der Summe errechnet werden könnte."
+)
 
 
 def to_csv(fig: dict) -> str:

@@ -4,6 +4,7 @@ One GROUP BY over programme_events; small counts of people (1 .. min_count-1) ar
 in every cell, and where a breakdown hides exactly one cell of a figure, the next smallest is hidden
 too, so that the total cannot give the hidden one away.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -21,17 +22,22 @@ from .models import ProgrammeEvent
 READERS = {"coordinator", "steering"}
 # figure -> (event kind, breakdown key or None)
 FIGURES = {
-    "persons_supported": ("persons_supported", None), "cm_cases": ("cm_case", None),
-    "referrals": ("referral", "referrals_by_agency"), "closures": ("closure", "closures_by_reason"),
-    "goals_met": ("goals_met", "goals_met_by_result"), "topics_raised": ("topic_raised", "topics_raised_by_category"),
+    "persons_supported": ("persons_supported", None),
+    "cm_cases": ("cm_case", None),
+    "referrals": ("referral", "referrals_by_agency"),
+    "closures": ("closure", "closures_by_reason"),
+    "goals_met": ("goals_met", "goals_met_by_result"),
+    "topics_raised": ("topic_raised", "topics_raised_by_category"),
     "topics_escalated": ("topic_escalated", "topics_escalated_by_level"),
     "topics_resolved": ("topic_resolved", "topics_resolved_by_level"),
 }
 BREAKDOWNS = [b for _k, b in FIGURES.values() if b]
 # breakdown -> (vocabulary of its codes, the codes it has a column for; None: every code)
 VOCABULARIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "referrals_by_agency": ("referral.agency", None), "closures_by_reason": ("case.closure_reason", None),
-    "goals_met_by_result": ("final_evaluation.goals_met", None), "topics_raised_by_category": ("topic.category", None),
+    "referrals_by_agency": ("referral.agency", None),
+    "closures_by_reason": ("case.closure_reason", None),
+    "goals_met_by_result": ("final_evaluation.goals_met", None),
+    "topics_raised_by_category": ("topic.category", None),
     "topics_escalated_by_level": ("topic.level", ("steering", "working_group", "state")),
     "topics_resolved_by_level": ("topic.level", ("local", "steering", "working_group", "state")),
 }
@@ -47,7 +53,7 @@ def require_reader(user: Actor) -> None:
 
 
 def _empty() -> dict:
-    out: dict = {name: 0 for name in FIGURES}
+    out: dict = dict.fromkeys(FIGURES, 0)
     out.update({b: {} for b in BREAKDOWNS})
     return out
 
@@ -65,38 +71,70 @@ def raw_counts(session: Session, tenant_id: int, school_year: str) -> list[tuple
     """(kind, code, municipality id, team id, count) for the school year."""
     school_year_bounds(school_year)
     return session.execute(
-        select(ProgrammeEvent.kind, ProgrammeEvent.code, ProgrammeEvent.municipality_id, ProgrammeEvent.team_id,
-               func.count()).where(ProgrammeEvent.tenant_id == tenant_id, ProgrammeEvent.school_year == school_year)
-        .group_by(ProgrammeEvent.kind, ProgrammeEvent.code, ProgrammeEvent.municipality_id, ProgrammeEvent.team_id)
+        select(
+            ProgrammeEvent.kind,
+            ProgrammeEvent.code,
+            ProgrammeEvent.municipality_id,
+            ProgrammeEvent.team_id,
+            func.count(),
+        )
+        .where(ProgrammeEvent.tenant_id == tenant_id, ProgrammeEvent.school_year == school_year)
+        .group_by(
+            ProgrammeEvent.kind, ProgrammeEvent.code, ProgrammeEvent.municipality_id, ProgrammeEvent.team_id
+        )
     ).all()
 
 
 def figures(session: Session, *, tenant_id: int, school_year: str, min_count: int = 3) -> dict:
     """The figures of a school year: totals and by municipality, region and team (suppressed)."""
     start, end = school_year_bounds(school_year)
-    places = session.execute(select(Municipality.id, Municipality.name, Municipality.region_id)
-                             .where(Municipality.tenant_id == tenant_id).order_by(Municipality.name)).all()
-    regions = dict(session.execute(select(Region.id, Region.name).where(Region.tenant_id == tenant_id)).tuples().all())
-    teams = dict(session.execute(select(Team.id, Team.name).where(Team.tenant_id == tenant_id)).tuples().all())
+    places = session.execute(
+        select(Municipality.id, Municipality.name, Municipality.region_id)
+        .where(Municipality.tenant_id == tenant_id)
+        .order_by(Municipality.name)
+    ).all()
+    regions = dict(
+        session.execute(select(Region.id, Region.name).where(Region.tenant_id == tenant_id)).tuples().all()
+    )
+    teams = dict(
+        session.execute(select(Team.id, Team.name).where(Team.tenant_id == tenant_id)).tuples().all()
+    )
     region_of = {pid: rid for pid, _n, rid in places}
-    totals, by_place, by_region, by_team = _empty(), defaultdict(_empty), defaultdict(_empty), defaultdict(_empty)
+    totals, by_place, by_region, by_team = (
+        _empty(),
+        defaultdict(_empty),
+        defaultdict(_empty),
+        defaultdict(_empty),
+    )
     for kind, code, place, team, n in raw_counts(session, tenant_id, school_year):
         _add(totals, kind, code, n)
         _add(by_place[place], kind, code, n)
         _add(by_region[region_of.get(place)], kind, code, n)
         if team is not None:
             _add(by_team[team], kind, code, n)
-    municipality_rows = [{"municipality": name, "region": regions.get(rid), **by_place[pid]} for pid, name, rid in places]
-    region_rows = [{"region": name, **by_region[rid]} for rid, name in sorted(regions.items(), key=lambda r: r[1])]
+    municipality_rows = [
+        {"municipality": name, "region": regions.get(rid), **by_place[pid]} for pid, name, rid in places
+    ]
+    region_rows = [
+        {"region": name, **by_region[rid]} for rid, name in sorted(regions.items(), key=lambda r: r[1])
+    ]
     if by_region.get(None) and any(v for k, v in by_region[None].items() if k in FIGURES):
         region_rows.append({"region": "ohne Region", **by_region[None]})
     team_rows = [{"team": name, **by_team[tid]} for tid, name in sorted(teams.items(), key=lambda t: t[1])]
     for rows in (municipality_rows, region_rows, team_rows):
         suppress_rows(rows, min_count)
     suppress_rows([totals], min_count)
-    return {"school_year": school_year, "period_start": start, "period_end": end, "min_count": min_count,
-            "totals": totals, "by_municipality": municipality_rows, "by_region": region_rows, "by_team": team_rows,
-            "labels": breakdown_labels(session, totals)}
+    return {
+        "school_year": school_year,
+        "period_start": start,
+        "period_end": end,
+        "min_count": min_count,
+        "totals": totals,
+        "by_municipality": municipality_rows,
+        "by_region": region_rows,
+        "by_team": team_rows,
+        "labels": breakdown_labels(session, totals),
+    }
 
 
 def breakdown_labels(session: Session, totals: dict) -> dict[str, dict[str, str]]:

@@ -4,6 +4,7 @@ Figures are GROUP BYs over this table; nothing loads a workflow or decrypts form
 count. Rows hold no personal data (municipality, team, a kind, a code, a date) and stay when
 a case's personal data is removed after the retention period.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -22,7 +23,8 @@ class ProgrammeEvent(Base):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
-    # persons_supported | cm_case | referral | closure | goals_met | topic_raised | topic_escalated | topic_resolved
+    # persons_supported | cm_case | referral | closure | goals_met
+    # | topic_raised | topic_escalated | topic_resolved
     kind: Mapped[str] = mapped_column(String(30))
     code: Mapped[str | None] = mapped_column(String(40))  # agency, closure reason, level, category ...
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))

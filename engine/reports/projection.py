@@ -7,6 +7,7 @@
 - closures by reason, when the process ends (including no consent and withdrawn consent).
 Form dates count (what people entered), but never later than the day the step was recorded.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,8 +31,13 @@ def project_lifecycle(session: Session, instance, case, result, now: datetime) -
     if case is None:
         return
     today = now.astimezone(BERLIN).date()
-    common = {"tenant_id": case.tenant_id, "municipality_id": case.municipality_id, "team_id": case.team_id,
-              "case_id": case.id, "now": now}
+    common = {
+        "tenant_id": case.tenant_id,
+        "municipality_id": case.municipality_id,
+        "team_id": case.team_id,
+        "case_id": case.id,
+        "now": now,
+    }
     closed_on = today
     for item in result.finished:
         if item.data is None:
@@ -45,8 +51,9 @@ def project_lifecycle(session: Session, instance, case, result, now: datetime) -
         code = item.data.get(code_field) if code_field else None
         if kind == "goals_met" and not code:
             continue
-        add_event(session, kind=kind, code=code, occurred_on=as_date(item.data.get(date_field), today), **common)
+        add_event(
+            session, kind=kind, code=code, occurred_on=as_date(item.data.get(date_field), today), **common
+        )
     if result.completed:
         reason = result.data.get("closure_reason") or "other"
         add_event(session, kind="closure", code=str(reason), occurred_on=closed_on, **common)
-

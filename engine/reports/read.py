@@ -1,5 +1,6 @@
 """Programme figures for a county named by its key: the read function of the ``kim report`` command
 (one read function per screen; the API's and the dashboard's figures read through engine.reports.figures)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

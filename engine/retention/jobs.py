@@ -1,4 +1,5 @@
 """The retention job: anonymise every due case, one unit of work per case (engine/uow.py)."""
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,9 @@ def _anonymise_one(session, case_id: int, now: datetime) -> str | None:
     return case.pseudonym
 
 
-def run(sessions, *, default_days: int, batch: int = 50, now: datetime | None = None,
-        dry_run: bool = False) -> RetentionReport:
+def run(
+    sessions, *, default_days: int, batch: int = 50, now: datetime | None = None, dry_run: bool = False
+) -> RetentionReport:
     """Anonymise every due case, one unit of work per case (read in batches); a case that
     fails is logged, reported and skipped, the others go on. ``dry_run`` lists (up to 1,000)."""
     report = RetentionReport()
@@ -44,8 +46,11 @@ def run(sessions, *, default_days: int, batch: int = 50, now: datetime | None = 
                 ids = due_case_ids(session, default_days=default_days, now=now)
                 report.anonymised += [session.get_one(Case, i).pseudonym for i in ids]
                 return report
-            ids = [i for i in due_case_ids(session, default_days=default_days, now=now,
-                                           limit=batch + len(skip)) if i not in skip][:batch]
+            ids = [
+                i
+                for i in due_case_ids(session, default_days=default_days, now=now, limit=batch + len(skip))
+                if i not in skip
+            ][:batch]
         if not ids:
             return report
         for case_id in ids:
@@ -63,8 +68,10 @@ def run(sessions, *, default_days: int, batch: int = 50, now: datetime | None = 
 
 def install(scheduler, sessions, settings) -> None:
     """Run retention on the scheduler every ``retention_check_minutes`` (and once at start)."""
+
     def job():
         report = run(sessions, default_days=settings.retention_days)
         if report.anonymised or report.failed:
             log.info("retention: %d anonymised, %d failed", len(report.anonymised), len(report.failed))
+
     scheduler.add_periodic("retention", job, settings.retention_check_minutes)

@@ -1,4 +1,5 @@
 """What remains after personal data is deleted: the record that it was."""
+
 from __future__ import annotations
 
 from datetime import datetime

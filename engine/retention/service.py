@@ -8,6 +8,7 @@ dates, closure reason), consents and referrals as dates and agencies, the audit 
 The functions here run inside the caller's unit of work; the job that finds due cases and
 anonymises them one unit of work each is engine/retention/jobs.py.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -36,34 +37,53 @@ def set_legal_hold(session: Session, *, user: Actor, case_id: int, hold: bool, r
     """The DPO puts a case on legal hold (no deletion) or lifts it; both with a reason."""
     require_dpo(user)
     if not reason or len(reason.strip()) < 5:
-        raise InvalidInput("Bitte den Grund angeben (z. B. Aktenzeichen des Verfahrens).",
-                           errors={"reason": ["Grund erforderlich."]})
+        raise InvalidInput(
+            "Bitte den Grund angeben (z. B. Aktenzeichen des Verfahrens).",
+            errors={"reason": ["Grund erforderlich."]},
+        )
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
     if case.anonymised_at is not None:
-        raise Conflict("Die personenbezogenen Daten dieses Falls sind bereits gelöscht.",
-                       kind="personal-data-erased")
+        raise Conflict(
+            "Die personenbezogenen Daten dieses Falls sind bereits gelöscht.", kind="personal-data-erased"
+        )
     case.legal_hold, case.legal_hold_reason = hold, reason.strip()[:500]
-    record(session, user, case_event("case.legal_hold" if hold else "case.legal_hold_lifted", case,
-                                     reason=reason.strip()[:500]))
+    record(
+        session,
+        user,
+        case_event(
+            "case.legal_hold" if hold else "case.legal_hold_lifted", case, reason=reason.strip()[:500]
+        ),
+    )
     return case
 
 
 def _due_condition(tenant: Tenant, default_days: int, now: datetime):
     days = tenant.retention_days if tenant.retention_days is not None else default_days
-    return (Case.tenant_id == tenant.id) & Case.anonymised_at.is_(None) & Case.legal_hold.is_(False) & or_(
-        Case.deletion_due_at <= now,
-        (Case.status == CLOSED) & (Case.closed_at <= now - timedelta(days=days)))
+    return (
+        (Case.tenant_id == tenant.id)
+        & Case.anonymised_at.is_(None)
+        & Case.legal_hold.is_(False)
+        & or_(
+            Case.deletion_due_at <= now,
+            (Case.status == CLOSED) & (Case.closed_at <= now - timedelta(days=days)),
+        )
+    )
 
 
-def due_case_ids(session: Session, *, default_days: int, now: datetime | None = None,
-                 limit: int = 1000) -> list[int]:
+def due_case_ids(
+    session: Session, *, default_days: int, now: datetime | None = None, limit: int = 1000
+) -> list[int]:
     """Cases whose personal data is due for removal, oldest first."""
     now = now or utcnow()
     ids: list[int] = []
     for tenant in session.scalars(select(Tenant)):
-        ids += session.scalars(select(Case.id).where(_due_condition(tenant, default_days, now))
-                               .order_by(Case.id).limit(limit - len(ids))).all()
+        ids += session.scalars(
+            select(Case.id)
+            .where(_due_condition(tenant, default_days, now))
+            .order_by(Case.id)
+            .limit(limit - len(ids))
+        ).all()
         if len(ids) >= limit:
             break
     return ids
@@ -73,23 +93,47 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
     """Remove the case's personal data everywhere it is held (in the caller's writing unit)."""
     begin_write(session)
     stopped = stop_case_instances(session, case)
-    history = session.execute(update(HistoryEntry).where(HistoryEntry.case_id == case.id,
-                                                         HistoryEntry.data.is_not(None))
-                              .values(data=null()).execution_options(synchronize_session=False)).rowcount
-    drafts = session.execute(delete(TaskDraft).where(TaskDraft.task_id.in_(
-        select(TaskRecord.id).where(TaskRecord.case_id == case.id)))
-        .execution_options(synchronize_session=False)).rowcount
-    states = session.execute(update(ProcessInstance).where(ProcessInstance.case_id == case.id)
-                             .values(state="", updated_at=now)
-                             .execution_options(synchronize_session=False)).rowcount
+    history = session.execute(
+        update(HistoryEntry)
+        .where(HistoryEntry.case_id == case.id, HistoryEntry.data.is_not(None))
+        .values(data=null())
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    drafts = session.execute(
+        delete(TaskDraft)
+        .where(TaskDraft.task_id.in_(select(TaskRecord.id).where(TaskRecord.case_id == case.id)))
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    states = session.execute(
+        update(ProcessInstance)
+        .where(ProcessInstance.case_id == case.id)
+        .values(state="", updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     case.family_name = case.given_name = REMOVED_NAME
     case.client = {}
     case.anonymised_at = now
-    removed = {"client_fields": 1, "history_data": history, "process_states": states, "drafts": drafts,
-               "stopped_processes": stopped}
-    rec = DeletionRecord(tenant_id=case.tenant_id, case_id=case.id, case_number=case.case_number,
-                         pseudonym=case.pseudonym, reason=reason, deleted_at=now, removed=removed)
+    removed = {
+        "client_fields": 1,
+        "history_data": history,
+        "process_states": states,
+        "drafts": drafts,
+        "stopped_processes": stopped,
+    }
+    rec = DeletionRecord(
+        tenant_id=case.tenant_id,
+        case_id=case.id,
+        case_number=case.case_number,
+        pseudonym=case.pseudonym,
+        reason=reason,
+        deleted_at=now,
+        removed=removed,
+    )
     session.add(rec)
-    record(session, None, case_event("case.anonymised", case, detail={"reason": reason, **removed}),
-           tenant_id=case.tenant_id)
+    record(
+        session,
+        None,
+        case_event("case.anonymised", case, detail={"reason": reason, **removed}),
+        tenant_id=case.tenant_id,
+    )
     return rec

@@ -1,4 +1,5 @@
 """Who works on a task: claim it, give it back, or hand it over within the team."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -14,7 +15,9 @@ from ..errors import Conflict, InvalidInput, NotFound
 from .models import READY, TaskRecord
 from .service import NO_SUCH_TASK
 
-NO_COLLEAGUE = "An diese Person kann die Aufgabe nicht übergeben werden (nur Case-Manager:innen im selben Team)."
+NO_COLLEAGUE = (
+    "An diese Person kann die Aufgabe nicht übergeben werden (nur Case-Manager:innen im selben Team)."
+)
 
 
 def _ready_task(session: Session, user: Actor, task_id: str) -> TaskRecord:
@@ -24,18 +27,34 @@ def _ready_task(session: Session, user: Actor, task_id: str) -> TaskRecord:
     row = None
     if isinstance(task_id, str) and len(task_id) <= 36:
         row = session.scalars(select(TaskRecord).where(TaskRecord.id == task_id).with_for_update()).first()
-    if row is None or row.case_id is None or not in_scope(user, row.municipality_id, row.team_id, row.tenant_id):
+    if (
+        row is None
+        or row.case_id is None
+        or not in_scope(user, row.municipality_id, row.team_id, row.tenant_id)
+    ):
         raise NotFound(NO_SUCH_TASK)
     if row.status != READY:
-        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
-                       kind="task-already-done")
+        raise Conflict(
+            "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
+            kind="task-already-done",
+        )
     return row
 
 
 def _audit(session: Session, user: Actor, row: TaskRecord, action: str, assignee: str | None) -> None:
     pseudonym = session.scalar(select(Case.pseudonym).where(Case.id == row.case_id))
-    record(session, user, Event(action, "task", row.id, case_id=row.case_id, pseudonym=pseudonym,
-                                detail={"bpmn_id": row.bpmn_id, "assignee": assignee}))
+    record(
+        session,
+        user,
+        Event(
+            action,
+            "task",
+            row.id,
+            case_id=row.case_id,
+            pseudonym=pseudonym,
+            detail={"bpmn_id": row.bpmn_id, "assignee": assignee},
+        ),
+    )
 
 
 def claim(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
@@ -61,8 +80,12 @@ def unclaim(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
 def colleagues(session: Session, *, user: Actor) -> list[User]:
     """Active case managers of the user's own scope (team, else municipality), the user excluded."""
     require_case_manager(user)
-    cond = [User.role == "case_manager", User.active.is_(True), User.tenant_id == user.tenant_id,
-            User.id != user.id]
+    cond = [
+        User.role == "case_manager",
+        User.active.is_(True),
+        User.tenant_id == user.tenant_id,
+        User.id != user.id,
+    ]
     if user.team_id is not None:
         cond.append(User.team_id == user.team_id)
     else:
@@ -73,12 +96,29 @@ def colleagues(session: Session, *, user: Actor) -> list[User]:
 def assign(session: Session, *, user: Actor, task_id: str, username: str) -> TaskRecord:
     """Hand the task over to a case manager of the same scope."""
     row = _ready_task(session, user, task_id)
-    target = session.scalars(select(User).where(User.username == username)).first() \
-        if isinstance(username, str) else None
-    if target is None or not (target.active and target.role == "case_manager" and target.tenant_id == row.tenant_id
-                              and in_scope(Actor(target.id, target.username, target.role, target.tenant_id,
-                                                 target.municipality_id, target.team_id),
-                                           row.municipality_id, row.team_id, row.tenant_id)):
+    target = (
+        session.scalars(select(User).where(User.username == username)).first()
+        if isinstance(username, str)
+        else None
+    )
+    if target is None or not (
+        target.active
+        and target.role == "case_manager"
+        and target.tenant_id == row.tenant_id
+        and in_scope(
+            Actor(
+                target.id,
+                target.username,
+                target.role,
+                target.tenant_id,
+                target.municipality_id,
+                target.team_id,
+            ),
+            row.municipality_id,
+            row.team_id,
+            row.tenant_id,
+        )
+    ):
         raise InvalidInput(NO_COLLEAGUE, errors={"username": [NO_COLLEAGUE]})
     row.assignee_id = target.id
     _audit(session, user, row, "task.assign", target.username)

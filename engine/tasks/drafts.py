@@ -1,4 +1,5 @@
 """Task form drafts: values saved without completing the task, restored when the form is opened again."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,8 +23,10 @@ def save_draft(session: Session, *, user: Actor, task_id: str, data: Any) -> Tas
     begin_write(session)
     row = get_task(session, user=user, task_id=task_id)
     if row.status != READY:
-        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
-                       kind="task-already-done")
+        raise Conflict(
+            "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
+            kind="task-already-done",
+        )
     if not isinstance(data, dict) or len(repr(data)) > MAX_DRAFT_CHARS:
         raise InvalidInput("Der Entwurf ist ungültig oder zu groß.")
     draft = session.get(TaskDraft, row.id)
@@ -32,13 +35,21 @@ def save_draft(session: Session, *, user: Actor, task_id: str, data: Any) -> Tas
         session.add(draft)
     draft.data, draft.saved_by_id, draft.saved_at = data, user.id, utcnow()
     case = session.get(Case, row.case_id) if row.case_id else None
-    record(session, user, Event("task.draft_save", "task", row.id, case_id=row.case_id,
-                                pseudonym=case.pseudonym if case else None,
-                                detail={"bpmn_id": row.bpmn_id, "form_key": row.form_key}))
+    record(
+        session,
+        user,
+        Event(
+            "task.draft_save",
+            "task",
+            row.id,
+            case_id=row.case_id,
+            pseudonym=case.pseudonym if case else None,
+            detail={"bpmn_id": row.bpmn_id, "form_key": row.form_key},
+        ),
+    )
     return draft
 
 
 def get_draft(session: Session, task_id: str) -> TaskDraft | None:
     """The task's draft, if any (read after read_task, which checks access and records the reading)."""
     return session.get(TaskDraft, task_id)
-

@@ -1,4 +1,5 @@
 """The task projection: what inboxes query, in typed indexed columns."""
+
 from __future__ import annotations
 
 from datetime import datetime

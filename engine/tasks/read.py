@@ -4,6 +4,7 @@ form page) and per API resource (the inbox, a task with its form, an assignment)
 Each read function applies scope (through the task services), personal-data visibility and the audit
 record, and returns a ready-to-show view model; the web and API layers only render it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,21 @@ class TaskView:
 
 def task_view(row: TaskRecord) -> TaskView:
     """The view of one task row."""
-    return TaskView(row.id, row.name, row.bpmn_id, row.form_key, row.case_id, row.instance_id, row.lane,
-                    row.role, row.status, row.created_at, row.due_at, row.completed_at, row.assignee_id)
+    return TaskView(
+        row.id,
+        row.name,
+        row.bpmn_id,
+        row.form_key,
+        row.case_id,
+        row.instance_id,
+        row.lane,
+        row.role,
+        row.status,
+        row.created_at,
+        row.due_at,
+        row.completed_at,
+        row.assignee_id,
+    )
 
 
 def inbox(session: Session, *, user: Actor, **filters: Any) -> Page:
@@ -101,13 +115,25 @@ def web_inbox(session: Session, *, user: Actor, page: int = 1, per_page: int = 1
     rows = []
     for t in found.items:
         case = cases.get(t.case_id) if t.case_id else None
-        rows.append(InboxRow(
-            task=task_view(t), case_id=case.id if case else None, case_number=case.case_number if case else None,
-            client_name=f"{case.given_name} {case.family_name}" if case and personal else None,
-            assignee=people.get(t.assignee_id) if t.assignee_id else None, mine=t.assignee_id == user.id,
-            overdue=t.due_at is not None and t.due_at < now))
-    record(session, user, *(case_event("task.list", c, detail={"personal_data": personal})
-                            for c in sorted(cases.values(), key=lambda c: c.id)))
+        rows.append(
+            InboxRow(
+                task=task_view(t),
+                case_id=case.id if case else None,
+                case_number=case.case_number if case else None,
+                client_name=f"{case.given_name} {case.family_name}" if case and personal else None,
+                assignee=people.get(t.assignee_id) if t.assignee_id else None,
+                mine=t.assignee_id == user.id,
+                overdue=t.due_at is not None and t.due_at < now,
+            )
+        )
+    record(
+        session,
+        user,
+        *(
+            case_event("task.list", c, detail={"personal_data": personal})
+            for c in sorted(cases.values(), key=lambda c: c.id)
+        ),
+    )
     colleagues = [Colleague(u.username, u.display_name) for u in assign.colleagues(session, user=user)]
     return InboxPage(rows, found.total, found.page, found.per_page, colleagues)
 
@@ -115,8 +141,23 @@ def web_inbox(session: Session, *, user: Actor, page: int = 1, per_page: int = 1
 def task_detail(session: Session, *, user: Actor, task_id: str) -> dict:
     """The API's task resource: the task, its form and the process data it sees (the reading is recorded)."""
     row, data = service.read_task(session, user=user, task_id=task_id)
-    out = {c: getattr(row, c) for c in ("id", "name", "bpmn_id", "form_key", "case_id", "instance_id", "lane",
-                                          "role", "status", "created_at", "due_at", "completed_at")}
+    out = {
+        c: getattr(row, c)
+        for c in (
+            "id",
+            "name",
+            "bpmn_id",
+            "form_key",
+            "case_id",
+            "instance_id",
+            "lane",
+            "role",
+            "status",
+            "created_at",
+            "due_at",
+            "completed_at",
+        )
+    }
     out["form"] = service.task_form(session, row)
     out["data"] = data
     return out
@@ -144,8 +185,14 @@ class TaskPage:
 
 def _page(session: Session, row: TaskRecord, draft: Draft | None) -> TaskPage:
     case = session.get(Case, row.case_id) if row.case_id else None
-    return TaskPage(task_view(row), service.task_form(session, row), row.case_id,
-                    case.pseudonym if case else None, row.status == READY, draft)
+    return TaskPage(
+        task_view(row),
+        service.task_form(session, row),
+        row.case_id,
+        case.pseudonym if case else None,
+        row.status == READY,
+        draft,
+    )
 
 
 def task_page(session: Session, *, user: Actor, task_id: str) -> TaskPage:
@@ -162,5 +209,7 @@ def task_form_page(session: Session, *, user: Actor, task_id: str) -> TaskPage:
 
 def assignment(session: Session, row: TaskRecord) -> dict:
     """Who holds a task after claiming, giving back or handing over."""
-    name = session.scalar(select(User.username).where(User.id == row.assignee_id)) if row.assignee_id else None
+    name = (
+        session.scalar(select(User.username).where(User.id == row.assignee_id)) if row.assignee_id else None
+    )
     return {"id": row.id, "status": row.status, "assignee": name}

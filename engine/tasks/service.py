@@ -1,4 +1,5 @@
 """Inboxes, task details and task completion."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -42,33 +43,52 @@ def _may_work_on(session: Session, user: Actor, row: TaskRecord, instance: Proce
     return in_scope(user, row.municipality_id, row.team_id, row.tenant_id)
 
 
-def inbox(session: Session, *, user: Actor, case_id: int | None = None, run_id: int | None = None,
-          status: str = READY, overdue: bool | None = None, page: int = 1, per_page: int = 25) -> Page:
+def inbox(
+    session: Session,
+    *,
+    user: Actor,
+    case_id: int | None = None,
+    run_id: int | None = None,
+    status: str = READY,
+    overdue: bool | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> Page:
     """Tasks in the user's scope for the user's role, oldest (most urgent) first.
 
     Process owners see the tasks of their tenant's test runs, whatever the lane.
     """
     _require_task_role(user)
     if user.role == RUN_ROLE:
-        cond = [TaskRecord.tenant_id == user.tenant_id, TaskRecord.status == status,
-                TaskRecord.case_id.is_(None),
-                TaskRecord.instance_id.in_(select(ProcessInstance.id).where(run_condition()))]
+        cond = [
+            TaskRecord.tenant_id == user.tenant_id,
+            TaskRecord.status == status,
+            TaskRecord.case_id.is_(None),
+            TaskRecord.instance_id.in_(select(ProcessInstance.id).where(run_condition())),
+        ]
     else:
-        cond = [scope_filter(user, TaskRecord.municipality_id, TaskRecord.team_id, TaskRecord.tenant_id),
-                TaskRecord.status == status, TaskRecord.role == user.role]
+        cond = [
+            scope_filter(user, TaskRecord.municipality_id, TaskRecord.team_id, TaskRecord.tenant_id),
+            TaskRecord.status == status,
+            TaskRecord.role == user.role,
+        ]
     if case_id is not None:
         cond.append(TaskRecord.case_id == case_id)
     if run_id is not None:
         cond.append(TaskRecord.instance_id == run_id)
     if overdue is not None:
         now = utcnow()
-        cond.append(TaskRecord.due_at < now if overdue else
-                    (TaskRecord.due_at.is_(None) | (TaskRecord.due_at >= now)))
+        cond.append(
+            TaskRecord.due_at < now if overdue else (TaskRecord.due_at.is_(None) | (TaskRecord.due_at >= now))
+        )
     total = session.scalar(select(func.count()).select_from(TaskRecord).where(*cond))
-    items = session.scalars(select(TaskRecord).where(*cond)
-                            .order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at,
-                                      TaskRecord.created_at, TaskRecord.id)
-                            .limit(per_page).offset((page - 1) * per_page)).all()
+    items = session.scalars(
+        select(TaskRecord)
+        .where(*cond)
+        .order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at, TaskRecord.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     return Page(list(items), total, page, per_page)
 
 
@@ -95,8 +115,9 @@ def task_data(session: Session, row: TaskRecord) -> dict[str, Any]:
     return wf.task_data(proc, instance.state, row.id)
 
 
-def complete_task(session: Session, *, user: Actor, task_id: str,
-                  data: Any) -> tuple[dict, Case | None, list[dict]]:
+def complete_task(
+    session: Session, *, user: Actor, task_id: str, data: Any
+) -> tuple[dict, Case | None, list[dict]]:
     """Validate form data, complete the task and advance the process; one writer at a time."""
     _require_task_role(user)
     if not isinstance(task_id, str) or len(task_id) > 36:
@@ -107,13 +128,17 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
         select(TaskRecord, ProcessInstance, Case)
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
         .outerjoin(Case, Case.id == TaskRecord.case_id)
-        .where(TaskRecord.id == task_id).with_for_update(of=ProcessInstance)).first()
+        .where(TaskRecord.id == task_id)
+        .with_for_update(of=ProcessInstance)
+    ).first()
     if found is None or not _may_work_on(session, user, found[0], found[1]):
         raise NotFound(NO_SUCH_TASK)
     row, instance, case = found
     if row.status != READY:
-        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
-                       kind="task-already-done")
+        raise Conflict(
+            "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
+            kind="task-already-done",
+        )
     if not isinstance(data, dict):
         raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     if row.form_key:
@@ -126,14 +151,21 @@ def complete_task(session: Session, *, user: Actor, task_id: str,
     try:
         result = wf.complete(proc, instance.state, task_id, data)
     except wf.TaskNotReady:
-        raise Conflict("Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
-                       kind="task-already-done") from None
+        raise Conflict(
+            "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
+            kind="task-already-done",
+        ) from None
     except wf.EngineFailure as exc:
-        raise ProcessFailure("Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; "
-                             "nichts wurde gespeichert.", element_id=exc.element_id) from None
-    recorded = record_step(session, instance=instance, case=case, result=result, user=user,
-                           completed_task=task_id)
-    consents.after_completion(session, case=case, form_key=row.form_key, task_id=task_id, data=data, user=user)
+        raise ProcessFailure(
+            "Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; nichts wurde gespeichert.",
+            element_id=exc.element_id,
+        ) from None
+    recorded = record_step(
+        session, instance=instance, case=case, result=result, user=user, completed_task=task_id
+    )
+    consents.after_completion(
+        session, case=case, form_key=row.form_key, task_id=task_id, data=data, user=user
+    )
     session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))  # a draft ends with its task
     record(session, user, _task_event("task.complete", row, case))
     return recorded.completed, case, recorded.ready
@@ -143,8 +175,9 @@ def _task_event(action: str, row: TaskRecord, case: Case | None) -> Event:
     detail = {"bpmn_id": row.bpmn_id, "form_key": row.form_key}
     if row.case_id is None:
         detail["instance_id"] = row.instance_id  # a test run (or another case-less instance)
-    return Event(action, "task", row.id, case_id=row.case_id, pseudonym=case.pseudonym if case else None,
-                 detail=detail)
+    return Event(
+        action, "task", row.id, case_id=row.case_id, pseudonym=case.pseudonym if case else None, detail=detail
+    )
 
 
 def read_task(session: Session, *, user: Actor, task_id: str) -> tuple[TaskRecord, dict]:
@@ -156,4 +189,3 @@ def read_task(session: Session, *, user: Actor, task_id: str) -> tuple[TaskRecor
     case = session.get(Case, row.case_id) if row.case_id else None
     record(session, user, _task_event("task.read", row, case))
     return row, data
-

@@ -1,4 +1,5 @@
 """Timer incidents for admins: the list of timers that failed too often, and putting one back."""
+
 from __future__ import annotations
 
 from sqlalchemy import and_, select
@@ -19,16 +20,20 @@ def _require_admin(user) -> None:
 def incidents(session: Session, *, user) -> list[Timer]:
     """Timers that failed too often, newest first (the admin's list)."""
     _require_admin(user)
-    return list(session.execute(select(Timer).where(Timer.status == INCIDENT)
-                                .order_by(Timer.scheduled_for.desc())).scalars())
+    return list(
+        session.execute(
+            select(Timer).where(Timer.status == INCIDENT).order_by(Timer.scheduled_for.desc())
+        ).scalars()
+    )
 
 
 def retry_incident(session: Session, *, user, timer_id: int) -> Timer:
     """Put an incident back into the queue, due now, with fresh attempts."""
     _require_admin(user)
     begin_write(session)
-    row = session.execute(select(Timer).where(and_(Timer.id == timer_id, Timer.status == INCIDENT))
-                          .with_for_update()).scalar_one_or_none()
+    row = session.execute(
+        select(Timer).where(and_(Timer.id == timer_id, Timer.status == INCIDENT)).with_for_update()
+    ).scalar_one_or_none()
     if row is None:
         raise NotFound("Diese Störung gibt es nicht (mehr).")
     now = utcnow()

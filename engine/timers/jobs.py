@@ -8,6 +8,7 @@
   with backoff, then an incident for admins.
 - ``run_due`` is the job loop the scheduler, the CLI and the demo run.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,16 +48,26 @@ def claim(session: Session, *, owner: str, policy: TimerPolicy, now: datetime | 
     """Lease up to ``policy.batch`` due timers to ``owner`` (in the caller's writing unit)."""
     now = now or utcnow()
     begin_write(session)
-    ids = list(session.execute(
-        select(Timer.id).where(
-            Timer.status == WAITING, Timer.due_at <= now,
-            or_(Timer.lease_owner.is_(None), Timer.lease_until < now))
-        .order_by(Timer.due_at).limit(policy.batch)
-        .with_for_update(skip_locked=True)).scalars())
+    ids = list(
+        session.execute(
+            select(Timer.id)
+            .where(
+                Timer.status == WAITING,
+                Timer.due_at <= now,
+                or_(Timer.lease_owner.is_(None), Timer.lease_until < now),
+            )
+            .order_by(Timer.due_at)
+            .limit(policy.batch)
+            .with_for_update(skip_locked=True)
+        ).scalars()
+    )
     if ids:
-        session.execute(update(Timer).where(Timer.id.in_(ids)).values(
-            lease_owner=owner, lease_until=now + timedelta(seconds=policy.lease_seconds))
-            .execution_options(synchronize_session=False))
+        session.execute(
+            update(Timer)
+            .where(Timer.id.in_(ids))
+            .values(lease_owner=owner, lease_until=now + timedelta(seconds=policy.lease_seconds))
+            .execution_options(synchronize_session=False)
+        )
     return ids
 
 
@@ -68,7 +79,8 @@ def _fire_leased(session: Session, *, timer_id: int, owner: str) -> tuple[FireOu
         .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
         .outerjoin(Case, Case.id == ProcessInstance.case_id)
         .where(Timer.id == timer_id, Timer.lease_owner == owner, Timer.status == WAITING)
-        .with_for_update(of=[Timer, ProcessInstance])).first()
+        .with_for_update(of=[Timer, ProcessInstance])
+    ).first()
     if found is None:  # fired by someone else after our lease ran out, or gone
         return FireOutcome(timer_id, "skipped"), None
     timer, instance, case = found
@@ -77,10 +89,15 @@ def _fire_leased(session: Session, *, timer_id: int, owner: str) -> tuple[FireOu
         return FireOutcome(timer_id, "skipped", "instance not running"), None
     proc = parsed_version(session, instance.process_version_id)
     result = wf.fire_timers(proc, instance.state)
-    record_step(session, instance=instance, case=case, result=result, user=None,
-                completed_task=None, fired_by=owner)
-    return FireOutcome(timer_id, "fired"), {"timer_id": timer_id, "instance_id": instance.id,
-                                            "bpmn_id": timer.bpmn_id, "scheduled_for": timer.scheduled_for}
+    record_step(
+        session, instance=instance, case=case, result=result, user=None, completed_task=None, fired_by=owner
+    )
+    return FireOutcome(timer_id, "fired"), {
+        "timer_id": timer_id,
+        "instance_id": instance.id,
+        "bpmn_id": timer.bpmn_id,
+        "scheduled_for": timer.scheduled_for,
+    }
 
 
 def fire(sessions, *, timer_id: int, owner: str, policy: TimerPolicy) -> FireOutcome:
@@ -92,12 +109,20 @@ def fire(sessions, *, timer_id: int, owner: str, policy: TimerPolicy) -> FireOut
     except Exception as exc:  # noqa: BLE001 - any failure becomes a retry, never a lost timer
         message = str(exc)[:500] or type(exc).__name__
         with unit_of_work(sessions) as session:
-            outcome, attempts = _record_failure(session, timer_id=timer_id, owner=owner, policy=policy,
-                                                error=message)
+            outcome, attempts = _record_failure(
+                session, timer_id=timer_id, owner=owner, policy=policy, error=message
+            )
         if outcome.status != "skipped":
             metrics.timer_failed(outcome.status)
-            log.warning("timer failed", extra={"timer_id": timer_id, "attempts": attempts,
-                                               "incident": outcome.status == INCIDENT, "error": message})
+            log.warning(
+                "timer failed",
+                extra={
+                    "timer_id": timer_id,
+                    "attempts": attempts,
+                    "incident": outcome.status == INCIDENT,
+                    "error": message,
+                },
+            )
         return outcome
     if fired is not None:
         late = (started - fired.pop("scheduled_for")).total_seconds()
@@ -106,11 +131,13 @@ def fire(sessions, *, timer_id: int, owner: str, policy: TimerPolicy) -> FireOut
     return outcome
 
 
-def _record_failure(session: Session, *, timer_id: int, owner: str, policy: TimerPolicy,
-                    error: str) -> tuple[FireOutcome, int]:
+def _record_failure(
+    session: Session, *, timer_id: int, owner: str, policy: TimerPolicy, error: str
+) -> tuple[FireOutcome, int]:
     begin_write(session)
-    row = session.execute(select(Timer).where(Timer.id == timer_id, Timer.lease_owner == owner)
-                          .with_for_update()).scalar_one_or_none()
+    row = session.execute(
+        select(Timer).where(Timer.id == timer_id, Timer.lease_owner == owner).with_for_update()
+    ).scalar_one_or_none()
     if row is None:
         return FireOutcome(timer_id, "skipped"), 0
     attempts = row.attempts + 1
@@ -126,8 +153,9 @@ def _record_failure(session: Session, *, timer_id: int, owner: str, policy: Time
     return FireOutcome(timer_id, INCIDENT if incident else "retry", error), attempts
 
 
-def run_due(sessions, *, owner: str, policy: TimerPolicy,
-            should_stop: Callable[[], bool] = lambda: False) -> list[FireOutcome]:
+def run_due(
+    sessions, *, owner: str, policy: TimerPolicy, should_stop: Callable[[], bool] = lambda: False
+) -> list[FireOutcome]:
     """Claim and fire batches until nothing is due: one unit of work per claim and per timer."""
     outcomes: list[FireOutcome] = []
     while not should_stop():

@@ -1,4 +1,5 @@
 """Due timers, one row per timer an instance waits on, indexed by due time."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """How the scheduler leases and retries timers (settings: KIM_TIMER_*)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,12 +9,14 @@
 Firing (claiming with a lease, one unit of work per timer) is job code: engine/timers/jobs.py;
 the admins' incident list: engine/timers/admin.py.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import Table, delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
@@ -39,7 +41,7 @@ def remove_listener(callback: Callable[[datetime], None]) -> None:
 def _after_commit(session: Session) -> None:
     due = session.info.pop(NEXT_DUE, None)
     if due is not None:
-        for callback in list(_listeners):
+        for callback in _listeners:
             callback(due)
 
 
@@ -55,13 +57,21 @@ def remember_due(session: Session, due: datetime) -> None:
         session.info[NEXT_DUE] = due
 
 
-def sync(session: Session, *, instance_id: int, waiting: list[wf.WaitingTimer], now: datetime,
-         fired_by: str | None = None) -> None:
+def sync(
+    session: Session,
+    *,
+    instance_id: int,
+    waiting: list[wf.WaitingTimer],
+    now: datetime,
+    fired_by: str | None = None,
+) -> None:
     """Make the instance's timer rows match what its state waits on (same transaction)."""
-    table = Timer.__table__
-    rows = session.execute(select(table.c.id, table.c.task_id, table.c.scheduled_for,
-                                  table.c.remaining, table.c.lease_owner)
-                           .where(table.c.instance_id == instance_id)).all()
+    table = cast(Table, Timer.__table__)
+    rows = session.execute(
+        select(
+            table.c.id, table.c.task_id, table.c.scheduled_for, table.c.remaining, table.c.lease_owner
+        ).where(table.c.instance_id == instance_id)
+    ).all()
     existing = {row.task_id: row for row in rows}
     wanted = {t.task_id: t for t in waiting}
     gone = [row.id for row in rows if row.task_id not in wanted]
@@ -71,32 +81,58 @@ def sync(session: Session, *, instance_id: int, waiting: list[wf.WaitingTimer], 
     for task_id, timer in wanted.items():
         row = existing.get(task_id)
         if row is None:
-            new_rows.append({
-                "instance_id": instance_id, "task_id": task_id, "bpmn_id": timer.bpmn_id,
-                "name": timer.name, "kind": timer.kind, "scheduled_for": timer.due_at,
-                "due_at": timer.due_at, "remaining": timer.remaining, "status": WAITING,
-                "attempts": 0, "lease_owner": None, "lease_until": None, "last_error": None,
-                "created_at": now})
+            new_rows.append(
+                {
+                    "instance_id": instance_id,
+                    "task_id": task_id,
+                    "bpmn_id": timer.bpmn_id,
+                    "name": timer.name,
+                    "kind": timer.kind,
+                    "scheduled_for": timer.due_at,
+                    "due_at": timer.due_at,
+                    "remaining": timer.remaining,
+                    "status": WAITING,
+                    "attempts": 0,
+                    "lease_owner": None,
+                    "lease_until": None,
+                    "last_error": None,
+                    "created_at": now,
+                }
+            )
             remember_due(session, timer.due_at)
         elif row.scheduled_for != timer.due_at or row.remaining != timer.remaining:
             # A cycle moved on (or a wait was re-armed): a fresh timer, fresh attempts.
-            session.execute(update(Timer).where(Timer.id == row.id).values(
-                scheduled_for=timer.due_at, due_at=timer.due_at, remaining=timer.remaining,
-                status=WAITING, attempts=0, lease_owner=None, lease_until=None, last_error=None))
+            session.execute(
+                update(Timer)
+                .where(Timer.id == row.id)
+                .values(
+                    scheduled_for=timer.due_at,
+                    due_at=timer.due_at,
+                    remaining=timer.remaining,
+                    status=WAITING,
+                    attempts=0,
+                    lease_owner=None,
+                    lease_until=None,
+                    last_error=None,
+                )
+            )
             remember_due(session, timer.due_at)
         elif fired_by is not None and row.lease_owner == fired_by:
             # Fired but not due on this clock after all: release it for later.
-            session.execute(update(Timer).where(Timer.id == row.id).values(
-                lease_owner=None, lease_until=None))
+            session.execute(
+                update(Timer).where(Timer.id == row.id).values(lease_owner=None, lease_until=None)
+            )
     if new_rows:
         session.execute(table.insert(), new_rows)
 
 
 def next_due(session: Session) -> datetime | None:
     """The earliest time any waiting timer needs attention (leased rows: when the lease ends)."""
-    free = session.execute(select(func.min(Timer.due_at)).where(
-        Timer.status == WAITING, Timer.lease_owner.is_(None))).scalar()
-    leased = session.execute(select(func.min(Timer.lease_until)).where(
-        Timer.status == WAITING, Timer.lease_until.is_not(None))).scalar()
+    free = session.execute(
+        select(func.min(Timer.due_at)).where(Timer.status == WAITING, Timer.lease_owner.is_(None))
+    ).scalar()
+    leased = session.execute(
+        select(func.min(Timer.lease_until)).where(Timer.status == WAITING, Timer.lease_until.is_not(None))
+    ).scalar()
     candidates = [d for d in (free, leased) if d is not None]
     return min(candidates) if candidates else None

@@ -1,4 +1,5 @@
 """The only package that imports SpiffWorkflow: parse, validate and run BPMN processes."""
+
 from .expressions import UnsafeExpression, compile_expression, compile_script
 from .migrate import Blocker, MigrationBlocked, MigrationCheck, OpenTask, check_migration
 from .migrate import migrate as migrate_instance
@@ -21,9 +22,32 @@ from .runtime import (
 from .timers import WaitingTimer
 
 __all__ = [
-    "SPEC_CACHE", "DiagramError", "DiagramProblem", "EngineFailure", "FinishedTask",
-    "NotWaiting", "ParsedProcess", "ReadyTask", "SpecCache", "StepResult", "TaskNotReady",
-    "UnsafeExpression", "compile_expression", "compile_script", "complete", "inspect_diagram", "parse_diagram",
-    "send_message", "start", "task_data", "fire_timers", "WaitingTimer",
-    "Blocker", "MigrationBlocked", "MigrationCheck", "OpenTask", "check_migration", "migrate_instance",
+    "SPEC_CACHE",
+    "Blocker",
+    "DiagramError",
+    "DiagramProblem",
+    "EngineFailure",
+    "FinishedTask",
+    "MigrationBlocked",
+    "MigrationCheck",
+    "NotWaiting",
+    "OpenTask",
+    "ParsedProcess",
+    "ReadyTask",
+    "SpecCache",
+    "StepResult",
+    "TaskNotReady",
+    "UnsafeExpression",
+    "WaitingTimer",
+    "check_migration",
+    "compile_expression",
+    "compile_script",
+    "complete",
+    "fire_timers",
+    "inspect_diagram",
+    "migrate_instance",
+    "parse_diagram",
+    "send_message",
+    "start",
+    "task_data",
 ]

@@ -12,6 +12,7 @@ SpiffWorkflow's own helper (bpmn.util.diff.migrate_workflow) resets every ready 
 task, which forgets timer due times and task due dates; that is why this module re-keys the
 state by element id instead.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,8 +41,12 @@ class Blocker:
     message_de: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"element_id": self.element_id, "element_name": self.element_name,
-                "message": self.message, "message_de": self.message_de}
+        return {
+            "element_id": self.element_id,
+            "element_name": self.element_name,
+            "message": self.message,
+            "message_de": self.message_de,
+        }
 
 
 @dataclass(frozen=True)
@@ -125,35 +130,55 @@ def _check_task(task, old_specs, new_specs, blockers: list[Blocker], notes: list
     label = element_name or element_id
     target = new_specs.task_specs.get(spec.name) if new_specs is not None else None
     if target is None:
-        blockers.append(Blocker(
-            element_id, element_name,
-            f"The instance waits in '{label}', which the new version does not have.",
-            f"Der Fall steht bei „{label}“; dieses Element gibt es in der neuen Version nicht."))
+        blockers.append(
+            Blocker(
+                element_id,
+                element_name,
+                f"The instance waits in '{label}', which the new version does not have.",
+                f"Der Fall steht bei „{label}“; dieses Element gibt es in der neuen Version nicht.",
+            )
+        )
         return
     if _kind(spec) != _kind(target):
-        blockers.append(Blocker(
-            element_id, element_name,
-            f"'{label}' is a different kind of element in the new version.",
-            f"„{label}“ ist in der neuen Version ein anderes Element (Typ oder Ereignis geändert)."))
+        blockers.append(
+            Blocker(
+                element_id,
+                element_name,
+                f"'{label}' is a different kind of element in the new version.",
+                f"„{label}“ ist in der neuen Version ein anderes Element (Typ oder Ereignis geändert).",
+            )
+        )
         return
     if _attached(old_specs, spec.name) != _attached(new_specs, spec.name):
-        blockers.append(Blocker(
-            element_id, element_name,
-            f"The events attached to '{label}' changed; the instance cannot move while it stands there.",
-            f"Die angehefteten Ereignisse an „{label}“ wurden geändert; solange der Fall dort steht, "
-            "kann er nicht umziehen."))
+        blockers.append(
+            Blocker(
+                element_id,
+                element_name,
+                f"The events attached to '{label}' changed; the instance cannot move while it stands there.",
+                f"Die angehefteten Ereignisse an „{label}“ wurden geändert; solange der Fall dort steht, "
+                "kann er nicht umziehen.",
+            )
+        )
         return
     if _paths(spec) != _paths(target):
-        blockers.append(Blocker(
-            element_id, element_name,
-            f"The paths joined or awaited at '{label}' changed; the instance cannot move while it waits there.",
-            f"Die Wege, die bei „{label}“ zusammenlaufen oder auf die dort gewartet wird, wurden geändert; "
-            "solange der Fall dort wartet, kann er nicht umziehen."))
+        blockers.append(
+            Blocker(
+                element_id,
+                element_name,
+                f"The paths joined or awaited at '{label}' changed; the instance cannot move while it waits "
+                "there.",
+                f"Die Wege, die bei „{label}“ zusammenlaufen oder auf die dort gewartet wird, wurden "
+                "geändert; "
+                "solange der Fall dort wartet, kann er nicht umziehen.",
+            )
+        )
         return
     old_def, new_def = getattr(spec, "event_definition", None), getattr(target, "event_definition", None)
     if timer_kind(old_def) and getattr(old_def, "expression", None) != getattr(new_def, "expression", None):
-        notes.append(f"Der laufende Timer „{label}“ behält seine bisherige Fälligkeit; "
-                     "der neue Wert gilt erst beim nächsten Start.")
+        notes.append(
+            f"Der laufende Timer „{label}“ behält seine bisherige Fälligkeit; "
+            "der neue Wert gilt erst beim nächsten Start."
+        )
 
 
 def _inspect(workflow, old: ParsedProcess, new: ParsedProcess) -> MigrationCheck:
@@ -162,16 +187,28 @@ def _inspect(workflow, old: ParsedProcess, new: ParsedProcess) -> MigrationCheck
         old_specs, new_specs = wf.spec, _new_spec(new, sub_name)
         live = [t for t in wf.tasks.values() if t.has_state(LIVE)]
         if live and new_specs is None:
-            check.blockers.append(Blocker(
-                sub_name, None, f"The subprocess '{sub_name}' does not exist in the new version.",
-                f"Den Teilprozess „{sub_name}“ gibt es in der neuen Version nicht."))
+            check.blockers.append(
+                Blocker(
+                    sub_name,
+                    None,
+                    f"The subprocess '{sub_name}' does not exist in the new version.",
+                    f"Den Teilprozess „{sub_name}“ gibt es in der neuen Version nicht.",
+                )
+            )
             continue
         for task in live:
             _check_task(task, old_specs, new_specs, check.blockers, check.notes)
             if task.state == TaskState.READY and task.task_spec.manual:
                 spec = task.task_spec
-                check.open_tasks.append(OpenTask(str(task.id), spec.bpmn_id, spec.bpmn_name,
-                                                 new.form_keys.get(spec.bpmn_id), dict(task.data)))
+                check.open_tasks.append(
+                    OpenTask(
+                        str(task.id),
+                        spec.bpmn_id,
+                        spec.bpmn_name,
+                        new.form_keys.get(spec.bpmn_id),
+                        dict(task.data),
+                    )
+                )
     return check
 
 
@@ -181,8 +218,16 @@ def check_migration(old: ParsedProcess, new: ParsedProcess, state: str) -> Migra
         workflow = load(old, state)
         return _inspect(workflow, old, new)
     except Exception as exc:  # noqa: BLE001 - a state the old version cannot read is a blocker too
-        return MigrationCheck([Blocker(None, None, f"The instance state cannot be read ({type(exc).__name__}).",
-                                       "Der gespeicherte Stand des Falls kann nicht gelesen werden.")])
+        return MigrationCheck(
+            [
+                Blocker(
+                    None,
+                    None,
+                    f"The instance state cannot be read ({type(exc).__name__}).",
+                    "Der gespeicherte Stand des Falls kann nicht gelesen werden.",
+                )
+            ]
+        )
 
 
 def _drop(wf, task) -> None:

@@ -5,6 +5,7 @@ the BPMN XSD, parsed with a fresh SpiffWorkflow parser every time (a parser reus
 after a failure returns half-built specs), and every expression is checked against
 the restricted environment before the diagram counts as valid.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,9 +44,12 @@ class DiagramProblem:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "element_id": self.element_id, "element_name": self.element_name,
-            "line": self.line, "column": self.column,
-            "message": self.message, "message_de": self.message_de,
+            "element_id": self.element_id,
+            "element_name": self.element_name,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "message_de": self.message_de,
         }
 
 
@@ -70,8 +74,7 @@ class ParsedProcess:
 
 
 def _xml_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                           remove_comments=True)
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
 def _line_index(root) -> dict[str, tuple[int, str | None]]:
@@ -112,20 +115,30 @@ def _check_expressions(spec, subprocess_specs, lines) -> list[DiagramProblem]:
                 try:
                     (compile_script if kind == "script" else compile_expression)(source)
                 except UnsafeExpression as exc:
-                    problems.append(_problem(f"The {kind} '{source[:80]}' cannot run: {exc}",
-                                             _expression_de(source, str(exc)), bpmn_id, lines))
+                    problems.append(
+                        _problem(
+                            f"The {kind} '{source[:80]}' cannot run: {exc}",
+                            _expression_de(source, str(exc)),
+                            bpmn_id,
+                            lines,
+                        )
+                    )
     return problems
 
 
 def _expression_de(source: str, reason: str) -> str:
     shown = source[:80]
     if "${" in source or "#{" in source:
-        return (f"Der Ausdruck '{shown}' ist ein Camunda-Ausdruck (${{...}}); hier gelten Python-Ausdrücke "
-                "über die Prozessdaten, z. B. approved == True.")
+        return (
+            f"Der Ausdruck '{shown}' ist ein Camunda-Ausdruck (${{...}}); hier gelten Python-Ausdrücke "
+            "über die Prozessdaten, z. B. approved == True."
+        )
     if reason.startswith("syntax error"):
         return f"Der Ausdruck '{shown}' hat einen Syntaxfehler."
-    return (f"Der Ausdruck '{shown}' ist nicht erlaubt: erlaubt sind Prozessdaten, Vergleiche, Rechnen und "
-            "die freigegebenen Funktionen – keine Importe, Dateizugriffe oder Attribute mit Unterstrich.")
+    return (
+        f"Der Ausdruck '{shown}' ist nicht erlaubt: erlaubt sind Prozessdaten, Vergleiche, Rechnen und "
+        "die freigegebenen Funktionen – keine Importe, Dateizugriffe oder Attribute mit Unterstrich."
+    )
 
 
 def _check_literal(kind: str, text: str) -> None:
@@ -146,8 +159,10 @@ def _check_timer(kind: str, source: str) -> tuple[str, str] | None:
     """A raw ISO value must parse; anything else must be an allowed expression."""
     text = source.strip()
     if not text:
-        return ("The timer has no value (e.g. P6M, R6/P1M or a date).",
-                "Der Timer hat keinen Wert (z. B. P6M, R6/P1M oder ein Datum).")
+        return (
+            "The timer has no value (e.g. P6M, R6/P1M or a date).",
+            "Der Timer hat keinen Wert (z. B. P6M, R6/P1M oder ein Datum).",
+        )
     try:
         if is_iso_literal(text):
             _check_literal(kind, text)
@@ -156,8 +171,10 @@ def _check_timer(kind: str, source: str) -> tuple[str, str] | None:
     except TimerValueError as exc:
         return (f"Invalid timer: {exc}", f"Ungültiger Timer: {exc.message_de}")
     except UnsafeExpression as exc:
-        return (f"The timer '{text[:80]}' is neither ISO 8601 nor an allowed expression: {exc}",
-                f"Der Timer '{text[:80]}' ist weder ISO 8601 noch ein erlaubter Ausdruck: {exc}")
+        return (
+            f"The timer '{text[:80]}' is neither ISO 8601 nor an allowed expression: {exc}",
+            f"Der Timer '{text[:80]}' ist weder ISO 8601 noch ein erlaubter Ausdruck: {exc}",
+        )
     return None
 
 
@@ -172,8 +189,11 @@ def _due_dates(root, lines) -> tuple[dict[str, str], list[DiagramProblem]]:
         problem = _check_timer("due", value)
         if problem:
             en, de = problem
-            problems.append(_problem(en.replace("timer", "due date"), de.replace("Timer", "Fälligkeit"),
-                                     el.get("id"), lines))
+            problems.append(
+                _problem(
+                    en.replace("timer", "due date"), de.replace("Timer", "Fälligkeit"), el.get("id"), lines
+                )
+            )
         else:
             out[el.get("id")] = value
     return out, problems
@@ -183,19 +203,32 @@ def _read(xml: bytes | str):
     """The bpmn:definitions root of a diagram, or DiagramError (with line and column if malformed)."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
     if len(data) > MAX_DIAGRAM_BYTES:
-        raise DiagramError([DiagramProblem("The diagram is larger than 2 MB.",
-                                           "Das Diagramm ist größer als 2 MB.")])
+        raise DiagramError(
+            [DiagramProblem("The diagram is larger than 2 MB.", "Das Diagramm ist größer als 2 MB.")]
+        )
     try:
         root = etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as exc:
-        line, col = (exc.position if exc.position else (None, None))
-        raise DiagramError([DiagramProblem(
-            f"The file is not well-formed XML (line {line}, column {col}).",
-            f"Die Datei ist kein wohlgeformtes XML (Zeile {line}, Spalte {col}).", line=line, column=col)]) from None
+        line, col = exc.position or (None, None)
+        raise DiagramError(
+            [
+                DiagramProblem(
+                    f"The file is not well-formed XML (line {line}, column {col}).",
+                    f"Die Datei ist kein wohlgeformtes XML (Zeile {line}, Spalte {col}).",
+                    line=line,
+                    column=col,
+                )
+            ]
+        ) from None
     if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise DiagramError([DiagramProblem(
-            "The file is not a BPMN 2.0 diagram (no bpmn:definitions root).",
-            "Die Datei ist kein BPMN-2.0-Diagramm (kein bpmn:definitions-Element).")])
+        raise DiagramError(
+            [
+                DiagramProblem(
+                    "The file is not a BPMN 2.0 diagram (no bpmn:definitions root).",
+                    "Die Datei ist kein BPMN-2.0-Diagramm (kein bpmn:definitions-Element).",
+                )
+            ]
+        )
     return root
 
 
@@ -205,34 +238,51 @@ def inspect_diagram(xml: bytes | str) -> tuple[str, str | None]:
     root = _read(xml)
     procs = list(root.iter(f"{{{BPMN_NS}}}process"))
     if not procs:
-        raise DiagramError([DiagramProblem("The diagram contains no process.",
-                                           "Das Diagramm enthält keinen Prozess.")])
+        raise DiagramError(
+            [DiagramProblem("The diagram contains no process.", "Das Diagramm enthält keinen Prozess.")]
+        )
     executable = [p for p in procs if p.get("isExecutable", "false").lower() == "true"]
     chosen = (executable or procs)[0]
     if not chosen.get("id"):
-        raise DiagramError([DiagramProblem("The process has no id.", "Der Prozess hat keine ID.",
-                                           line=chosen.sourceline)])
+        raise DiagramError(
+            [DiagramProblem("The process has no id.", "Der Prozess hat keine ID.", line=chosen.sourceline)]
+        )
     return chosen.get("id"), chosen.get("name")
 
 
-def parse_diagram(xml: bytes | str, process_id: str | None = None,
-                  filename: str = "diagram.bpmn") -> ParsedProcess:
+def parse_diagram(
+    xml: bytes | str, process_id: str | None = None, filename: str = "diagram.bpmn"
+) -> ParsedProcess:
     """Parse and validate a diagram; raise DiagramError with every problem found."""
     root = _read(xml)
     lines = _line_index(root)
-    executable = [p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")
-                  if p.get("isExecutable", "false").lower() == "true"]
+    executable = [
+        p.get("id")
+        for p in root.iter(f"{{{BPMN_NS}}}process")
+        if p.get("isExecutable", "false").lower() == "true"
+    ]
     if process_id is None:
         if not executable:
-            raise DiagramError([DiagramProblem(
-                "The diagram has no executable process (isExecutable=\"true\").",
-                "Das Diagramm enthält keinen ausführbaren Prozess (isExecutable=\"true\").")])
+            raise DiagramError(
+                [
+                    DiagramProblem(
+                        'The diagram has no executable process (isExecutable="true").',
+                        'Das Diagramm enthält keinen ausführbaren Prozess (isExecutable="true").',
+                    )
+                ]
+            )
         process_id = executable[0]
     elif process_id not in executable:
-        raise DiagramError([_problem(
-            f"The diagram has no executable process with the id '{process_id}'.",
-            f"Das Diagramm enthält keinen ausführbaren Prozess mit der ID '{process_id}'.",
-            process_id, lines)])
+        raise DiagramError(
+            [
+                _problem(
+                    f"The diagram has no executable process with the id '{process_id}'.",
+                    f"Das Diagramm enthält keinen ausführbaren Prozess mit der ID '{process_id}'.",
+                    process_id,
+                    lines,
+                )
+            ]
+        )
 
     refused = refused_elements(root, lambda en, de, el_id: _problem(en, de, el_id, lines))
     parser = CamundaParser(validator=_VALIDATOR)  # fresh parser for every parse
@@ -250,26 +300,45 @@ def parse_diagram(xml: bytes | str, process_id: str | None = None,
         raise DiagramError([*refused, _problem(en, de, element_id or process_id, lines, line)]) from None
     except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError):
         # An element we refuse anyway often trips the library first; then the refusal says it all.
-        raise DiagramError(refused or [_problem(
-            "The diagram cannot be read; check it in the modeler.",
-            "Das Diagramm kann nicht gelesen werden; bitte im Modellierer prüfen.", process_id, lines)]) from None
+        raise DiagramError(
+            refused
+            or [
+                _problem(
+                    "The diagram cannot be read; check it in the modeler.",
+                    "Das Diagramm kann nicht gelesen werden; bitte im Modellierer prüfen.",
+                    process_id,
+                    lines,
+                )
+            ]
+        ) from None
 
     problems = refused + _check_expressions(spec, subprocess_specs, lines)
     due_dates, due_problems = _due_dates(root, lines)
     problems.extend(due_problems)
     form_keys: dict[str, str] = {}
     for proc in [spec, *subprocess_specs.values()]:
-        for ts in (proc.task_specs.values() if proc else []):
+        for ts in proc.task_specs.values() if proc else []:
             form = getattr(ts, "form", None)
             key = getattr(form, "key", None) if form is not None else None
             if key:
                 form_keys[ts.bpmn_id] = key
             elif type(ts).__name__ == "UserTask":
-                problems.append(_problem(
-                    "The user task has no form (camunda:formKey).",
-                    "Die Benutzeraufgabe hat kein Formular (camunda:formKey).", ts.bpmn_id, lines))
+                problems.append(
+                    _problem(
+                        "The user task has no form (camunda:formKey).",
+                        "Die Benutzeraufgabe hat kein Formular (camunda:formKey).",
+                        ts.bpmn_id,
+                        lines,
+                    )
+                )
     if problems:
         raise DiagramError(problems)
     timers.install([spec, *subprocess_specs.values()])
-    return ParsedProcess(process_id, spec.description if hasattr(spec, "description") else None,
-                         spec, subprocess_specs, form_keys, due_dates)
+    return ParsedProcess(
+        process_id,
+        spec.description if hasattr(spec, "description") else None,
+        spec,
+        subprocess_specs,
+        form_keys,
+        due_dates,
+    )

@@ -9,10 +9,11 @@ nearest kept ancestor. Kept: live tasks, their direct parents (boundary-event an
 logic look at them), the workflow root, the last task, and finished tasks of a join
 that still has a live sibling (parallel joins merge data from them).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
@@ -55,16 +56,18 @@ def collect_finished(workflow, user_data: dict[str, dict]) -> list[FinishedTask]
                 task.internal_data[RECORDED] = True
                 continue
             task.internal_data[RECORDED] = True
-            out.append(FinishedTask(
-                task_id=str(task.id),
-                bpmn_id=spec.bpmn_id,
-                name=spec.bpmn_name,
-                task_type=getattr(spec, "description", None) or type(spec).__name__,
-                state=TaskState.get_name(task.state),
-                lane=getattr(spec, "lane", None),
-                finished_at=datetime.fromtimestamp(task.last_state_change, timezone.utc) + clock_offset(),
-                data=user_data.get(str(task.id)),
-            ))
+            out.append(
+                FinishedTask(
+                    task_id=str(task.id),
+                    bpmn_id=spec.bpmn_id,
+                    name=spec.bpmn_name,
+                    task_type=getattr(spec, "description", None) or type(spec).__name__,
+                    state=TaskState.get_name(task.state),
+                    lane=getattr(spec, "lane", None),
+                    finished_at=datetime.fromtimestamp(task.last_state_change, UTC) + clock_offset(),
+                    data=user_data.get(str(task.id)),
+                )
+            )
     out.sort(key=lambda f: f.finished_at)
     return out
 

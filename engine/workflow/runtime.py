@@ -4,12 +4,14 @@ Every call takes the serialized live state and returns a new one; nothing is kep
 between calls but the parsed specs. On any engine error the caller gets an
 EngineFailure and must not persist anything (the in-memory workflow is discarded).
 """
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -125,10 +127,18 @@ def _ready(ready: list, proc: ParsedProcess) -> list[ReadyTask]:
         if not task.task_spec.manual:
             continue
         spec = task.task_spec
-        out.append(ReadyTask(str(task.id), spec.bpmn_id, spec.bpmn_name,
-                             proc.form_keys.get(spec.bpmn_id), getattr(spec, "lane", None),
-                             getattr(spec, "documentation", None),
-                             type(spec).__name__ != "UserTask", _task_due(task, proc)))
+        out.append(
+            ReadyTask(
+                str(task.id),
+                spec.bpmn_id,
+                spec.bpmn_name,
+                proc.form_keys.get(spec.bpmn_id),
+                getattr(spec, "lane", None),
+                getattr(spec, "documentation", None),
+                type(spec).__name__ != "UserTask",
+                _task_due(task, proc),
+            )
+        )
     return out
 
 
@@ -221,8 +231,9 @@ def complete(proc: ParsedProcess, state: str, task_id: str, form_data: dict[str,
     return _advance(workflow, proc, {task_id: form_data})
 
 
-def send_message(proc: ParsedProcess, state: str, message_name: str,
-                 payload: dict[str, Any] | None = None) -> StepResult:
+def send_message(
+    proc: ParsedProcess, state: str, message_name: str, payload: dict[str, Any] | None = None
+) -> StepResult:
     """Deliver a named message to the task waiting for it, then advance."""
     workflow = load(proc, state)
     target = None

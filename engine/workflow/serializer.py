@@ -4,6 +4,7 @@ SpiffWorkflow's default serializer embeds the whole spec in every instance. Here
 instance JSON carries only the live task tree; the spec comes from the spec cache of
 the process version the instance belongs to.
 """
+
 from __future__ import annotations
 
 import json

@@ -12,6 +12,7 @@ definition in a spec is replaced by one of the classes here (``install``), which
 
 ``waiting_timers`` lists what the instance waits for, for the timers table.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -109,15 +110,24 @@ class KimCycle(CycleTimerEventDefinition):
         state = my_task._get_internal_data(CYCLE_KEY)
         if state is None:
             cycle = parse_cycle(timer_value(my_task, self.expression), utcnow())
-            state = {"total": cycle.total, "anchor": cycle.anchor.isoformat(), "first": cycle.first,
-                     "period": cycle.period.text, "done": 0}
+            state = {
+                "total": cycle.total,
+                "anchor": cycle.anchor.isoformat(),
+                "first": cycle.first,
+                "period": cycle.period.text,
+                "done": 0,
+            }
             my_task._set_internal_data(**{CYCLE_KEY: state})
         return state
 
     @staticmethod
     def _cycle(state: dict) -> Cycle:
-        return Cycle(state["total"], datetime.fromisoformat(state["anchor"]), state["first"],
-                     parse_duration(state["period"]))
+        return Cycle(
+            state["total"],
+            datetime.fromisoformat(state["anchor"]),
+            state["first"],
+            parse_duration(state["period"]),
+        )
 
     def next_due(self, my_task) -> datetime | None:
         state = self._state(my_task)
@@ -128,8 +138,11 @@ class KimCycle(CycleTimerEventDefinition):
     def update_task(self, my_task):
         state = dict(self._state(my_task))
         cycle, now, spawned = self._cycle(state), utcnow(), 0
-        while ((state["total"] == -1 or state["done"] < state["total"])
-               and cycle.due(state["done"]) <= now and spawned < MAX_CATCH_UP):
+        while (
+            (state["total"] == -1 or state["done"] < state["total"])
+            and cycle.due(state["done"]) <= now
+            and spawned < MAX_CATCH_UP
+        ):
             state["done"] += 1
             spawned += 1
             for output in my_task.task_spec.outputs:
@@ -164,8 +177,11 @@ class KimBoundaryEventJoin(BoundaryEventJoin):
         kept = []
         for task in cancel:
             spec = task.task_spec
-            if (isinstance(getattr(spec, "event_definition", None), KimCycle)
-                    and not spec.cancel_activity and task.children):
+            if (
+                isinstance(getattr(spec, "event_definition", None), KimCycle)
+                and not spec.cancel_activity
+                and task.children
+            ):
                 task.workflow.top_workflow.event_manager.remove_task(task)
                 task._set_state(TaskState.COMPLETED)
             else:
@@ -190,12 +206,14 @@ def install(specs) -> None:
                 ts.__class__ = KimBoundaryEventJoin
             definition = getattr(ts, "event_definition", None)
             if not isinstance(definition, TimerEventDefinition) or isinstance(
-                    definition, (KimCycle, KimDuration, KimTimeDate)):
+                definition, (KimCycle, KimDuration, KimTimeDate)
+            ):
                 continue
             for original, ours in _REPLACEMENTS:
                 if isinstance(definition, original):
-                    ts.event_definition = ours(definition.name, definition.expression,
-                                               description=definition.description)
+                    ts.event_definition = ours(
+                        definition.name, definition.expression, description=definition.description
+                    )
                     break
 
 
@@ -225,6 +243,5 @@ def waiting_timers(workflow) -> list[WaitingTimer]:
         else:
             continue
         spec = task.task_spec
-        out.append(WaitingTimer(str(task.id), spec.bpmn_id, spec.bpmn_name, definition.kind, due,
-                                remaining))
+        out.append(WaitingTimer(str(task.id), spec.bpmn_id, spec.bpmn_name, definition.kind, due, remaining))
     return out

@@ -1,13 +1,22 @@
 """Driving the lifecycle through the API in tests."""
+
 from tests import lifecycle_data as d
 
-CLIENT = {"given_name": "Amina", "family_name": "Haddad", "birth_date": "1990-04-02",
-          "nationality": "syrisch", "languages": ["ar", "de"]}
+CLIENT = {
+    "given_name": "Amina",
+    "family_name": "Haddad",
+    "birth_date": "1990-04-02",
+    "nationality": "syrisch",
+    "languages": ["ar", "de"],
+}
 
 
 def open_case(client, headers, municipality="Borchen", **client_data):
-    r = client.post("/api/v1/cases", json={"municipality": municipality,
-                                            "client": {**CLIENT, **client_data}}, headers=headers)
+    r = client.post(
+        "/api/v1/cases",
+        json={"municipality": municipality, "client": {**CLIENT, **client_data}},
+        headers=headers,
+    )
     assert r.status_code == 201, r.json
     return r.json
 
@@ -26,6 +35,10 @@ def complete(client, headers, case_id, bpmn_id, data, expect=200):
 
 
 def run_to_evaluation(client, headers, case_id):
-    for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                          ("assessment", d.ASSESS_ACCOMPANY), ("goal_agreement", d.GOALS)]:
+    for bpmn_id, data in [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
+        ("assessment", d.ASSESS_ACCOMPANY),
+        ("goal_agreement", d.GOALS),
+    ]:
         complete(client, headers, case_id, bpmn_id, data)

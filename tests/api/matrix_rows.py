@@ -3,13 +3,14 @@
 Format as there: (method, path) -> (request builder, expectation(role, own), list ids, scoped). Decisions
 and minutes are sent with invalid data, so a permitted role gets 422 and nothing changes state.
 """
+
 from __future__ import annotations
 
 from engine.clock import today_berlin
 
 API = "/api/v1"
 CM = ("cm-borchen", "cm-delbrueck", "cm-uma")
-READERS = CM + ("coordinator", "steering")
+READERS = (*CM, "coordinator", "steering")
 MISSING = 999_999
 
 
@@ -42,37 +43,97 @@ def _get(w, k, key):
 
 
 ROWS = {
-    ("GET", "/api/v1/topics"): (lambda w, k: (f"{API}/topics?per_page=100", None), readers, linked_case_ids, True),
+    ("GET", "/api/v1/topics"): (
+        lambda w, k: (f"{API}/topics?per_page=100", None),
+        readers,
+        linked_case_ids,
+        True,
+    ),
     ("GET", "/api/v1/topics/overdue"): (lambda w, k: (f"{API}/topics/overdue", None), readers, None, False),
-    ("GET", "/api/v1/topics/{topic_id}"): (lambda w, k: (f"{API}/topics/{_get(w, k, 'topic')}", None), readers,
-                                           None, True),
+    ("GET", "/api/v1/topics/{topic_id}"): (
+        lambda w, k: (f"{API}/topics/{_get(w, k, 'topic')}", None),
+        readers,
+        None,
+        True,
+    ),
     # the personal-data review: case managers only (they see their own linked cases' findings)
     ("GET", "/api/v1/topics/{topic_id}/personal-data-review"): (
-        lambda w, k: (f"{API}/topics/{_get(w, k, 'topic')}/personal-data-review", None), only(*CM), None, True),
+        lambda w, k: (f"{API}/topics/{_get(w, k, 'topic')}/personal-data-review", None),
+        only(*CM),
+        None,
+        True,
+    ),
     ("GET", "/api/v1/bodies"): (lambda w, k: (f"{API}/bodies", None), readers, None, False),
-    ("GET", "/api/v1/bodies/{body_id}"): (lambda w, k: (f"{API}/bodies/{_get(w, k, 'body')}", None), readers,
-                                          None, False),
+    ("GET", "/api/v1/bodies/{body_id}"): (
+        lambda w, k: (f"{API}/bodies/{_get(w, k, 'body')}", None),
+        readers,
+        None,
+        False,
+    ),
     ("GET", "/api/v1/meetings"): (lambda w, k: (f"{API}/meetings", None), readers, None, False),
-    ("GET", "/api/v1/meetings/{meeting_id}"): (lambda w, k: (f"{API}/meetings/{_get(w, k, 'meeting')}", None),
-                                               readers, None, False),
-    ("GET", "/api/v1/reports/figures"): (lambda w, k: (f"{API}/reports/figures", None),
-                                         only("coordinator", "steering"), None, False),
-    ("POST", "/api/v1/topics"): (lambda w, k: (f"{API}/topics", {
-        "title": "Wartezeiten bei Sprachkursen", "category": "language", "municipality": w[k]["municipality"],
-        "description": "Mehrere Fälle warten lange.", "case_ids": [w[k]["id"]]}), raise_expect, None, True),
+    ("GET", "/api/v1/meetings/{meeting_id}"): (
+        lambda w, k: (f"{API}/meetings/{_get(w, k, 'meeting')}", None),
+        readers,
+        None,
+        False,
+    ),
+    ("GET", "/api/v1/reports/figures"): (
+        lambda w, k: (f"{API}/reports/figures", None),
+        only("coordinator", "steering"),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/topics"): (
+        lambda w, k: (
+            f"{API}/topics",
+            {
+                "title": "Wartezeiten bei Sprachkursen",
+                "category": "language",
+                "municipality": w[k]["municipality"],
+                "description": "Mehrere Fälle warten lange.",
+                "case_ids": [w[k]["id"]],
+            },
+        ),
+        raise_expect,
+        None,
+        True,
+    ),
     ("POST", "/api/v1/topics/{topic_id}/decisions"): (
-        lambda w, k: (f"{API}/topics/{_get(w, k, 'topic')}/decisions", {"data": {}}), decide_expect, None, True),
-    ("POST", "/api/v1/bodies"): (lambda w, k: (f"{API}/bodies", {"kind": "working_group", "name": "AG Matrix",
-                                                                   "field": "work"}), only("coordinator", ok=201),
-                                 None, False),
-    ("POST", "/api/v1/meetings"): (lambda w, k: (f"{API}/meetings", {"body_id": _get(w, k, "body"),
-                                                                     "meets_on": today_berlin().isoformat()}),
-                                   only("coordinator", ok=201), None, False),
+        lambda w, k: (f"{API}/topics/{_get(w, k, 'topic')}/decisions", {"data": {}}),
+        decide_expect,
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/bodies"): (
+        lambda w, k: (f"{API}/bodies", {"kind": "working_group", "name": "AG Matrix", "field": "work"}),
+        only("coordinator", ok=201),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/meetings"): (
+        lambda w, k: (
+            f"{API}/meetings",
+            {"body_id": _get(w, k, "body"), "meets_on": today_berlin().isoformat()},
+        ),
+        only("coordinator", ok=201),
+        None,
+        False,
+    ),
     ("POST", "/api/v1/meetings/{meeting_id}/agenda"): (
-        lambda w, k: (f"{API}/meetings/{_get(w, k, 'meeting')}/agenda", None), only("coordinator"), None, False),
+        lambda w, k: (f"{API}/meetings/{_get(w, k, 'meeting')}/agenda", None),
+        only("coordinator"),
+        None,
+        False,
+    ),
     ("POST", "/api/v1/meetings/{meeting_id}/minutes"): (
-        lambda w, k: (f"{API}/meetings/{_get(w, k, 'meeting')}/minutes", {"items": [{"topic_id": MISSING, "data": {}}]}),
-        only("coordinator", "steering", ok=422), None, False),
+        lambda w, k: (
+            f"{API}/meetings/{_get(w, k, 'meeting')}/minutes",
+            {"items": [{"topic_id": MISSING, "data": {}}]},
+        ),
+        only("coordinator", "steering", ok=422),
+        None,
+        False,
+    ),
 }
 
 
@@ -80,14 +141,24 @@ def add_topics(client, world: dict, heads: dict, login) -> None:
     """One topic per world case, raised by its case manager; the Lenkungsgruppe and a meeting today."""
     for key, w in world.items():
         owner = next(u for u, k in (("cm-borchen", "B"), ("cm-delbrueck", "D"), ("cm-uma", "U")) if k == key)
-        r = client.post(f"{API}/topics", json={"title": "Kinderbetreuung während der Kurse", "category": "language",
-                                               "municipality": w["municipality"], "description": "Aus der Fallarbeit.",
-                                               "case_ids": [w["id"]]}, headers=heads[owner])
+        r = client.post(
+            f"{API}/topics",
+            json={
+                "title": "Kinderbetreuung während der Kurse",
+                "category": "language",
+                "municipality": w["municipality"],
+                "description": "Aus der Fallarbeit.",
+                "case_ids": [w["id"]],
+            },
+            headers=heads[owner],
+        )
         assert r.status_code == 201, r.json
         w["topic"] = r.json["id"]
     coord = login("coordinator")
     body = client.get(f"{API}/bodies?kind=steering", headers=coord).json["items"][0]["id"]
-    r = client.post(f"{API}/meetings", json={"body_id": body, "meets_on": today_berlin().isoformat()}, headers=coord)
+    r = client.post(
+        f"{API}/meetings", json={"body_id": body, "meets_on": today_berlin().isoformat()}, headers=coord
+    )
     assert r.status_code == 201, r.json
     for w in world.values():
         w["body"], w["meeting"] = body, r.json["id"]

@@ -1,4 +1,5 @@
 """Scopes, authentication, and bad input that must never cause a 500."""
+
 import pytest
 
 from tests import lifecycle_data as d
@@ -44,8 +45,12 @@ def test_coordinator_sees_cases_without_client_data(client, login):
     assert all(e["data"] is None for e in detail.json["history"])
     assert client.get("/api/v1/cases?q=Haddad", headers=coord).json["total"] == 0
     assert client.get("/api/v1/tasks", headers=coord).status_code == 403
-    assert client.post("/api/v1/cases", json={"municipality": "Borchen", "client": CLIENT},
-                       headers=coord).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/cases", json={"municipality": "Borchen", "client": CLIENT}, headers=coord
+        ).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("user", ["admin", "process-owner"])
@@ -68,28 +73,53 @@ def test_open_case_validation(client, login):
     h = login("cm-borchen")
     r = client.post("/api/v1/cases", json={"municipality": "Atlantis", "client": CLIENT}, headers=h)
     assert r.status_code == 422 and "municipality" in r.json["errors"]
-    r = client.post("/api/v1/cases", json={"municipality": "Borchen", "client": {"given_name": "A"}}, headers=h)
-    assert r.status_code == 422 and r.json["errors"]["client.family_name"] == ["Pflichtfeld: bitte ausfüllen."]
-    r = client.post("/api/v1/cases", json={"municipality": "borchen",
-                                           "client": {**CLIENT, "birth_date": "02.04.1990"}}, headers=h)
+    r = client.post(
+        "/api/v1/cases", json={"municipality": "Borchen", "client": {"given_name": "A"}}, headers=h
+    )
+    assert r.status_code == 422 and r.json["errors"]["client.family_name"] == [
+        "Pflichtfeld: bitte ausfüllen."
+    ]
+    r = client.post(
+        "/api/v1/cases",
+        json={"municipality": "borchen", "client": {**CLIENT, "birth_date": "02.04.1990"}},
+        headers=h,
+    )
     assert r.status_code == 422 and "client.birth_date" in r.json["errors"]
     r = client.get("/api/v1/cases?per_page=1000", headers=h)
     assert r.status_code == 422
 
 
-BAD_BODIES = [b"", b"{", b"null", b"[]", b'"x"', b"123", b'{"data": null}', b'{"data": []}',
-              b'{"data": "x"}', b'{"data": {"consent_given": {"$gt": 1}}}', b"\xff\xfe", b'{"data": {}}',
-              b'{"municipality": null}', b'{"municipality": ["Borchen"], "client": []}',
-              b'{"data": {"contact_date": 5, "concerns": null}, "extra": 1}',
-              b"[" * 50000 + b"]" * 50000, b'{"data": ' + b"[" * 50000 + b"]" * 50000 + b"}"]
+BAD_BODIES = [
+    b"",
+    b"{",
+    b"null",
+    b"[]",
+    b'"x"',
+    b"123",
+    b'{"data": null}',
+    b'{"data": []}',
+    b'{"data": "x"}',
+    b'{"data": {"consent_given": {"$gt": 1}}}',
+    b"\xff\xfe",
+    b'{"data": {}}',
+    b'{"municipality": null}',
+    b'{"municipality": ["Borchen"], "client": []}',
+    b'{"data": {"contact_date": 5, "concerns": null}, "extra": 1}',
+    b"[" * 50000 + b"]" * 50000,
+    b'{"data": ' + b"[" * 50000 + b"]" * 50000 + b"}",
+]
 
 
 def test_no_input_of_any_shape_causes_a_500(client, login):
     h = login("cm-borchen")
     case = open_case(client, h)
     task_id = case["open_tasks"][0]["id"]
-    urls = ["/api/v1/cases", f"/api/v1/tasks/{task_id}/complete", "/api/v1/auth/token",
-            f"/api/v1/cases/{case['id']}/consent-withdrawal"]
+    urls = [
+        "/api/v1/cases",
+        f"/api/v1/tasks/{task_id}/complete",
+        "/api/v1/auth/token",
+        f"/api/v1/cases/{case['id']}/consent-withdrawal",
+    ]
     for url in urls:
         for body in BAD_BODIES:
             for ctype in ("application/json", "text/plain", None):
@@ -100,9 +130,15 @@ def test_no_input_of_any_shape_causes_a_500(client, login):
                 assert 400 <= r.status_code < 500 or r.status_code == 200, (url, body, r.status_code)
                 if r.status_code >= 400:
                     assert r.mimetype == "application/problem+json" and r.json["detail"]
-    for url in ["/api/v1/cases/abc", "/api/v1/cases/-1", "/api/v1/tasks/" + "x" * 5000,
-                "/api/v1/cases?page=0", "/api/v1/cases?status=weird", "/api/v1/tasks?case_id=x",
-                "/api/v1/cases/1/history?per_page=-5"]:
+    for url in [
+        "/api/v1/cases/abc",
+        "/api/v1/cases/-1",
+        "/api/v1/tasks/" + "x" * 5000,
+        "/api/v1/cases?page=0",
+        "/api/v1/cases?status=weird",
+        "/api/v1/tasks?case_id=x",
+        "/api/v1/cases/1/history?per_page=-5",
+    ]:
         r = client.get(url, headers=h)
         assert 400 <= r.status_code < 500, (url, r.status_code)
     # The task is untouched by all of that.
@@ -112,8 +148,13 @@ def test_no_input_of_any_shape_causes_a_500(client, login):
 def test_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").json
     assert doc["info"]["title"] == "KIM Fallprozesse"
-    for path in ["/api/v1/cases", "/api/v1/tasks/{task_id}/complete", "/api/v1/cases/{case_id}/consent-withdrawal",
-                 "/api/v1/auth/token", "/api/v1/health"]:
+    for path in [
+        "/api/v1/cases",
+        "/api/v1/tasks/{task_id}/complete",
+        "/api/v1/cases/{case_id}/consent-withdrawal",
+        "/api/v1/auth/token",
+        "/api/v1/health",
+    ]:
         assert path in doc["paths"]
     assert client.get("/api/v1/docs").status_code == 200
     assert client.get("/api/v1/swagger-ui-assets/swagger-ui-bundle.js").status_code == 200
@@ -121,8 +162,11 @@ def test_openapi_document(client):
 
 def test_nul_characters_are_refused_everywhere(client, login):
     h = login("cm-borchen")
-    r = client.post("/api/v1/cases", json={"municipality": "Borchen", "client": {**CLIENT, "family_name": "A\x00B"}},
-                    headers=h)
+    r = client.post(
+        "/api/v1/cases",
+        json={"municipality": "Borchen", "client": {**CLIENT, "family_name": "A\x00B"}},
+        headers=h,
+    )
     assert r.status_code == 422 and "NUL" in r.json["detail"]
     assert client.get("/api/v1/cases?q=Ha%00", headers=h).status_code == 422
     assert client.get("/api/v1/cases", headers=h).json["total"] == 0  # nothing was saved

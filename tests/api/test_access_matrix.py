@@ -12,6 +12,7 @@ one world (three cases run to a referral and a follow-up, plus one fresh case ea
 outside its scope (the county roles see both). Rows run other scope first, then own; the
 state-changing writes come last, the case-closing one and the logout at the very end.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,18 +39,33 @@ ROLES = CM + PSEUDO + AUTHORITY + ("process-owner", "admin")
 OWN = {"cm-borchen": "B", "cm-delbrueck": "D", "cm-uma": "U", "jobcenter": "D"}  # default B
 OTHER = {"cm-borchen": "D", "cm-delbrueck": "B", "cm-uma": "B", "jobcenter": "B"}  # default D
 WORLD = {  # key: owner, municipality, client, referral agency
-    "B": ("cm-borchen", "Borchen", {"given_name": "Amina", "family_name": "Haddad", "birth_date": "1990-04-02"},
-          "foreigners_authority"),
-    "D": ("cm-delbrueck", "Delbrück", {"given_name": "Chidi", "family_name": "Okonkwo",
-                                       "birth_date": "1985-07-19"}, "jobcenter"),
-    "U": ("cm-uma", "Borchen", {"given_name": "Farid", "family_name": "Rahimi", "birth_date": "2005-01-15"},
-          "foreigners_authority"),
+    "B": (
+        "cm-borchen",
+        "Borchen",
+        {"given_name": "Amina", "family_name": "Haddad", "birth_date": "1990-04-02"},
+        "foreigners_authority",
+    ),
+    "D": (
+        "cm-delbrueck",
+        "Delbrück",
+        {"given_name": "Chidi", "family_name": "Okonkwo", "birth_date": "1985-07-19"},
+        "jobcenter",
+    ),
+    "U": (
+        "cm-uma",
+        "Borchen",
+        {"given_name": "Farid", "family_name": "Rahimi", "birth_date": "2005-01-15"},
+        "foreigners_authority",
+    ),
 }
 NEW_CLIENT = {"given_name": "Mariam", "family_name": "Yousef", "birth_date": "1999-09-09"}
 SECRETS = [v for _, _, c, _ in WORLD.values() for v in c.values()] + list(NEW_CLIENT.values())
 NO_TASK = "00000000-0000-0000-0000-000000000000"
-LIFECYCLE_V2 = (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_bytes().replace(
-    b'name="Evaluation"', b'name="Zwischenauswertung"', 1)
+LIFECYCLE_V2 = (
+    (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn")
+    .read_bytes()
+    .replace(b'name="Evaluation"', b'name="Zwischenauswertung"', 1)
+)
 TINY_FORM = {"type": "object", "title": "Notiz", "properties": {"note": {"type": "string", "maxLength": 100}}}
 MISSING = 999_999
 
@@ -92,7 +108,7 @@ def listed(role, own):
 
 def task_list(role, own):
     """Case managers list their tasks; process owners list their test runs' tasks (never case tasks)."""
-    return 200 if role in CM + ("process-owner",) else 403
+    return 200 if role in (*CM, "process-owner") else 403
 
 
 def task_write(ok):
@@ -115,79 +131,215 @@ MATRIX = {
     ("GET", "/api/v1/cases/{case_id}"): (case_url(), case_read, None, True),
     ("GET", "/api/v1/cases/{case_id}/history"): (case_url("/history"), case_read, None, True),
     ("GET", "/api/v1/cases/{case_id}/consents"): (case_url("/consents"), case_read, None, True),
-    ("GET", "/api/v1/tasks"): (lambda w, k: (f"{API}/tasks?case_id={w[k]['id']}", None), task_list,
-                               ids("case_id"), True),
-    ("GET", "/api/v1/tasks/{task_id}"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}", None), task_write(200),
-                                         None, True),
-    ("GET", "/api/v1/followups"): (lambda w, k: (f"{API}/followups?within_days=366", None), case_roles,
-                                   ids("case_id"), True),
-    ("GET", "/api/v1/referrals"): (lambda w, k: (f"{API}/referrals?per_page=100", None), referral_list,
-                                   ids("case_id"), True),
-    ("GET", "/api/v1/referrals/{referral_id}"): (lambda w, k: (f"{API}/referrals/{w[k]['referral']}", None),
-                                                 referral_read, None, True),
-    ("GET", "/api/v1/audit"): (lambda w, k: (f"{API}/audit?case_id={w[k]['id']}", None), only("dpo"), None, True),
+    ("GET", "/api/v1/tasks"): (
+        lambda w, k: (f"{API}/tasks?case_id={w[k]['id']}", None),
+        task_list,
+        ids("case_id"),
+        True,
+    ),
+    ("GET", "/api/v1/tasks/{task_id}"): (
+        lambda w, k: (f"{API}/tasks/{w[k]['task']}", None),
+        task_write(200),
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/followups"): (
+        lambda w, k: (f"{API}/followups?within_days=366", None),
+        case_roles,
+        ids("case_id"),
+        True,
+    ),
+    ("GET", "/api/v1/referrals"): (
+        lambda w, k: (f"{API}/referrals?per_page=100", None),
+        referral_list,
+        ids("case_id"),
+        True,
+    ),
+    ("GET", "/api/v1/referrals/{referral_id}"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}", None),
+        referral_read,
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/audit"): (
+        lambda w, k: (f"{API}/audit?case_id={w[k]['id']}", None),
+        only("dpo"),
+        None,
+        True,
+    ),
     ("GET", "/api/v1/incidents"): (lambda w, k: (f"{API}/incidents", None), only("admin"), None, False),
-    ("POST", "/api/v1/privacy/exports"): (lambda w, k: (f"{API}/privacy/exports",
-                                                        {"reason": "Antrag vom 01.11.2026", "case_id": w[k]["id"]}),
-                                          only("dpo"), None, True),
-    ("POST", "/api/v1/cases/{case_id}/legal-hold"): (case_url("/legal-hold", {"hold": True, "reason": "Az. 1 K 2/26"}),
-                                                     only("dpo"), None, True),
-    ("POST", "/api/v1/cases"): (lambda w, k: (f"{API}/cases", {"municipality": w[k]["municipality"],
-                                                               "client": NEW_CLIENT}), cm_create, None, True),
-    ("POST", "/api/v1/cases/{case_id}/followups"): (case_url("/followups", case="fresh"), cm_write(201), None, True),
+    ("POST", "/api/v1/privacy/exports"): (
+        lambda w, k: (f"{API}/privacy/exports", {"reason": "Antrag vom 01.11.2026", "case_id": w[k]["id"]}),
+        only("dpo"),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/legal-hold"): (
+        case_url("/legal-hold", {"hold": True, "reason": "Az. 1 K 2/26"}),
+        only("dpo"),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases"): (
+        lambda w, k: (f"{API}/cases", {"municipality": w[k]["municipality"], "client": NEW_CLIENT}),
+        cm_create,
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/followups"): (
+        case_url("/followups", case="fresh"),
+        cm_write(201),
+        None,
+        True,
+    ),
     # Claim, give back, hand over (to the scope's own case manager): before the row that completes the task.
-    ("POST", "/api/v1/tasks/{task_id}/claim"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}/claim", None),
-                                              cm_write(200), None, True),
-    ("POST", "/api/v1/tasks/{task_id}/unclaim"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}/unclaim", None),
-                                                cm_write(200), None, True),
-    ("POST", "/api/v1/tasks/{task_id}/assign"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}/assign",
-                                                               {"username": WORLD[k][0]}), cm_write(200), None, True),
-    ("POST", "/api/v1/tasks/{task_id}/complete"): (lambda w, k: (f"{API}/tasks/{w[k]['task']}/complete",
-                                                                 {"data": d.FIRST_CONTACT}), task_write(200), None, True),
-    ("POST", "/api/v1/cases/{case_id}/consents"): (case_url("/consents", {"agency": "jmd", "given_on": "2026-11-02"}),
-                                                   cm_write(201), None, True),
+    ("POST", "/api/v1/tasks/{task_id}/claim"): (
+        lambda w, k: (f"{API}/tasks/{w[k]['task']}/claim", None),
+        cm_write(200),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/tasks/{task_id}/unclaim"): (
+        lambda w, k: (f"{API}/tasks/{w[k]['task']}/unclaim", None),
+        cm_write(200),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/tasks/{task_id}/assign"): (
+        lambda w, k: (f"{API}/tasks/{w[k]['task']}/assign", {"username": WORLD[k][0]}),
+        cm_write(200),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/tasks/{task_id}/complete"): (
+        lambda w, k: (f"{API}/tasks/{w[k]['task']}/complete", {"data": d.FIRST_CONTACT}),
+        task_write(200),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/consents"): (
+        case_url("/consents", {"agency": "jmd", "given_on": "2026-11-02"}),
+        cm_write(201),
+        None,
+        True,
+    ),
     ("POST", "/api/v1/cases/{case_id}/consents/{consent_id}/withdrawal"): (
-        lambda w, k: (f"{API}/cases/{w[k]['id']}/consents/{w[k]['consent']}/withdrawal", None), cm_write(200),
-        None, True),
-    ("POST", "/api/v1/incidents/{timer_id}/retry"): (lambda w, k: (f"{API}/incidents/{w[k]['timer']}/retry", None),
-                                                     only("admin"), None, True),
-    ("POST", "/api/v1/auth/revocations"): (lambda w, k: (f"{API}/auth/revocations", {"username": "steering"}),
-                                           only("admin"), None, False),
-    ("POST", "/api/v1/cases/{case_id}/consent-withdrawal"): (case_url("/consent-withdrawal"), cm_write(200),
-                                                             None, True),
-    ("DELETE", "/api/v1/auth/token"): (lambda w, k: (f"{API}/auth/token", None), lambda role, own: 204, None, False),
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/consents/{w[k]['consent']}/withdrawal", None),
+        cm_write(200),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/incidents/{timer_id}/retry"): (
+        lambda w, k: (f"{API}/incidents/{w[k]['timer']}/retry", None),
+        only("admin"),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/auth/revocations"): (
+        lambda w, k: (f"{API}/auth/revocations", {"username": "steering"}),
+        only("admin"),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/consent-withdrawal"): (
+        case_url("/consent-withdrawal"),
+        cm_write(200),
+        None,
+        True,
+    ),
+    ("DELETE", "/api/v1/auth/token"): (
+        lambda w, k: (f"{API}/auth/token", None),
+        lambda role, own: 204,
+        None,
+        False,
+    ),
     # Process owners' work: diagrams (XML bodies) and forms; no case data, no scope.
-    ("GET", "/api/v1/processes"): (lambda w, k: (f"{API}/processes", None), only("process-owner"), None, False),
-    ("POST", "/api/v1/processes"): (lambda w, k: (f"{API}/processes", LIFECYCLE_V2), only("process-owner", 201),
-                                    None, False),
-    ("POST", "/api/v1/processes/validate"): (lambda w, k: (f"{API}/processes/validate", LIFECYCLE_V2),
-                                             only("process-owner"), None, False),
+    ("GET", "/api/v1/processes"): (
+        lambda w, k: (f"{API}/processes", None),
+        only("process-owner"),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/processes"): (
+        lambda w, k: (f"{API}/processes", LIFECYCLE_V2),
+        only("process-owner", 201),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/processes/validate"): (
+        lambda w, k: (f"{API}/processes/validate", LIFECYCLE_V2),
+        only("process-owner"),
+        None,
+        False,
+    ),
     ("GET", "/api/v1/processes/{process_id}/versions"): (
-        lambda w, k: (f"{API}/processes/case_lifecycle/versions", None), only("process-owner"), None, False),
+        lambda w, k: (f"{API}/processes/case_lifecycle/versions", None),
+        only("process-owner"),
+        None,
+        False,
+    ),
     ("GET", "/api/v1/processes/{process_id}/versions/{version}"): (
-        lambda w, k: (f"{API}/processes/case_lifecycle/versions/1", None), only("process-owner"), None, False),
+        lambda w, k: (f"{API}/processes/case_lifecycle/versions/1", None),
+        only("process-owner"),
+        None,
+        False,
+    ),
     ("GET", "/api/v1/processes/{process_id}/versions/{version}/xml"): (
-        lambda w, k: (f"{API}/processes/case_lifecycle/versions/1/xml", None), only("process-owner"), None, False),
+        lambda w, k: (f"{API}/processes/case_lifecycle/versions/1/xml", None),
+        only("process-owner"),
+        None,
+        False,
+    ),
     ("POST", "/api/v1/processes/{process_id}/deploy"): (
-        lambda w, k: (f"{API}/processes/case_lifecycle/deploy", {"version": 1}), only("process-owner"), None, False),
+        lambda w, k: (f"{API}/processes/case_lifecycle/deploy", {"version": 1}),
+        only("process-owner"),
+        None,
+        False,
+    ),
     ("POST", "/api/v1/processes/{process_id}/rollback"): (
-        lambda w, k: (f"{API}/processes/case_lifecycle/rollback", {"version": 1}), only("process-owner"), None,
-        False),
+        lambda w, k: (f"{API}/processes/case_lifecycle/rollback", {"version": 1}),
+        only("process-owner"),
+        None,
+        False,
+    ),
     ("GET", "/api/v1/forms"): (lambda w, k: (f"{API}/forms", None), only("process-owner"), None, False),
-    ("GET", "/api/v1/forms/{form_key}"): (lambda w, k: (f"{API}/forms/consent", None), only("process-owner"),
-                                          None, False),
-    ("POST", "/api/v1/forms/validate"): (lambda w, k: (f"{API}/forms/validate", {"schema": TINY_FORM}),
-                                         only("process-owner"), None, False),
-    ("PUT", "/api/v1/forms/{form_key}"): (lambda w, k: (f"{API}/forms/matrix_note", {"schema": TINY_FORM}),
-                                          only("process-owner"), None, False),
+    ("GET", "/api/v1/forms/{form_key}"): (
+        lambda w, k: (f"{API}/forms/consent", None),
+        only("process-owner"),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/forms/validate"): (
+        lambda w, k: (f"{API}/forms/validate", {"schema": TINY_FORM}),
+        only("process-owner"),
+        None,
+        False,
+    ),
+    ("PUT", "/api/v1/forms/{form_key}"): (
+        lambda w, k: (f"{API}/forms/matrix_note", {"schema": TINY_FORM}),
+        only("process-owner"),
+        None,
+        False,
+    ),
     # Test runs and migrations: process owners only; a dry run lists cases by pseudonym only.
     ("POST", "/api/v1/processes/{process_id}/runs"): (
-        lambda w, k: (f"{API}/processes/case_lifecycle/runs", {}), only("process-owner", 201), None, False),
+        lambda w, k: (f"{API}/processes/case_lifecycle/runs", {}),
+        only("process-owner", 201),
+        None,
+        False,
+    ),
     ("GET", "/api/v1/processes/{process_id}/runs"): (
-        lambda w, k: (f"{API}/processes/case_lifecycle/runs", None), only("process-owner"), None, False),
+        lambda w, k: (f"{API}/processes/case_lifecycle/runs", None),
+        only("process-owner"),
+        None,
+        False,
+    ),
     ("POST", "/api/v1/processes/{process_id}/migrations"): (
         lambda w, k: (f"{API}/processes/case_lifecycle/migrations", {"to_version": 1, "dry_run": True}),
-        only("process-owner"), None, False),
+        only("process-owner"),
+        None,
+        False,
+    ),
 }
 # Topics, bodies, meetings and programme figures (rows and their world: tests/api/matrix_rows.py).
 MATRIX.update(ESCALATION_ROWS)
@@ -211,21 +363,48 @@ def build_world(app, client, login) -> tuple[dict, dict]:
         complete(client, h, cid, "assessment", d.ASSESS_REFERRAL)
         complete(client, h, cid, "referral", {**d.REFERRAL, "agency": agency})
         assert client.post(f"{API}/cases/{cid}/followups", headers=h).status_code == 201
-        complete(client, h, cid, "coordination_talk", {"talk_date": start, "responsible": "joint",
-                                                       "responsible_person": "Frau Berger"})
-        complete(client, h, cid, "job_start", {"placement_kind": "job", "employer": "Tischlerei",
-                                               "start_date": start})
+        complete(
+            client,
+            h,
+            cid,
+            "coordination_talk",
+            {"talk_date": start, "responsible": "joint", "responsible_person": "Frau Berger"},
+        )
+        complete(
+            client,
+            h,
+            cid,
+            "job_start",
+            {"placement_kind": "job", "employer": "Tischlerei", "start_date": start},
+        )
         fresh = open_case(client, h, municipality=place, **person)
-        (referral,) = [r["id"] for r in client.get(f"{API}/referrals", headers=h).json["items"] if r["case_id"] == cid]
-        (consent,) = [c["id"] for c in client.get(f"{API}/cases/{cid}/consents", headers=h).json["items"]
-                      if c["agency"] == "jobcenter"]
-        world[key] = {"id": cid, "case_number": case["case_number"], "pseudonym": case["pseudonym"],
-                      "municipality": place, "fresh": fresh["id"], "task": fresh["open_tasks"][0]["id"],
-                      "referral": referral, "consent": consent, "person": person}
+        (referral,) = [
+            r["id"] for r in client.get(f"{API}/referrals", headers=h).json["items"] if r["case_id"] == cid
+        ]
+        (consent,) = [
+            c["id"]
+            for c in client.get(f"{API}/cases/{cid}/consents", headers=h).json["items"]
+            if c["agency"] == "jobcenter"
+        ]
+        world[key] = {
+            "id": cid,
+            "case_number": case["case_number"],
+            "pseudonym": case["pseudonym"],
+            "municipality": place,
+            "fresh": fresh["id"],
+            "task": fresh["open_tasks"][0]["id"],
+            "referral": referral,
+            "consent": consent,
+            "person": person,
+        }
     with app.extensions["kim"]["sessions"]() as s:  # one failed timer per case, for the incident endpoints
         for w in world.values():
-            timer = s.scalars(select(Timer).join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
-                              .where(ProcessInstance.case_id == w["id"]).order_by(Timer.id)).first()
+            timer = s.scalars(
+                select(Timer)
+                .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
+                .where(ProcessInstance.case_id == w["id"])
+                .order_by(Timer.id)
+            ).first()
             timer.status, timer.last_error = INCIDENT, "RuntimeError: test"
             w["timer"] = timer.id
         s.commit()
@@ -239,7 +418,9 @@ def leaks(body: str) -> list[str]:
 
 def check_pseudonymised(r, where: str) -> list[str]:
     """County roles see no client data: no names, birth dates, client key, history data."""
-    problems = [f"{where}: leaks {leaks(r.get_data(as_text=True))}"] if leaks(r.get_data(as_text=True)) else []
+    problems = (
+        [f"{where}: leaks {leaks(r.get_data(as_text=True))}"] if leaks(r.get_data(as_text=True)) else []
+    )
     body = r.get_json(silent=True)
     if isinstance(body, dict):
         if "client" in body:
@@ -261,7 +442,9 @@ def walk(client, world, role, headers) -> tuple[list[str], int]:
                 continue
             url, body = build(world, key)
             if isinstance(body, bytes):  # a BPMN upload
-                r = client.open(url, method=method, data=body, headers={**headers, "Content-Type": "application/xml"})
+                r = client.open(
+                    url, method=method, data=body, headers={**headers, "Content-Type": "application/xml"}
+                )
             else:
                 r = client.open(url, method=method, json=body, headers=headers)
             checks += 1
@@ -270,7 +453,11 @@ def walk(client, world, role, headers) -> tuple[list[str], int]:
             if r.status_code != want:
                 problems.append(f"{where}: {r.status_code} != {want} {r.get_data(as_text=True)[:200]}")
                 continue
-            if list_ids and r.status_code == 200 and (world[key]["id"] in list_ids(r.json)) != listed(role, own):
+            if (
+                list_ids
+                and r.status_code == 200
+                and (world[key]["id"] in list_ids(r.json)) != listed(role, own)
+            ):
                 problems.append(f"{where}: case {world[key]['id']} listed={not listed(role, own)}")
             if role in ("coordinator", "steering") or (role == "dpo" and path != "/api/v1/privacy/exports"):
                 problems += check_pseudonymised(r, where)
@@ -280,11 +467,19 @@ def walk(client, world, role, headers) -> tuple[list[str], int]:
 # --- tests ------------------------------------------------------------------------------------------
 def test_matrix_covers_every_endpoint(client):
     doc = client.get(f"{API}/openapi.json").json
-    documented = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops
-                  if m in ("get", "post", "put", "patch", "delete")}
-    assert PUBLIC <= documented
-    assert set(MATRIX) == documented - PUBLIC, ("endpoints without a matrix row", documented - PUBLIC - set(MATRIX),
-                                                "rows without an endpoint", set(MATRIX) - documented)
+    documented = {
+        (m.upper(), p)
+        for p, ops in doc["paths"].items()
+        for m in ops
+        if m in ("get", "post", "put", "patch", "delete")
+    }
+    assert documented >= PUBLIC
+    assert set(MATRIX) == documented - PUBLIC, (
+        "endpoints without a matrix row",
+        documented - PUBLIC - set(MATRIX),
+        "rows without an endpoint",
+        set(MATRIX) - documented,
+    )
 
 
 @pytest.mark.slow  # every endpoint x every role (about 10 s)
@@ -300,19 +495,34 @@ def test_every_role_walks_every_endpoint(app, client, login):
         checks += n
         # The DELETE /auth/token row logged this token out.
         assert client.get(f"{API}/cases", headers=headers).status_code == 401, role
-    assert checks == sum((2 if row[3] else 1) for (m, p), row in MATRIX.items() for role in ROLES
-                         if (m, p, role) not in KNOWN_BUGS)
+    assert checks == sum(
+        (2 if row[3] else 1)
+        for (m, p), row in MATRIX.items()
+        for role in ROLES
+        if (m, p, role) not in KNOWN_BUGS
+    )
     assert not problems, f"{len(problems)} of {checks} checks failed:\n" + "\n".join(problems)
 
 
 def test_every_endpoint_refuses_requests_without_a_valid_token(client):
-    world = {"B": {"id": 1, "fresh": 1, "task": NO_TASK, "referral": 1, "consent": 1, "timer": 1,
-                   "municipality": "Borchen"}}
+    world = {
+        "B": {
+            "id": 1,
+            "fresh": 1,
+            "task": NO_TASK,
+            "referral": 1,
+            "consent": 1,
+            "timer": 1,
+            "municipality": "Borchen",
+        }
+    }
     for (method, path), (build, *_rest) in MATRIX.items():
         url, body = build(world, "B")
         for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic ZGVtbzpkZW1v"}):
             if isinstance(body, bytes):  # a BPMN upload
-                r = client.open(url, method=method, data=body, headers={**headers, "Content-Type": "application/xml"})
+                r = client.open(
+                    url, method=method, data=body, headers={**headers, "Content-Type": "application/xml"}
+                )
             else:
                 r = client.open(url, method=method, json=body, headers=headers)
             assert r.status_code == 401, (method, path, headers, r.status_code)
@@ -327,43 +537,64 @@ def test_borchen_cannot_read_list_search_or_infer_a_delbrueck_case(app, client, 
     h, dc = heads["cm-borchen"], world[other]
 
     def urls(case_id, fresh_id, task_id, consent_id, referral_id):
-        return [("GET", f"{API}/cases/{case_id}", None), ("GET", f"{API}/cases/{case_id}/history", None),
-                ("GET", f"{API}/cases/{case_id}/history?page=2", None),
-                ("GET", f"{API}/cases/{case_id}/consents", None),
-                ("POST", f"{API}/cases/{case_id}/consents", {"agency": "jmd", "given_on": "2026-11-02"}),
-                ("POST", f"{API}/cases/{case_id}/consents/{consent_id}/withdrawal", None),
-                ("POST", f"{API}/cases/{case_id}/consent-withdrawal", None),
-                ("POST", f"{API}/cases/{fresh_id}/followups", None),
-                ("POST", f"{API}/cases/{case_id}/followups", None),
-                ("GET", f"{API}/tasks/{task_id}", None),
-                ("POST", f"{API}/tasks/{task_id}/complete", {"data": d.FIRST_CONTACT}),
-                ("POST", f"{API}/tasks/{task_id}/complete", {"data": {"contact_date": "kaputt"}}),
-                ("GET", f"{API}/referrals/{referral_id}", None)]
+        return [
+            ("GET", f"{API}/cases/{case_id}", None),
+            ("GET", f"{API}/cases/{case_id}/history", None),
+            ("GET", f"{API}/cases/{case_id}/history?page=2", None),
+            ("GET", f"{API}/cases/{case_id}/consents", None),
+            ("POST", f"{API}/cases/{case_id}/consents", {"agency": "jmd", "given_on": "2026-11-02"}),
+            ("POST", f"{API}/cases/{case_id}/consents/{consent_id}/withdrawal", None),
+            ("POST", f"{API}/cases/{case_id}/consent-withdrawal", None),
+            ("POST", f"{API}/cases/{fresh_id}/followups", None),
+            ("POST", f"{API}/cases/{case_id}/followups", None),
+            ("GET", f"{API}/tasks/{task_id}", None),
+            ("POST", f"{API}/tasks/{task_id}/complete", {"data": d.FIRST_CONTACT}),
+            ("POST", f"{API}/tasks/{task_id}/complete", {"data": {"contact_date": "kaputt"}}),
+            ("GET", f"{API}/referrals/{referral_id}", None),
+        ]
 
     real = urls(dc["id"], dc["fresh"], dc["task"], dc["consent"], dc["referral"])
     fake = urls(MISSING, MISSING, NO_TASK, MISSING, MISSING)
-    for (method, url, body), (_, fake_url, _) in zip(real, fake):
+    for (method, url, body), (_, fake_url, _) in zip(real, fake, strict=True):
         r = client.open(url, method=method, json=body, headers=h)
         f = client.open(fake_url, method=method, json=body, headers=h)
         assert r.status_code == f.status_code == 404, (method, url, r.status_code, f.status_code)
-        assert r.get_data() == f.get_data() and r.headers.get("Content-Type") == f.headers.get("Content-Type"), url
-    for url in (f"{API}/cases?per_page=100", f"{API}/tasks?per_page=100", f"{API}/referrals?per_page=100",
-                f"{API}/followups?within_days=366", f"{API}/followups?include=done"):
+        assert r.get_data() == f.get_data() and r.headers.get("Content-Type") == f.headers.get(
+            "Content-Type"
+        ), url
+    for url in (
+        f"{API}/cases?per_page=100",
+        f"{API}/tasks?per_page=100",
+        f"{API}/referrals?per_page=100",
+        f"{API}/followups?within_days=366",
+        f"{API}/followups?include=done",
+    ):
         body = client.get(url, headers=h).get_data(as_text=True)
         assert not any(v in body for v in (*dc["person"].values(), dc["case_number"], dc["pseudonym"])), url
-        assert dc["id"] not in [i["case_id" if "case_id" in i else "id"] for i in json.loads(body)["items"]], url
+        assert dc["id"] not in [
+            i["case_id" if "case_id" in i else "id"] for i in json.loads(body)["items"]
+        ], url
     nothing = client.get(f"{API}/cases?q=Nobody-{MISSING}", headers=h).json
-    for q in (dc["person"]["family_name"], dc["person"]["family_name"][:3].lower(), dc["case_number"],
-              dc["pseudonym"], str(dc["id"])):
+    for q in (
+        dc["person"]["family_name"],
+        dc["person"]["family_name"][:3].lower(),
+        dc["case_number"],
+        dc["pseudonym"],
+        str(dc["id"]),
+    ):
         assert client.get(f"{API}/cases", query_string={"q": q}, headers=h).json == nothing, q
-    assert (client.get(f"{API}/tasks?case_id={dc['id']}", headers=h).json
-            == client.get(f"{API}/tasks?case_id={MISSING}", headers=h).json)
+    assert (
+        client.get(f"{API}/tasks?case_id={dc['id']}", headers=h).json
+        == client.get(f"{API}/tasks?case_id={MISSING}", headers=h).json
+    )
     # The owner still sees her case, untouched.
     owner = heads[WORLD[other][0]]
     mine = client.get(f"{API}/cases/{dc['id']}", headers=owner)
     assert mine.status_code == 200 and mine.json["status"] == "open"
     assert client.get(f"{API}/tasks/{dc['task']}", headers=owner).json["status"] == "ready"
-    assert all(c["in_force"] for c in client.get(f"{API}/cases/{dc['id']}/consents", headers=owner).json["items"])
+    assert all(
+        c["in_force"] for c in client.get(f"{API}/cases/{dc['id']}/consents", headers=owner).json["items"]
+    )
 
 
 @pytest.mark.slow  # about 4 s
@@ -377,7 +608,9 @@ def test_the_addressed_authority_sees_the_referral_with_name_and_reason(app, cli
     assert client.get(f"{API}/referrals/{b['referral']}", headers=jobcenter).status_code == 404
     listed_ = client.get(f"{API}/referrals?per_page=100", headers=jobcenter).json["items"]
     assert [i["case_id"] for i in listed_] == [world["D"]["id"]]
-    assert {i["agency"] for i in client.get(f"{API}/referrals", headers=abh).json["items"]} == {"foreigners_authority"}
+    assert {i["agency"] for i in client.get(f"{API}/referrals", headers=abh).json["items"]} == {
+        "foreigners_authority"
+    }
     for role in PSEUDO:
         r = client.get(f"{API}/referrals/{b['referral']}", headers=login(role))
         assert r.status_code == 200 and r.json["client_name"] is None and r.json["reason"] is None

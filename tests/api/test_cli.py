@@ -1,4 +1,5 @@
 """The kim command: migrate, deploy (idempotent), seed."""
+
 import subprocess
 
 import pytest
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.slow
 
 def _kim(db, *args, **env):
     full = db.env(**env)
-    return subprocess.run([str(BIN / "kim"), *args], env=full, cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        [str(BIN / "kim"), *args], env=full, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_setup_is_idempotent_and_deploy_unchanged_is_a_noop(empty_db):

@@ -1,4 +1,5 @@
 """Where the API used to differ from its OpenAPI document: 405 Allow, 414, /forms/validate, role order."""
+
 from __future__ import annotations
 
 

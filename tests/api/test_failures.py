@@ -1,4 +1,5 @@
 """Failures that must end cleanly: a process error at run time, an unreachable database."""
+
 from engine.config import PROJECT_ROOT, Settings
 from engine.processes.service import deploy_process
 from tests import lifecycle_data as d

@@ -1,4 +1,5 @@
 """A form version that breaks a field the engine reads is refused, naming the field and its use."""
+
 from __future__ import annotations
 
 import copy
@@ -119,8 +120,9 @@ def test_removable_fields_may_go_but_not_change_type(client, owner):
 
 
 def test_a_new_form_key_has_no_contract(client, owner):
-    r = client.put(f"{API}/forms/welcome_note", json={"schema": {"type": "object", "properties": {}}},
-                   headers=owner)
+    r = client.put(
+        f"{API}/forms/welcome_note", json={"schema": {"type": "object", "properties": {}}}, headers=owner
+    )
     assert r.status_code == 200, r.json
 
 

@@ -1,16 +1,29 @@
 """marshmallow's messages reach users in German only."""
+
 from __future__ import annotations
 
 import re
 
-ENGLISH = re.compile(r"\b(must|between|length|not a valid|field|shorter|longer|greater|less|one of)\b", re.IGNORECASE)
+ENGLISH = re.compile(
+    r"\b(must|between|length|not a valid|field|shorter|longer|greater|less|one of)\b", re.IGNORECASE
+)
 
 
 def test_validation_messages_are_german(client, login):
     headers = login("coordinator")
     answers = [
-        client.post("/api/v1/topics", json={"title": "x", "category": "nope", "municipality": "",
-                                              "description": 5, "case_ids": "a", "extra": 1}, headers=headers),
+        client.post(
+            "/api/v1/topics",
+            json={
+                "title": "x",
+                "category": "nope",
+                "municipality": "",
+                "description": 5,
+                "case_ids": "a",
+                "extra": 1,
+            },
+            headers=headers,
+        ),
         client.get("/api/v1/topics?per_page=0&page=-1&min_age_days=x", headers=headers),
         client.post("/api/v1/auth/token", json={"username": "", "password": None}),
     ]

@@ -5,6 +5,7 @@ documented shape, with one string at a time replaced. Sent as a logged-in case m
 login (the check runs before authentication). Web forms: every POST route of the pages, urlencoded
 and multipart, with the session's CSRF token.
 """
+
 from __future__ import annotations
 
 import copy
@@ -50,7 +51,9 @@ def sample(doc, schema, depth: int = 0):
     if kind == "object" or "properties" in schema:
         if depth > 5:
             return {}
-        props = {k: v for k, v in schema.get("properties", {}).items() if not _resolve(doc, v).get("readOnly")}
+        props = {
+            k: v for k, v in schema.get("properties", {}).items() if not _resolve(doc, v).get("readOnly")
+        }
         if not props:
             return {"feld": "x"}
         return {k: sample(doc, v, depth + 1) for k, v in props.items()}
@@ -91,8 +94,11 @@ def counts(db) -> dict[str, int]:
     import engine.models  # noqa: F401 - every table on the metadata
 
     with db.engine.connect() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in Base.metadata.sorted_tables if t.name != "api_tokens"}
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in Base.metadata.sorted_tables
+            if t.name != "api_tokens"
+        }
 
 
 def operations(doc):
@@ -145,8 +151,10 @@ def test_every_operation_refuses_a_lone_surrogate_and_nul_in_every_string(client
             if location == "query":
                 kwargs["query_string"] = f"{quote(where)}={_url(bad)}"
             elif location == "path":
-                target = ID_PARAM.sub(lambda m: str(path_values.get(m.group(1), case["id"])),
-                                      path.replace("{" + where + "}", _url(bad)))
+                target = ID_PARAM.sub(
+                    lambda m: str(path_values.get(m.group(1), case["id"])),
+                    path.replace("{" + where + "}", _url(bad)),
+                )
             else:
                 value = {"x": [{"y": bad}]} if where == ("deep",) else bad
                 data = replaced(body, where, value) if where != ("deep",) else {**body, "deep": value}
@@ -170,10 +178,14 @@ def test_login_with_a_lone_surrogate_or_nul_is_a_422_not_a_500(client):
 
 def test_nesting_deeper_than_any_old_limit_is_looked_at(client, login, db):
     levels = 150  # 300 levels of objects and lists; the old check stopped looking at 64
-    body = '{"schema":' + '{"n":[' * levels + '"a\\u0000b"' + ']}' * levels + "}"
+    body = '{"schema":' + '{"n":[' * levels + '"a\\u0000b"' + "]}" * levels + "}"
     before = counts(db)
-    r = client.put("/api/v1/forms/first_contact", data=body, content_type="application/json",
-                   headers=login("process-owner"))
+    r = client.put(
+        "/api/v1/forms/first_contact",
+        data=body,
+        content_type="application/json",
+        headers=login("process-owner"),
+    )
     _assert_refused(r, "depth 300")
     assert counts(db) == before
 
@@ -203,11 +215,16 @@ def _raw(text: str) -> bytes:
 def _multipart(fields: dict[str, str], filename: str | None = None) -> tuple[bytes, str]:
     """A multipart body built by hand (the test client refuses to encode a lone surrogate)."""
     boundary = "kimgrenze"
-    parts = [b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
-             % (boundary.encode(), _raw(k), _raw(v)) for k, v in fields.items()]
+    parts = [
+        b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
+        % (boundary.encode(), _raw(k), _raw(v))
+        for k, v in fields.items()
+    ]
     if filename is not None:
-        parts.append(b'--%s\r\nContent-Disposition: form-data; name="file"; filename="%s"\r\n'
-                     b"Content-Type: application/octet-stream\r\n\r\n<x/>\r\n" % (boundary.encode(), _raw(filename)))
+        parts.append(
+            b'--%s\r\nContent-Disposition: form-data; name="file"; filename="%s"\r\n'
+            b"Content-Type: application/octet-stream\r\n\r\n<x/>\r\n" % (boundary.encode(), _raw(filename))
+        )
     body = b"".join(parts) + b"--%s--\r\n" % boundary.encode()
     return body, f"multipart/form-data; boundary={boundary}"
 
@@ -223,8 +240,16 @@ def test_every_web_form_refuses_them_with_a_german_page(client, app, db, logged_
     routes = sorted(set(_web_routes(app)))
     assert "/cases/new" in routes and "/login" in routes
     before = counts(db)
-    good = {"csrf_token": csrf, "family_name": "Haddad", "given_name": "Amina", "birth_date": "1990-04-02",
-            "municipality": "Borchen", "username": "abc", "password": "geheim-genug-123", "display_name": "A B"}
+    good = {
+        "csrf_token": csrf,
+        "family_name": "Haddad",
+        "given_name": "Amina",
+        "birth_date": "1990-04-02",
+        "municipality": "Borchen",
+        "username": "abc",
+        "password": "geheim-genug-123",
+        "display_name": "A B",
+    }
     for route in routes:
         for bad in BAD.values():
             for field in ("family_name", "username", "password", "display_name"):

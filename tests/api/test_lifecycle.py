@@ -1,4 +1,5 @@
 """The case lifecycle end to end over the REST API."""
+
 import pytest
 
 from tests import lifecycle_data as d
@@ -40,8 +41,13 @@ def test_accompaniment_with_three_evaluations_and_closure(client, login):
         complete(client, h, case["id"], "evaluation", d.evaluation(go_on))
     complete(client, h, case["id"], "final_evaluation", d.FINAL)
     out = complete(client, h, case["id"], "closure", d.CLOSURE_GOALS_MET)
-    assert out["case"] == {"id": case["id"], "case_number": case["case_number"], "status": "closed",
-                           "closure_reason": "goals_met", "route": "accompaniment"}
+    assert out["case"] == {
+        "id": case["id"],
+        "case_number": case["case_number"],
+        "status": "closed",
+        "closure_reason": "goals_met",
+        "route": "accompaniment",
+    }
     hist = client.get(f"/api/v1/cases/{case['id']}/history?per_page=100", headers=h).json
     assert [e["bpmn_id"] for e in hist["items"] if e["data"] is not None].count("evaluation") == 3
 
@@ -67,7 +73,9 @@ def test_consent_withdrawn_mid_case(client, login):
     assert r.status_code == 200, r.json
     assert r.json["status"] == "closed" and r.json["closure_reason"] == "consent_withdrawn"
     assert ready(client, h, case["id"]) == []
-    r = client.post(f"/api/v1/tasks/{open_task['id']}/complete", json={"data": d.evaluation(False)}, headers=h)
+    r = client.post(
+        f"/api/v1/tasks/{open_task['id']}/complete", json={"data": d.evaluation(False)}, headers=h
+    )
     assert r.status_code == 409
     task = client.get(f"/api/v1/tasks/{open_task['id']}", headers=h).json
     assert task["status"] == "cancelled"
@@ -126,12 +134,16 @@ def test_two_thousand_evaluations_over_the_api(client, login):
     run_to_evaluation(client, h, case["id"])
     (task,) = ready(client, h, case["id"])
     for i in range(2000):
-        r = client.post(f"/api/v1/tasks/{task['id']}/complete",
-                        json={"data": d.evaluation(True, 1 + i % 28)}, headers=h)
+        r = client.post(
+            f"/api/v1/tasks/{task['id']}/complete", json={"data": d.evaluation(True, 1 + i % 28)}, headers=h
+        )
         assert r.status_code == 200, (i, r.json)
         (task,) = r.json["next_tasks"]
-    for bpmn_id, data in [("evaluation", d.evaluation(False)), ("final_evaluation", d.FINAL),
-                          ("closure", d.CLOSURE_GOALS_MET)]:
+    for bpmn_id, data in [
+        ("evaluation", d.evaluation(False)),
+        ("final_evaluation", d.FINAL),
+        ("closure", d.CLOSURE_GOALS_MET),
+    ]:
         out = complete(client, h, case["id"], bpmn_id, data)
     assert out["case"]["status"] == "closed" and out["case"]["closure_reason"] == "goals_met"
     hist = client.get(f"/api/v1/cases/{case['id']}/history?per_page=1", headers=h).json

@@ -1,4 +1,5 @@
 """Against the real gunicorn server: concurrent completion and restart persistence."""
+
 import threading
 
 import pytest
@@ -27,14 +28,18 @@ def test_concurrent_completion_exactly_one_wins(live_server):
         barrier = threading.Barrier(2)
         codes = []
 
-        def go():
+        def go(barrier=barrier, task=task, codes=codes):
             with requests.Session() as s:
                 barrier.wait()
-                r = s.post(f"{live_server.url}/tasks/{task['id']}/complete",
-                           json={"data": d.FIRST_CONTACT}, headers=h)
+                r = s.post(
+                    f"{live_server.url}/tasks/{task['id']}/complete",
+                    json={"data": d.FIRST_CONTACT},
+                    headers=h,
+                )
                 codes.append(r.status_code)
                 assert r.headers["Content-Type"].startswith(
-                    "application/problem+json" if r.status_code != 200 else "application/json")
+                    "application/problem+json" if r.status_code != 200 else "application/json"
+                )
 
         threads = [threading.Thread(target=go) for _ in range(2)]
         for t in threads:
@@ -44,8 +49,10 @@ def test_concurrent_completion_exactly_one_wins(live_server):
         assert sorted(codes) == [200, 409], codes
         tasks = requests.get(f"{live_server.url}/tasks", params={"case_id": case["id"]}, headers=h).json()
         assert [t["bpmn_id"] for t in tasks["items"]] == ["consent"]
-    dupes = live_server.db.rows("SELECT task_id, count(*) FROM history WHERE bpmn_id='first_contact' "
-                                "GROUP BY task_id HAVING count(*) > 1")
+    dupes = live_server.db.rows(
+        "SELECT task_id, count(*) FROM history WHERE bpmn_id='first_contact' "
+        "GROUP BY task_id HAVING count(*) > 1"
+    )
     assert dupes == []
 
 
@@ -54,8 +61,11 @@ def test_restart_keeps_everything(db):
     try:
         h = server.token("cm-borchen")
         case = _open_case(server, h)
-        r = requests.post(f"{server.url}/tasks/{case['open_tasks'][0]['id']}/complete",
-                          json={"data": d.FIRST_CONTACT}, headers=h)
+        r = requests.post(
+            f"{server.url}/tasks/{case['open_tasks'][0]['id']}/complete",
+            json={"data": d.FIRST_CONTACT},
+            headers=h,
+        )
         consent_id = r.json()["next_tasks"][0]["id"]
     finally:
         server.stop()

@@ -1,4 +1,5 @@
 """api/ holds no SQL and no session access: screens and resources read through engine read functions."""
+
 from __future__ import annotations
 
 import ast
@@ -32,15 +33,27 @@ def findings(source: str, name: str = "<source>") -> list[str]:
     """Every SQL construct imported from sqlalchemy and every query call on a session in ``source``."""
     tree = ast.parse(source)
     # Flask's `session` is the signed cookie, not the database.
-    cookie_names = {a.asname or a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                    and node.module == "flask" for a in node.names if a.name == "session"}
+    cookie_names = {
+        a.asname or a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "flask"
+        for a in node.names
+        if a.name == "session"
+    }
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sqlalchemy":
-            out += [f"{name}:{node.lineno}: imports {a.name} from {node.module}" for a in node.names
-                    if a.name in SQL_NAMES]
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in SESSION_METHODS and _is_session(node.func.value, cookie_names)):
+            out += [
+                f"{name}:{node.lineno}: imports {a.name} from {node.module}"
+                for a in node.names
+                if a.name in SQL_NAMES
+            ]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in SESSION_METHODS
+            and _is_session(node.func.value, cookie_names)
+        ):
             out.append(f"{name}:{node.lineno}: calls .{node.func.attr}() on a session")
     return out
 
@@ -61,23 +74,29 @@ def test_the_allowlist_names_only_existing_files():
     assert all((API / rel).is_file() for rel in ALLOWED_FOR_NOW)
 
 
-@pytest.mark.parametrize("source", [
-    "from sqlalchemy import select\n",
-    "from sqlalchemy import text as t\n",
-    "def f(session):\n    return session.scalars(q)\n",
-    "def f():\n    return db().get(User, 1)\n",
-    "def f(session):\n    session.execute(q)\n",
-    "def f():\n    g.db.query(User)\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from sqlalchemy import select\n",
+        "from sqlalchemy import text as t\n",
+        "def f(session):\n    return session.scalars(q)\n",
+        "def f():\n    return db().get(User, 1)\n",
+        "def f(session):\n    session.execute(q)\n",
+        "def f():\n    g.db.query(User)\n",
+    ],
+)
 def test_the_check_catches(source):
     assert findings(source)
 
 
-@pytest.mark.parametrize("source", [
-    "from sqlalchemy.exc import OperationalError\n",
-    "x = request.args.get('page')\n",
-    "def f(session):\n    session.commit()\n",
-    "from flask import session\nx = session.get('next')\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from sqlalchemy.exc import OperationalError\n",
+        "x = request.args.get('page')\n",
+        "def f(session):\n    session.commit()\n",
+        "from flask import session\nx = session.get('next')\n",
+    ],
+)
 def test_the_check_lets_pass(source):
     assert findings(source) == []

@@ -1,4 +1,5 @@
 """Every problem kind has its own ``type`` URI, listed in the OpenAPI document and in docs/api.md."""
+
 from __future__ import annotations
 
 import ast
@@ -17,8 +18,17 @@ from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case, ready
 
 API = "/api/v1"
-ERRORS = {"NotFound", "Forbidden", "Unauthorized", "LoginRefused", "Conflict", "InvalidInput",
-          "ProcessFailure", "KimError", "DataKeyError"}
+ERRORS = {
+    "NotFound",
+    "Forbidden",
+    "Unauthorized",
+    "LoginRefused",
+    "Conflict",
+    "InvalidInput",
+    "ProcessFailure",
+    "KimError",
+    "DataKeyError",
+}
 
 
 def _type(response) -> str:
@@ -35,8 +45,9 @@ def _documented_in_openapi(client) -> set[str]:
 
 
 def _documented_in_docs() -> dict[str, str]:
-    rows = re.findall(r"^\| `(https://[^`]+)` \| (\w+) \|", (PROJECT_ROOT / "docs" / "api.md").read_text(),
-                      re.MULTILINE)
+    rows = re.findall(
+        r"^\| `(https://[^`]+)` \| (\w+) \|", (PROJECT_ROOT / "docs" / "api.md").read_text(), re.MULTILINE
+    )
     return dict(rows)
 
 
@@ -53,7 +64,8 @@ def test_the_two_409s_have_distinct_types(client, login, app):
         stmt = state.statement
         if isinstance(stmt, Update) and stmt.table.name == "process_instances":
             state.session.connection().execute(
-                text("UPDATE process_instances SET lock_version = lock_version + 1"))
+                text("UPDATE process_instances SET lock_version = lock_version + 1")
+            )
 
     (consent,) = [t for t in ready(client, cm, case["id"]) if t["bpmn_id"] == "consent"]
     event.listen(Session, "do_orm_execute", bump_first)
@@ -73,14 +85,22 @@ def test_404_403_401_422_each_carry_their_type(client, login):
         "not-found": client.get(f"{API}/cases/999999", headers=cm),
         "forbidden": client.get(f"{API}/forms", headers=cm),
         "unauthenticated": client.get(f"{API}/cases"),
-        "login-refused": client.post(f"{API}/auth/token",
-                                     json={"username": "cm-borchen", "password": "falsch"}),
+        "login-refused": client.post(
+            f"{API}/auth/token", json={"username": "cm-borchen", "password": "falsch"}
+        ),
         "validation-failed": client.post(f"{API}/cases", json={"municipality": "Borchen"}, headers=cm),
-        "out-of-scope": client.post(f"{API}/cases", json={"municipality": "Delbrück", "client": {
-            "given_name": "A", "family_name": "B", "birth_date": "1990-01-01"}}, headers=cm),
+        "out-of-scope": client.post(
+            f"{API}/cases",
+            json={
+                "municipality": "Delbrück",
+                "client": {"given_name": "A", "family_name": "B", "birth_date": "1990-01-01"},
+            },
+            headers=cm,
+        ),
         "method-not-allowed": client.delete(f"{API}/cases", headers=cm),
-        "bad-request": client.post(f"{API}/cases", data="{",
-                                   headers={**cm, "Content-Type": "application/json"}),
+        "bad-request": client.post(
+            f"{API}/cases", data="{", headers={**cm, "Content-Type": "application/json"}
+        ),
     }
     for kind, response in answers.items():
         assert response.status_code == KINDS[kind].status, (kind, response.json)
@@ -114,14 +134,17 @@ def test_every_returned_type_is_documented(client, login):
     """Problems from many corners of the API: each type it answers with is in both documents."""
     in_openapi, in_docs = _documented_in_openapi(client), set(_documented_in_docs())
     cm, owner = login("cm-borchen"), login("process-owner")
-    seen = {_type(r) for r in [
-        client.get(f"{API}/nothing-here"),
-        client.get(f"{API}/forms/nope", headers=owner),
-        client.put(f"{API}/forms/consent", json={"schema": {"type": "array"}}, headers=owner),
-        client.post(f"{API}/cases", data="x", headers={**cm, "Content-Type": "text/plain"}),
-        client.get(f"{API}/tasks/999999", headers=cm),
-        client.get(f"{API}/cases", headers={"Authorization": "Bearer nope"}),
-    ]}
+    seen = {
+        _type(r)
+        for r in [
+            client.get(f"{API}/nothing-here"),
+            client.get(f"{API}/forms/nope", headers=owner),
+            client.put(f"{API}/forms/consent", json={"schema": {"type": "array"}}, headers=owner),
+            client.post(f"{API}/cases", data="x", headers={**cm, "Content-Type": "text/plain"}),
+            client.get(f"{API}/tasks/999999", headers=cm),
+            client.get(f"{API}/cases", headers={"Authorization": "Bearer nope"}),
+        ]
+    }
     assert seen and seen <= in_openapi and seen <= in_docs
     assert type_uri("not-deployed") in seen and type_uri("form-invalid") in seen
 
@@ -129,8 +152,12 @@ def test_every_returned_type_is_documented(client, login):
 def _raise_sites():
     for path in [*PROJECT_ROOT.glob("engine/**/*.py"), *PROJECT_ROOT.glob("api/**/*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
-                    and isinstance(node.exc.func, ast.Name) and node.exc.func.id in ERRORS):
+            if (
+                isinstance(node, ast.Raise)
+                and isinstance(node.exc, ast.Call)
+                and isinstance(node.exc.func, ast.Name)
+                and node.exc.func.id in ERRORS
+            ):
                 yield path.relative_to(PROJECT_ROOT), node.lineno, node.exc
 
 
@@ -146,8 +173,11 @@ def test_every_raise_names_a_registered_kind_of_its_status():
         kind = next((k.value.value for k in call.keywords if k.arg == "kind"), cls.kind)
         assert kind in KINDS and KINDS[kind].status == cls.status, (str(path), line, kind)
     # Every 409 names its situation: the generic "conflict" is only a fallback.
-    generic = [(str(p), n) for p, n, c in sites
-               if c.func.id == "Conflict" and not any(k.arg == "kind" for k in c.keywords)]
+    generic = [
+        (str(p), n)
+        for p, n, c in sites
+        if c.func.id == "Conflict" and not any(k.arg == "kind" for k in c.keywords)
+    ]
     assert not generic
 
 

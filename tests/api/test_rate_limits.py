@@ -1,4 +1,5 @@
 """Login rate limits: a burst from one address gets 429 with Retry-After; the account stays usable."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,16 +17,21 @@ def limited(db):
     """The app with the limits on (the other tests switch them off)."""
     from api.app import create_app
 
-    settings = dataclasses.replace(_settings(db), ratelimit_enabled=True, login_rate_per_address="8 per minute",
-                                   login_failures_per_user="3 per 15 minutes")
+    settings = dataclasses.replace(
+        _settings(db),
+        ratelimit_enabled=True,
+        login_rate_per_address="8 per minute",
+        login_failures_per_user="3 per 15 minutes",
+    )
     app = create_app(settings)
     yield app
     app.extensions["kim"]["engine"].dispose()
 
 
 def _token(client, password, address, username="admin"):
-    return client.post("/api/v1/auth/token", json={"username": username, "password": password},
-                       environ_base=address)
+    return client.post(
+        "/api/v1/auth/token", json={"username": username, "password": password}, environ_base=address
+    )
 
 
 def test_a_burst_of_wrong_passwords_is_refused_and_the_account_stays_usable(limited, db):
@@ -41,7 +47,7 @@ def test_a_burst_of_wrong_passwords_is_refused_and_the_account_stays_usable(limi
     assert _token(client, "demo", A).status_code == 429
     # from another client the same account works: the burst neither locked it nor used up its limit
     assert _token(client, "demo", B).status_code == 200
-    (failures, locked), = db.rows("SELECT failed_logins, locked_until FROM users WHERE username = 'admin'")
+    ((failures, locked),) = db.rows("SELECT failed_logins, locked_until FROM users WHERE username = 'admin'")
     assert locked is None and failures == 0
 
 
@@ -56,8 +62,12 @@ def test_every_attempt_counts_per_address(limited):
 def test_the_web_login_form_is_limited_too(limited):
     client = limited.test_client()
     csrf = csrf_from(client.get("/login", environ_base=A).text)
-    answers = [client.post("/login", data={"username": "admin", "password": "falsch", "csrf_token": csrf},
-                           environ_base=A) for _ in range(4)]
+    answers = [
+        client.post(
+            "/login", data={"username": "admin", "password": "falsch", "csrf_token": csrf}, environ_base=A
+        )
+        for _ in range(4)
+    ]
     assert [r.status_code for r in answers] == [200, 200, 200, 429]
     assert "Zu viele Anmeldeversuche" in answers[-1].get_data(as_text=True)
     assert int(answers[-1].headers["Retry-After"]) > 0
@@ -71,7 +81,7 @@ def test_trickling_failures_from_one_address_never_lock_the_account(limited, db)
             assert _token(client, "falsch", A).status_code == 401
         limited.extensions["kim"]["limiter"].reset()  # as if the 15 minutes had passed for the limiter
         db.execute("UPDATE users SET failures_since = :t WHERE username = 'admin'", t="2000-01-01 00:00:00")
-    (locked,), = db.rows("SELECT locked_until FROM users WHERE username = 'admin'")
+    ((locked,),) = db.rows("SELECT locked_until FROM users WHERE username = 'admin'")
     assert locked is None
     assert _token(client, "demo", B).status_code == 200
 

@@ -6,6 +6,7 @@ schemathesis' coverage cases, unexpected methods included, plus generated ones),
 a process owner and an admin (generated ones only); bounded and derandomized, so that the module stays
 within about three minutes on SQLite (marked slow).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -32,11 +33,25 @@ from tests.conftest import _settings, clone_database, drop_database
 # Fuzzes every operation (about 45 s of CPU)
 pytestmark = pytest.mark.slow
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
-FUZZ = settings(max_examples=8, derandomize=True, database=None, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                       HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+FUZZ = settings(
+    max_examples=8,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 
 def _openapi_document() -> dict:

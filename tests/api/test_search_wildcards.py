@@ -1,4 +1,5 @@
 """The case search ``q``: what people type is matched literally, LIKE wildcards included."""
+
 from __future__ import annotations
 
 import pytest

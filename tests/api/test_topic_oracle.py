@@ -3,6 +3,7 @@
 For a right and a wrong guess the answers are the same (status, body shape), the same is stored and
 the same becomes visible to the author; only the linked case's case manager sees the finding.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -11,10 +12,12 @@ from tests.api.helpers import open_case
 from tests.engine.escalations.helpers import API, LOCAL_ESCALATE, PAPER, decide, raise_topic
 
 # The linked client is Amina Haddad, born 1990-04-02 (tests/api/helpers.py).
-GUESSES = [("Frau Haddad wartet auf den Kurs", "Frau Schulte wartet auf den Kurs"),
-           ("Amina wartet auf den Kurs", "Berta wartet auf den Kurs"),
-           ("Geboren am 02.04.1990", "Geboren am 03.04.1990"),
-           ("Geboren 1990-04-02", "Geboren 1990-04-03")]
+GUESSES = [
+    ("Frau Haddad wartet auf den Kurs", "Frau Schulte wartet auf den Kurs"),
+    ("Amina wartet auf den Kurs", "Berta wartet auf den Kurs"),
+    ("Geboren am 02.04.1990", "Geboren am 03.04.1990"),
+    ("Geboren 1990-04-02", "Geboren 1990-04-03"),
+]
 VARYING = {"id", "number", "title", "raised_at", "age_days", "due_at", "trail", "waiting_since"}
 
 
@@ -32,8 +35,9 @@ def _same(a: dict, b: dict) -> dict:
 
 
 def _stored(db, topic_id):
-    (row,) = db.rows("SELECT description, level, status, waiting_step, category FROM topics WHERE id = :i",
-                     i=topic_id)
+    (row,) = db.rows(
+        "SELECT description, level, status, waiting_step, category FROM topics WHERE id = :i", i=topic_id
+    )
     return row
 
 
@@ -42,7 +46,9 @@ def _last_audit(db) -> int:
 
 
 def _audit_since(db, last):
-    return db.rows("SELECT action, object_type, case_id, pseudonym FROM audit_log WHERE id > :i ORDER BY id", i=last)
+    return db.rows(
+        "SELECT action, object_type, case_id, pseudonym FROM audit_log WHERE id > :i ORDER BY id", i=last
+    )
 
 
 @pytest.fixture
@@ -57,9 +63,19 @@ def test_right_and_wrong_guesses_look_the_same_to_the_author(client, login, db, 
     answers, audits = [], []
     for title in (right, wrong):
         last = _last_audit(db)
-        answers.append(client.post(f"{API}/topics", headers=coord, json={
-            "title": title, "category": "language", "municipality": "Borchen",
-            "description": "Mehrere Fälle warten.", "case_ids": [case["id"]]}))
+        answers.append(
+            client.post(
+                f"{API}/topics",
+                headers=coord,
+                json={
+                    "title": title,
+                    "category": "language",
+                    "municipality": "Borchen",
+                    "description": "Mehrere Fälle warten.",
+                    "case_ids": [case["id"]],
+                },
+            )
+        )
         audits.append([(a, o, c, p) for a, o, c, p in _audit_since(db, last)])
     assert [r.status_code for r in answers] == [201, 201]
     assert answers[0].mimetype == answers[1].mimetype == "application/json"
@@ -77,7 +93,9 @@ def test_right_and_wrong_guesses_look_the_same_to_the_author(client, login, db, 
     assert [r.status_code for r in review] == [403, 403]
     assert review[0].json == review[1].json
     # the case manager of the linked case is shown which topic names her client, and where
-    findings = [client.get(f"{API}/topics/{i}/personal-data-review", headers=cm).json["findings"] for i in ids]
+    findings = [
+        client.get(f"{API}/topics/{i}/personal-data-review", headers=cm).json["findings"] for i in ids
+    ]
     assert findings == [{"title": [case["pseudonym"]]}, {}]
 
 

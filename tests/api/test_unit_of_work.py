@@ -1,4 +1,5 @@
 """One unit of work per request: one transaction, committed once at the end, rolled back whole on error."""
+
 from __future__ import annotations
 
 import html
@@ -24,7 +25,9 @@ class Recorder:
 
     def __init__(self, engine):
         self.engine, self.log = engine, []
-        self._fns = {name: (lambda *_a, _n=name: self.log.append(_n)) for name in ("begin", "commit", "rollback")}
+        self._fns = {
+            name: (lambda *_a, _n=name: self.log.append(_n)) for name in ("begin", "commit", "rollback")
+        }
         self._fns["before_cursor_execute"] = lambda _c, _cur, statement, *_a: self.log.append(statement)
 
     def __enter__(self):

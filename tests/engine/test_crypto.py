@@ -1,4 +1,5 @@
 """Encryption at rest: health data never reaches the database file in plaintext; keys rotate."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,8 +17,11 @@ from tests.conftest import BIN, TEST_DATA_KEY
 
 SECRET = "Bedarf an Traumatherapie"
 FAMILY = "Quellenbrink"
-ASSESS_HEALTH = {"needs": [{"life_area": "health", "description": SECRET}, {"life_area": "housing"}],
-                 "legal_domain": "none", "route": "accompaniment"}
+ASSESS_HEALTH = {
+    "needs": [{"life_area": "health", "description": SECRET}, {"life_area": "housing"}],
+    "legal_domain": "none",
+    "route": "accompaniment",
+}
 COLUMNS = {"cases": "client", "history": "data", "process_instances": "state"}
 
 
@@ -30,8 +34,11 @@ def _test_keys(settings):
 def _case_with_health_need(client, login) -> tuple[int, dict]:
     cm = login("cm-borchen")
     case = open_case(client, cm, family_name=FAMILY, nationality="Traumland")
-    for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                          ("assessment", ASSESS_HEALTH)]:
+    for bpmn_id, data in [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
+        ("assessment", ASSESS_HEALTH),
+    ]:
         complete(client, cm, case["id"], bpmn_id, data)
     return case["id"], cm
 
@@ -56,8 +63,15 @@ def _app(settings, keys: str):
 
 def _kim(db, *args: str, keys: str) -> subprocess.CompletedProcess:
     env = db.env(KIM_DATA_KEYS=keys)
-    return subprocess.run([str(BIN / "kim"), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, check=False,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [str(BIN / "kim"), *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+    )
 
 
 def _stored_bytes(db) -> bytes:
@@ -95,7 +109,8 @@ def test_health_data_is_not_in_the_database_file_and_the_api_reads_it(app, clien
 
 @pytest.mark.slow  # `kim keys rotate` twice (about 3 s)
 def test_old_key_second_still_decrypts_and_rotate_moves_everything_to_the_new_key(
-        app, client, login, settings, db):
+    app, client, login, settings, db
+):
     case_id, cm = _case_with_health_need(client, login)
     new = Fernet.generate_key().decode()
 
@@ -156,10 +171,15 @@ def test_legacy_plaintext_rows_still_read_and_rotate_encrypts_them(app, client, 
     db.execute(f"UPDATE cases SET client = {as_json} WHERE id = :id", v=plain_client, id=case_id)
     for row_id, raw in db.rows("SELECT id, CAST(data AS TEXT) FROM history WHERE case_id = :id", id=case_id):
         if raw not in (None, "null"):
-            db.execute(f"UPDATE history SET data = {as_json} WHERE id = :id",
-                       v=crypto.decrypt_text(json.loads(raw)), id=row_id)
+            db.execute(
+                f"UPDATE history SET data = {as_json} WHERE id = :id",
+                v=crypto.decrypt_text(json.loads(raw)),
+                id=row_id,
+            )
     for row_id, raw in db.rows("SELECT id, state FROM process_instances"):
-        db.execute("UPDATE process_instances SET state = :v WHERE id = :id", v=crypto.decrypt_text(raw), id=row_id)
+        db.execute(
+            "UPDATE process_instances SET state = :v WHERE id = :id", v=crypto.decrypt_text(raw), id=row_id
+        )
     assert any("Traumatherapie" in v for v in _raw(db, "history") if v)
 
     assert client.get(f"/api/v1/cases/{case_id}", headers=cm).json["client"]["family_name"] == FAMILY

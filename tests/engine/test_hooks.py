@@ -1,4 +1,5 @@
 """The after-step hooks: one table wired at start-up, harmless to wire twice, loud when forgotten."""
+
 from engine import hooks
 from engine.cases import lifecycle
 from engine.escalations import projection as escalation
@@ -31,7 +32,8 @@ def test_wiring_again_runs_each_hook_once(client, login, db):
     facts = db.rows("SELECT kind, code FROM programme_events WHERE case_id = :c ORDER BY id", c=case_id)
     assert facts == [("persons_supported", None), ("closure", "no_consent")]
     assert db.rows("SELECT status, closure_reason FROM cases WHERE id = :c", c=case_id) == [
-        ("closed", "no_consent")]
+        ("closed", "no_consent")
+    ]
 
 
 def test_a_start_up_that_forgot_to_wire_fails_without_writing(client, login, db, monkeypatch):
@@ -39,8 +41,14 @@ def test_a_start_up_that_forgot_to_wire_fails_without_writing(client, login, db,
     h = login("cm-borchen")
     before = db.rows("SELECT count(*) FROM cases")
     monkeypatch.setattr(hook_table, "_installed", None)
-    r = client.post("/api/v1/cases", json={"municipality": "Borchen", "client": {
-        "given_name": "Amina", "family_name": "Haddad", "birth_date": "1990-04-02"}}, headers=h)
+    r = client.post(
+        "/api/v1/cases",
+        json={
+            "municipality": "Borchen",
+            "client": {"given_name": "Amina", "family_name": "Haddad", "birth_date": "1990-04-02"},
+        },
+        headers=h,
+    )
     assert r.status_code == 500
     assert db.rows("SELECT count(*) FROM cases") == before
     try:

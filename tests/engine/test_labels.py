@@ -1,4 +1,5 @@
 """The vocabulary: every code has a real label, forms and engine agree, the history hides internal ids."""
+
 from __future__ import annotations
 
 import json
@@ -57,12 +58,17 @@ def test_a_code_nobody_knows_is_marked_not_passed_off_as_a_label():
 
 def test_engine_vocabularies_cover_the_codes_the_engine_sets():
     # closure reasons: the form's, plus those the lifecycle diagram's scripts set
-    set_by_diagrams = set(re.findall(r'closure_reason = "(\w+)"', (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn")
-                                     .read_text(encoding="utf-8")))
+    set_by_diagrams = set(
+        re.findall(
+            r'closure_reason = "(\w+)"',
+            (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_text(encoding="utf-8"),
+        )
+    )
     assert set_by_diagrams >= {"no_consent", "consent_withdrawn"}
     assert set(labels("case.closure_reason")) >= set_by_diagrams | set(labels("closure.closure_reason"))
     assert set(labels("consent.agency")) >= set(labels("referral.agency")) | set(
-        labels("consent.confidentiality_release_agencies"))
+        labels("consent.confidentiality_release_agencies")
+    )
     assert set(labels("topic.category")) >= set(labels("escalation_steering.working_group_field"))
     assert set(labels("topic.level")) == {LOCAL, STEERING, WORKING_GROUP, STATE, CLOSED}
     assert set(labels("topic.step")) >= set(STEPS) | {"start", REMINDER_EVENT}
@@ -76,12 +82,20 @@ def test_engine_vocabularies_cover_the_codes_the_engine_sets():
 
 
 def test_form_data_is_labelled_field_by_field():
-    data = {"needs": [{"life_area": "housing", "description": "housing"}], "route": "referral", "note": "jobcenter"}
+    data = {
+        "needs": [{"life_area": "housing", "description": "housing"}],
+        "route": "referral",
+        "note": "jobcenter",
+    }
     out = label_data("assessment", data)
-    assert out == {"needs": [{"life_area": "Wohnen", "description": "housing"}], "route": "Verweisberatung",
-                   "note": "jobcenter"}
+    assert out == {
+        "needs": [{"life_area": "Wohnen", "description": "housing"}],
+        "route": "Verweisberatung",
+        "note": "jobcenter",
+    }
     assert label_data("consent", {"confidentiality_release_agencies": ["youth_office"]}) == {
-        "confidentiality_release_agencies": ["Jugendamt (SGB VIII)"]}
+        "confidentiality_release_agencies": ["Jugendamt (SGB VIII)"]
+    }
 
 
 def _entry(bpmn_id, name, kind, state="completed"):
@@ -89,20 +103,33 @@ def _entry(bpmn_id, name, kind, state="completed"):
 
 
 def test_readable_history_leaves_out_gateways_and_unnamed_events_and_never_shows_ids():
-    entries = [_entry("start", "Kontakt aufgenommen", "Default Start Event"),
-               _entry("first_contact", "Erstgespräch", "User Task"),
-               _entry("gw_consent", "Einwilligung erteilt?", "Exclusive Gateway"),
-               _entry("gw_merge_eval", None, "Exclusive Gateway"),
-               _entry("gw_join", None, "Parallel Gateway"),
-               _entry("end_1", None, "Default End Event"),
-               _entry("set_no_consent", "Ohne CM-Fall abschließen", "Script Task"),
-               _entry("calc", None, "Script Task"),
-               _entry("unnamed_task", None, "User Task", state="cancelled"),
-               _entry("wait", "Sechs Monate vergangen", "Timer Intermediate Catch Event")]
+    entries = [
+        _entry("start", "Kontakt aufgenommen", "Default Start Event"),
+        _entry("first_contact", "Erstgespräch", "User Task"),
+        _entry("gw_consent", "Einwilligung erteilt?", "Exclusive Gateway"),
+        _entry("gw_merge_eval", None, "Exclusive Gateway"),
+        _entry("gw_join", None, "Parallel Gateway"),
+        _entry("end_1", None, "Default End Event"),
+        _entry("set_no_consent", "Ohne CM-Fall abschließen", "Script Task"),
+        _entry("calc", None, "Script Task"),
+        _entry("unnamed_task", None, "User Task", state="cancelled"),
+        _entry("wait", "Sechs Monate vergangen", "Timer Intermediate Catch Event"),
+    ]
     lines = readable(entries)
-    assert [line.title for line in lines] == ["Kontakt aufgenommen", "Erstgespräch", "Ohne CM-Fall abschließen",
-                                              "Aufgabe", "Sechs Monate vergangen"]
-    assert [line.state for line in lines] == ["eingetreten", "erledigt", "erledigt", "abgebrochen", "eingetreten"]
+    assert [line.title for line in lines] == [
+        "Kontakt aufgenommen",
+        "Erstgespräch",
+        "Ohne CM-Fall abschließen",
+        "Aufgabe",
+        "Sechs Monate vergangen",
+    ]
+    assert [line.state for line in lines] == [
+        "eingetreten",
+        "erledigt",
+        "erledigt",
+        "abgebrochen",
+        "eingetreten",
+    ]
     for entry in entries:
         assert title(entry) != entry.bpmn_id
     assert not any(shown(e) for e in entries if "Gateway" in e.kind)

@@ -1,4 +1,5 @@
 """Alembic migrations on the database in use (SQLite or PostgreSQL): up, down, up, and no drift."""
+
 from __future__ import annotations
 
 from alembic import command

@@ -4,6 +4,7 @@ Each completion loads the instance's state, moves it and saves it. Without a loc
 row two workers would each save a state that lacks the other's step (a lost update); with it
 they queue (SELECT ... FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite).
 """
+
 from __future__ import annotations
 
 import threading
@@ -28,15 +29,26 @@ def _complete(server, h, task_id, data) -> requests.Response:
 
 
 def _case_with_six_parallel_tasks(server, h) -> int:
-    r = requests.post(server.url + "/cases", headers=h, timeout=30, json={
-        "municipality": "bad-lippspringe", "client": {"given_name": "Parallel", "family_name": "Azizi"}})
+    r = requests.post(
+        server.url + "/cases",
+        headers=h,
+        timeout=30,
+        json={
+            "municipality": "bad-lippspringe",
+            "client": {"given_name": "Parallel", "family_name": "Azizi"},
+        },
+    )
     assert r.status_code == 201, r.text
     case_id = r.json()["id"]
     assert requests.post(f"{server.url}/cases/{case_id}/followups", headers=h).status_code == 201
     started = (date.today() - relativedelta(months=7)).isoformat()
-    steps = [("coordination_talk", {"talk_date": started, "responsible": "joint",
-                                   "responsible_person": "Frau Berger (UmA-Hilfe)"}),
-             ("job_start", {"placement_kind": "training", "employer": "Tischlerei", "start_date": started})]
+    steps = [
+        (
+            "coordination_talk",
+            {"talk_date": started, "responsible": "joint", "responsible_person": "Frau Berger (UmA-Hilfe)"},
+        ),
+        ("job_start", {"placement_kind": "training", "employer": "Tischlerei", "start_date": started}),
+    ]
     for bpmn_id, data in steps:
         (task,) = [t for t in _ready(server, h, case_id) if t["bpmn_id"] == bpmn_id]
         assert _complete(server, h, task["id"], data).status_code == 200
@@ -56,8 +68,10 @@ def test_six_tasks_of_one_instance_completed_at_once_lose_nothing(db):
         case_id = _case_with_six_parallel_tasks(server, h)
         tasks = [t for t in _ready(server, h, case_id) if t["bpmn_id"] in FOLLOW_UP]
         today = date.today().isoformat()
-        data = {"checkin": {"contact_date": today, "status": "stable"},
-                "six_month_followup": {"followup_date": today, "outcome": "still_employed"}}
+        data = {
+            "checkin": {"contact_date": today, "status": "stable"},
+            "six_month_followup": {"followup_date": today, "outcome": "still_employed"},
+        }
         barrier, codes = threading.Barrier(len(tasks)), {}
 
         def go(task):
@@ -75,9 +89,14 @@ def test_six_tasks_of_one_instance_completed_at_once_lose_nothing(db):
         server.stop()
     # Every step is in the state: with all branches done the follow-up instance has ended.
     # A lost update would leave a check-in ready in the saved state and the instance running.
-    (status,), = db.rows("SELECT status FROM process_instances WHERE case_id = :c AND process_id = "
-                         "'uma_job_followup'", c=case_id)
+    ((status,),) = db.rows(
+        "SELECT status FROM process_instances WHERE case_id = :c AND process_id = 'uma_job_followup'",
+        c=case_id,
+    )
     assert status == "completed"
-    per_task = db.rows("SELECT task_id, count(*) FROM history WHERE case_id = :c AND bpmn_id IN "
-                       "('checkin', 'six_month_followup') GROUP BY task_id", c=case_id)
+    per_task = db.rows(
+        "SELECT task_id, count(*) FROM history WHERE case_id = :c AND bpmn_id IN "
+        "('checkin', 'six_month_followup') GROUP BY task_id",
+        c=case_id,
+    )
     assert len(per_task) == 6 and all(n == 1 for _, n in per_task)

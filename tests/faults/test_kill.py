@@ -3,6 +3,7 @@
 After the restart nothing is lost (every completion a client saw succeed is there, every due timer
 fires) and nothing happened twice (one history entry per task, one fire per timer).
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,9 @@ class Clerk(threading.Thread):
     def _tasks(self, case_id: int) -> list[dict]:
         for _ in range(200):
             try:
-                r = requests.get(f"{self.server.url}/tasks", params={"case_id": case_id},
-                                 headers=self.headers, timeout=30)
+                r = requests.get(
+                    f"{self.server.url}/tasks", params={"case_id": case_id}, headers=self.headers, timeout=30
+                )
                 if r.status_code == 200:
                     return r.json()["items"]
             except requests.RequestException:
@@ -63,8 +65,12 @@ class Clerk(threading.Thread):
         broken = False
         for _ in range(200):
             try:
-                r = requests.post(f"{self.server.url}/tasks/{task_id}/complete", json={"data": data},
-                                  headers=self.headers, timeout=30)
+                r = requests.post(
+                    f"{self.server.url}/tasks/{task_id}/complete",
+                    json={"data": data},
+                    headers=self.headers,
+                    timeout=30,
+                )
             except requests.RequestException:
                 broken = True  # the worker died: did the completion commit or not?
                 time.sleep(0.1)
@@ -91,25 +97,38 @@ class Clerk(threading.Thread):
 def _check_cases(db, case_ids: list[int], log: list) -> None:
     # Every completion was answered 200, or 409 only after the connection of an earlier try died
     # (that try had committed): never a 409 a client could not explain, never a 500.
-    assert all(code == 200 or (code == 409 and broken) for _, _, code, broken in log), \
-        [entry for entry in log if entry[2] != 200]
-    per_task = db.rows("SELECT task_id, count(*) FROM history WHERE bpmn_id IN "
-                       "('first_contact', 'consent', 'assessment') GROUP BY task_id")
+    assert all(code == 200 or (code == 409 and broken) for _, _, code, broken in log), [
+        entry for entry in log if entry[2] != 200
+    ]
+    per_task = db.rows(
+        "SELECT task_id, count(*) FROM history WHERE bpmn_id IN "
+        "('first_contact', 'consent', 'assessment') GROUP BY task_id"
+    )
     assert all(n == 1 for _, n in per_task), [row for row in per_task if row[1] != 1]
     for case_id in case_ids:
-        done = db.rows("SELECT bpmn_id FROM history WHERE case_id = :c AND bpmn_id IN "
-                       "('first_contact', 'consent', 'assessment') ORDER BY id", c=case_id)
+        done = db.rows(
+            "SELECT bpmn_id FROM history WHERE case_id = :c AND bpmn_id IN "
+            "('first_contact', 'consent', 'assessment') ORDER BY id",
+            c=case_id,
+        )
         assert [r[0] for r in done] == ["first_contact", "consent", "assessment"], (case_id, done)
-        ready = db.rows("SELECT t.bpmn_id FROM tasks t JOIN process_instances p ON p.id = t.instance_id "
-                        "WHERE p.case_id = :c AND t.status = 'ready'", c=case_id)
+        ready = db.rows(
+            "SELECT t.bpmn_id FROM tasks t JOIN process_instances p ON p.id = t.instance_id "
+            "WHERE p.case_id = :c AND t.status = 'ready'",
+            c=case_id,
+        )
         assert [r[0] for r in ready] == ["goal_agreement"], (case_id, ready)
 
 
 def _open_cases(server: LiveServer, headers: dict, n: int) -> list[int]:
     ids = []
     for i in range(n):
-        r = requests.post(server.url + "/cases", headers=headers, timeout=30,
-                          json={"municipality": "borchen", "client": {"given_name": "Kill", "family_name": f"Test{i}"}})
+        r = requests.post(
+            server.url + "/cases",
+            headers=headers,
+            timeout=30,
+            json={"municipality": "borchen", "client": {"given_name": "Kill", "family_name": f"Test{i}"}},
+        )
         assert r.status_code == 201, r.text
         ids.append(r.json()["id"])
     return ids
@@ -163,7 +182,7 @@ def test_killing_the_whole_server_during_completions_then_restarting(db):
     def kill_everything(log):
         while len(log) < 12:
             time.sleep(0.01)
-        for pid in _children(server.proc.pid) + [server.proc.pid]:
+        for pid in [*_children(server.proc.pid), server.proc.pid]:
             os.kill(pid, signal.SIGKILL)
         server.proc.wait()
         time.sleep(0.5)
@@ -192,9 +211,10 @@ def test_killing_the_scheduler_while_it_fires_timers(app, db, settings):
         _, ids = start_instances(s, "timer_once", total)
     app.extensions["kim"]["engine"].dispose()
     env = db.env(KIM_CLOCK_OFFSET_SECONDS="10", KIM_TIMER_LEASE_SECONDS="5", KIM_LOG_LEVEL="WARNING")
-    errors = open(db.data_dir / "scheduler.err", "w+")  # a file: a full pipe would stall the scheduler
-    proc = subprocess.Popen([str(BIN / "kim"), "scheduler"], env=env, cwd=PROJECT_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=errors)
+    errors = open(db.data_dir / "scheduler.err", "w+")  # noqa: SIM115 - read after the kill; a file: a full pipe would stall the scheduler
+    proc = subprocess.Popen(
+        [str(BIN / "kim"), "scheduler"], env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=errors
+    )
     try:
         deadline = time.monotonic() + 120
         while _fired(db) < 100 and time.monotonic() < deadline and proc.poll() is None:
@@ -211,12 +231,24 @@ def test_killing_the_scheduler_while_it_fires_timers(app, db, settings):
 
     # The restarted scheduler runs later than the lease: claims the orphaned leases too.
     later = db.env(KIM_CLOCK_OFFSET_SECONDS="30", KIM_TIMER_LEASE_SECONDS="5", KIM_LOG_LEVEL="WARNING")
-    out = subprocess.run([str(BIN / "kim"), "scheduler", "--once"], env=later, cwd=PROJECT_ROOT,
-                         capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [str(BIN / "kim"), "scheduler", "--once"],
+        env=later,
+        cwd=PROJECT_ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1])["fired"] == total - fired_before
     with sessions() as s:
-        per_instance = dict(s.execute(select(HistoryEntry.instance_id, func.count()).where(
-            HistoryEntry.bpmn_id == "wait").group_by(HistoryEntry.instance_id)).all())
-        assert per_instance == {i: 1 for i in ids}
+        per_instance = dict(
+            s.execute(
+                select(HistoryEntry.instance_id, func.count())
+                .where(HistoryEntry.bpmn_id == "wait")
+                .group_by(HistoryEntry.instance_id)
+            ).all()
+        )
+        assert per_instance == dict.fromkeys(ids, 1)
         assert s.scalar(select(func.count()).select_from(Timer)) == 0

@@ -1,6 +1,8 @@
 """Running `kim serve` / `kim scheduler` as real processes, and a TCP proxy that can be cut."""
+
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import threading
@@ -29,8 +31,9 @@ class Process:
     def __init__(self, args: list[str], env: dict[str, str], log: Path):
         self.log = log
         self._err = open(log, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen([str(BIN / "kim"), *args], env=env, cwd=PROJECT_ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=self._err)
+        self.proc = subprocess.Popen(
+            [str(BIN / "kim"), *args], env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=self._err
+        )
 
     def log_lines(self) -> list[str]:
         return self.log.read_text(encoding="utf-8").splitlines()
@@ -69,7 +72,9 @@ class Server(Process):
             return False
 
     def token(self, username: str) -> dict[str, str]:
-        r = requests.post(self.url + "/auth/token", json={"username": username, "password": "demo"}, timeout=30)
+        r = requests.post(
+            self.url + "/auth/token", json={"username": username, "password": "demo"}, timeout=30
+        )
         r.raise_for_status()
         return {"Authorization": "Bearer " + r.json()["access_token"]}
 
@@ -98,18 +103,14 @@ class TcpProxy:
         """The database becomes unreachable: open connections reset, new ones refused."""
         with self._lock:
             listener, self._listener = self._listener, None
-        try:
+        with contextlib.suppress(OSError):
             listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept(); close() alone would not
-        except OSError:
-            pass
         listener.close()
         with self._lock:
             sockets, self._sockets = self._sockets, set()
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def _accept(self, listener: socket.socket) -> None:
@@ -143,8 +144,6 @@ class TcpProxy:
             with self._lock:
                 self._sockets -= {src, dst}
             for sock in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()

@@ -1,5 +1,6 @@
 """Backup and restore tried for real: `kim backup` of a live database, changes after it, `kim restore`
 into a fresh database, the app started on it reads the case back as it was."""
+
 from __future__ import annotations
 
 import shutil
@@ -19,7 +20,9 @@ CLIENT = {"given_name": "Leyla", "family_name": "Osmanova", "birth_date": "1988-
 
 
 def kim(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "kim"), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(BIN / "kim"), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def fresh_database(db: TestDatabase, folder) -> TestDatabase:
@@ -36,20 +39,28 @@ def test_backup_change_restore_into_a_fresh_database_and_read_the_case_back(db, 
     server = Server(db.env(KIM_SCHEDULER="external"), tmp_path / "serve.log")
     try:
         h = server.token("cm-borchen")
-        case = requests.post(server.url + "/cases", json={"municipality": "Borchen", "client": CLIENT}, headers=h,
-                             timeout=30).json()
-        (task,) = requests.get(server.url + f"/tasks?case_id={case['id']}", headers=h, timeout=30).json()["items"]
+        case = requests.post(
+            server.url + "/cases", json={"municipality": "Borchen", "client": CLIENT}, headers=h, timeout=30
+        ).json()
+        (task,) = requests.get(server.url + f"/tasks?case_id={case['id']}", headers=h, timeout=30).json()[
+            "items"
+        ]
         # Backed up while the server runs (online).
         backup_file = tmp_path / "kim.backup"
         done = kim("backup", str(backup_file), env=db.env())
         assert done.returncode == 0, done.stderr
         assert "KIM_DATA_KEYS" in done.stderr and backup_file.stat().st_size > 10_000
         # After the backup: the task is completed, a second case opened, the first one's name changed.
-        r = requests.post(server.url + f"/tasks/{task['id']}/complete", json={"data": d.FIRST_CONTACT},
-                          headers=h, timeout=30)
+        r = requests.post(
+            server.url + f"/tasks/{task['id']}/complete",
+            json={"data": d.FIRST_CONTACT},
+            headers=h,
+            timeout=30,
+        )
         assert r.status_code == 200
-        later = requests.post(server.url + "/cases", json={"municipality": "Borchen", "client": CLIENT},
-                              headers=h, timeout=30).json()
+        later = requests.post(
+            server.url + "/cases", json={"municipality": "Borchen", "client": CLIENT}, headers=h, timeout=30
+        ).json()
     finally:
         server.stop()
     db.execute("UPDATE cases SET family_name = 'Geändert' WHERE id = :id", id=case["id"])
@@ -76,10 +87,16 @@ def test_backup_change_restore_into_a_fresh_database_and_read_the_case_back(db, 
             assert body["case_number"] == case["case_number"] and body["client"]["family_name"] == "Osmanova"
             tasks = requests.get(restored.url + f"/tasks?case_id={case['id']}", headers=h, timeout=30).json()
             assert [t["id"] for t in tasks["items"]] == [task["id"]]  # the completion came after the backup
-            assert requests.get(restored.url + f"/cases/{later['id']}", headers=h, timeout=30).status_code == 404
+            assert (
+                requests.get(restored.url + f"/cases/{later['id']}", headers=h, timeout=30).status_code == 404
+            )
             # The restored database works on: the task completes as it did before.
-            r = requests.post(restored.url + f"/tasks/{task['id']}/complete", json={"data": d.FIRST_CONTACT},
-                              headers=h, timeout=30)
+            r = requests.post(
+                restored.url + f"/tasks/{task['id']}/complete",
+                json={"data": d.FIRST_CONTACT},
+                headers=h,
+                timeout=30,
+            )
             assert r.status_code == 200
         finally:
             restored.stop()
@@ -87,10 +104,18 @@ def test_backup_change_restore_into_a_fresh_database_and_read_the_case_back(db, 
         wrong_key = "Qm9ndXNLZXlCb2d1c0tleUJvZ3VzS2V5Qm9ndXNLZXk="
         assert wrong_key != TEST_DATA_KEY
         read = [str(BIN / "python"), "-c", _READ_CLIENT.format(case_id=case["id"])]
-        probe = subprocess.run(read, env=target.env(), cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+        probe = subprocess.run(
+            read, env=target.env(), cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+        )
         assert probe.returncode == 0 and "Osmanova" in probe.stdout, probe.stderr
-        probe = subprocess.run(read, env=target.env(KIM_DATA_KEYS=wrong_key), cwd=PROJECT_ROOT,
-                               capture_output=True, text=True, check=False)
+        probe = subprocess.run(
+            read,
+            env=target.env(KIM_DATA_KEYS=wrong_key),
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert probe.returncode != 0 and "Osmanova" not in probe.stdout + probe.stderr
         assert "DataKeyError" in probe.stderr
     finally:

@@ -5,6 +5,7 @@ PostgreSQL: `kim serve` talks to the database through a TCP proxy that the test 
 reset, new ones refused) and restores. SQLite: the database directory is moved away (as when a volume
 is gone) and back; pooled connections notice the file is gone (engine/db.py) instead of writing on.
 """
+
 from __future__ import annotations
 
 import os
@@ -61,8 +62,15 @@ def test_requests_fail_cleanly_while_the_database_is_away_and_the_server_recover
     server = Server(outage.env(), tmp_path / "serve.log", workers=2)
     try:
         h = server.token("cm-borchen")
-        case = requests.post(server.url + "/cases", json={"municipality": "Borchen", "client": {
-            "given_name": "Amina", "family_name": "Haddad", "birth_date": "1990-04-02"}}, headers=h, timeout=30).json()
+        case = requests.post(
+            server.url + "/cases",
+            json={
+                "municipality": "Borchen",
+                "client": {"given_name": "Amina", "family_name": "Haddad", "birth_date": "1990-04-02"},
+            },
+            headers=h,
+            timeout=30,
+        ).json()
         (task,) = _get(server.url + f"/tasks?case_id={case['id']}", h).json()["items"]
         for _ in range(4):  # both workers hold pooled connections now
             r = _get(server.url + "/ready")
@@ -72,8 +80,14 @@ def test_requests_fail_cleanly_while_the_database_is_away_and_the_server_recover
         outage.begin()
         answers = [_get(server.url + f"/cases/{case['id']}", h) for _ in range(4)]
         answers += [_get(server.url + "/ready") for _ in range(4)]
-        answers.append(requests.post(server.url + f"/tasks/{task['id']}/complete", json={"data": d.FIRST_CONTACT},
-                                     headers=h, timeout=30))
+        answers.append(
+            requests.post(
+                server.url + f"/tasks/{task['id']}/complete",
+                json={"data": d.FIRST_CONTACT},
+                headers=h,
+                timeout=30,
+            )
+        )
         for r in answers:
             assert r.status_code == 503, (r.request.url, r.status_code, r.text)
             assert r.headers["Content-Type"] == "application/problem+json" and r.headers["Retry-After"]
@@ -83,12 +97,18 @@ def test_requests_fail_cleanly_while_the_database_is_away_and_the_server_recover
         assert _get(server.url + "/health").status_code == 200  # alive: no reason to restart it
 
         outage.end()
-        assert wait_for(lambda: all(_get(server.url + "/ready").status_code == 200 for _ in range(4)), timeout=30)
+        assert wait_for(
+            lambda: all(_get(server.url + "/ready").status_code == 200 for _ in range(4)), timeout=30
+        )
         for _ in range(4):
             r = _get(server.url + f"/cases/{case['id']}", h)
             assert r.status_code == 200 and r.json()["client"]["family_name"] == "Haddad"
-        r = requests.post(server.url + f"/tasks/{task['id']}/complete", json={"data": d.FIRST_CONTACT},
-                          headers=h, timeout=30)
+        r = requests.post(
+            server.url + f"/tasks/{task['id']}/complete",
+            json={"data": d.FIRST_CONTACT},
+            headers=h,
+            timeout=30,
+        )
         assert r.status_code == 200  # the completion tried during the outage left nothing behind
         history = _get(server.url + f"/cases/{case['id']}/history?per_page=100", h).json()["items"]
         assert [e["bpmn_id"] for e in history].count("first_contact") == 1

@@ -1,4 +1,5 @@
 """Liveness without the database; readiness: database answers and schema at the newest migration."""
+
 from __future__ import annotations
 
 from api.app import create_app
@@ -10,8 +11,14 @@ from tests.conftest import TEST_DATA_KEY
 def test_health_is_liveness_and_does_not_touch_the_database(tmp_path):
     not_a_file = tmp_path / "db-is-a-directory"
     not_a_file.mkdir()
-    app = create_app(Settings(database_url=f"sqlite:///{not_a_file}", data_dir=tmp_path, log_level="CRITICAL",
-                                data_keys=TEST_DATA_KEY))
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{not_a_file}",
+            data_dir=tmp_path,
+            log_level="CRITICAL",
+            data_keys=TEST_DATA_KEY,
+        )
+    )
     r = app.test_client().get("/api/v1/health")
     assert r.status_code == 200 and r.json == {"status": "ok"}
     r = app.test_client().get("/api/v1/ready")

@@ -1,4 +1,5 @@
 """Prometheus metrics: counted where it happens and only once committed; /metrics access; DB gauges."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -35,8 +36,11 @@ def value(name: str, **labels) -> float:
 
 def scrape(text: str) -> dict[tuple, float]:
     """{(sample name, sorted labels): value} of a text exposition."""
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def test_a_task_completion_counts_once_it_is_committed(client, login, app):
@@ -44,7 +48,9 @@ def test_a_task_completion_counts_once_it_is_committed(client, login, app):
     case = open_case(client, h)
     before = value("kim_tasks_completed_total", process=LIFECYCLE)
     (task,) = ready(client, h, case["id"])
-    r = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"contact_date": "kein Datum"}}, headers=h)
+    r = client.post(
+        f"/api/v1/tasks/{task['id']}/complete", json={"data": {"contact_date": "kein Datum"}}, headers=h
+    )
     assert r.status_code == 422
     assert value("kim_tasks_completed_total", process=LIFECYCLE) == before
     sessions = app.extensions["kim"]["sessions"]
@@ -56,8 +62,10 @@ def test_a_task_completion_counts_once_it_is_committed(client, login, app):
     assert value("kim_tasks_completed_total", process=LIFECYCLE) == before + 1
     series = scrape(client.get("/metrics").get_data(as_text=True))
     assert series[("kim_tasks_completed_total", (("process", LIFECYCLE),))] == before + 1
-    key = ("kim_http_request_duration_seconds_count",
-           (("endpoint", "/api/v1/tasks/<task_id>/complete"), ("method", "POST"), ("status", "200")))
+    key = (
+        "kim_http_request_duration_seconds_count",
+        (("endpoint", "/api/v1/tasks/<task_id>/complete"), ("method", "POST"), ("status", "200")),
+    )
     assert series[key] >= 1
 
 
@@ -96,7 +104,10 @@ def test_metrics_only_for_loopback_or_with_the_token(settings, client):
         c = guarded.test_client()
         # With a token, loopback is not enough (behind a local reverse proxy everyone is loopback).
         assert c.get("/metrics").status_code == 403
-        assert c.get("/metrics", headers={"Authorization": "Bearer wrong"}, environ_base=REMOTE).status_code == 403
+        assert (
+            c.get("/metrics", headers={"Authorization": "Bearer wrong"}, environ_base=REMOTE).status_code
+            == 403
+        )
         r = c.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape"}, environ_base=REMOTE)
         assert r.status_code == 200 and r.content_type.startswith("text/plain")
         assert "kim_database_up 1.0" in r.get_data(as_text=True)
@@ -109,8 +120,14 @@ def test_metrics_say_the_database_is_down_instead_of_failing(tmp_path):
     folder.mkdir()
     from engine.config import Settings
 
-    app = create_app(Settings(database_url=f"sqlite:///{folder}", data_dir=tmp_path, log_level="CRITICAL",
-                                data_keys=TEST_DATA_KEY))
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{folder}",
+            data_dir=tmp_path,
+            log_level="CRITICAL",
+            data_keys=TEST_DATA_KEY,
+        )
+    )
     r = app.test_client().get("/metrics")
     assert r.status_code == 200
     series = scrape(r.get_data(as_text=True))

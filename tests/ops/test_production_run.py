@@ -1,6 +1,7 @@
 """The production layout for real: `kim serve` with two workers and KIM_SCHEDULER=external, plus
 `kim scheduler` with its own metrics port. Metrics of all workers add up; logs are JSON lines with
 a request id and no personal data."""
+
 from __future__ import annotations
 
 import json
@@ -23,13 +24,18 @@ NAME = {"given_name": "Zainab", "family_name": "Quraishi", "birth_date": "1991-0
 
 
 def series(text: str) -> dict[tuple, float]:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def ready_count(url: str) -> float:
-    key = ("kim_http_request_duration_seconds_count",
-           (("endpoint", "/api/v1/ready"), ("method", "GET"), ("status", "200")))
+    key = (
+        "kim_http_request_duration_seconds_count",
+        (("endpoint", "/api/v1/ready"), ("method", "GET"), ("status", "200")),
+    )
     return series(requests.get(url, timeout=10).text).get(key, 0.0)
 
 
@@ -49,14 +55,21 @@ def test_two_workers_and_a_scheduler_process(db, tmp_path):
         assert len({f.stem.rsplit("_", 1)[1] for f in files}) >= 2  # values of two worker pids
 
         h = server.token("cm-borchen")
-        r = requests.post(server.url + "/cases", json={"municipality": "Borchen", "client": NAME}, headers=h,
-                          timeout=30)
+        r = requests.post(
+            server.url + "/cases", json={"municipality": "Borchen", "client": NAME}, headers=h, timeout=30
+        )
         assert r.status_code == 201
         case_id = r.json()["id"]
         assert requests.get(server.url + "/cases?q=Quraishi", headers=h, timeout=30).json()["total"] == 1
-        (task,) = requests.get(server.url + f"/tasks?case_id={case_id}", headers=h, timeout=30).json()["items"]
-        r = requests.post(server.url + f"/tasks/{task['id']}/complete", json={"data": d.FIRST_CONTACT},
-                          headers=h, timeout=30)
+        (task,) = requests.get(server.url + f"/tasks?case_id={case_id}", headers=h, timeout=30).json()[
+            "items"
+        ]
+        r = requests.post(
+            server.url + f"/tasks/{task['id']}/complete",
+            json={"data": d.FIRST_CONTACT},
+            headers=h,
+            timeout=30,
+        )
         assert r.status_code == 200
         text = requests.get(server.base + "/metrics", timeout=10).text
         assert series(text)[("kim_tasks_completed_total", (("process", "case_lifecycle"),))] == 1.0

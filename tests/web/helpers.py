@@ -1,4 +1,5 @@
 """Logging in through the web form in tests."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,11 @@ def submit_login(client, username: str, password: str = "demo", next_url: str | 
     """Open the login page and submit it; returns the response to the POST."""
     query = {"next": next_url} if next_url is not None else {}
     page = client.get("/login", query_string=query)
-    return client.post("/login", query_string=query, data={
-        "username": username, "password": password, "csrf_token": csrf_from(page.text)})
+    return client.post(
+        "/login",
+        query_string=query,
+        data={"username": username, "password": password, "csrf_token": csrf_from(page.text)},
+    )
 
 
 def web_login(client, username: str = "cm-borchen") -> str:
@@ -34,6 +38,7 @@ def session_cookie(client):
 
 
 # In the browser (Playwright) against the live server.
+
 
 def site(server) -> str:
     """The pages' base URL of a live server (its ``url`` is the API's)."""

@@ -4,6 +4,7 @@ It serves over real HTTP in a thread. /authorize signs in ``provider.username`` 
 (or answers ``access_denied`` when ``provider.deny`` is set); /token checks the client secret,
 the code, the redirect URI and the PKCE verifier, and returns an RS256-signed ID token.
 """
+
 from __future__ import annotations
 
 import base64
@@ -46,12 +47,17 @@ class Provider:
 
         @app.get("/.well-known/openid-configuration")
         def discovery():
-            return jsonify(issuer=self.url, authorization_endpoint=self.url + "/authorize",
-                           token_endpoint=self.url + "/token", jwks_uri=self.url + "/jwks",
-                           response_types_supported=["code"], subject_types_supported=["public"],
-                           id_token_signing_alg_values_supported=["RS256"],
-                           code_challenge_methods_supported=["S256"],
-                           token_endpoint_auth_methods_supported=["client_secret_basic"])
+            return jsonify(
+                issuer=self.url,
+                authorization_endpoint=self.url + "/authorize",
+                token_endpoint=self.url + "/token",
+                jwks_uri=self.url + "/jwks",
+                response_types_supported=["code"],
+                subject_types_supported=["public"],
+                id_token_signing_alg_values_supported=["RS256"],
+                code_challenge_methods_supported=["S256"],
+                token_endpoint_auth_methods_supported=["client_secret_basic"],
+            )
 
         @app.get("/jwks")
         def jwks():
@@ -66,8 +72,12 @@ class Provider:
                 query = {"error": "access_denied", "state": args["state"]}
             else:
                 code = secrets.token_urlsafe(16)
-                self.codes[code] = {"nonce": args.get("nonce"), "redirect_uri": args["redirect_uri"],
-                                    "challenge": args["code_challenge"], "username": self.username}
+                self.codes[code] = {
+                    "nonce": args.get("nonce"),
+                    "redirect_uri": args["redirect_uri"],
+                    "challenge": args["code_challenge"],
+                    "username": self.username,
+                }
                 query = {"code": code, "state": args["state"]}
             return redirect(args["redirect_uri"] + "?" + urlencode(query))
 
@@ -84,11 +94,18 @@ class Provider:
             if challenge != grant["challenge"]:
                 return jsonify(error="invalid_grant", error_description="PKCE"), 400
             now = int(time.time())
-            claims = {"iss": self.url, "sub": "sub-" + grant["username"], "aud": CLIENT_ID,
-                      "iat": now, "exp": now + 300, "nonce": grant["nonce"],
-                      "preferred_username": grant["username"]}
+            claims = {
+                "iss": self.url,
+                "sub": "sub-" + grant["username"],
+                "aud": CLIENT_ID,
+                "iat": now,
+                "exp": now + 300,
+                "nonce": grant["nonce"],
+                "preferred_username": grant["username"],
+            }
             id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.signing_key)
-            return jsonify(access_token=secrets.token_urlsafe(16), token_type="Bearer", expires_in=300,
-                           id_token=id_token)
+            return jsonify(
+                access_token=secrets.token_urlsafe(16), token_type="Bearer", expires_in=300, id_token=id_token
+            )
 
         return app

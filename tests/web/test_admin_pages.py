@@ -1,4 +1,6 @@
-"""The administration's pages with the Flask test client: accounts and organisation, admins only, German errors."""
+"""The administration's pages with the Flask test client: accounts and organisation, admins only, German
+errors."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +13,14 @@ from engine.audit.models import AuditEntry
 from engine.clock import utcnow
 from tests.web.helpers import csrf_from, submit_login, web_login
 
-NEW = {"username": "cm-lichtenau", "display_name": "Case-Manager Lichtenau", "role": "case_manager",
-       "unit": "m:lichtenau", "agency": "", "password": "sehr-geheim-2026"}
+NEW = {
+    "username": "cm-lichtenau",
+    "display_name": "Case-Manager Lichtenau",
+    "role": "case_manager",
+    "unit": "m:lichtenau",
+    "agency": "",
+    "password": "sehr-geheim-2026",
+}
 
 
 def _sessions(app):
@@ -57,8 +65,18 @@ def test_admin_lists_accounts_and_creates_one_that_can_log_in(app, client):
     assert 'href="/admin/users"' in home and 'href="/admin/organisation"' in home
     listing = client.get("/admin/users")
     assert listing.status_code == 200
-    for text in ("Benutzerkonten", "cm-borchen", "Case-Managerin Borchen", "Case-Management", "Borchen",
-                 "Team: UmA-Team", "Ausländerbehörde", "Koordinierende Stelle", "aktiv", 'aria-current="page"'):
+    for text in (
+        "Benutzerkonten",
+        "cm-borchen",
+        "Case-Managerin Borchen",
+        "Case-Management",
+        "Borchen",
+        "Team: UmA-Team",
+        "Ausländerbehörde",
+        "Koordinierende Stelle",
+        "aktiv",
+        'aria-current="page"',
+    ):
         assert text in listing.text, text
     assert "case_manager" not in listing.text and "foreigners_authority" not in listing.text  # no raw keys
 
@@ -102,7 +120,10 @@ def test_validation_errors_are_german_next_to_the_fields_and_nothing_is_saved(ap
     assert (_count(app, User), _count(app, AuditEntry)) == (users_before, audit_before)
 
     # An authority account with its agency is fine.
-    assert _create(client, csrf, username="abh-2", role="authority", unit="", agency="jobcenter").status_code == 303
+    assert (
+        _create(client, csrf, username="abh-2", role="authority", unit="", agency="jobcenter").status_code
+        == 303
+    )
     assert _user(app, "abh-2").agency == "jobcenter"
 
 
@@ -111,21 +132,39 @@ def test_change_role_and_scope_ends_the_sessions_of_the_account(app, client):
     assert _api_ok(app, bearer) == 200
     csrf = web_login(client, "admin")
     target = _user(app, "cm-delbrueck")
-    r = client.post(f"/admin/users/{target.id}", data={"csrf_token": csrf, "display_name": "Team UmA, zweite Kraft",
-                                                       "role": "case_manager", "unit": "t:uma", "agency": ""})
+    r = client.post(
+        f"/admin/users/{target.id}",
+        data={
+            "csrf_token": csrf,
+            "display_name": "Team UmA, zweite Kraft",
+            "role": "case_manager",
+            "unit": "t:uma",
+            "agency": "",
+        },
+    )
     assert r.status_code == 303
     changed = _user(app, "cm-delbrueck")
     assert changed.team_id is not None and changed.municipality_id is None
     assert changed.display_name == "Team UmA, zweite Kraft"
     assert _api_ok(app, bearer) == 401  # the old scope's token is gone
 
-    r = client.post(f"/admin/users/{target.id}", data={"csrf_token": csrf, "display_name": "X",
-                                                       "role": "coordinator", "unit": "t:uma", "agency": ""})
+    r = client.post(
+        f"/admin/users/{target.id}",
+        data={"csrf_token": csrf, "display_name": "X", "role": "coordinator", "unit": "t:uma", "agency": ""},
+    )
     assert r.status_code == 422 and "Nur Case-Manager:innen gehören zu einer Gemeinde" in r.text
     assert _user(app, "cm-delbrueck").role == "case_manager"
     me = _user(app, "admin")
-    r = client.post(f"/admin/users/{me.id}", data={"csrf_token": csrf, "display_name": "Administration",
-                                                   "role": "coordinator", "unit": "", "agency": ""})
+    r = client.post(
+        f"/admin/users/{me.id}",
+        data={
+            "csrf_token": csrf,
+            "display_name": "Administration",
+            "role": "coordinator",
+            "unit": "",
+            "agency": "",
+        },
+    )
     assert r.status_code == 422 and "eigene Administrationsrolle" in r.text
     assert _user(app, "admin").role == "admin"
 
@@ -146,19 +185,31 @@ def test_disabled_account_cannot_log_in_and_its_token_is_refused(app, client):
     assert "Konto wieder aktivieren" in page and "deaktiviert" in client.get("/admin/users").text
     assert _user(app, "cm-borchen").active is False
     with _sessions(app) as s:
-        assert s.scalar(select(func.count()).select_from(ApiToken).where(
-            ApiToken.user_id == target.id, ApiToken.revoked_at.is_(None))) == 0
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(ApiToken)
+                .where(ApiToken.user_id == target.id, ApiToken.revoked_at.is_(None))
+            )
+            == 0
+        )
     assert _api_ok(app, bearer) == 401
     assert other.get("/").status_code == 302  # the browser session is over: back to the login page
     refused = submit_login(app.test_client(), "cm-borchen")
     assert refused.status_code == 200 and "Benutzername oder Passwort ist falsch." in refused.text
-    assert app.test_client().post("/api/v1/auth/token",
-                                  json={"username": "cm-borchen", "password": "demo"}).status_code == 401
+    assert (
+        app.test_client()
+        .post("/api/v1/auth/token", json={"username": "cm-borchen", "password": "demo"})
+        .status_code
+        == 401
+    )
 
     assert client.post(f"/admin/users/{target.id}/enable", data={"csrf_token": csrf}).status_code == 303
     assert submit_login(app.test_client(), "cm-borchen").status_code == 303
     assert [e.action for e in _audit(app, "user.disable") + _audit(app, "user.enable")] == [
-        "user.disable", "user.enable"]
+        "user.disable",
+        "user.enable",
+    ]
     me = _user(app, "admin")
     r = client.post(f"/admin/users/{me.id}/disable", data={"csrf_token": csrf})
     assert r.status_code == 422 and "Das eigene Konto kann nicht deaktiviert werden." in r.text
@@ -183,7 +234,9 @@ def test_unlock_and_reset_password(app, client):
     r = client.post(f"/admin/users/{locked.id}/password", data={"csrf_token": csrf, "password": "zu kurz"})
     assert r.status_code == 422 and "mindestens 10 Zeichen" in r.text and 'id="e-password"' in r.text
     assert _api_ok(app, bearer) == 200  # nothing changed
-    r = client.post(f"/admin/users/{locked.id}/password", data={"csrf_token": csrf, "password": "neues-Passwort-1"})
+    r = client.post(
+        f"/admin/users/{locked.id}/password", data={"csrf_token": csrf, "password": "neues-Passwort-1"}
+    )
     assert r.status_code == 303
     assert "Das Passwort wurde neu gesetzt" in client.get(r.headers["Location"]).text
     assert _api_ok(app, bearer) == 401
@@ -196,10 +249,20 @@ def test_organisation_page_shows_regions_municipalities_teams_and_counts(client)
     web_login(client, "admin")
     page = client.get("/admin/organisation")
     assert page.status_code == 200
-    for text in ("Kreis Paderborn", "Region 1", "Delbrück", "Stadt Paderborn", "ohne Region", "Bad Wünnenberg",
-                 "UmA-Team", "aktive Konten", "Kreisweite Konten"):
+    for text in (
+        "Kreis Paderborn",
+        "Region 1",
+        "Delbrück",
+        "Stadt Paderborn",
+        "ohne Region",
+        "Bad Wünnenberg",
+        "UmA-Team",
+        "aktive Konten",
+        "Kreisweite Konten",
+    ):
         assert text in page.text, text
-    # Borchen has two active accounts (cm-borchen, cm-borchen-2), the UmA team one (cm-uma), seven are county-wide.
+    # Borchen has two active accounts (cm-borchen, cm-borchen-2), the UmA team one (cm-uma);
+    # seven are county-wide.
     assert re.search(r"<td>Borchen</td><td>ja</td><td>2</td>", page.text)
     assert re.search(r"<td>Bad Wünnenberg</td><td>nein</td><td>0</td>", page.text)
     assert re.search(r"<td>UmA-Team</td><td>[^<]*</td><td>1</td>", page.text)

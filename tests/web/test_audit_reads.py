@@ -1,4 +1,5 @@
 """Reading personal data leaves an audit row (web inbox, web case page); pseudonymised roles get none."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,10 @@ PERSONAL = ("Haddad", "Amina", "1990-04-02", "02.04.1990", "Arbeit und Wohnung")
 
 
 def _audit(db, case_id: int) -> list[tuple[str, str]]:
-    return [tuple(r) for r in db.rows(
-        "SELECT username, action FROM audit_log WHERE case_id = :c ORDER BY id", c=case_id)]
+    return [
+        tuple(r)
+        for r in db.rows("SELECT username, action FROM audit_log WHERE case_id = :c ORDER BY id", c=case_id)
+    ]
 
 
 def _count(db) -> int:
@@ -46,8 +49,11 @@ def test_the_web_case_page_records_the_case_its_consents_and_its_history(db, cli
     page = client.get(f"/cases/{case['id']}")
     assert page.status_code == 200 and "Amina Haddad" in page.text
     assert _count(db) == before + 3
-    assert _audit(db, case["id"])[rows:] == [("cm-borchen", "case.read"), ("cm-borchen", "consent.read"),
-                                             ("cm-borchen", "case.history")]
+    assert _audit(db, case["id"])[rows:] == [
+        ("cm-borchen", "case.read"),
+        ("cm-borchen", "consent.read"),
+        ("cm-borchen", "case.history"),
+    ]
 
 
 def test_pseudonymised_roles_get_no_client_data_from_api_or_pages(db, client, login):

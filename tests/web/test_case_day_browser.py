@@ -1,5 +1,6 @@
 """In headless Chromium against the real server: a case manager's day on the task forms, from the first
 contact to the closure, with a form error shown and corrected on the way."""
+
 from __future__ import annotations
 
 import requests
@@ -43,8 +44,9 @@ def _evaluate(pg, site: str, day: str, status: str, go_on: bool) -> None:
 def test_case_manager_works_a_case_from_first_contact_to_closure(live_server, page):  # noqa: F811
     site = _site(live_server)
     cm = live_server.token("cm-borchen")
-    r = requests.post(live_server.url + "/cases", json={"municipality": "borchen", "client": CLIENT},
-                      headers=cm, timeout=30)
+    r = requests.post(
+        live_server.url + "/cases", json={"municipality": "borchen", "client": CLIENT}, headers=cm, timeout=30
+    )
     assert r.status_code == 201, r.text
     case_id = r.json()["id"]
     ARTIFACTS.mkdir(exist_ok=True)

@@ -1,5 +1,6 @@
 """In headless Chromium against the real server: a coordinator follows the dashboard to a topic's trail and
 sees no client's name anywhere; a case manager of another municipality cannot open a case by its URL."""
+
 from __future__ import annotations
 
 import re
@@ -15,13 +16,28 @@ from .helpers import browser_login, site
 from .test_modeler_browser import browser, page  # noqa: F401 - the shared browser fixtures
 
 CLIENTS = [
-    {"given_name": "Zuleika", "family_name": "Quastenbrink", "birth_date": "1987-03-14", "nationality": "eritreisch",
-     "languages": ["ti", "de"]},
+    {
+        "given_name": "Zuleika",
+        "family_name": "Quastenbrink",
+        "birth_date": "1987-03-14",
+        "nationality": "eritreisch",
+        "languages": ["ti", "de"],
+    },
     {"given_name": "Bartholomew", "family_name": "Xylander", "birth_date": "2004-12-29"},
 ]
 # Everything that would identify the clients, as typed and as pages would format it.
-SECRETS = ["Zuleika", "Quastenbrink", "1987-03-14", "14.03.1987", "eritreisch", "Bartholomew", "Xylander",
-           "2004-12-29", "29.12.2004", d.FIRST_CONTACT["concerns"]]
+SECRETS = [
+    "Zuleika",
+    "Quastenbrink",
+    "1987-03-14",
+    "14.03.1987",
+    "eritreisch",
+    "Bartholomew",
+    "Xylander",
+    "2004-12-29",
+    "29.12.2004",
+    d.FIRST_CONTACT["concerns"],
+]
 
 
 def _api(server, method: str, path: str, headers: dict, expect: int = 200, **kw) -> dict:
@@ -41,16 +57,33 @@ def _cases(server, cm) -> list[dict]:
 
 
 def _topic_at_steering(server, cm, coord, cases) -> dict:
-    """A topic from both cases, escalated by the local body; the decision paper done; a steering meeting ahead."""
-    topic = _api(server, "POST", "/topics", cm, 201, json={
-        "title": "Lange Wartezeiten auf Integrationskurse", "category": "language", "municipality": "Borchen",
-        "description": "Mehrere Fälle warten über sechs Monate.", "case_ids": [c["id"] for c in cases]})
+    """A topic from both cases, escalated by the local body; decision paper done; a steering meeting ahead."""
+    topic = _api(
+        server,
+        "POST",
+        "/topics",
+        cm,
+        201,
+        json={
+            "title": "Lange Wartezeiten auf Integrationskurse",
+            "category": "language",
+            "municipality": "Borchen",
+            "description": "Mehrere Fälle warten über sechs Monate.",
+            "case_ids": [c["id"] for c in cases],
+        },
+    )
     _api(server, "POST", f"/topics/{topic['id']}/decisions", cm, json={"data": LOCAL_ESCALATE})
     _api(server, "POST", f"/topics/{topic['id']}/decisions", coord, json={"data": PAPER})
     body = _api(server, "GET", "/bodies", coord, params={"kind": "steering"})["items"][0]
     meets_on = (today_berlin() + timedelta(days=14)).isoformat()
-    _api(server, "POST", "/meetings", coord, 201, json={"body_id": body["id"], "meets_on": meets_on,
-                                                       "location": "Kreishaus"})
+    _api(
+        server,
+        "POST",
+        "/meetings",
+        coord,
+        201,
+        json={"body_id": body["id"], "meets_on": meets_on, "location": "Kreishaus"},
+    )
     return topic
 
 
@@ -102,7 +135,9 @@ def test_coordinator_follows_the_dashboard_to_a_topic_trail_without_client_names
     for path in ("/topics", "/cases", "/followups", "/topics?status=all"):
         page.goto(base + path)
         _no_client_data(page, path)
-    page.goto(base + "/cases?q=Quastenbrink")  # a name search finds nothing (the query itself stays in the box)
+    page.goto(
+        base + "/cases?q=Quastenbrink"
+    )  # a name search finds nothing (the query itself stays in the box)
     assert "Keine Fälle gefunden." in page.inner_text("main")
     page.goto(base + "/topics")
     assert page.get_by_role("link", name=topic["number"]).count() == 1
@@ -131,7 +166,7 @@ def test_case_manager_of_another_municipality_cannot_open_the_case_by_its_url(li
     assert refused_text == page.inner_text("main")  # the same page as for an id that does not exist
     # Byte for byte the same, but for the CSRF token (signed with the time, it changes every second).
     assert _without_csrf(refused_html) == _without_csrf(page.content())
-    for secret in SECRETS + [case["case_number"], case["pseudonym"]]:
+    for secret in [*SECRETS, case["case_number"], case["pseudonym"]]:
         assert secret not in refused_html, secret
     # Nor do the case's task form, the search or the task list give the case away.
     (task,) = _api(live_server, "GET", "/tasks", cm, params={"case_id": case["id"]})["items"]

@@ -1,4 +1,5 @@
 """Cookie sessions on the API need the CSRF token for changes; bearer clients do not; security headers."""
+
 import base64
 import hashlib
 import re

@@ -1,5 +1,6 @@
 """Every code of every form enum goes through the case page, the history and the exports: people read
 labels, never codes, and never the diagram's internal ids."""
+
 from __future__ import annotations
 
 import csv
@@ -59,14 +60,35 @@ def raw_codes(text: str, codes) -> list[str]:
 def _referral_case(client, h, i: int) -> dict:
     """Consent to every agency, every life area, a referral to agency i, closed with reason i."""
     case = open_case(client, h)
-    complete(client, h, case["id"], "first_contact", {**d.FIRST_CONTACT,
-                                                      "contact_channel": list(labels("first_contact.contact_channel"))[i % 4]})
-    complete(client, h, case["id"], "consent", {**d.CONSENT_YES, "confidentiality_release_agencies": AGENCIES})
-    complete(client, h, case["id"], "assessment", {"needs": [{"life_area": a} for a in LIFE_AREAS],
-                                                   "legal_domain": DOMAINS[i % len(DOMAINS)], "route": "referral"})
+    complete(
+        client,
+        h,
+        case["id"],
+        "first_contact",
+        {**d.FIRST_CONTACT, "contact_channel": list(labels("first_contact.contact_channel"))[i % 4]},
+    )
+    complete(
+        client, h, case["id"], "consent", {**d.CONSENT_YES, "confidentiality_release_agencies": AGENCIES}
+    )
+    complete(
+        client,
+        h,
+        case["id"],
+        "assessment",
+        {
+            "needs": [{"life_area": a} for a in LIFE_AREAS],
+            "legal_domain": DOMAINS[i % len(DOMAINS)],
+            "route": "referral",
+        },
+    )
     complete(client, h, case["id"], "referral", {**d.REFERRAL, "agency": AGENCIES[i]})
-    complete(client, h, case["id"], "closure", {"closure_reason": REASONS[i % len(REASONS)],
-                                                "closure_date": "2026-11-11"})
+    complete(
+        client,
+        h,
+        case["id"],
+        "closure",
+        {"closure_reason": REASONS[i % len(REASONS)], "closure_date": "2026-11-11"},
+    )
     return case
 
 
@@ -77,13 +99,27 @@ def _accompanied_case(client, h) -> dict:
     complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
     complete(client, h, case["id"], "consent", d.CONSENT_YES)
     complete(client, h, case["id"], "assessment", d.ASSESS_ACCOMPANY)
-    goals = [{"goal": f"Ziel {n}", "life_area": area, "target_date": "2027-06-30",
-              "linked_help": list(labels("goal_agreement.goals.linked_help"))[n % 6]}
-             for n, area in enumerate(LIFE_AREAS)]
+    goals = [
+        {
+            "goal": f"Ziel {n}",
+            "life_area": area,
+            "target_date": "2027-06-30",
+            "linked_help": list(labels("goal_agreement.goals.linked_help"))[n % 6],
+        }
+        for n, area in enumerate(LIFE_AREAS)
+    ]
     complete(client, h, case["id"], "goal_agreement", {**d.GOALS, "goals": goals})
-    complete(client, h, case["id"], "evaluation", {
-        "evaluation_date": "2026-12-15", "continue": True,
-        "progress": [{"goal": f"Ziel {n}", "status": statuses[n % 4]} for n in range(len(LIFE_AREAS))]})
+    complete(
+        client,
+        h,
+        case["id"],
+        "evaluation",
+        {
+            "evaluation_date": "2026-12-15",
+            "continue": True,
+            "progress": [{"goal": f"Ziel {n}", "status": statuses[n % 4]} for n in range(len(LIFE_AREAS))],
+        },
+    )
     return case
 
 
@@ -101,11 +137,16 @@ def test_every_form_code_reads_as_its_label_on_the_case_page_history_and_exports
     codes = all_codes()
 
     web_login(client, "cm-borchen")
-    expected = {c["id"]: [label("consent.agency", a) for a in AGENCIES] + [
-        label("referral.agency", AGENCIES[i]), label("case.closure_reason", REASONS[i % len(REASONS)])]
-        for i, c in enumerate(cases)}
+    expected = {
+        c["id"]: [label("consent.agency", a) for a in AGENCIES]
+        + [label("referral.agency", AGENCIES[i]), label("case.closure_reason", REASONS[i % len(REASONS)])]
+        for i, c in enumerate(cases)
+    }
     expected[no_consent["id"]] = [label("case.closure_reason", "no_consent")]
-    expected[withdrawn["id"]] = [label("case.closure_reason", "consent_withdrawn"), label("consent.kind", "data_processing")]
+    expected[withdrawn["id"]] = [
+        label("case.closure_reason", "consent_withdrawn"),
+        label("consent.kind", "data_processing"),
+    ]
     expected[accompanied["id"]] = [label("goal.progress", s) for s in labels("evaluation.progress.status")]
     for case_id, wanted in expected.items():
         page = client.get(f"/cases/{case_id}")
@@ -126,7 +167,10 @@ def test_every_form_code_reads_as_its_label_on_the_case_page_history_and_exports
         assert raw_codes(text, {e["bpmn_id"] for e in history}) == [], case_id
         detail = client.get(f"/api/v1/cases/{case_id}", headers=h).json
         assert detail["status_label"] == label("case.status", detail["status"])
-        assert detail["closure_reason_label"] in (None, label("case.closure_reason", detail["closure_reason"]))
+        assert detail["closure_reason_label"] in (
+            None,
+            label("case.closure_reason", detail["closure_reason"]),
+        )
 
     listing = visible_text(client.get("/cases").text)
     assert raw_codes(listing, codes) == [] and label("case.status", "closed") in listing
@@ -137,16 +181,21 @@ def test_every_form_code_reads_as_its_label_on_the_case_page_history_and_exports
     raw = client.get("/api/v1/reports/figures?school_year=2026/27&format=csv", headers=coord)
     assert raw.status_code == 200
     header = next(csv.reader(io.StringIO(raw.text.lstrip("\ufeff")), delimiter=";"))
-    for name, vocab in (("Verweisungen", "referral.agency"), ("Abschluss", "case.closure_reason"),
-                        ("Zielerreichung", "final_evaluation.goals_met"), ("Themen", "topic.category")):
+    for name, vocab in (
+        ("Verweisungen", "referral.agency"),
+        ("Abschluss", "case.closure_reason"),
+        ("Zielerreichung", "final_evaluation.goals_met"),
+        ("Themen", "topic.category"),
+    ):
         for code in labels(vocab):
             assert f"{name}: {label(vocab, code)}" in header, (vocab, code)
     assert raw_codes(" ".join(header), codes) == []
     rows = list(csv.reader(io.StringIO(raw.text.lstrip("\ufeff")), delimiter=";"))
     county = dict(zip(rows[0], rows[1], strict=True))
     assert county[f"Abschluss: {label('case.closure_reason', 'no_consent')}"] in ("<3", "1")
-    book = load_workbook(io.BytesIO(client.get("/api/v1/reports/figures?school_year=2026/27&format=xlsx",
-                                               headers=coord).data))
+    book = load_workbook(
+        io.BytesIO(client.get("/api/v1/reports/figures?school_year=2026/27&format=xlsx", headers=coord).data)
+    )
     assert [c.value for c in next(book.active.iter_rows(max_row=1))] == header
     figures = client.get("/api/v1/reports/figures?school_year=2026/27", headers=coord).json
     assert figures["labels"]["referrals_by_agency"] == labels("referral.agency")
@@ -154,25 +203,36 @@ def test_every_form_code_reads_as_its_label_on_the_case_page_history_and_exports
     # the Art. 15 export: codes stay, each with its label; form data as people read it
     dpo = login("dpo")
     for case_id in (cases[0]["id"], accompanied["id"], withdrawn["id"]):
-        r = client.post("/api/v1/privacy/exports", json={"case_id": case_id, "reason": "Auskunftsantrag vom 20.11."},
-                        headers=dpo)
+        r = client.post(
+            "/api/v1/privacy/exports",
+            json={"case_id": case_id, "reason": "Auskunftsantrag vom 20.11."},
+            headers=dpo,
+        )
         assert r.status_code == 200, r.json
         (exported,) = r.json["cases"]
         assert exported["case"]["status_label"] == label("case.status", exported["case"]["status"])
         for consent in exported["consents"]:
             assert consent["kind_label"] == label("consent.kind", consent["kind"])
-            assert consent["agency_label"] == (label("consent.agency", consent["agency"]) if consent["agency"] else None)
+            assert consent["agency_label"] == (
+                label("consent.agency", consent["agency"]) if consent["agency"] else None
+            )
         for referral in exported["referrals"]:
             assert referral["agency_label"] == label("referral.agency", referral["agency"])
         forms = {t["id"]: t["form_key"] for t in exported["tasks"]}
         for entry in exported["history"]:
             assert entry["title"] != entry["bpmn_id"]
             if entry["data"] and forms.get(entry["task_id"]):
-                form_codes = {c for n in vocabulary.names() if n.startswith(forms[entry["task_id"]] + ".")
-                              for c in labels(n)}
+                form_codes = {
+                    c
+                    for n in vocabulary.names()
+                    if n.startswith(forms[entry["task_id"]] + ".")
+                    for c in labels(n)
+                }
                 assert not form_codes & set(_strings(entry["data_labels"])), entry["bpmn_id"]
                 if entry["bpmn_id"] == "assessment":
-                    wanted = {label("assessment.needs.life_area", n["life_area"]) for n in entry["data"]["needs"]}
+                    wanted = {
+                        label("assessment.needs.life_area", n["life_area"]) for n in entry["data"]["needs"]
+                    }
                     assert wanted <= set(_strings(entry["data_labels"]))
 
 
@@ -189,18 +249,27 @@ def _strings(value):
 
 def test_topic_pages_and_api_show_labels_of_every_category_level_status_and_decision(client, login):
     cm, coord = login("cm-borchen"), login("coordinator")
-    topics = [raise_topic(client, cm, category=c, title=f"Thema {n}") for n, c in enumerate(labels("topic.category"))]
+    topics = [
+        raise_topic(client, cm, category=c, title=f"Thema {n}")
+        for n, c in enumerate(labels("topic.category"))
+    ]
     decide(client, cm, topics[0]["id"], LOCAL_RESOLVED)
     escalated = decide(client, cm, topics[1]["id"], LOCAL_ESCALATE)
     for item in client.get("/api/v1/topics?per_page=100", headers=coord).json["items"]:
         assert item["category_label"] == label("topic.category", item["category"])
         assert item["status_label"] == label("topic.status", item["status"])
         assert item["level_label"] == label("topic.level", item["level"])
-    assert {e["step_name"] for e in escalated["trail"]} >= {label("topic.step", "start"),
-                                                             label("topic.step", "local_decision")}
+    assert {e["step_name"] for e in escalated["trail"]} >= {
+        label("topic.step", "start"),
+        label("topic.step", "local_decision"),
+    }
     assert all(e["role_label"] == label("user.role", e["role"]) for e in escalated["trail"])
-    topic_codes = {c for n in vocabulary.names() if n.split(".")[0] in ("topic", "user", "agenda", "body")
-                   for c in labels(n)}
+    topic_codes = {
+        c
+        for n in vocabulary.names()
+        if n.split(".")[0] in ("topic", "user", "agenda", "body")
+        for c in labels(n)
+    }
     web_login(client, "coordinator")
     listing = visible_text(client.get("/topics?status=all").text)
     assert raw_codes(listing, topic_codes) == []

@@ -1,4 +1,5 @@
 """Web login with a session cookie: the German form, lockout, cookie flags, logout, redirects."""
+
 from datetime import timedelta
 
 import pytest
@@ -137,8 +138,17 @@ def test_api_logout_ends_the_web_session(client):
     assert client.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "/\\evil.example",
-                                    "http:/evil.example", "javascript:alert(1)", "evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example/",
+        "/\\evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+    ],
+)
 def test_next_only_goes_to_local_paths(client, target):
     r = submit_login(client, "cm-borchen", next_url=target)
     assert r.status_code == 303 and r.headers["Location"] == "/"

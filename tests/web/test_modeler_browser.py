@@ -1,5 +1,6 @@
 """In headless Chromium against the real server: a process owner creates a form, adds a user task with it
 to the lifecycle in the modeler and deploys it; new cases get the task, a case started before does not."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,15 @@ from tests.api.helpers import CLIENT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TIMEOUT_MS = 20_000
 
 # `make test` installs Debian's chromium first (tools/ensure-chromium.sh); no skipping without it.
@@ -54,10 +62,22 @@ def page(browser):
     page.set_default_timeout(TIMEOUT_MS)
     errors: list[str] = []  # script errors, CSP violations and failed requests (the favicon aside)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error"
-            and not msg.text.startswith("Failed to load resource") else None)
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400
-            and not r.url.endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
     page.errors = errors
     yield page
     context.close()
@@ -68,15 +88,17 @@ def _site(server) -> str:
 
 
 def _open_case(server, headers) -> dict:
-    r = requests.post(server.url + "/cases", json={"municipality": "borchen", "client": CLIENT},
-                      headers=headers, timeout=30)
+    r = requests.post(
+        server.url + "/cases", json={"municipality": "borchen", "client": CLIENT}, headers=headers, timeout=30
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
 
 def _complete(server, headers, task_id: str, data: dict) -> dict:
-    r = requests.post(f"{server.url}/tasks/{task_id}/complete", json={"data": data}, headers=headers,
-                      timeout=30)
+    r = requests.post(
+        f"{server.url}/tasks/{task_id}/complete", json={"data": data}, headers=headers, timeout=30
+    )
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -118,7 +140,10 @@ def test_owner_adds_task_with_new_form_and_cases_follow_their_version(live_serve
     assert preview.get_by_label("Datum des Anrufs").get_attribute("type") == "date"
     assert preview.get_by_label("Erreicht").get_attribute("type") == "checkbox"
     assert preview.get_by_label("Kanal").locator("option").all_inner_texts() == [
-        "– bitte wählen –", "Telefon", "Video"]
+        "– bitte wählen –",
+        "Telefon",
+        "Video",
+    ]
     assert preview.get_by_label("Notiz").evaluate("e => e.tagName") == "TEXTAREA"
     page.get_by_role("button", name="Als neue Version speichern").click()
     page.wait_for_selector("#status.ok >> text=als Version 1 gespeichert")
@@ -134,8 +159,10 @@ def test_owner_adds_task_with_new_form_and_cases_follow_their_version(live_serve
 
     # A user task after the first contact (drawing is scripted, the rest is clicked and typed),
     # first with a form that does not exist: the check names it, a click selects the element.
-    page.evaluate("kimModeler.insertUserTask({after: 'first_contact', id: 'welcome_call', "
-                  "name: 'Begrüßungsanruf', formKey: 'welcome_cal'})")
+    page.evaluate(
+        "kimModeler.insertUserTask({after: 'first_contact', id: 'welcome_call', "
+        "name: 'Begrüßungsanruf', formKey: 'welcome_cal'})"
+    )
     page.get_by_role("button", name="Prüfen").click()
     page.wait_for_selector("#verdict.fail")
     problem = page.locator('#problems button[data-element="welcome_call"]')
@@ -149,8 +176,10 @@ def test_owner_adds_task_with_new_form_and_cases_follow_their_version(live_serve
     if not form_key.is_visible():
         page.locator("#properties").get_by_text("Formular", exact=True).click()
     form_key.fill("welcome_call")
-    page.wait_for_function("() => kimModeler.modeler.get('elementRegistry').get('welcome_call')"
-                           ".businessObject.get('camunda:formKey') === 'welcome_call'")
+    page.wait_for_function(
+        "() => kimModeler.modeler.get('elementRegistry').get('welcome_call')"
+        ".businessObject.get('camunda:formKey') === 'welcome_call'"
+    )
     page.get_by_role("button", name="Prüfen").click()
     page.wait_for_selector("#verdict.ok >> text=Keine Probleme")
 
@@ -166,8 +195,9 @@ def test_owner_adds_task_with_new_form_and_cases_follow_their_version(live_serve
     page.wait_for_selector("#status.ok >> text=Version 2 von case_lifecycle ist bereitgestellt")
     page.wait_for_selector('#processes button[data-version="2"] + .badge.current')
     assert page.errors == []
-    versions = requests.get(live_server.url + "/processes/case_lifecycle/versions", headers=owner,
-                            timeout=30).json()["items"]
+    versions = requests.get(
+        live_server.url + "/processes/case_lifecycle/versions", headers=owner, timeout=30
+    ).json()["items"]
     assert {v["version"]: v["is_current"] for v in versions} == {1: False, 2: True}
 
     # 3. A case started now runs on version 2: the new task with the new form is in the inbox.

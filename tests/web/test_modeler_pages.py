@@ -1,4 +1,5 @@
 """The process owners' pages: who may open them, what they load, and that they need no inline code."""
+
 from __future__ import annotations
 
 import json

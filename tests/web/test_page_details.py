@@ -1,4 +1,6 @@
-"""Smaller page behaviour: Meine Aufgaben page by page, German follow-up states, radio buttons for short enums."""
+"""Smaller page behaviour: Meine Aufgaben page by page, German follow-up states, radio buttons for short
+enums."""
+
 from __future__ import annotations
 
 from api.web import pages

@@ -1,4 +1,5 @@
 """The web app's pages with the Flask test client: German, scoped, pseudonymised for coordinators."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -8,8 +9,13 @@ from engine.cases.models import Case
 from engine.tasks.models import TaskRecord
 from tests.web.helpers import csrf_from, web_login
 
-PERSON = {"given_name": "Amina", "family_name": "Haddad", "birth_date": "1990-04-02", "nationality": "syrisch",
-          "languages": "Arabisch, Deutsch"}
+PERSON = {
+    "given_name": "Amina",
+    "family_name": "Haddad",
+    "birth_date": "1990-04-02",
+    "nationality": "syrisch",
+    "languages": "Arabisch, Deutsch",
+}
 
 
 def _create(client, csrf, **over):
@@ -31,8 +37,16 @@ def test_case_manager_pages_are_german_and_a_case_can_be_opened(app, client):
     assert r.status_code == 303, r.text
     page = client.get(r.headers["Location"])
     assert page.status_code == 200
-    for text in ("Amina Haddad", "Offene Aufgaben", "Erstgespräch", "Einwilligungen", "Verlauf", "UmA-Nachverfolgung",
-                 "Ziele und Fortschritt", "02.04.1990"):
+    for text in (
+        "Amina Haddad",
+        "Offene Aufgaben",
+        "Erstgespräch",
+        "Einwilligungen",
+        "Verlauf",
+        "UmA-Nachverfolgung",
+        "Ziele und Fortschritt",
+        "02.04.1990",
+    ):
         assert text in page.text, text
     task_id = client.get("/").text.split('href="/tasks/')[1].split('"')[0]
     assert f'href="/tasks/{task_id}"' in page.text

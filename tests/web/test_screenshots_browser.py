@@ -1,5 +1,7 @@
-"""In headless Chromium against the real server: screenshots of the main pages for people to look at, in the
-git-ignored artifacts/screenshots, at 1280 px and (the case page) at tablet width; no page scrolls sideways."""
+"""In headless Chromium against the real server: screenshots of the main pages for people to look at, in
+the git-ignored artifacts/screenshots, at 1280 px and (the case page) at tablet width; no page scrolls
+sideways."""
+
 from __future__ import annotations
 
 import struct
@@ -37,13 +39,30 @@ def _logout(pg) -> None:
 def _prepare(server) -> tuple[dict, dict]:
     """A case waiting for its first contact, and a topic from it escalated to the Lenkungsgruppe."""
     cm = server.token("cm-borchen")
-    case = requests.post(server.url + "/cases", json={"municipality": "borchen", "client": CLIENT},
-                         headers=cm, timeout=30).json()
-    topic = requests.post(server.url + "/topics", headers=cm, timeout=30, json={
-        "title": "Fehlende Kita-Plätze", "category": "education", "municipality": "Borchen",
-        "description": "Kinder warten über ein Jahr.", "case_ids": [case["id"]]}).json()
-    assert requests.post(f"{server.url}/topics/{topic['id']}/decisions", json={"data": LOCAL_ESCALATE},
-                         headers=cm, timeout=30).status_code == 200
+    case = requests.post(
+        server.url + "/cases", json={"municipality": "borchen", "client": CLIENT}, headers=cm, timeout=30
+    ).json()
+    topic = requests.post(
+        server.url + "/topics",
+        headers=cm,
+        timeout=30,
+        json={
+            "title": "Fehlende Kita-Plätze",
+            "category": "education",
+            "municipality": "Borchen",
+            "description": "Kinder warten über ein Jahr.",
+            "case_ids": [case["id"]],
+        },
+    ).json()
+    assert (
+        requests.post(
+            f"{server.url}/topics/{topic['id']}/decisions",
+            json={"data": LOCAL_ESCALATE},
+            headers=cm,
+            timeout=30,
+        ).status_code
+        == 200
+    )
     return case, topic
 
 
@@ -119,15 +138,30 @@ def test_screenshots_of_the_main_pages(live_server, browser, page):  # noqa: F81
     page.goto(base + "/admin/organisation")
     _shot(page, "15-admin-organisation")
 
-    names = ["01-login", "02-meine-aufgaben", "03-faelle", "04-fall-neu", "04-fall", "05-aufgabe-mit-fehler", "06-nachverfolgung",
-             "07-dashboard", "08-thema-verlauf", "09-themen", "10-modellierung", "11-formulare",
-             "12-admin-benutzerkonten", "13-admin-konto", "14-admin-neues-konto-fehler", "15-admin-organisation"]
+    names = [
+        "01-login",
+        "02-meine-aufgaben",
+        "03-faelle",
+        "04-fall-neu",
+        "04-fall",
+        "05-aufgabe-mit-fehler",
+        "06-nachverfolgung",
+        "07-dashboard",
+        "08-thema-verlauf",
+        "09-themen",
+        "10-modellierung",
+        "11-formulare",
+        "12-admin-benutzerkonten",
+        "13-admin-konto",
+        "14-admin-neues-konto-fehler",
+        "15-admin-organisation",
+    ]
     for name in names:
         path = SHOTS / f"{name}.png"
         assert path.is_file() and path.stat().st_size > 5000, name
         assert _png_width(path) == WIDE, name
     tablet_shot = SHOTS / "04-fall-tablet.png"
     assert tablet_shot.stat().st_size > 5000 and _png_width(tablet_shot) == TABLET
-    assert sorted(p.stem for p in SHOTS.glob("*.png")) == sorted(names + ["04-fall-tablet"])
+    assert sorted(p.stem for p in SHOTS.glob("*.png")) == sorted([*names, "04-fall-tablet"])
     # The only failed requests: the task form sent without its required fields, the new account without data.
     assert [e.split(" ")[0] for e in page.errors] == ["422", "422"], page.errors

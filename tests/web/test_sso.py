@@ -1,4 +1,5 @@
 """Single sign-on against a real OpenID Connect provider over HTTP (tests/web/oidc_provider.py)."""
+
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -20,8 +21,11 @@ def provider():
 
 
 def _app(settings, issuer, **extra):
-    return create_app(replace(settings, oidc_issuer=issuer, oidc_client_id=CLIENT_ID,
-                              oidc_client_secret=CLIENT_SECRET, **extra))
+    return create_app(
+        replace(
+            settings, oidc_issuer=issuer, oidc_client_id=CLIENT_ID, oidc_client_secret=CLIENT_SECRET, **extra
+        )
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """The task form page: rendered from the form's JSON Schema, errors inline, drafts, completion."""
+
 from __future__ import annotations
 
 import json
@@ -55,10 +56,16 @@ def test_every_lifecycle_form_renders_and_completes_through_the_page(client, log
     csrf = web_login(client)
     cm = login("cm-borchen")
     case = open_case(client, cm)
-    steps = [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES), ("assessment", d.ASSESS_ACCOMPANY),
-             ("goal_agreement", d.GOALS), ("evaluation", d.evaluation(True)),
-             ("evaluation", d.evaluation(False, day=20)), ("final_evaluation", d.FINAL),
-             ("closure", d.CLOSURE_GOALS_MET)]
+    steps = [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
+        ("assessment", d.ASSESS_ACCOMPANY),
+        ("goal_agreement", d.GOALS),
+        ("evaluation", d.evaluation(True)),
+        ("evaluation", d.evaluation(False, day=20)),
+        ("final_evaluation", d.FINAL),
+        ("closure", d.CLOSURE_GOALS_MET),
+    ]
     for bpmn_id, data in steps:
         task = _task(client, cm, case["id"], bpmn_id)
         page = client.get(f"/tasks/{task['id']}")
@@ -70,8 +77,11 @@ def test_every_lifecycle_form_renders_and_completes_through_the_page(client, log
     assert client.get(f"/api/v1/cases/{case['id']}", headers=cm).json["status"] == "closed"
     # The referral route's form as well.
     other = open_case(client, cm)
-    for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                          ("assessment", d.ASSESS_REFERRAL)]:
+    for bpmn_id, data in [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
+        ("assessment", d.ASSESS_REFERRAL),
+    ]:
         assert _submit(client, csrf, _task(client, cm, other["id"], bpmn_id)["id"], data).status_code == 303
     page = client.get(f"/tasks/{_task(client, cm, other['id'], 'referral')['id']}")
     assert page.status_code == 200 and all(t in page.text for t in _titles("referral"))
@@ -87,7 +97,9 @@ def test_widgets_follow_the_schema(client, login):
     # Four choices or fewer are radio buttons in a labelled group; longer lists a select.
     assert '<fieldset class="radios" id="f-contact_channel"' in html and "<legend>Kontaktweg" in html
     assert 'type="radio" id="f-contact_channel-1" name="contact_channel" value="phone"> telefonisch' in html
-    assert 'id="f-contact_channel-none" name="contact_channel" value="" checked' in html  # optional: keine Angabe
+    assert (
+        'id="f-contact_channel-none" name="contact_channel" value="" checked' in html
+    )  # optional: keine Angabe
     assert '<select id="f-access_route" name="access_route"' in html
     assert 'type="checkbox" id="f-interpreter_needed"' in html
     assert "Pflichtfeld" in html and "Erledigen" in html and "Entwurf speichern" in html
@@ -98,17 +110,26 @@ def test_form_error_shown_inline_and_corrected(client, login, app):
     csrf = web_login(client)
     cm = login("cm-borchen")
     case = open_case(client, cm)
-    for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                          ("assessment", d.ASSESS_ACCOMPANY)]:
+    for bpmn_id, data in [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
+        ("assessment", d.ASSESS_ACCOMPANY),
+    ]:
         assert _submit(client, csrf, _task(client, cm, case["id"], bpmn_id)["id"], data).status_code == 303
     task = _task(client, cm, case["id"], "goal_agreement")
-    wrong = {"agreement_date": "2026-11-10", "review_interval_weeks": "acht",
-             "goals": [{"goal": "Eigene Wohnung", "life_area": "housing"}]}
+    wrong = {
+        "agreement_date": "2026-11-10",
+        "review_interval_weeks": "acht",
+        "goals": [{"goal": "Eigene Wohnung", "life_area": "housing"}],
+    }
     r = _submit(client, csrf, task["id"], wrong)
     assert r.status_code == 422
     html = r.text
     assert 'class="error-summary"' in html
-    assert '<a href="#f-goals-0-target_date">Ziele › Ziel 1 › Zieldatum: Pflichtfeld: bitte ausfüllen.</a>' in html
+    assert (
+        '<a href="#f-goals-0-target_date">Ziele › Ziel 1 › Zieldatum: Pflichtfeld: bitte ausfüllen.</a>'
+        in html
+    )
     assert 'id="f-goals-0-target_date-error">Pflichtfeld: bitte ausfüllen.' in html
     assert 'id="f-review_interval_weeks-error">Ungültiger Wert: erwartet ganze Zahl.' in html
     assert 'value="Eigene Wohnung"' in html and 'value="acht"' in html  # entered values kept
@@ -124,8 +145,13 @@ def test_draft_saved_restored_and_dropped_on_completion(client, login, app):
     cm = login("cm-borchen")
     case = open_case(client, cm)
     task = _task(client, cm, case["id"], "first_contact")
-    r = _submit(client, csrf, task["id"], {"concerns": "Gesundheit und Wohnung", "interpreter_needed": True},
-                action="draft")
+    r = _submit(
+        client,
+        csrf,
+        task["id"],
+        {"concerns": "Gesundheit und Wohnung", "interpreter_needed": True},
+        action="draft",
+    )
     assert r.status_code == 303 and r.headers["Location"].endswith(f"/tasks/{task['id']}")
     html = client.get(f"/tasks/{task['id']}").text
     assert "Entwurf gespeichert" in html and "wiederhergestellt" in html

@@ -9,17 +9,20 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-21 10:30:00
 """
+
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index('ix_cases_place_scope', 'cases', ['municipality_id', 'team_id', 'opened_at', 'id'], unique=False)
+    op.create_index(
+        "ix_cases_place_scope", "cases", ["municipality_id", "team_id", "opened_at", "id"], unique=False
+    )
 
 
 def downgrade() -> None:
-    op.drop_index('ix_cases_place_scope', table_name='cases')
+    op.drop_index("ix_cases_place_scope", table_name="cases")

@@ -12,23 +12,24 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-22 09:00:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column('audit_log', sa.Column('key_id', sa.String(length=16), nullable=True))
-    op.add_column('audit_head', sa.Column('key_id', sa.String(length=16), nullable=True))
-    op.add_column('audit_head', sa.Column('mac', sa.String(length=64), nullable=True))
+    op.add_column("audit_log", sa.Column("key_id", sa.String(length=16), nullable=True))
+    op.add_column("audit_head", sa.Column("key_id", sa.String(length=16), nullable=True))
+    op.add_column("audit_head", sa.Column("mac", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     # Plain DROP COLUMN (SQLite >= 3.35): a batch rebuild would lose the append-only triggers.
-    op.drop_column('audit_head', 'mac')
-    op.drop_column('audit_head', 'key_id')
-    op.drop_column('audit_log', 'key_id')
+    op.drop_column("audit_head", "mac")
+    op.drop_column("audit_head", "key_id")
+    op.drop_column("audit_log", "key_id")

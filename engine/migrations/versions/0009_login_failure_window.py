@@ -7,20 +7,21 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-23 09:00:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 import engine.db
 
-revision = '0009'
-down_revision = '0008'
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column('users', sa.Column('failures_since', engine.db.UTCDateTime(timezone=True), nullable=True))
+    op.add_column("users", sa.Column("failures_since", engine.db.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_column('users', 'failures_since')
+    op.drop_column("users", "failures_since")

@@ -1,4 +1,5 @@
 """The audit trail: every read and write, DPO-only, tamper-evident."""
+
 import json
 import subprocess
 
@@ -12,7 +13,9 @@ from tests.conftest import BIN
 
 
 def _kim(db, *args):
-    return subprocess.run([str(BIN / "kim"), *args], env=db.env(), cwd=PROJECT_ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        [str(BIN / "kim"), *args], env=db.env(), cwd=PROJECT_ROOT, check=False, capture_output=True, text=True
+    )
 
 
 def test_reads_and_writes_are_recorded_by_pseudonym(client, login):
@@ -28,8 +31,13 @@ def test_reads_and_writes_are_recorded_by_pseudonym(client, login):
     entries = r.json["items"]
     actions = [(e["username"], e["action"]) for e in reversed(entries)]
     # open, (the helper lists tasks: no case data), complete, read, read pseudonymised, search
-    assert actions == [("cm-borchen", "case.create"), ("cm-borchen", "task.complete"),
-                       ("cm-borchen", "case.read"), ("coordinator", "case.read"), ("cm-borchen", "case.list")]
+    assert actions == [
+        ("cm-borchen", "case.create"),
+        ("cm-borchen", "task.complete"),
+        ("cm-borchen", "case.read"),
+        ("coordinator", "case.read"),
+        ("cm-borchen", "case.list"),
+    ]
     assert [e["detail"]["personal_data"] for e in entries if e["action"] == "case.read"] == [False, True]
     assert all(e["pseudonym"] == case["pseudonym"] for e in entries)
     body = json.dumps(r.json, ensure_ascii=False)

@@ -1,4 +1,5 @@
 """The scheduler anchors the audit trail on its own: a signed checkpoint at start and periodically."""
+
 from __future__ import annotations
 
 import json

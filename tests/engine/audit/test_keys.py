@@ -1,4 +1,5 @@
 """The audit keys: set outside the database, checked at start-up, rotatable."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,8 +26,9 @@ def test_entries_stay_verifiable_after_rotation_and_need_their_key(settings, db)
     token = client.post("/api/v1/auth/token", json={"username": "cm-borchen", "password": "demo"}).json
     open_case(client, {"Authorization": "Bearer " + token["access_token"]})
     app.extensions["kim"]["engine"].dispose()
-    assert {kid for (kid,) in db.rows("SELECT DISTINCT key_id FROM audit_log")} == {keys.key_id(
-        keys.base64.urlsafe_b64decode(K1))}
+    assert {kid for (kid,) in db.rows("SELECT DISTINCT key_id FROM audit_log")} == {
+        keys.key_id(keys.base64.urlsafe_b64decode(K1))
+    }
     code, out = _kim(db, "audit", "verify", audit_keys=f"{K2},{K1}")  # rotated: the new key first
     assert code == 0 and "Kette vollständig" in out, out
     code, out = _kim(db, "audit", "verify", audit_keys=K2)  # the old key dropped too early

@@ -5,6 +5,7 @@ the checkpoint directory. A careful one puts the append-only triggers back after
 finds its own kind of tampering, not the missing trigger. Runs on the database of the test run
 (KIM_TEST_DATABASE=postgresql for PostgreSQL).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,12 +26,14 @@ from tests.api.helpers import complete, open_case
 T, H = AuditEntry.__table__, AuditHead.__table__
 _SQLITE_GUARDS = {
     "audit_log_no_update": "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
-                           "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
     "audit_log_no_delete": "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-                           "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
 }
-_PG_GUARD = ("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-             "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()")
+_PG_GUARD = (
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+)
 
 
 def kim_verify(db, command: str = "verify"):
@@ -83,13 +86,15 @@ def sha256_seal(row: dict) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def rewrite(db, new_rows: list[dict], *, from_id: int, recompute: bool = True, move_head: bool = True) -> None:
+def rewrite(
+    db, new_rows: list[dict], *, from_id: int, recompute: bool = True, move_head: bool = True
+) -> None:
     """Replace every entry from ``from_id`` on with ``new_rows`` (renumbered, re-chained), and the head."""
     old = [r for r in rows(db) if r["id"] < from_id]
     prev = old[-1]["hash"] if old else "0" * 64
     out = []
-    for number, row in enumerate(new_rows, start=from_id):
-        row = {**row, "id": number}
+    for number, given in enumerate(new_rows, start=from_id):
+        row = {**given, "id": number}
         if recompute:
             row["prev_hash"] = prev
             row["hash"] = sha256_seal(row)
@@ -141,6 +146,7 @@ def more_work(trail, db) -> None:
 
 # -- the seven kinds that passed the unkeyed chain ----------------------------------------------
 
+
 def test_delete_the_last_entries_and_move_the_head_back(trail, db):
     n = trail["n"]
     rewrite(db, [], from_id=n - 1)
@@ -169,8 +175,11 @@ def test_delete_an_entry_renumber_the_rest_and_recompute(trail, db):
 
 def test_erase_all_reads_of_one_case_by_one_user_and_recompute(trail, db):
     entries = rows(db)
-    reads = [r["id"] for r in entries if r["action"] == "case.read" and r["username"] == "cm-borchen"
-             and r["case_id"] == trail["case_id"]]
+    reads = [
+        r["id"]
+        for r in entries
+        if r["action"] == "case.read" and r["username"] == "cm-borchen" and r["case_id"] == trail["case_id"]
+    ]
     assert len(reads) == 2
     kept = [r for r in entries if r["id"] >= reads[0] and r["id"] not in reads]
     rewrite(db, kept, from_id=reads[0])
@@ -190,6 +199,7 @@ def test_drop_the_append_only_triggers(trail, db):
 
 
 # -- the obvious others -------------------------------------------------------------------------
+
 
 def test_edit_a_field(trail, db):
     with unguarded(db):
@@ -288,6 +298,7 @@ def test_remove_entries_written_after_the_last_checkpoint(trail, db):
 
 
 # -- and what must pass -------------------------------------------------------------------------
+
 
 def test_an_untouched_trail_passes_and_checkpoints_continue(trail, db):
     more_work(trail, db)

@@ -1,4 +1,5 @@
 """The case read functions: pseudonymised roles get no client data at all; labels, not codes."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,8 +26,12 @@ def case_id(client, login):
     """A Borchen case up to its goal agreement: history with form data, consents and releases."""
     cm = login("cm-borchen")
     case = open_case(client, cm)
-    for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", CONSENT),
-                          ("assessment", d.ASSESS_ACCOMPANY), ("goal_agreement", d.GOALS)]:
+    for bpmn_id, data in [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", CONSENT),
+        ("assessment", d.ASSESS_ACCOMPANY),
+        ("goal_agreement", d.GOALS),
+    ]:
         complete(client, cm, case["id"], bpmn_id, data)
     return case["id"]
 
@@ -61,7 +66,9 @@ def test_pseudonymised_roles_get_no_client_data(session, case_id, username):
 def test_the_case_manager_gets_client_data_form_data_and_goals(session, case_id):
     user = actor(session, "cm-borchen")
     page = read.case_page(session, user=user, case_id=case_id)
-    assert page.personal and page.case.family_name == "Haddad" and page.case.client["birth_date"] == "1990-04-02"
+    assert (
+        page.personal and page.case.family_name == "Haddad" and page.case.client["birth_date"] == "1990-04-02"
+    )
     first = next(e for e in page.timeline if e.bpmn_id == "first_contact")
     assert first.data["concerns"] == "Arbeit und Wohnung" and first.who != "System"
     assert [(g.goal, g.status_label) for g in page.goals] == [("Eigene Wohnung", None)]
@@ -71,8 +78,10 @@ def test_the_case_page_carries_labels_not_codes(session, case_id):
     page = read.case_page(session, user=actor(session, "coordinator"), case_id=case_id)
     assert page.case.status_label == "offen" and page.case.route_label == "Prozessbegleitung"
     assert {(c.kind_label, c.agency_label) for c in page.consents} == {
-        ("Einwilligung in die Datenverarbeitung", ""), ("Schweigepflichtentbindung", "Jugendamt (SGB VIII)"),
-        ("Schweigepflichtentbindung", "Ausländerbehörde")}
+        ("Einwilligung in die Datenverarbeitung", ""),
+        ("Schweigepflichtentbindung", "Jugendamt (SGB VIII)"),
+        ("Schweigepflichtentbindung", "Ausländerbehörde"),
+    }
     assert {e.state_label for e in page.timeline} <= {"erledigt", "begonnen", "abgebrochen", "eingetreten"}
 
 
@@ -81,5 +90,7 @@ def test_the_case_page_records_case_consents_and_history(session, case_id):
 
     before = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
     read.case_page(session, user=actor(session, "coordinator"), case_id=case_id)
-    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.id > before).order_by(AuditEntry.id)).all()
+    actions = session.scalars(
+        select(AuditEntry.action).where(AuditEntry.id > before).order_by(AuditEntry.id)
+    ).all()
     assert actions == ["case.read", "consent.read", "case.history"]

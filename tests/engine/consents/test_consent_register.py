@@ -1,4 +1,5 @@
 """The consent register, referrals it covers or refuses, and withdrawal."""
+
 from sqlalchemy import text
 
 from tests import lifecycle_data as d
@@ -18,10 +19,13 @@ def test_consent_form_fills_the_register(client, login):
     case = _to_referral(client, h)
     items = client.get(f"/api/v1/cases/{case['id']}/consents", headers=h).json["items"]
     assert [(c["kind"], c["agency"]) for c in items] == [
-        ("data_processing", None), ("confidentiality_release", "jobcenter"),
-        ("confidentiality_release", "foreigners_authority")]
-    assert all(c["form_version"] == "EV-2026-1" and c["given_on"] == "2026-11-02" and c["in_force"]
-               for c in items)
+        ("data_processing", None),
+        ("confidentiality_release", "jobcenter"),
+        ("confidentiality_release", "foreigners_authority"),
+    ]
+    assert all(
+        c["form_version"] == "EV-2026-1" and c["given_on"] == "2026-11-02" and c["in_force"] for c in items
+    )
     assert items[2]["agency_name"] == "Ausländerbehörde"
 
 
@@ -35,11 +39,17 @@ def test_referral_outside_the_release_is_refused_and_nothing_moves(client, login
     assert client.get("/api/v1/referrals", headers=h).json["total"] == 0
 
     # The client signs a further release; now the referral goes through.
-    r = client.post(f"/api/v1/cases/{case['id']}/consents", headers=h,
-                    json={"agency": "foreigners_authority", "given_on": "2026-11-09"})
+    r = client.post(
+        f"/api/v1/cases/{case['id']}/consents",
+        headers=h,
+        json={"agency": "foreigners_authority", "given_on": "2026-11-09"},
+    )
     assert r.status_code == 201 and r.json["in_force"], r.json
-    again = client.post(f"/api/v1/cases/{case['id']}/consents", headers=h,
-                        json={"agency": "foreigners_authority", "given_on": "2026-11-09"})
+    again = client.post(
+        f"/api/v1/cases/{case['id']}/consents",
+        headers=h,
+        json={"agency": "foreigners_authority", "given_on": "2026-11-09"},
+    )
     assert again.status_code == 409
     complete(client, h, case["id"], "referral", d.REFERRAL)
     listed = client.get("/api/v1/referrals", headers=h).json
@@ -53,8 +63,10 @@ def test_withdrawn_release_refuses_the_next_referral(client, login):
     abh = next(c for c in items if c["agency"] == "foreigners_authority")
     r = client.post(f"/api/v1/cases/{case['id']}/consents/{abh['id']}/withdrawal", headers=h)
     assert r.status_code == 200 and r.json["in_force"] is False and r.json["withdrawn_at"]
-    assert client.post(f"/api/v1/cases/{case['id']}/consents/{abh['id']}/withdrawal",
-                       headers=h).status_code == 409
+    assert (
+        client.post(f"/api/v1/cases/{case['id']}/consents/{abh['id']}/withdrawal", headers=h).status_code
+        == 409
+    )
     complete(client, h, case["id"], "referral", d.REFERRAL, expect=422)
     dp = next(c for c in items if c["kind"] == "data_processing")
     r = client.post(f"/api/v1/cases/{case['id']}/consents/{dp['id']}/withdrawal", headers=h)
@@ -93,12 +105,16 @@ def test_withdrawal_stops_every_process_and_schedules_deletion(client, login, ap
     assert items and all(not c["in_force"] for c in items)
     engine = app.extensions["kim"]["engine"]
     with engine.connect() as conn:
+
         def one(sql):
             return conn.execute(text(sql), {"case": case["id"]})
+
         statuses = one("SELECT process_id, status FROM process_instances WHERE case_id = :case").fetchall()
         due = one("SELECT deletion_due_at FROM cases WHERE id = :case").scalar()
-        timers = one("SELECT count(*) FROM timers t JOIN process_instances p "
-                     "ON p.id = t.instance_id WHERE p.case_id = :case").scalar()
+        timers = one(
+            "SELECT count(*) FROM timers t JOIN process_instances p "
+            "ON p.id = t.instance_id WHERE p.case_id = :case"
+        ).scalar()
         followup = one("SELECT status FROM followups WHERE case_id = :case").scalar()
     assert dict(statuses) == {"case_lifecycle": "completed", "uma_job_followup": "cancelled"}
     assert due is not None and timers == 0 and followup == "stopped"

@@ -1,4 +1,5 @@
 """`kim generate-demo` builds the county through the services; `kim report` prints its figures."""
+
 import json
 import subprocess
 
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.slow
 
 
 def _kim(db, *args, check=True):
-    return subprocess.run([str(BIN / "kim"), *args], env=db.env(), cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          check=check)
+    return subprocess.run(
+        [str(BIN / "kim"), *args], env=db.env(), cwd=PROJECT_ROOT, capture_output=True, text=True, check=check
+    )
 
 
 def test_small_demo_county_and_its_report(db):
@@ -27,8 +29,12 @@ def test_small_demo_county_and_its_report(db):
     assert report["totals"]["topics_raised"] >= 1
     # Everything went through the services: instances, history, audit trail, projections.
     counts = dict(db.rows("SELECT process_id, count(*) FROM process_instances GROUP BY process_id"))
-    assert counts["case_lifecycle"] >= report["totals"]["persons_supported"] and counts.get("escalation", 0) >= 1
-    assert db.rows("SELECT count(*) FROM audit_log WHERE action = 'case.create'") == [(counts["case_lifecycle"],)]
+    assert (
+        counts["case_lifecycle"] >= report["totals"]["persons_supported"] and counts.get("escalation", 0) >= 1
+    )
+    assert db.rows("SELECT count(*) FROM audit_log WHERE action = 'case.create'") == [
+        (counts["case_lifecycle"],)
+    ]
     assert db.rows("SELECT count(*) FROM meetings WHERE status = 'held'")[0][0] >= 1
     again = _kim(db, "generate-demo", check=False)
     assert again.returncode == 1 and "bereits Fälle" in again.stderr

@@ -1,4 +1,5 @@
 """Agendas are assembled from the topics waiting for the body; minutes decide or defer them."""
+
 from datetime import timedelta
 
 from engine.clock import today_berlin
@@ -19,28 +20,45 @@ from tests.engine.escalations.helpers import (
 def test_agenda_holds_exactly_the_topics_waiting_for_the_body(client, login):
     cm, cm_d, coord = login("cm-borchen"), login("cm-delbrueck"), login("coordinator")
     first = to_steering(client, cm, coord, title="Kita-Plätze fehlen kreisweit")
-    second = to_steering(client, cm_d, coord, municipality="Delbrück", title="Sprachkurse mit Kinderbetreuung")
+    second = to_steering(
+        client, cm_d, coord, municipality="Delbrück", title="Sprachkurse mit Kinderbetreuung"
+    )
     local = raise_topic(client, cm, title="Sprechzeiten im Rathaus")  # waits for the Borchen round table
     paper = raise_topic(client, cm_d, municipality="Delbrück", title="Busverbindung zum Sprachkurs")
     decide(client, cm_d, paper["id"], LOCAL_ESCALATE)  # waits for the decision paper, not yet for the meeting
     steering = body_id(client, coord)
     later = (today_berlin() + timedelta(days=60)).isoformat()
     m1 = assemble(client, coord, meeting(client, coord, steering, meets_on=later)["id"])
-    assert [(i["topic_id"], i["position"], i["status"], i["kind"]) for i in m1["agenda"]] == \
-        [(first["id"], 1, "open", "decision"), (second["id"], 2, "open", "decision")]
+    assert [(i["topic_id"], i["position"], i["status"], i["kind"]) for i in m1["agenda"]] == [
+        (first["id"], 1, "open", "decision"),
+        (second["id"], 2, "open", "decision"),
+    ]
     # Already on the agenda of a planned meeting: not put on a second one.
     m2 = assemble(client, coord, meeting(client, coord, steering, meets_on=later)["id"])
     assert m2["agenda"] == []
     # The Borchen round table's meeting sees only the Borchen topic.
-    rt = client.get(f"{API}/meetings/{meeting(client, coord, body_id(client, coord, 'local', 'borchen'))['id']}",
-                    headers=coord).json
+    rt = client.get(
+        f"{API}/meetings/{meeting(client, coord, body_id(client, coord, 'local', 'borchen'))['id']}",
+        headers=coord,
+    ).json
     assert [i["topic_id"] for i in rt["agenda"]] == [local["id"]] and not rt["agenda_assembled"]
     # Assembling again picks up a topic that started waiting in the meantime, at the end.
-    decide(client, coord, paper["id"], {"prepared_on": today_berlin().isoformat(), "summary": "Sachstand",
-                                        "proposal": "resolved", "reason": "Kreis zuständig"})
+    decide(
+        client,
+        coord,
+        paper["id"],
+        {
+            "prepared_on": today_berlin().isoformat(),
+            "summary": "Sachstand",
+            "proposal": "resolved",
+            "reason": "Kreis zuständig",
+        },
+    )
     m1 = assemble(client, coord, m1["id"])
     assert [i["topic_id"] for i in m1["agenda"]] == [first["id"], second["id"], paper["id"]]
-    assert client.get(f"{API}/topics/{first['id']}", headers=coord).json["trail"][-1]["decision"] == "on_agenda"
+    assert (
+        client.get(f"{API}/topics/{first['id']}", headers=coord).json["trail"][-1]["decision"] == "on_agenda"
+    )
     # Minutes before the meeting took place: refused.
     minutes(client, coord, m1["id"], [], expect=409)
 
@@ -52,36 +70,80 @@ def test_minutes_decide_defer_and_carry_over_to_the_next_meeting(client, login):
     c = to_steering(client, cm, coord, title="Thema C")
     steering = body_id(client, coord)
     m = assemble(client, coord, meeting(client, coord, steering)["id"])
-    held = minutes(client, coord, m["id"], [
-        {"topic_id": a["id"], "data": {"steering_outcome": "resolved", "reason": "geklärt", "solution": "Erlass"}},
-        {"topic_id": b["id"], "deferred": True, "reason": "Stellungnahme des Jobcenters abwarten"}])
-    assert [(i["topic_id"], i["status"]) for i in held["agenda"]] == \
-        [(a["id"], "decided"), (b["id"], "deferred"), (c["id"], "deferred")]
+    held = minutes(
+        client,
+        coord,
+        m["id"],
+        [
+            {
+                "topic_id": a["id"],
+                "data": {"steering_outcome": "resolved", "reason": "geklärt", "solution": "Erlass"},
+            },
+            {"topic_id": b["id"], "deferred": True, "reason": "Stellungnahme des Jobcenters abwarten"},
+        ],
+    )
+    assert [(i["topic_id"], i["status"]) for i in held["agenda"]] == [
+        (a["id"], "decided"),
+        (b["id"], "deferred"),
+        (c["id"], "deferred"),
+    ]
     trail_b = client.get(f"{API}/topics/{b['id']}", headers=coord).json["trail"]
-    assert (trail_b[-1]["decision"], trail_b[-1]["reason"]) == ("deferred", "Stellungnahme des Jobcenters abwarten")
+    assert (trail_b[-1]["decision"], trail_b[-1]["reason"]) == (
+        "deferred",
+        "Stellungnahme des Jobcenters abwarten",
+    )
     minutes(client, coord, m["id"], [], expect=409)  # minutes are recorded once
     nxt = assemble(client, coord, meeting(client, coord, steering)["id"])
     assert [i["topic_id"] for i in nxt["agenda"]] == [b["id"], c["id"]]
     # A decision for a topic that does not wait for this body, or invalid form data: nothing is saved.
     local = raise_topic(client, cm, title="Örtliches Thema")
     minutes(client, coord, nxt["id"], [{"topic_id": local["id"], "data": {}}], expect=409)
-    r = minutes(client, coord, nxt["id"], [{"topic_id": b["id"], "data": {"steering_outcome": "vielleicht"}}],
-                expect=422)
+    r = minutes(
+        client,
+        coord,
+        nxt["id"],
+        [{"topic_id": b["id"], "data": {"steering_outcome": "vielleicht"}}],
+        expect=422,
+    )
     assert "steering_outcome" in str(r["errors"])
     assert client.get(f"{API}/meetings/{nxt['id']}", headers=coord).json["status"] == "planned"
 
 
 def test_working_group_is_assigned_when_it_exists(client, login):
     cm, coord = login("cm-borchen"), login("coordinator")
-    r = client.post(f"{API}/bodies", json={"kind": "working_group", "name": "AG Gesundheit", "field": "health"},
-                    headers=coord)
+    r = client.post(
+        f"{API}/bodies",
+        json={"kind": "working_group", "name": "AG Gesundheit", "field": "health"},
+        headers=coord,
+    )
     assert r.status_code == 201, r.json
     topic = to_steering(client, cm, coord, category="health")
-    bad = decide(client, coord, topic["id"], {"steering_outcome": "working_group", "reason": "AG", "decision_date": TODAY,
-                                              "mandate": "Bitte prüfen", "working_group_id": 999999}, expect=422)
+    bad = decide(
+        client,
+        coord,
+        topic["id"],
+        {
+            "steering_outcome": "working_group",
+            "reason": "AG",
+            "decision_date": TODAY,
+            "mandate": "Bitte prüfen",
+            "working_group_id": 999999,
+        },
+        expect=422,
+    )
     assert "working_group_id" in bad["errors"]
-    out = decide(client, coord, topic["id"], {"steering_outcome": "working_group", "reason": "AG vorhanden",
-                                              "decision_date": TODAY, "mandate": "Bitte prüfen", "working_group_id": r.json["id"]})
+    out = decide(
+        client,
+        coord,
+        topic["id"],
+        {
+            "steering_outcome": "working_group",
+            "reason": "AG vorhanden",
+            "decision_date": TODAY,
+            "mandate": "Bitte prüfen",
+            "working_group_id": r.json["id"],
+        },
+    )
     assert out["working_group"] == "AG Gesundheit" and out["waiting_body"] == "AG Gesundheit"
 
 
@@ -89,10 +151,19 @@ def test_a_new_local_body_takes_over_topics_that_waited_for_none(client, login):
     coord = login("coordinator")
     topic = raise_topic(client, coord, municipality="Bad Wünnenberg", title="Keine Beratung vor Ort")
     assert topic["waiting_body"] is None
-    r = client.post(f"{API}/bodies", json={"kind": "local", "name": "Runder Tisch Bad Wünnenberg",
-                                           "municipality": "bad-wuennenberg"}, headers=coord)
+    r = client.post(
+        f"{API}/bodies",
+        json={"kind": "local", "name": "Runder Tisch Bad Wünnenberg", "municipality": "bad-wuennenberg"},
+        headers=coord,
+    )
     assert r.status_code == 201, r.json
     m = meeting(client, coord, r.json["id"])
     assert [i["topic_id"] for i in m["agenda"]] == [topic["id"]]
-    assert client.post(f"{API}/bodies", json={"kind": "local", "name": "Runder Tisch Bad Wünnenberg",
-                                              "municipality": "bad-wuennenberg"}, headers=coord).status_code == 409
+    assert (
+        client.post(
+            f"{API}/bodies",
+            json={"kind": "local", "name": "Runder Tisch Bad Wünnenberg", "municipality": "bad-wuennenberg"},
+            headers=coord,
+        ).status_code
+        == 409
+    )

@@ -1,4 +1,5 @@
 """Who may raise, read and decide topics; cases linked only when the raiser may see them."""
+
 from tests.api.helpers import open_case
 from tests.engine.escalations.helpers import API, LOCAL_ESCALATE, LOCAL_RESOLVED, decide, raise_topic
 
@@ -24,12 +25,17 @@ def test_linking_needs_access_to_each_case_and_the_own_municipality(client, logi
 def test_text_naming_a_linked_client_is_refused(client, login):
     cm = login("cm-borchen")
     case = open_case(client, cm)  # Amina Haddad, born 1990-04-02
-    for title, description in (("Frau Haddad wartet auf Kurs", "x"), ("Wartezeit", "geboren 02.04.1990"),
-                               ("Wartezeit", "amina braucht Kita")):
+    for title, description in (
+        ("Frau Haddad wartet auf Kurs", "x"),
+        ("Wartezeit", "geboren 02.04.1990"),
+        ("Wartezeit", "amina braucht Kita"),
+    ):
         r = raise_topic(client, cm, title=title, description=description, case_ids=[case["id"]], expect=422)
         assert r["errors"] and "Pseudonym" in str(r["errors"])
     topic = raise_topic(client, cm, title="Kinderbetreuung während der Kurse", case_ids=[case["id"]])
-    r = decide(client, cm, topic["id"], {**LOCAL_ESCALATE, "reason": "Familie Haddad ist betroffen"}, expect=422)
+    r = decide(
+        client, cm, topic["id"], {**LOCAL_ESCALATE, "reason": "Familie Haddad ist betroffen"}, expect=422
+    )
     assert "reason" in r["errors"]
 
 
@@ -38,13 +44,24 @@ def test_case_managers_decide_only_for_their_own_local_body(client, login):
     topic = raise_topic(client, cm)
     decide(client, other, topic["id"], LOCAL_RESOLVED, expect=403)
     decide(client, login("steering"), topic["id"], LOCAL_RESOLVED, expect=403)
-    decide(client, cm, topic["id"], {"decision_date": "2026-11-02", "local_outcome": "resolved",
-                                     "reason": "geklärt"}, expect=422)  # a solution is required
+    decide(
+        client,
+        cm,
+        topic["id"],
+        {"decision_date": "2026-11-02", "local_outcome": "resolved", "reason": "geklärt"},
+        expect=422,
+    )  # a solution is required
     decide(client, cm, topic["id"], LOCAL_ESCALATE)
-    decide(client, cm, topic["id"], {"prepared_on": "2026-11-02", "summary": "s", "proposal": "resolved",
-                                     "reason": "r"}, expect=403)  # the decision paper is the coordinators'
-    listed = client.get(f"{API}/topics?level=steering&status=open&category=language&municipality=borchen",
-                        headers=coord).json
+    decide(
+        client,
+        cm,
+        topic["id"],
+        {"prepared_on": "2026-11-02", "summary": "s", "proposal": "resolved", "reason": "r"},
+        expect=403,
+    )  # the decision paper is the coordinators'
+    listed = client.get(
+        f"{API}/topics?level=steering&status=open&category=language&municipality=borchen", headers=coord
+    ).json
     assert [t["id"] for t in listed["items"]] == [topic["id"]]
     assert client.get(f"{API}/topics?level=local", headers=coord).json["total"] == 0
     assert client.get(f"{API}/topics?min_age_days=1", headers=coord).json["total"] == 0

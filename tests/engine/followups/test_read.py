@@ -1,4 +1,5 @@
 """The follow-up views: the client's name and case number only for who sees personal data."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

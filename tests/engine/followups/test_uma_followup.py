@@ -1,5 +1,6 @@
 """The UmA job follow-up end to end over the API, travelling in time instead of sleeping."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
@@ -27,7 +28,7 @@ def _followup_tasks(client, headers, case_id):
 
 
 def _travel(day: str, hour: int = 9):
-    clock.travel_to(datetime.fromisoformat(day).replace(hour=hour, tzinfo=clock.BERLIN).astimezone(timezone.utc))
+    clock.travel_to(datetime.fromisoformat(day).replace(hour=hour, tzinfo=clock.BERLIN).astimezone(UTC))
 
 
 def test_uma_follow_up_from_job_start_to_re_engagement(app, client, login):
@@ -37,10 +38,20 @@ def test_uma_follow_up_from_job_start_to_re_engagement(app, client, login):
     r = client.post(f"/api/v1/cases/{case['id']}/followups", headers=uma)
     assert r.status_code == 201, r.json
     assert client.post(f"/api/v1/cases/{case['id']}/followups", headers=uma).status_code == 409
-    complete(client, uma, case["id"], "coordination_talk", {
-        "talk_date": "2025-01-20", "responsible": "joint", "responsible_person": "Frau Berger (UmA-Hilfe)"})
-    complete(client, uma, case["id"], "job_start", {
-        "placement_kind": "training", "employer": "Tischlerei Müller", "start_date": "2025-01-31"})
+    complete(
+        client,
+        uma,
+        case["id"],
+        "coordination_talk",
+        {"talk_date": "2025-01-20", "responsible": "joint", "responsible_person": "Frau Berger (UmA-Hilfe)"},
+    )
+    complete(
+        client,
+        uma,
+        case["id"],
+        "job_start",
+        {"placement_kind": "training", "employer": "Tischlerei Müller", "start_date": "2025-01-31"},
+    )
 
     overview = client.get("/api/v1/followups?within_days=366", headers=uma).json
     (item,) = overview["items"]
@@ -74,8 +85,13 @@ def test_uma_follow_up_from_job_start_to_re_engagement(app, client, login):
     # earliest due first.
     assert [t["bpmn_id"] for t in overdue] == ["checkin"] * 4 + ["six_month_followup"]
     assert all(t["overdue"] for t in overdue) and overdue[0]["due"].startswith("2025-04-07")
-    complete(client, uma, case["id"], "six_month_followup", {
-        "followup_date": "2025-08-20", "outcome": "ended", "end_reason": "Ausbildung abgebrochen"})
+    complete(
+        client,
+        uma,
+        case["id"],
+        "six_month_followup",
+        {"followup_date": "2025-08-20", "outcome": "ended", "end_reason": "Ausbildung abgebrochen"},
+    )
     tasks = _followup_tasks(client, uma, case["id"])
     # Open check-ins stay open when the follow-up completes; re-engagement starts.
     assert sorted(t["bpmn_id"] for t in tasks) == ["checkin"] * 4 + ["reengage"]

@@ -1,4 +1,5 @@
 """Small diagrams and API steps for the test-run and migration tests."""
+
 from __future__ import annotations
 
 from engine.config import PROJECT_ROOT
@@ -6,19 +7,29 @@ from engine.config import PROJECT_ROOT
 API = "/api/v1"
 LIFECYCLE = (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_text(encoding="utf-8")
 
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_{pid}" targetNamespace="https://kim.example/test">\n')
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_{pid}" targetNamespace="https://kim.example/test">\n'
+)
 
 
 def tryout(pid: str = "tryout", *, extra_step: bool = False) -> str:
     """start -> manual task 'call' -> user task 'intake' (form first_contact, lane Koordination) ->
     plain task 'file' (due in 3 days) [-> manual task 'archive'] -> end."""
     last = "archive" if extra_step else "file"
-    archive = ('<bpmn:manualTask id="archive" name="Archivieren"/>'
-               '<bpmn:sequenceFlow id="f5" sourceRef="file" targetRef="archive"/>') if extra_step else ""
-    return HEAD.format(pid=pid) + f'''
+    archive = (
+        (
+            '<bpmn:manualTask id="archive" name="Archivieren"/>'
+            '<bpmn:sequenceFlow id="f5" sourceRef="file" targetRef="archive"/>'
+        )
+        if extra_step
+        else ""
+    )
+    return (
+        HEAD.format(pid=pid)
+        + f'''
   <bpmn:process id="{pid}" name="Testprozess" isExecutable="true">
     <bpmn:laneSet id="lanes">
       <bpmn:lane id="lane_cm" name="Case-Management"><bpmn:flowNodeRef>call</bpmn:flowNodeRef>
@@ -38,19 +49,22 @@ def tryout(pid: str = "tryout", *, extra_step: bool = False) -> str:
   </bpmn:process>
 </bpmn:definitions>
 '''
+    )
 
 
 def unsafe_lifecycle(marker: str) -> str:
     """The lifecycle with three conditions that would run code, read files or climb to object."""
-    return (LIFECYCLE
-            .replace('route == "referral"', f"__import__('os').system('touch {marker}') == 0")
-            .replace('route == "accompaniment"', "len(open('/etc/passwd').read()) > 0")
-            .replace('data["continue"] == True', "len(().__class__.__mro__) > 0"))
+    return (
+        LIFECYCLE.replace('route == "referral"', f"__import__('os').system('touch {marker}') == 0")
+        .replace('route == "accompaniment"', "len(open('/etc/passwd').read()) > 0")
+        .replace('data["continue"] == True', "len(().__class__.__mro__) > 0")
+    )
 
 
 def upload(client, headers, xml: str, expect: int = 201) -> dict:
-    r = client.post(f"{API}/processes", data=xml.encode("utf-8"),
-                    headers={**headers, "Content-Type": "application/xml"})
+    r = client.post(
+        f"{API}/processes", data=xml.encode("utf-8"), headers={**headers, "Content-Type": "application/xml"}
+    )
     assert r.status_code == expect, r.json
     return r.json
 
@@ -87,14 +101,18 @@ def finish(client, headers, task_id: str, data: dict, expect: int = 200) -> dict
 
 
 def migrate(client, headers, pid: str, to_version: int, expect: int = 200, **body) -> dict:
-    r = client.post(f"{API}/processes/{pid}/migrations", json={"to_version": to_version, **body}, headers=headers)
+    r = client.post(
+        f"{API}/processes/{pid}/migrations", json={"to_version": to_version, **body}, headers=headers
+    )
     assert r.status_code == expect, r.json
     return r.json
 
 
 def waiter(task_name: str = "Nachfassen", pid: str = "waiter") -> str:
     """start -> timer P1D -> user task 'followup' (form note) -> end."""
-    return HEAD.format(pid=pid) + f'''
+    return (
+        HEAD.format(pid=pid)
+        + f'''
   <bpmn:process id="{pid}" name="Warten" isExecutable="true">
     <bpmn:startEvent id="start"/>
     <bpmn:intermediateCatchEvent id="wait" name="Einen Tag warten"><bpmn:timerEventDefinition>
@@ -108,41 +126,58 @@ def waiter(task_name: str = "Nachfassen", pid: str = "waiter") -> str:
   </bpmn:process>
 </bpmn:definitions>
 '''
+    )
 
 
 def add_check_file(xml: str) -> str:
     """The lifecycle with a manual task 'check_file' between the final evaluation and the closure."""
-    return (xml
-            .replace('<bpmn:sequenceFlow id="flow_final_evaluation_merge" sourceRef="final_evaluation" '
-                     'targetRef="gw_merge_closure" />',
-                     '<bpmn:sequenceFlow id="flow_final_evaluation_merge" sourceRef="final_evaluation" '
-                     'targetRef="check_file" />'
-                     '<bpmn:manualTask id="check_file" name="Akte prüfen">'
-                     '<bpmn:incoming>flow_final_evaluation_merge</bpmn:incoming>'
-                     '<bpmn:outgoing>flow_check_merge</bpmn:outgoing></bpmn:manualTask>'
-                     '<bpmn:sequenceFlow id="flow_check_merge" sourceRef="check_file" targetRef="gw_merge_closure" />')
-            .replace('<bpmn:incoming>flow_final_evaluation_merge</bpmn:incoming>\n        '
-                     '<bpmn:outgoing>flow_merge_closure',
-                     '<bpmn:incoming>flow_check_merge</bpmn:incoming>\n        <bpmn:outgoing>flow_merge_closure'))
+    return xml.replace(
+        '<bpmn:sequenceFlow id="flow_final_evaluation_merge" sourceRef="final_evaluation" '
+        'targetRef="gw_merge_closure" />',
+        '<bpmn:sequenceFlow id="flow_final_evaluation_merge" sourceRef="final_evaluation" '
+        'targetRef="check_file" />'
+        '<bpmn:manualTask id="check_file" name="Akte prüfen">'
+        "<bpmn:incoming>flow_final_evaluation_merge</bpmn:incoming>"
+        "<bpmn:outgoing>flow_check_merge</bpmn:outgoing></bpmn:manualTask>"
+        '<bpmn:sequenceFlow id="flow_check_merge" sourceRef="check_file" targetRef="gw_merge_closure" />',
+    ).replace(
+        "<bpmn:incoming>flow_final_evaluation_merge</bpmn:incoming>\n        "
+        "<bpmn:outgoing>flow_merge_closure",
+        "<bpmn:incoming>flow_check_merge</bpmn:incoming>\n        <bpmn:outgoing>flow_merge_closure",
+    )
 
 
 def rename_element(xml: str, old: str, new: str) -> str:
     """The diagram with element ``old`` replaced by ``new`` (the old element is gone)."""
-    return (xml.replace(f'id="{old}"', f'id="{new}"').replace(f'targetRef="{old}"', f'targetRef="{new}"')
-            .replace(f'sourceRef="{old}"', f'sourceRef="{new}"').replace(f'bpmnElement="{old}"', f'bpmnElement="{new}"'))
+    return (
+        xml.replace(f'id="{old}"', f'id="{new}"')
+        .replace(f'targetRef="{old}"', f'targetRef="{new}"')
+        .replace(f'sourceRef="{old}"', f'sourceRef="{new}"')
+        .replace(f'bpmnElement="{old}"', f'bpmnElement="{new}"')
+    )
 
 
 def parallel(pid: str = "parallel", *, third: bool = False, after: bool = False) -> str:
     """start -> split -> A, B [, C] -> join [-> manual task 'wrap_up'] -> end (user tasks with form note)."""
     branches = ["a", "b"] + (["c"] if third else [])
-    tasks = "".join(f'<bpmn:userTask id="task_{x}" name="Aufgabe {x.upper()}" camunda:formKey="note"/>'
-                    f'<bpmn:sequenceFlow id="s_{x}" sourceRef="split" targetRef="task_{x}"/>'
-                    f'<bpmn:sequenceFlow id="j_{x}" sourceRef="task_{x}" targetRef="join"/>' for x in branches)
-    tail = ('<bpmn:manualTask id="wrap_up" name="Abschließen"/>'
+    tasks = "".join(
+        f'<bpmn:userTask id="task_{x}" name="Aufgabe {x.upper()}" camunda:formKey="note"/>'
+        f'<bpmn:sequenceFlow id="s_{x}" sourceRef="split" targetRef="task_{x}"/>'
+        f'<bpmn:sequenceFlow id="j_{x}" sourceRef="task_{x}" targetRef="join"/>'
+        for x in branches
+    )
+    tail = (
+        (
+            '<bpmn:manualTask id="wrap_up" name="Abschließen"/>'
             '<bpmn:sequenceFlow id="f2" sourceRef="join" targetRef="wrap_up"/>'
-            '<bpmn:sequenceFlow id="f3" sourceRef="wrap_up" targetRef="end"/>') if after else (
-            '<bpmn:sequenceFlow id="f2" sourceRef="join" targetRef="end"/>')
-    return HEAD.format(pid=pid) + f'''
+            '<bpmn:sequenceFlow id="f3" sourceRef="wrap_up" targetRef="end"/>'
+        )
+        if after
+        else ('<bpmn:sequenceFlow id="f2" sourceRef="join" targetRef="end"/>')
+    )
+    return (
+        HEAD.format(pid=pid)
+        + f'''
   <bpmn:process id="{pid}" name="Parallel" isExecutable="true">
     <bpmn:startEvent id="start"/>
     <bpmn:parallelGateway id="split"/>
@@ -153,3 +188,4 @@ def parallel(pid: str = "parallel", *, third: bool = False, after: bool = False)
   </bpmn:process>
 </bpmn:definitions>
 '''
+    )

@@ -1,4 +1,5 @@
 """The form contract covers every form field the engine's code and the shipped diagrams read."""
+
 from __future__ import annotations
 
 import ast
@@ -20,8 +21,10 @@ FORMS = {p.stem: json.loads(p.read_text()) for p in (PROJECT_ROOT / "forms").glo
 NOT_FORM_READS = {
     "status": "engine/instances: the status of an instance or case, a column value",
     "language": "engine/escalations/steps.py: a life-area code of topics (CATEGORIES)",
-    "target_date": "engine/cases/read.py: a goal's target date inside goal_agreement's goals list, shown on the "
-                   "case page and read with a fallback (not the top-level field of another form)",
+    "target_date": (
+        "engine/cases/read.py: a goal's target date inside goal_agreement's goals list, shown on the "
+        "case page and read with a fallback (not the top-level field of another form)"
+    ),
 }
 
 
@@ -49,8 +52,12 @@ def _reads(source: str) -> tuple[set[str], dict[str, set[str]]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             names.add(node.id)
-        elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "data"
-              and isinstance(node.slice, ast.Constant)):
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "data"
+            and isinstance(node.slice, ast.Constant)
+        ):
             names.add(node.slice.value)
         elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
             for right in node.comparators:
@@ -104,8 +111,11 @@ def _reading_modules():
             target = None
             if isinstance(node, ast.Subscript):
                 target = node.value
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                  and node.func.attr == "get"):
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+            ):
                 target = node.func.value
             if target is not None and ast.unparse(target).endswith("data"):
                 yield path, tree
@@ -128,7 +138,8 @@ def test_every_form_field_named_in_reading_code_is_in_the_contract():
             if name in declared and name not in NOT_FORM_READS:
                 assert any(name in CONTRACT.get(f, {}) for f in declared[name]), (
                     f"{path.relative_to(PROJECT_ROOT)}:{node.lineno} liest das Formularfeld {name!r}, "
-                    "das nicht im Vertrag steht (engine/processes/form_contract.py)")
+                    "das nicht im Vertrag steht (engine/processes/form_contract.py)"
+                )
 
 
 def test_every_contract_field_exists_with_its_type():

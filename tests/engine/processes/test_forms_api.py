@@ -20,7 +20,10 @@ def test_form_editing(client, login):
     assert client.get("/api/v1/forms/nope", headers=owner).status_code == 404
     for user in ("cm-borchen", "coordinator", "admin"):
         assert client.get("/api/v1/forms", headers=login(user)).status_code == 403
-        assert client.put("/api/v1/forms/consent", json={"schema": schema}, headers=login(user)).status_code == 403
+        assert (
+            client.put("/api/v1/forms/consent", json={"schema": schema}, headers=login(user)).status_code
+            == 403
+        )
 
 
 def test_startup_deploy_keeps_what_owners_deployed(client, login, app):
@@ -30,14 +33,21 @@ def test_startup_deploy_keeps_what_owners_deployed(client, login, app):
     owner = login("process-owner")
     consent = client.get("/api/v1/forms/consent", headers=owner).json
     client.put("/api/v1/forms/consent", json={"schema": {**consent["schema"], "title": "Neu"}}, headers=owner)
-    changed = (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_bytes().replace(
-        b'name="Evaluation"', b'name="Zwischenauswertung"', 1)
-    v2 = client.post("/api/v1/processes", data=changed, headers={**owner, "Content-Type": "application/xml"}).json
+    changed = (
+        (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn")
+        .read_bytes()
+        .replace(b'name="Evaluation"', b'name="Zwischenauswertung"', 1)
+    )
+    v2 = client.post(
+        "/api/v1/processes", data=changed, headers={**owner, "Content-Type": "application/xml"}
+    ).json
     client.post("/api/v1/processes/case_lifecycle/deploy", json={"version": v2["version"]}, headers=owner)
     with app.extensions["kim"]["sessions"]() as session:
         assert deploy_directories(session, PROJECT_ROOT / "processes", PROJECT_ROOT / "forms") == []
         session.commit()
     assert client.get("/api/v1/forms/consent", headers=owner).json["title"] == "Neu"
-    current = {p["process_id"]: p["current_version"]
-               for p in client.get("/api/v1/processes", headers=owner).json["items"]}
+    current = {
+        p["process_id"]: p["current_version"]
+        for p in client.get("/api/v1/processes", headers=owner).json["items"]
+    }
     assert current["case_lifecycle"] == v2["version"]

@@ -1,4 +1,5 @@
 """Moving running cases to another version: the dry run, the move per case, and running on to the end."""
+
 from __future__ import annotations
 
 import json
@@ -70,9 +71,11 @@ def by_case(result) -> dict[int, dict]:
 def versions(app) -> dict[int, int]:
     """case id -> version number its lifecycle instance runs on."""
     with app.extensions["kim"]["sessions"]() as s:
-        rows = s.execute(select(ProcessInstance.case_id, ProcessVersion.version)
-                         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
-                         .where(ProcessInstance.process_id == PID)).all()
+        rows = s.execute(
+            select(ProcessInstance.case_id, ProcessVersion.version)
+            .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+            .where(ProcessInstance.process_id == PID)
+        ).all()
     return dict(rows)
 
 
@@ -87,7 +90,12 @@ def test_the_dry_run_lists_movable_and_blocked_cases_by_pseudonym(app, client, p
     a, b, c = cases["A"]["id"], cases["B"]["id"], cases["C"]["id"]
 
     later = migrate(client, po, PID, v2)  # a task added after where anybody stands: everybody moves
-    assert later["dry_run"] is True and later["counts"] == {"movable": 3, "blocked": 0, "migrated": 0, "failed": 0}
+    assert later["dry_run"] is True and later["counts"] == {
+        "movable": 3,
+        "blocked": 0,
+        "migrated": 0,
+        "failed": 0,
+    }
     items = by_case(later)
     assert {items[x]["pseudonym"] for x in (a, b, c)} == {cases[k]["pseudonym"] for k in "ABC"}
     assert items[b]["open_tasks"] == ["evaluation"] and items[b]["from_version"] == 1
@@ -106,9 +114,14 @@ def test_the_dry_run_lists_movable_and_blocked_cases_by_pseudonym(app, client, p
 
 
 def test_data_that_no_longer_fits_the_open_tasks_form_blocks_the_case(client, po, cases):
-    strict = {"type": "object", "title": "Strenge Einschätzung",
-              "properties": {"contact_date": {"type": "integer"}, "route": {"type": "string"}}}
-    assert client.put(f"{API}/forms/assessment_strict", json={"schema": strict}, headers=po).status_code == 200
+    strict = {
+        "type": "object",
+        "title": "Strenge Einschätzung",
+        "properties": {"contact_date": {"type": "integer"}, "route": {"type": "string"}},
+    }
+    assert (
+        client.put(f"{API}/forms/assessment_strict", json={"schema": strict}, headers=po).status_code == 200
+    )
     xml = LIFECYCLE.replace('camunda:formKey="assessment"', 'camunda:formKey="assessment_strict"')
     v2 = upload_and_deploy(client, po, xml, PID)
     items = by_case(migrate(client, po, PID, v2))
@@ -144,8 +157,11 @@ def test_migrated_cases_run_to_the_end_on_the_new_version(app, client, po, cm, c
     assert case_b["status"] == "closed" and case_b["closure_reason"] == "goals_met"
 
     # C: the referral route; consent withdrawal (a boundary event of the subprocess) still works on A.
-    for bpmn_id, data in [("assessment", d.ASSESS_REFERRAL), ("referral", d.REFERRAL),
-                          ("closure", d.CLOSURE_REFERRED)]:
+    for bpmn_id, data in [
+        ("assessment", d.ASSESS_REFERRAL),
+        ("referral", d.REFERRAL),
+        ("closure", d.CLOSURE_REFERRED),
+    ]:
         step(client, cm, c, bpmn_id, data)
     assert client.get(f"{API}/cases/{c}", headers=cm).json["status"] == "closed"
     for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES)]:
@@ -204,29 +220,44 @@ def test_a_case_that_fails_is_rolled_back_alone_and_reported(app, client, po, cm
 
 
 def test_waiting_timers_keep_their_due_time_and_fire_on_the_new_version(app, client, po, cm):
-    note = {"type": "object", "title": "Notiz", "additionalProperties": False,
-            "properties": {"note": {"type": "string", "maxLength": 200}}}
+    note = {
+        "type": "object",
+        "title": "Notiz",
+        "additionalProperties": False,
+        "properties": {"note": {"type": "string", "maxLength": 200}},
+    }
     assert client.put(f"{API}/forms/note", json={"schema": note}, headers=po).status_code == 200
     upload_and_deploy(client, po, waiter(), "waiter")
     sessions = app.extensions["kim"]["sessions"]
     with sessions() as s:
         begin_write(s)
         user = actor(s, "cm-borchen")
-        case = open_case_service(s, user=user, municipality="Borchen",
-                                 client={"given_name": "Test", "family_name": "Timer"})
+        case = open_case_service(
+            s, user=user, municipality="Borchen", client={"given_name": "Test", "family_name": "Timer"}
+        )
         v1 = s.scalars(select(ProcessVersion).where(ProcessVersion.process_id == "waiter")).one()
-        instance, _ = create_instance(s, case=case, version_id=v1.id, process_id="waiter",
-                                      result=wf.start(parsed_version(s, v1.id)), user=user)
+        instance, _ = create_instance(
+            s,
+            case=case,
+            version_id=v1.id,
+            process_id="waiter",
+            result=wf.start(parsed_version(s, v1.id)),
+            user=user,
+        )
         s.commit()
         case_id, instance_id = case.id, instance.id
 
     def timer_rows():
         with sessions() as s:
-            return [(t.task_id, t.scheduled_for, t.name) for t in s.scalars(
-                select(Timer).where(Timer.instance_id == instance_id))]
+            return [
+                (t.task_id, t.scheduled_for, t.name)
+                for t in s.scalars(select(Timer).where(Timer.instance_id == instance_id))
+            ]
 
     (before,) = timer_rows()
-    v2 = upload_and_deploy(client, po, waiter("Nachfassen (neu)").replace("Einen Tag warten", "Ein Tag"), "waiter")
+    v2 = upload_and_deploy(
+        client, po, waiter("Nachfassen (neu)").replace("Einen Tag warten", "Ein Tag"), "waiter"
+    )
     assert by_case(migrate(client, po, "waiter", v2, dry_run=False))[case_id]["status"] == "migrated"
     (after,) = timer_rows()
     assert after[:2] == before[:2] and after[2] == "Ein Tag"  # same wait, same due time, new name
@@ -249,8 +280,11 @@ def test_only_process_owners_migrate_and_only_to_deployed_versions(client, po, l
     assert migrate(client, po, PID, 9, expect=404)
     assert migrate(client, po, "nope", 1, expect=404)
     assert migrate(client, po, PID, 1, from_version=1, expect=422)["errors"]["from_version"]
-    r = client.post(f"{API}/processes/{PID}/migrations", data=LIFECYCLE.replace('name="Evaluation"', 'name="E"'),
-                    headers={**po, "Content-Type": "application/xml"})
+    r = client.post(
+        f"{API}/processes/{PID}/migrations",
+        data=LIFECYCLE.replace('name="Evaluation"', 'name="E"'),
+        headers={**po, "Content-Type": "application/xml"},
+    )
     assert r.status_code == 422  # a body that is not the JSON request
 
 

@@ -1,4 +1,5 @@
 """Every BPMN interchange (MIWG) model through the upload API: stored, judged, never a 500."""
+
 import re
 
 import pytest
@@ -36,7 +37,9 @@ def test_every_model_is_stored_with_a_verdict(client, owner):
         assert body["status"] == "draft" and body["deployable"] == (not body["problems"]), path.name
         _check_problems(body)
         seen[path.name] = body
-        xml = client.get(f"/api/v1/processes/{body['process_id']}/versions/{body['version']}/xml", headers=owner)
+        xml = client.get(
+            f"/api/v1/processes/{body['process_id']}/versions/{body['version']}/xml", headers=owner
+        )
         assert xml.status_code == 200 and xml.data == data, path.name
     # The verdicts say why, in the process owner's words.
     assert any("Service-Aufgaben" in p["message_de"] for b in seen.values() for p in b["problems"])
@@ -46,23 +49,31 @@ def test_every_model_is_stored_with_a_verdict(client, owner):
 
 def test_multipart_upload_and_deploy_refusal_name_the_element(client, owner):
     path = MIWG / "reference" / "C.1.0.bpmn"
-    r = client.post("/api/v1/processes", headers=owner, content_type="multipart/form-data",
-                    data={"file": (path.open("rb"), "C.1.0.bpmn")})
+    r = client.post(
+        "/api/v1/processes",
+        headers=owner,
+        content_type="multipart/form-data",
+        data={"file": (path.open("rb"), "C.1.0.bpmn")},
+    )
     assert r.status_code in (200, 201), r.json
     body = r.json
     _check_problems(body)
-    refused = client.post(f"/api/v1/processes/{body['process_id']}/deploy", json={"version": body["version"]},
-                          headers=owner)
+    refused = client.post(
+        f"/api/v1/processes/{body['process_id']}/deploy", json={"version": body["version"]}, headers=owner
+    )
     assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
     assert refused.json["problems"] == body["problems"]
 
 
-@pytest.mark.parametrize("data,where", [
-    (b"<definitions><process id='x'>", "Zeile 1"),
-    (b"\x00\x01garbage", None),
-    (b"<?xml version='1.0'?><a/>", None),
-    (b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>", None),
-])
+@pytest.mark.parametrize(
+    "data,where",
+    [
+        (b"<definitions><process id='x'>", "Zeile 1"),
+        (b"\x00\x01garbage", None),
+        (b"<?xml version='1.0'?><a/>", None),
+        (b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>", None),
+    ],
+)
 def test_malformed_files_get_422_with_position_and_nothing_is_stored(client, owner, data, where):
     before = client.get("/api/v1/processes", headers=owner).json["items"]
     r = client.post("/api/v1/processes", data=data, headers={**owner, "Content-Type": "application/xml"})
@@ -76,5 +87,7 @@ def test_malformed_files_get_422_with_position_and_nothing_is_stored(client, own
 def test_only_process_owners_upload(client, login):
     data = (MIWG / "reference" / "A.1.0.bpmn").read_bytes()
     for user in ("cm-borchen", "coordinator", "admin", "dpo"):
-        r = client.post("/api/v1/processes", data=data, headers={**login(user), "Content-Type": "application/xml"})
+        r = client.post(
+            "/api/v1/processes", data=data, headers={**login(user), "Content-Type": "application/xml"}
+        )
         assert r.status_code == 403, user

@@ -1,4 +1,5 @@
 """Test runs of deployed versions over the API: start, the run's inbox, forms, manual tasks, roles."""
+
 from __future__ import annotations
 
 import uuid
@@ -51,7 +52,11 @@ def test_a_run_goes_from_start_to_end_through_the_task_api(app, client, po):
 
     # A user task in another lane (Koordination): validated against its form like a case task.
     (intake,) = run_tasks(client, po, run["id"])
-    assert intake["manual"] is False and intake["form_key"] == "first_contact" and intake["role"] == "coordinator"
+    assert (
+        intake["manual"] is False
+        and intake["form_key"] == "first_contact"
+        and intake["role"] == "coordinator"
+    )
     assert client.get(f"{API}/tasks/{intake['id']}", headers=po).json["form"]["type"] == "object"
     bad = finish(client, po, intake["id"], {"contact_date": "kaputt"}, expect=422)
     assert "contact_date" in bad["errors"]
@@ -69,8 +74,14 @@ def test_a_run_goes_from_start_to_end_through_the_task_api(app, client, po):
     with app.extensions["kim"]["sessions"]() as s:
         instance = s.get(ProcessInstance, run["id"])
         assert instance.case_id is None and instance.started_by_id is not None
-        actions = [(e.action, (e.detail or {}).get("instance_id")) for e in s.scalars(
-            select(AuditEntry).where(AuditEntry.action.in_(["run.start", "task.complete"])).order_by(AuditEntry.id))]
+        actions = [
+            (e.action, (e.detail or {}).get("instance_id"))
+            for e in s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action.in_(["run.start", "task.complete"]))
+                .order_by(AuditEntry.id)
+            )
+        ]
     assert actions == [("run.start", None)] + [("task.complete", run["id"])] * 3
 
 
@@ -81,10 +92,16 @@ def test_runs_list_status_version_and_open_tasks(client, po):
     new = start_run(client, po, "tryout")
     assert (old["version"], new["version"]) == (1, 2)
     items = client.get(f"{API}/processes/tryout/runs", headers=po).json["items"]
-    assert [(i["id"], i["version"], i["status"]) for i in items] == [(new["id"], 2, "running"), (old["id"], 1, "running")]
+    assert [(i["id"], i["version"], i["status"]) for i in items] == [
+        (new["id"], 2, "running"),
+        (old["id"], 1, "running"),
+    ]
     assert [t["bpmn_id"] for t in items[0]["open_tasks"]] == ["call"]
     # Without a run id the inbox lists the open tasks of every run.
-    assert {t["run_id"] for t in client.get(f"{API}/tasks", headers=po).json["items"]} == {old["id"], new["id"]}
+    assert {t["run_id"] for t in client.get(f"{API}/tasks", headers=po).json["items"]} == {
+        old["id"],
+        new["id"],
+    }
     assert client.get(f"{API}/processes/nope/runs", headers=po).status_code == 404
 
 
@@ -111,13 +128,17 @@ def test_case_managers_neither_start_nor_see_runs_and_process_owners_not_case_ta
     assert client.post(f"{API}/processes/tryout/runs", json={}, headers=cm).status_code == 403
     assert client.get(f"{API}/processes/tryout/runs", headers=cm).status_code == 403
     assert run_tasks(client, cm, run["id"]) == []
-    assert call["id"] not in [t["id"] for t in client.get(f"{API}/tasks?per_page=100", headers=cm).json["items"]]
+    assert call["id"] not in [
+        t["id"] for t in client.get(f"{API}/tasks?per_page=100", headers=cm).json["items"]
+    ]
     assert client.get(f"{API}/tasks/{call['id']}", headers=cm).status_code == 404
     assert finish(client, cm, call["id"], {}, expect=404)
     assert client.get(f"{API}/tasks?run_id={run['id']}", headers=coordinator).status_code == 403
 
     # The process owner sees no case task and cannot touch one.
-    assert case_task["id"] not in [t["id"] for t in client.get(f"{API}/tasks?per_page=100", headers=po).json["items"]]
+    assert case_task["id"] not in [
+        t["id"] for t in client.get(f"{API}/tasks?per_page=100", headers=po).json["items"]
+    ]
     assert client.get(f"{API}/tasks?case_id={case['id']}", headers=po).json["items"] == []
     assert client.get(f"{API}/tasks/{case_task['id']}", headers=po).status_code == 404
     assert finish(client, po, case_task["id"], d.FIRST_CONTACT, expect=404)
@@ -129,9 +150,10 @@ def test_a_timer_in_a_run_fires_and_its_next_task_reaches_the_owner(app, client,
         '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call"/>',
         '<bpmn:intermediateCatchEvent id="wait" name="Eine Woche warten"><bpmn:timerEventDefinition>'
         '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">P7D</bpmn:timeDuration>'
-        '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>'
+        "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
         '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="wait"/>'
-        '<bpmn:sequenceFlow id="f1" sourceRef="wait" targetRef="call"/>')
+        '<bpmn:sequenceFlow id="f1" sourceRef="wait" targetRef="call"/>',
+    )
     upload_and_deploy(client, po, timed, "timed")
     run = start_run(client, po, "timed")
     assert run["open_tasks"] == []
@@ -149,23 +171,35 @@ def test_a_draft_that_would_run_code_can_neither_be_deployed_nor_run(app, client
     stored = upload(client, po, unsafe_lifecycle(str(marker)))
     assert stored["status"] == "draft" and stored["deployable"] is False
     flagged = [p["element_id"] for p in stored["problems"]]
-    assert sorted(flagged) == ["gw_continue", "gw_route", "gw_route"], stored["problems"]  # the deciding gateways
+    assert sorted(flagged) == ["gw_continue", "gw_route", "gw_route"], stored[
+        "problems"
+    ]  # the deciding gateways
     version = stored["version"]
 
     refused = deploy(client, po, "case_lifecycle", version, expect=422)
     assert refused["problems"]
     assert start_run(client, po, "case_lifecycle", version=version, expect=422)
-    r = client.post(f"{API}/processes/case_lifecycle/migrations", headers=po,
-                    json={"to_version": version, "dry_run": False})
+    r = client.post(
+        f"{API}/processes/case_lifecycle/migrations",
+        headers=po,
+        json={"to_version": version, "dry_run": False},
+    )
     assert r.status_code == 422
-    assert client.post(f"{API}/processes/case_lifecycle/rollback", json={"version": version},
-                       headers=po).status_code == 422
+    assert (
+        client.post(
+            f"{API}/processes/case_lifecycle/rollback", json={"version": version}, headers=po
+        ).status_code
+        == 422
+    )
 
     # Cases keep starting and running on the deployed version, through both gateways.
     cm = login("cm-borchen")
     case = open_case(client, cm)
-    for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                          ("assessment", d.ASSESS_REFERRAL)]:
+    for bpmn_id, data in [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
+        ("assessment", d.ASSESS_REFERRAL),
+    ]:
         (task,) = [t for t in ready(client, cm, case["id"]) if t["bpmn_id"] == bpmn_id]
         assert finish(client, cm, task["id"], data)
     assert [t["bpmn_id"] for t in ready(client, cm, case["id"])] == ["referral"]

@@ -1,4 +1,5 @@
 """Deploying the timer fixtures and starting instances of them, through the services."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,13 +35,15 @@ def start_instances(session, name: str, count: int, username: str = "cm-borchen"
     version = deploy_fixture(session, name)
     begin_write(session)  # the next transaction writes too: the lock before its first read
     user = actor(session, username)
-    case = open_case(session, user=user, municipality="Borchen",
-                     client={"given_name": "Test", "family_name": "Timer"})
+    case = open_case(
+        session, user=user, municipality="Borchen", client={"given_name": "Test", "family_name": "Timer"}
+    )
     proc = parsed_version(session, version.id)
     ids = []
     for _ in range(count):
-        instance, _ = create_instance(session, case=case, version_id=version.id, process_id=name,
-                                      result=wf.start(proc), user=user)
+        instance, _ = create_instance(
+            session, case=case, version_id=version.id, process_id=name, result=wf.start(proc), user=user
+        )
         ids.append(instance.id)
     session.commit()
     return case, ids

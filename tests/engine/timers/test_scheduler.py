@@ -1,4 +1,5 @@
 """Durable timers: restart after downtime, exactly-once across processes, leases, retries, incidents."""
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,11 @@ def sessions(app):
 
 
 def _fired_per_instance(session, ids):
-    rows = session.execute(select(HistoryEntry.instance_id, func.count()).where(
-        HistoryEntry.bpmn_id == "wait", HistoryEntry.instance_id.in_(ids))
-        .group_by(HistoryEntry.instance_id)).all()
+    rows = session.execute(
+        select(HistoryEntry.instance_id, func.count())
+        .where(HistoryEntry.bpmn_id == "wait", HistoryEntry.instance_id.in_(ids))
+        .group_by(HistoryEntry.instance_id)
+    ).all()
     return dict(rows)
 
 
@@ -68,16 +71,21 @@ def test_after_downtime_missed_timers_fire_once_when_the_scheduler_starts(sessio
     clock.advance(timedelta(hours=6))  # the service was down while they fell due
     sched = TimerScheduler(sessions, watch_seconds=0.2).start()
     try:
+
         def all_fired():
             with sessions() as s:
                 return s.scalar(select(func.count()).select_from(Timer)) == 0
+
         assert _wait_for(all_fired)
     finally:
         sched.shutdown()
     with sessions() as s:
-        assert _fired_per_instance(s, ids) == {i: 1 for i in ids}
-        followups = s.scalar(select(func.count()).select_from(TaskRecord).where(
-            TaskRecord.bpmn_id == "followup", TaskRecord.status == READY))
+        assert _fired_per_instance(s, ids) == dict.fromkeys(ids, 1)
+        followups = s.scalar(
+            select(func.count())
+            .select_from(TaskRecord)
+            .where(TaskRecord.bpmn_id == "followup", TaskRecord.status == READY)
+        )
         assert followups == 20
     assert sched.counts["fired"] == 20
 
@@ -92,6 +100,7 @@ def test_a_running_scheduler_fires_a_new_pt2s_timer_on_time(sessions):
         def fired():
             with sessions() as s:
                 return _fired_per_instance(s, [instance_id]) == {instance_id: 1}
+
         assert _wait_for(fired, timeout=6)
         late = (clock.utcnow() - due).total_seconds()
         assert late < 1.5, late
@@ -104,11 +113,22 @@ def test_a_running_scheduler_fires_a_new_pt2s_timer_on_time(sessions):
 def test_two_scheduler_processes_fire_each_of_1000_timers_exactly_once(sessions, settings):
     with sessions() as s:
         _, ids = start_instances(s, "timer_once", 1000)
-    env = {**os.environ, "KIM_DATABASE_URL": settings.database_url, "KIM_CLOCK_OFFSET_SECONDS": "10",
-           "KIM_LOG_LEVEL": "WARNING"}
-    procs = [subprocess.Popen([str(BIN / "kim"), "scheduler", "--once"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    env = {
+        **os.environ,
+        "KIM_DATABASE_URL": settings.database_url,
+        "KIM_CLOCK_OFFSET_SECONDS": "10",
+        "KIM_LOG_LEVEL": "WARNING",
+    }
+    procs = [
+        subprocess.Popen(
+            [str(BIN / "kim"), "scheduler", "--once"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     counts = []
     for proc in procs:
         out, err = proc.communicate(timeout=300)
@@ -116,10 +136,12 @@ def test_two_scheduler_processes_fire_each_of_1000_timers_exactly_once(sessions,
         counts.append(json.loads(out.strip().splitlines()[-1]))
     assert sum(c.get("fired", 0) for c in counts) == 1000, counts
     with sessions() as s:
-        assert _fired_per_instance(s, ids) == {i: 1 for i in ids}
+        assert _fired_per_instance(s, ids) == dict.fromkeys(ids, 1)
         assert s.scalar(select(func.count()).select_from(Timer)) == 0
-        assert s.scalar(select(func.count()).select_from(TaskRecord).where(
-            TaskRecord.bpmn_id == "followup")) == 1000
+        assert (
+            s.scalar(select(func.count()).select_from(TaskRecord).where(TaskRecord.bpmn_id == "followup"))
+            == 1000
+        )
 
 
 def test_a_crashed_claim_is_taken_over_after_the_lease_expires(sessions):

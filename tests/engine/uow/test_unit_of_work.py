@@ -1,4 +1,5 @@
 """The unit of work (engine/uow.py): one transaction, committed once, rolled back whole on error."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,8 +44,12 @@ def _audit_rows(sessions) -> int:
 
 def _new_case(sessions) -> int:
     with unit_of_work(sessions) as s:
-        return open_case(s, user=actor(s, "cm-borchen"), municipality="Borchen",
-                         client={"given_name": "Lina", "family_name": "Unit"}).id
+        return open_case(
+            s,
+            user=actor(s, "cm-borchen"),
+            municipality="Borchen",
+            client={"given_name": "Lina", "family_name": "Unit"},
+        ).id
 
 
 def test_an_error_after_an_audit_row_rolls_the_row_back(sessions):
@@ -128,8 +133,11 @@ def test_key_rotation_failing_midway_rolls_its_batch_back(sessions, db):
     # The first case's client data is legacy plaintext (rotation would encrypt it); the second
     # holds a token no configured key opens, so the batch holding both fails after the first.
     db.execute("UPDATE cases SET client = :raw WHERE id = :id", raw='{"given_name": "Lina"}', id=first)
-    db.execute("UPDATE cases SET client = :raw WHERE id = :id",
-               raw='"' + crypto.Fernet(crypto.Fernet.generate_key()).encrypt(b"{}").decode() + '"', id=second)
+    db.execute(
+        "UPDATE cases SET client = :raw WHERE id = :id",
+        raw='"' + crypto.Fernet(crypto.Fernet.generate_key()).encrypt(b"{}").decode() + '"',
+        id=second,
+    )
     with pytest.raises(crypto.DataKeyError):
         crypto.reencrypt(sessions, Base.metadata, batch_size=1000)
     (raw,) = db.rows("SELECT client FROM cases WHERE id = :id", id=first)[0]

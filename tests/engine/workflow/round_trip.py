@@ -6,6 +6,7 @@ same text and show the same tasks, timers and completion. Beside it the same ste
 unpruned SpiffWorkflow kept in memory, never saved: both must offer the same tasks and timers at every
 step and end with the same data, so neither the round trips nor the pruning change what a case does.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -71,10 +72,16 @@ class Outcome:
 
 def diagram_flows(proc: wf.ParsedProcess) -> tuple[set[str], set[tuple[str, str]]]:
     """Every flow node of a parsed diagram and every direct connection between two of them."""
-    specs = [s for spec in (proc.spec, *proc.subprocess_specs.values())
-             for s in spec.task_specs.values() if s.bpmn_id]
-    return ({s.bpmn_id for s in specs},
-            {(s.bpmn_id, o.bpmn_id) for s in specs for o in s.outputs if o.bpmn_id})
+    specs = [
+        s
+        for spec in (proc.spec, *proc.subprocess_specs.values())
+        for s in spec.task_specs.values()
+        if s.bpmn_id
+    ]
+    return (
+        {s.bpmn_id for s in specs},
+        {(s.bpmn_id, o.bpmn_id) for s in specs for o in s.outputs if o.bpmn_id},
+    )
 
 
 def _settle(workflow: BpmnWorkflow) -> None:
@@ -97,8 +104,9 @@ def assert_round_trip(proc: wf.ParsedProcess, result: wf.StepResult) -> None:
     """Restoring the stored state gives back the very same state: same text, tasks, timers, completion."""
     restored = serializer.loads(result.state, proc.spec, proc.subprocess_specs)
     assert serializer.dumps(restored) == result.state
-    assert sorted((str(t.id), t.task_spec.bpmn_id) for t in _plain_ready(restored)) == \
-        sorted((t.task_id, t.bpmn_id) for t in result.ready)
+    assert sorted((str(t.id), t.task_spec.bpmn_id) for t in _plain_ready(restored)) == sorted(
+        (t.task_id, t.bpmn_id) for t in result.ready
+    )
     assert _timers(waiting_timers(restored)) == _timers(result.timers)
     assert restored.is_completed() == result.completed
 
@@ -144,18 +152,27 @@ def _plain_step(plain: BpmnWorkflow, step) -> None:
         plain.refresh_timers()  # the clock already moved for the engine's step
     else:
         # Delivered the way engine.workflow.send_message does it.
-        (definition,) = [t.task_spec.event_definition for t in plain.get_tasks(state=TaskState.WAITING)
-                         if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
-                         and t.task_spec.event_definition.name == step.name]
+        (definition,) = [
+            t.task_spec.event_definition
+            for t in plain.get_tasks(state=TaskState.WAITING)
+            if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
+            and t.task_spec.event_definition.name == step.name
+        ]
         plain.send_event(BpmnEvent(definition, {"payload": {}, "result_var": None}))
     _settle(plain)
 
 
 def _taken(plain: BpmnWorkflow) -> tuple[set[str], set[tuple[str, str]]]:
     done = [t for t in plain.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
-    return ({t.task_spec.bpmn_id for t in done},
-            {(t.task_spec.bpmn_id, c.task_spec.bpmn_id) for t in done for c in t.children
-             if c.task_spec.bpmn_id and c.has_state(REACHED)})
+    return (
+        {t.task_spec.bpmn_id for t in done},
+        {
+            (t.task_spec.bpmn_id, c.task_spec.bpmn_id)
+            for t in done
+            for c in t.children
+            if c.task_spec.bpmn_id and c.has_state(REACHED)
+        },
+    )
 
 
 def run(proc: wf.ParsedProcess, scenario: Scenario) -> Outcome:

@@ -1,4 +1,5 @@
 """The restricted expression environment: what diagrams may and may not run."""
+
 import pytest
 
 from engine.workflow import UnsafeExpression, compile_expression, compile_script
@@ -54,8 +55,16 @@ def test_scripts_assign_task_data_and_cannot_touch_reserved_names():
     ctx = {"a": 1}
     ENV.execute('closure_reason = "no_consent"\nb = a + 1', ctx)
     assert ctx == {"a": 1, "closure_reason": "no_consent", "b": 2}
-    for bad in ["import os", "while True: pass", "for i in range(3): pass", "data = 1",
-                "def f(): pass", "x.y = 1", "with open('f') as f: pass", "class A: pass"]:
+    for bad in [
+        "import os",
+        "while True: pass",
+        "for i in range(3): pass",
+        "data = 1",
+        "def f(): pass",
+        "x.y = 1",
+        "with open('f') as f: pass",
+        "class A: pass",
+    ]:
         with pytest.raises(UnsafeExpression):
             compile_script(bad)
 

@@ -1,4 +1,5 @@
 """Validated parsing: every problem names its element."""
+
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,16 @@ LIFECYCLE = (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_bytes()
 def test_lifecycle_parses_with_forms():
     proc = parse_diagram(LIFECYCLE, "case_lifecycle")
     assert proc.form_keys["consent"] == "consent"
-    assert set(proc.form_keys) == {"first_contact", "consent", "assessment", "referral", "goal_agreement",
-                                   "evaluation", "final_evaluation", "closure"}
+    assert set(proc.form_keys) == {
+        "first_contact",
+        "consent",
+        "assessment",
+        "referral",
+        "goal_agreement",
+        "evaluation",
+        "final_evaluation",
+        "closure",
+    }
     assert {f.stem for f in (PROJECT_ROOT / "forms").glob("*.json")} >= set(proc.form_keys.values())
 
 
@@ -26,8 +35,10 @@ def test_malformed_xml_reports_line_and_column():
 
 
 def test_entities_are_not_expanded():
-    xxe = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-           b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">&x;</definitions>')
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">&x;</definitions>'
+    )
     with pytest.raises(DiagramError) as err:
         parse_diagram(xxe)
     assert "root:" not in str(err.value.problems)
@@ -37,11 +48,14 @@ def _with_condition(expr: str) -> bytes:
     return LIFECYCLE.replace(b"consent_given == True", expr.encode())
 
 
-@pytest.mark.parametrize("expr", [
-    "__import__('os').system('touch /tmp/kim-pwned')",
-    "open('/etc/passwd').read() != ''",
-    "().__class__.__mro__[1] is not None",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "__import__('os').system('touch /tmp/kim-pwned')",
+        "open('/etc/passwd').read() != ''",
+        "().__class__.__mro__[1] is not None",
+    ],
+)
 def test_malicious_condition_is_refused_and_names_the_gateway(expr):
     with pytest.raises(DiagramError) as err:
         parse_diagram(_with_condition(expr.replace("'", "&apos;")), "case_lifecycle")

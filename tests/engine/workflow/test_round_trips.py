@@ -5,6 +5,7 @@ SpiffWorkflow kept in memory; both must agree after every step and end with the 
 (tests/engine/workflow/round_trip.py). Together a diagram's scenarios take every element and every
 flow between two elements, so a new branch without a scenario fails here.
 """
+
 import pytest
 
 from engine import clock

@@ -3,6 +3,7 @@
 Its scenarios, with a save/restore round trip after every step and compared with plain
 SpiffWorkflow, run with those of every diagram in test_round_trips.py.
 """
+
 import pytest
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -17,12 +18,15 @@ PROC = wf.parse_diagram((PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").rea
 
 
 def _plain_workflow():
-    return BpmnWorkflow(PROC.spec, PROC.subprocess_specs,
-                        script_engine=PythonScriptEngine(environment=RestrictedEnvironment()))
+    return BpmnWorkflow(
+        PROC.spec,
+        PROC.subprocess_specs,
+        script_engine=PythonScriptEngine(environment=RestrictedEnvironment()),
+    )
 
 
 def _plain_ready(w):
-    return [t for t in w.get_tasks(state=TaskState.READY, manual=True)]
+    return list(w.get_tasks(state=TaskState.READY, manual=True))
 
 
 def test_completing_twice_or_unknown_task_is_refused():
@@ -51,8 +55,12 @@ def test_withdrawal_cancels_open_tasks_and_closes():
     result = wf.start(PROC)
     with pytest.raises(wf.NotWaiting):
         wf.send_message(PROC, result.state, "consent_withdrawn")
-    for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                          ("assessment", d.ASSESS_ACCOMPANY), ("goal_agreement", d.GOALS)]:
+    for _bpmn_id, data in [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
+        ("assessment", d.ASSESS_ACCOMPANY),
+        ("goal_agreement", d.GOALS),
+    ]:
         result = wf.complete(PROC, result.state, result.ready[0].task_id, data)
     result = wf.send_message(PROC, result.state, "consent_withdrawn")
     assert result.completed and result.ready == []
@@ -63,8 +71,12 @@ def test_withdrawal_cancels_open_tasks_and_closes():
 @pytest.mark.slow  # 2,000 engine steps (about 5 s)
 def test_two_thousand_evaluations_close_correctly_with_flat_state():
     result = wf.start(PROC)
-    for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                          ("assessment", d.ASSESS_ACCOMPANY), ("goal_agreement", d.GOALS)]:
+    for _bpmn_id, data in [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
+        ("assessment", d.ASSESS_ACCOMPANY),
+        ("goal_agreement", d.GOALS),
+    ]:
         result = wf.complete(PROC, result.state, result.ready[0].task_id, data)
     sizes = {}
     seen = set()
@@ -87,8 +99,12 @@ def test_plain_spiffworkflow_stalls_in_long_loops():
     """Documents the trap the pruning avoids: unpruned, the loop silently stops (~497 iterations)."""
     plain = _plain_workflow()
     plain.do_engine_steps()
-    for bpmn_id, data in [("first_contact", d.FIRST_CONTACT), ("consent", d.CONSENT_YES),
-                          ("assessment", d.ASSESS_ACCOMPANY), ("goal_agreement", d.GOALS)]:
+    for _bpmn_id, data in [
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
+        ("assessment", d.ASSESS_ACCOMPANY),
+        ("goal_agreement", d.GOALS),
+    ]:
         task = _plain_ready(plain)[0]
         task.data.update(data)
         task.run()

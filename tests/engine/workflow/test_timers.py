@@ -1,5 +1,6 @@
 """Timer events on the engine clock: raw ISO values, calendar months, missed cycles, the cycle trap."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +16,7 @@ def _real_clock():
 
 
 def _at(*args):
-    return clock.travel_to(datetime(*args, tzinfo=timezone.utc))
+    return clock.travel_to(datetime(*args, tzinfo=UTC))
 
 
 def _diagram(timer_xml: str, *, boundary: bool = False) -> bytes:
@@ -42,12 +43,15 @@ def _ids(result):
     return sorted(t.bpmn_id for t in result.ready)
 
 
-@pytest.mark.parametrize("timer, due", [
-    ("<bpmn:timeDuration>P6M</bpmn:timeDuration>", "2025-07-31"),           # raw, as modelers write it
-    ("<bpmn:timeDuration>\"P6M\"</bpmn:timeDuration>", "2025-07-31"),       # quoted Python string
-    ("<bpmn:timeDate>add_months(start_date, 6)</bpmn:timeDate>", "2025-07-31"),
-    ("<bpmn:timeDate>2025-07-31T00:00:00+02:00</bpmn:timeDate>", "2025-07-31"),
-])
+@pytest.mark.parametrize(
+    "timer, due",
+    [
+        ("<bpmn:timeDuration>P6M</bpmn:timeDuration>", "2025-07-31"),  # raw, as modelers write it
+        ('<bpmn:timeDuration>"P6M"</bpmn:timeDuration>', "2025-07-31"),  # quoted Python string
+        ("<bpmn:timeDate>add_months(start_date, 6)</bpmn:timeDate>", "2025-07-31"),
+        ("<bpmn:timeDate>2025-07-31T00:00:00+02:00</bpmn:timeDate>", "2025-07-31"),
+    ],
+)
 def test_single_timers_fire_on_the_clock_not_before(timer, due):
     proc = parse_diagram(_diagram(timer), "p")
     _at(2025, 1, 30, 23, 0)  # 31 Jan 00:00 in Berlin
@@ -99,13 +103,16 @@ def test_due_dates_count_from_task_creation():
     assert abs(task.due_at - (now + timedelta(days=14))) < timedelta(seconds=5)
 
 
-@pytest.mark.parametrize("timer", [
-    "<bpmn:timeDuration>P6X</bpmn:timeDuration>",
-    "<bpmn:timeCycle>R0/P1M</bpmn:timeCycle>",
-    "<bpmn:timeDuration>__import__('os').system('true')</bpmn:timeDuration>",
-    "<bpmn:timeDate>open('/etc/passwd').read()</bpmn:timeDate>",
-    "<bpmn:timeDuration></bpmn:timeDuration>",
-])
+@pytest.mark.parametrize(
+    "timer",
+    [
+        "<bpmn:timeDuration>P6X</bpmn:timeDuration>",
+        "<bpmn:timeCycle>R0/P1M</bpmn:timeCycle>",
+        "<bpmn:timeDuration>__import__('os').system('true')</bpmn:timeDuration>",
+        "<bpmn:timeDate>open('/etc/passwd').read()</bpmn:timeDate>",
+        "<bpmn:timeDuration></bpmn:timeDuration>",
+    ],
+)
 def test_invalid_or_unsafe_timers_are_refused_at_parse_time(timer):
     with pytest.raises(DiagramError) as err:
         parse_diagram(_diagram(timer), "p")

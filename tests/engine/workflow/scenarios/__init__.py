@@ -1,4 +1,5 @@
 """Scenarios of every diagram in processes/, one module per diagram (file name = process id)."""
+
 from . import case_lifecycle, escalation, uma_job_followup
 
 BY_PROCESS = {
