@@ -72,7 +72,8 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     )
     for endpoint, view in list(app.view_functions.items()):
         if getattr(view, MARK, False):
-            app.view_functions[endpoint] = per_address(per_user(view))
+            # Flask-Limiter types the wrapper as sync-or-async; the views it wraps here are sync.
+            app.view_functions[endpoint] = per_address(per_user(view))  # type: ignore[assignment]
 
     @app.errorhandler(RateLimitExceeded)
     def _refused(exc: RateLimitExceeded):

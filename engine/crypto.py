@@ -49,7 +49,7 @@ def _key_error(what_de: str, what_en: str) -> DataKeyError:
 
 
 class _Keyring:
-    def __init__(self, keys: str = "", key_file: Path | None = None):
+    def __init__(self, keys: str, key_file: Path):
         self.keys, self.key_file = keys, key_file
         self.fernet: MultiFernet | None = None
         self.primary: Fernet | None = None
@@ -138,6 +138,13 @@ def _keyring() -> _Keyring:
         return ring
 
 
+def _fernet() -> MultiFernet:
+    """The loaded keyring's keys, for encrypting and decrypting."""
+    fernet = _keyring().fernet
+    assert fernet is not None  # _keyring() returns a ring only once its keys are loaded
+    return fernet
+
+
 def is_token(value: Any) -> bool:
     """Whether ``value`` looks like a Fernet token (not legacy plaintext)."""
     return isinstance(value, str) and value.startswith(_TOKEN_PREFIX) and len(value) >= _TOKEN_MIN
@@ -145,13 +152,13 @@ def is_token(value: Any) -> bool:
 
 def encrypt_text(text: str) -> str:
     """A Fernet token for ``text``, made with the first key."""
-    return _keyring().fernet.encrypt(text.encode("utf-8")).decode("ascii")
+    return _fernet().encrypt(text.encode("utf-8")).decode("ascii")
 
 
 def decrypt_text(token: str) -> str:
     """The text in ``token``; DataKeyError when no configured key opens it."""
     try:
-        return _keyring().fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken:
         ring = _ring
         source = "KIM_DATA_KEYS" if ring and ring.keys else f"key file {ring.key_file if ring else '?'}"
@@ -210,6 +217,7 @@ def _renewed(raw: Any, column, ring: _Keyring) -> Any:
     """The raw value to store instead of ``raw`` (first key), or None when it is current."""
     if raw is None:
         return None
+    assert ring.primary is not None and ring.fernet is not None  # reencrypt() passes a loaded ring
     if not is_token(raw):  # legacy plaintext
         return encrypt_text(raw if isinstance(column.type, EncryptedText) else _dumps(raw))
     try:

@@ -281,12 +281,14 @@ def organisation(session: Session, *, user: Actor) -> Organisation:
     """A read-only view of the admin's tenant with user counts per municipality and team."""
     require_admin(user)
     tid = user.tenant_id
-    tenant = session.get(Tenant, tid)
+    tenant = session.get_one(Tenant, tid)
     regions = session.scalars(select(Region).where(Region.tenant_id == tid).order_by(Region.name)).all()
     places = session.scalars(
         select(Municipality).where(Municipality.tenant_id == tid).order_by(Municipality.name)
     ).all()
-    grouped = [(r, [m for m in places if m.region_id == r.id]) for r in regions]
+    grouped: list[tuple[Region | None, list[Municipality]]] = [
+        (r, [m for m in places if m.region_id == r.id]) for r in regions
+    ]
     loose = [m for m in places if m.region_id is None]
     if loose:
         grouped.append((None, loose))

@@ -121,7 +121,7 @@ def list_cases(
             )
         else:
             cond.append((Case.case_number == needle) | (Case.pseudonym == needle))
-    total = session.scalar(select(func.count()).select_from(Case).where(*cond))
+    total = session.scalar(select(func.count()).select_from(Case).where(*cond)) or 0
     items = session.scalars(
         select(Case)
         .where(*cond)
@@ -151,7 +151,7 @@ def open_tasks(session: Session, case_id: int) -> list[TaskRecord]:
 def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 100) -> Page:
     """The case's history, oldest first."""
     cond = HistoryEntry.case_id == case_id
-    total = session.scalar(select(func.count()).select_from(HistoryEntry).where(cond))
+    total = session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0
     items = session.scalars(
         select(HistoryEntry)
         .where(cond)

@@ -45,7 +45,7 @@ def list_referrals(
     begin_write(session)
     if agency:
         cond.append(Referral.agency == agency)
-    total = session.scalar(select(func.count()).select_from(Referral).where(*cond))
+    total = session.scalar(select(func.count()).select_from(Referral).where(*cond)) or 0
     rows = session.execute(
         select(Referral, Case)
         .join(Case, Case.id == Referral.case_id)

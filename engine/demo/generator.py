@@ -38,7 +38,7 @@ class Outcome:
     seconds: float
 
 
-def _accounts(session, tenant: Tenant, demo: bool) -> tuple[dict, Actor, Actor]:
+def _accounts(session, tenant: Tenant, demo: bool) -> tuple[dict, Actor | None, Actor]:
     places = {
         m.key: m for m in session.scalars(select(Municipality).where(Municipality.tenant_id == tenant.id))
     }

@@ -159,7 +159,7 @@ def list_topics(
         cond.append(Topic.raised_at < _midnight(today - timedelta(days=min_age_days - 1)))
     if max_age_days is not None:
         cond.append(Topic.raised_at >= _midnight(today - timedelta(days=max_age_days)))
-    total = session.scalar(select(func.count()).select_from(Topic).where(*cond))
+    total = session.scalar(select(func.count()).select_from(Topic).where(*cond)) or 0
     items = session.scalars(
         select(Topic)
         .where(*cond)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -123,7 +124,7 @@ def overview(
 
 def summary(items: list[OverviewItem]) -> dict:
     """Counts by state and outcome, for the overview's header."""
-    out = {
+    out: dict[str, Any] = {
         "overdue": 0,
         "due": 0,
         "scheduled": 0,

@@ -203,7 +203,9 @@ def _tenant_of(session: Session, instance: ProcessInstance, user: Actor | None) 
     """The tenant of a case-less instance: the acting user's, or (timers) its starter's."""
     if user is not None:
         return user.tenant_id
-    return session.scalar(select(User.tenant_id).where(User.id == instance.started_by_id))
+    tenant_id = session.scalar(select(User.tenant_id).where(User.id == instance.started_by_id))
+    assert tenant_id is not None  # case-less instances (test runs) are started by a user
+    return tenant_id
 
 
 def stop_case_instances(session: Session, case: Case, *, exclude: int | None = None) -> int:

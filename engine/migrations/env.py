@@ -10,7 +10,9 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None  # engine.migrate always sets it
+    engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -63,7 +63,7 @@ def _german(error) -> str:  # noqa: PLR0911, PLR0912 - a translation table: one 
             "object": "Objekt",
             "null": "leer",
         }
-        wanted = value if isinstance(value, list) else [value]
+        wanted: list[str] = value if isinstance(value, list) else [value]  # type names
         return "Ungültiger Wert: erwartet " + " oder ".join(names.get(w, w) for w in wanted) + "."
     if v == "enum":
         titles = error.schema.get("x-enum-titles") or value

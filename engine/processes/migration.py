@@ -49,7 +49,8 @@ class _Forms:
     """Current form schemas by key, with a validator that ignores missing fields."""
 
     def __init__(self, session: Session):
-        self.session, self.cache = session, {}
+        self.session = session
+        self.cache: dict[str, tuple[dict, Draft202012Validator] | None] = {}
 
     def get(self, key: str):
         if key not in self.cache:

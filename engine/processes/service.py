@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Literal, overload
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -167,10 +168,18 @@ def deploy_directories(
         if created:
             changed.append(f"form {version.form_key} v{version.version}")
     for path in sorted(processes_dir.glob("*.bpmn")):
-        version, created = deploy_process(session, path.read_bytes(), by, process_id=path.stem)
+        process, created = deploy_process(session, path.read_bytes(), by, process_id=path.stem)
         if created:
-            changed.append(f"process {version.process_id} v{version.version}")
+            changed.append(f"process {process.process_id} v{process.version}")
     return changed
+
+
+@overload
+def current_version(session: Session, process_id: str, required: Literal[True] = True) -> ProcessVersion: ...
+
+
+@overload
+def current_version(session: Session, process_id: str, required: bool) -> ProcessVersion | None: ...
 
 
 def current_version(session: Session, process_id: str, required: bool = True) -> ProcessVersion | None:
@@ -189,8 +198,8 @@ def parsed_version(session: Session, version_id: int) -> wf.ParsedProcess:
     """Parsed specs of a process version, from the spec cache."""
 
     def load():
-        row = session.get(ProcessVersion, version_id)
+        row = session.get_one(ProcessVersion, version_id)
         return row.xml.encode("utf-8"), row.process_id
 
     # Versions are immutable, but ids repeat across databases (tests, tenants): key by both.
-    return wf.SPEC_CACHE.get((str(session.get_bind().url), version_id), load)
+    return wf.SPEC_CACHE.get((str(session.get_bind().engine.url), version_id), load)

@@ -70,10 +70,13 @@ def funnel(session: Session, tenant_id: int) -> dict:
 
 
 def overdue_count(session: Session, tenant_id: int) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Topic)
-        .where(Topic.tenant_id == tenant_id, overdue_condition(utcnow()))
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Topic)
+            .where(Topic.tenant_id == tenant_id, overdue_condition(utcnow()))
+        )
+        or 0
     )
 
 

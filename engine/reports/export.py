@@ -74,9 +74,11 @@ def to_xlsx(fig: dict) -> bytes:
     """An XLSX workbook: the figures and a sheet with the notes."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
     sheet.title = f"Kennzahlen {fig['school_year'].replace('/', '-')}"
     for values in table(fig):
         sheet.append(values)

@@ -8,6 +8,7 @@ too, so that the total cannot give the hidden one away.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -67,10 +68,12 @@ def _add(target: dict, kind: str, code: str | None, n: int) -> None:
                 target[breakdown][key] = target[breakdown].get(key, 0) + n
 
 
-def raw_counts(session: Session, tenant_id: int, school_year: str) -> list[tuple]:
+def raw_counts(
+    session: Session, tenant_id: int, school_year: str
+) -> Sequence[tuple[str, str | None, int | None, int | None, int]]:
     """(kind, code, municipality id, team id, count) for the school year."""
     school_year_bounds(school_year)
-    return session.execute(
+    rows = session.execute(
         select(
             ProgrammeEvent.kind,
             ProgrammeEvent.code,
@@ -82,7 +85,8 @@ def raw_counts(session: Session, tenant_id: int, school_year: str) -> list[tuple
         .group_by(
             ProgrammeEvent.kind, ProgrammeEvent.code, ProgrammeEvent.municipality_id, ProgrammeEvent.team_id
         )
-    ).all()
+    )
+    return rows.tuples().all()
 
 
 def figures(session: Session, *, tenant_id: int, school_year: str, min_count: int = 3) -> dict:
@@ -100,12 +104,10 @@ def figures(session: Session, *, tenant_id: int, school_year: str, min_count: in
         session.execute(select(Team.id, Team.name).where(Team.tenant_id == tenant_id)).tuples().all()
     )
     region_of = {pid: rid for pid, _n, rid in places}
-    totals, by_place, by_region, by_team = (
-        _empty(),
-        defaultdict(_empty),
-        defaultdict(_empty),
-        defaultdict(_empty),
-    )
+    totals = _empty()
+    by_place: defaultdict[int | None, dict] = defaultdict(_empty)
+    by_region: defaultdict[int | None, dict] = defaultdict(_empty)
+    by_team: defaultdict[int, dict] = defaultdict(_empty)
     for kind, code, place, team, n in raw_counts(session, tenant_id, school_year):
         _add(totals, kind, code, n)
         _add(by_place[place], kind, code, n)

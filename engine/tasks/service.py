@@ -81,7 +81,7 @@ def inbox(
         cond.append(
             TaskRecord.due_at < now if overdue else (TaskRecord.due_at.is_(None) | (TaskRecord.due_at >= now))
         )
-    total = session.scalar(select(func.count()).select_from(TaskRecord).where(*cond))
+    total = session.scalar(select(func.count()).select_from(TaskRecord).where(*cond)) or 0
     items = session.scalars(
         select(TaskRecord)
         .where(*cond)
@@ -110,14 +110,14 @@ def task_data(session: Session, row: TaskRecord) -> dict[str, Any]:
     """The process data the task sees right now (empty once it is done)."""
     if row.status != READY:
         return {}
-    instance = session.get(ProcessInstance, row.instance_id)
+    instance = session.get_one(ProcessInstance, row.instance_id)
     proc = parsed_version(session, instance.process_version_id)
     return wf.task_data(proc, instance.state, row.id)
 
 
 def complete_task(
     session: Session, *, user: Actor, task_id: str, data: Any
-) -> tuple[dict, Case | None, list[dict]]:
+) -> tuple[dict | None, Case | None, list[dict]]:
     """Validate form data, complete the task and advance the process; one writer at a time."""
     _require_task_role(user)
     if not isinstance(task_id, str) or len(task_id) > 36:
@@ -143,7 +143,7 @@ def complete_task(
         raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     if row.form_key:
         form_id = current_form_id(session, row.form_key)
-        validate_form_data(form_id, lambda: session.get(FormVersion, form_id).schema, data)
+        validate_form_data(form_id, lambda: session.get_one(FormVersion, form_id).schema, data)
     elif data:
         raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")
     consents.before_completion(session, case=case, form_key=row.form_key, data=data)
@@ -172,7 +172,7 @@ def complete_task(
 
 
 def _task_event(action: str, row: TaskRecord, case: Case | None) -> Event:
-    detail = {"bpmn_id": row.bpmn_id, "form_key": row.form_key}
+    detail: dict[str, Any] = {"bpmn_id": row.bpmn_id, "form_key": row.form_key}
     if row.case_id is None:
         detail["instance_id"] = row.instance_id  # a test run (or another case-less instance)
     return Event(

@@ -108,7 +108,7 @@ def _check_expressions(spec, subprocess_specs, lines) -> list[DiagramProblem]:
                 checks.append(("script", ts.script))
             event_def = getattr(ts, "event_definition", None)
             if isinstance(event_def, TimerEventDefinition):
-                problem = _check_timer(timers.timer_kind(event_def), event_def.expression or "")
+                problem = _check_timer(timers.timer_kind(event_def) or "date", event_def.expression or "")
                 if problem:
                     problems.append(_problem(*problem, bpmn_id, lines))
             for kind, source in checks:

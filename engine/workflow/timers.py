@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -65,6 +66,11 @@ class _SingleTimer:
 
     kind = "single"
 
+    if TYPE_CHECKING:  # provided by the SpiffWorkflow definition and the subclass this mixes into
+        name: str | None
+
+        def _compute_due(self, my_task) -> datetime: ...
+
     def due_at(self, my_task) -> datetime:
         due = my_task._get_internal_data(DUE_KEY)
         if due is None:
@@ -80,7 +86,7 @@ class _SingleTimer:
 
     def reset(self, my_task):
         my_task.internal_data.pop(DUE_KEY, None)
-        super().reset(my_task)
+        super().reset(my_task)  # type: ignore[misc]  # the SpiffWorkflow definition's, next in the MRO
 
     def details(self, my_task):
         due = my_task._get_internal_data(DUE_KEY)
