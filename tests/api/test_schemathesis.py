@@ -2,9 +2,10 @@
 
 Checks: no 5xx, and status code, content type, headers and body match what the document says.
 The fuzzing runs on its own copy of the database for this module, as a case manager (each operation:
-schemathesis' coverage cases, unexpected methods included, plus generated ones), and as a coordinator,
-a process owner and an admin (generated ones only); bounded and derandomized, so that the module stays
-within about three minutes on SQLite (marked slow).
+schemathesis' coverage cases, unexpected methods included, plus generated ones), and as every other
+role: coordinator, process owner, admin, Lenkungsgruppe, data-protection officer and authority staff
+(generated ones only); bounded and derandomized, so that the module stays within about four minutes on
+SQLite (marked slow).
 """
 
 from __future__ import annotations
@@ -172,6 +173,27 @@ def test_api_as_process_owner(case, fuzz_app, tokens, task_ids):
 @FUZZ
 def test_api_as_admin(case, fuzz_app, tokens, task_ids):
     _call(case, fuzz_app, tokens, "admin", task_ids)
+
+
+@pytest.mark.slow
+@light.parametrize()
+@FUZZ
+def test_api_as_steering_member(case, fuzz_app, tokens, task_ids):
+    _call(case, fuzz_app, tokens, "steering", task_ids)
+
+
+@pytest.mark.slow
+@light.parametrize()
+@FUZZ
+def test_api_as_data_protection_officer(case, fuzz_app, tokens, task_ids):
+    _call(case, fuzz_app, tokens, "dpo", task_ids)
+
+
+@pytest.mark.slow
+@light.parametrize()
+@FUZZ
+def test_api_as_authority(case, fuzz_app, tokens, task_ids):
+    _call(case, fuzz_app, tokens, "abh", task_ids)
 
 
 def test_every_error_is_documented_as_problem_json():
