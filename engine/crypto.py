@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import threading
 from pathlib import Path
@@ -21,6 +20,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import JSON, Text, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
 
+from . import keyfile
 from .config import Settings
 from .errors import KimError
 from .uow import unit_of_work
@@ -101,23 +101,7 @@ def _read_or_create_key_file(path: Path) -> str:
             "Production must set KIM_DATA_KEYS (docs/security.md).",
             path,
         )
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, Fernet.generate_key() + b"\n")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)  # atomic; another process (gunicorn worker) may have won
-            log.warning("generated a new data key in %s", path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_text(encoding="ascii")
+    return keyfile.read_or_create(path, Fernet.generate_key, "data key")
 
 
 def _keyring() -> _Keyring:

@@ -13,7 +13,6 @@ import base64
 import binascii
 import hashlib
 import logging
-import os
 import re
 import secrets
 import threading
@@ -24,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from .. import keyfile
 from ..config import Settings
 from ..errors import KimError
 
@@ -139,23 +139,7 @@ def _read_or_create_key_file(path: Path) -> str:
             "Production must set KIM_AUDIT_KEYS (docs/security.md).",
             path,
         )
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, generate_key().encode("ascii") + b"\n")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)  # atomic; another process (gunicorn worker) may have won
-            log.warning("generated a new audit key in %s", path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_text(encoding="ascii")
+    return keyfile.read_or_create(path, lambda: generate_key().encode("ascii"), "audit key")
 
 
 def keyring() -> Keyring:
