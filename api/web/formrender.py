@@ -12,6 +12,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from engine.processes import decisions
+
 from .strings import DE
 
 ROW_WORD = DE["row_word"]
@@ -22,7 +24,8 @@ RADIO_MAX = 4  # enums with at most this many choices are radio buttons, longer 
 class Field:
     """One control (or group of controls) of the form."""
 
-    kind: str  # text, textarea, date, integer, number, radio, select, checkbox, checkboxes, lines, rows
+    # text, textarea, date, integer, number, radio, select, checkbox, checkboxes, lines, rows, decision
+    kind: str
     name: str
     label: str
     required: bool = False
@@ -41,7 +44,10 @@ class Field:
         return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.name)
 
 
-def _kind(spec: dict) -> str:  # noqa: PLR0911 - a lookup table: one widget per field shape
+def _kind(spec: dict, key: str = "", required: set[str] | None = None) -> str:  # noqa: PLR0911 - a lookup table
+    """The widget of a field; a decision (engine/processes/decisions.py) is a choice with no default."""
+    if decisions.is_decision(key, spec, required or set()):
+        return "decision"
     kind = spec.get("type")
     if kind == "array":
         items = spec.get("items") or {}
@@ -67,6 +73,11 @@ def _options(spec: dict) -> list[tuple[str, str]]:
     return [(str(v), str(titles[i]) if i < len(titles) else str(v)) for i, v in enumerate(values)]
 
 
+def _posted(value: Any) -> str:
+    """A decision's value as the radio button posts it ("true"/"false" for Ja/Nein)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def build_fields(
     schema: dict, values: dict | None, prefix: str = "", use_defaults: bool = False
 ) -> list[Field]:
@@ -76,8 +87,8 @@ def build_fields(
     out = []
     for key, spec in (schema.get("properties") or {}).items():
         name = prefix + key
-        kind = _kind(spec)
-        value = values.get(key, spec.get("default") if use_defaults else None)
+        kind = _kind(spec, key, required)
+        value = values.get(key, spec.get("default") if use_defaults and kind != "decision" else None)
         f = Field(
             kind=kind,
             name=name,
@@ -91,6 +102,9 @@ def build_fields(
         )
         if kind in ("select", "radio"):
             f.options = _options(spec)
+        elif kind == "decision":
+            f.options = [(_posted(v), title) for v, title in decisions.options(spec)]
+            f.value = _posted(value) if value is not None else None
         elif kind == "checkboxes":
             f.options = _options(spec["items"])
             f.value = [str(v) for v in value] if isinstance(value, list) else []
@@ -149,8 +163,12 @@ def parse_form(schema: dict, form: MultiDict, prefix: str = "") -> dict:
     data: dict[str, Any] = {}
     for key, spec in (schema.get("properties") or {}).items():
         name = prefix + key
-        kind = _kind(spec)
-        if kind == "checkbox":
+        kind = _kind(spec, key, required)
+        if kind == "decision":
+            chosen = _decision(spec, form.get(name, ""))
+            if chosen is not None:
+                data[key] = chosen  # nothing chosen: left out, so the form asks for a choice
+        elif kind == "checkbox":
             if name in form:
                 data[key] = True
             elif key in required:
@@ -175,6 +193,14 @@ def parse_form(schema: dict, form: MultiDict, prefix: str = "") -> dict:
                 continue
             data[key] = _number(raw.strip(), kind) if kind in ("integer", "number") else raw
     return data
+
+
+def _decision(spec: dict, raw: str) -> Any:
+    """The chosen answer as typed JSON; None when nothing (or something unknown) was chosen."""
+    for value, _title in decisions.options(spec):
+        if raw != "" and raw == _posted(value):
+            return value
+    return raw or None  # an unknown value goes to the validator, which names it
 
 
 def _indices(form: MultiDict, name: str) -> list[int]:

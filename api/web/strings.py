@@ -135,6 +135,9 @@ DE = {
     "save_draft": "Entwurf speichern",
     "no_form": "Diese Aufgabe hat kein Formular. Bestätigen Sie, wenn sie erledigt ist.",
     "confirm_done": "Erledigt bestätigen",
+    "confirm_title": "Bitte bestätigen: Ihre Entscheidung hat Folgen",
+    "confirm_hint": "Noch ist nichts gespeichert. Bestätigen Sie unten, oder ändern Sie Ihre Auswahl und "
+    "wählen Sie erneut „Erledigen“.",
     "draft_saved": "Entwurf gespeichert. Die Aufgabe ist noch offen.",
     "task_done": "Aufgabe „{name}“ erledigt.",
     "required_sr": "(Pflichtfeld)",

@@ -1,4 +1,11 @@
-"""The task form page: a task's JSON Schema form rendered server-side, drafts, completion."""
+"""The task form page: a task's JSON Schema form rendered server-side, drafts, completion.
+
+Decisions (engine/processes/decisions.py) are choices with no default. A submission whose decision
+closes or ends something is answered, valid but unsaved, with the same form and the consequence to
+confirm; only the confirming button (``_confirm`` = the decision and its value) completes the task,
+and only for the value it confirmed. Forms with a decision have a disabled default button, so Enter
+in a text field submits nothing (HTML implicit submission) and nothing needs JavaScript.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +21,9 @@ from flask import (
 )
 
 from engine.errors import InvalidInput, KimError, ProcessFailure
+from engine.processes import decisions
 from engine.tasks import drafts, read
-from engine.tasks.service import complete_task
+from engine.tasks.service import check_task_data, complete_task
 
 from ..context import current_user, db, fail, restart
 from .formrender import attach_errors, build_fields, parse_form
@@ -33,7 +41,8 @@ def task_page(task_id: str):
         page = read.task_page(db(), user=current_user(), task_id=task_id)
     except KimError as exc:
         return _error(exc)
-    out = _render(page, page.draft.data if page.draft else None)
+    # A draft never preselects a decision (drafts made before decisions were kept out, too).
+    out = _render(page, decisions.without_decisions(page.schema, page.draft.data) if page.draft else None)
     return out
 
 
@@ -53,7 +62,11 @@ def task_submit(task_id: str):
     if action == "add":
         return _render(page, data)
     case_id = page.case_id
+    ask = decisions.confirmation(schema, data) if action == "complete" else None
     try:
+        if ask is not None and request.form.get("_confirm") != ask.key:
+            check_task_data(session, user=user, task_id=task_id, data=data)
+            return _render(page, data, confirm=ask)  # valid, nothing saved: ask first
         if action == "draft":
             drafts.save_draft(session, user=user, task_id=task_id, data=data)
         else:
@@ -81,10 +94,16 @@ def _case_url(case_id: int | None) -> str:
 
 
 def _render(
-    page: read.TaskPage, values: dict | None, *, errors: dict | None = None, message: str | None = None
+    page: read.TaskPage,
+    values: dict | None,
+    *,
+    errors: dict | None = None,
+    message: str | None = None,
+    confirm: decisions.Confirmation | None = None,
 ):
     fields = build_fields(page.schema, values, use_defaults=values is None) if page.schema else []
     summary = attach_errors(fields, errors or {})
+    guarded = bool(decisions.decision_keys(page.schema)) or bool((page.schema or {}).get("x-confirm"))
     return render_template(
         "task.html",
         task=page.task,
@@ -92,6 +111,8 @@ def _render(
         fields=fields,
         summary=summary,
         message=message,
+        confirm=confirm,
+        guarded=guarded,
         draft=page.draft,
         pseudonym=page.pseudonym,
         open=page.open,

@@ -11,7 +11,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from ..errors import InvalidInput
+from .decisions import is_decision
 
+CHOOSE = "Bitte eine Auswahl treffen."
 _VALIDATORS: dict[int, Draft202012Validator] = {}
 _LOCK = threading.Lock()
 
@@ -52,7 +54,7 @@ def _path(error) -> str:
 def _german(error) -> str:  # noqa: PLR0911, PLR0912 - a translation table: one message per validator
     v, value = error.validator, error.validator_value
     if v == "required":
-        return "Pflichtfeld: bitte ausfüllen."
+        return CHOOSE if _missing_decision(error) else "Pflichtfeld: bitte ausfüllen."
     if v == "type":
         names = {
             "string": "Text",
@@ -93,6 +95,14 @@ def _german(error) -> str:  # noqa: PLR0911, PLR0912 - a translation table: one 
     if v == "additionalProperties":
         return _unknown_fields(error)
     return "Ungültiger Wert."
+
+
+def _missing_decision(error) -> bool:
+    """Whether the missing required field is a decision (engine/processes/decisions.py)."""
+    missing = error.message.split("'")[1] if "'" in error.message else ""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    spec = (schema.get("properties") or {}).get(missing)
+    return is_decision(missing, spec or {}, schema.get("required") or ())
 
 
 def _unknown_fields(error) -> str:

@@ -12,14 +12,18 @@ from ..cases.models import Case
 from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
+from ..processes.decisions import without_decisions
 from .models import READY, TaskDraft
-from .service import get_task
+from .service import get_task, task_form
 
 MAX_DRAFT_CHARS = 200_000
 
 
 def save_draft(session: Session, *, user: Actor, task_id: str, data: Any) -> TaskDraft:
-    """Store (or replace) the task's draft; unchecked, since a draft may be incomplete."""
+    """Store (or replace) the task's draft; unchecked, since a draft may be incomplete.
+
+    Decisions (engine/processes/decisions.py) are not kept: a restored draft never preselects one.
+    """
     begin_write(session)
     row = get_task(session, user=user, task_id=task_id)
     if row.status != READY:
@@ -29,6 +33,7 @@ def save_draft(session: Session, *, user: Actor, task_id: str, data: Any) -> Tas
         )
     if not isinstance(data, dict) or len(repr(data)) > MAX_DRAFT_CHARS:
         raise InvalidInput("Der Entwurf ist ungültig oder zu groß.")
+    data = without_decisions(task_form(session, row), data)
     draft = session.get(TaskDraft, row.id)
     if draft is None:
         draft = TaskDraft(task_id=row.id)

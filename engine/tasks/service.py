@@ -139,13 +139,7 @@ def complete_task(
             "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
             kind="task-already-done",
         )
-    if not isinstance(data, dict):
-        raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
-    if row.form_key:
-        form_id = current_form_id(session, row.form_key)
-        validate_form_data(form_id, lambda: session.get_one(FormVersion, form_id).schema, data)
-    elif data:
-        raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")
+    _check_data(session, row, data)
     consents.before_completion(session, case=case, form_key=row.form_key, data=data)
     proc = parsed_version(session, instance.process_version_id)
     try:
@@ -169,6 +163,28 @@ def complete_task(
     session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))  # a draft ends with its task
     record(session, user, _task_event("task.complete", row, case))
     return recorded.completed, case, recorded.ready
+
+
+def _check_data(session: Session, row: TaskRecord, data: Any) -> None:
+    """German per-field errors (InvalidInput) if ``data`` does not fit the task's current form."""
+    if not isinstance(data, dict):
+        raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
+    if row.form_key:
+        form_id = current_form_id(session, row.form_key)
+        validate_form_data(form_id, lambda: session.get_one(FormVersion, form_id).schema, data)
+    elif data:
+        raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")
+
+
+def check_task_data(session: Session, *, user: Actor, task_id: str, data: Any) -> None:
+    """Validate form data for a task without completing it (the web form's confirmation step)."""
+    row = get_task(session, user=user, task_id=task_id)
+    if row.status != READY:
+        raise Conflict(
+            "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
+            kind="task-already-done",
+        )
+    _check_data(session, row, data)
 
 
 def _task_event(action: str, row: TaskRecord, case: Case | None) -> Event:

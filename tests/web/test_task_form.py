@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
 from engine.config import PROJECT_ROOT
+from engine.processes.decisions import confirmation
 from engine.tasks.models import TaskDraft, TaskRecord
 from tests import lifecycle_data as d
 from tests.api.helpers import open_case, ready
@@ -15,12 +16,17 @@ from tests.api.helpers import open_case, ready
 from .helpers import web_login
 
 
+DECISIONS = {"consent_given", "continue"}  # Ja/Nein decisions: radio buttons posting true/false
+
+
 def form_fields(data: dict, prefix: str = "") -> dict[str, list[str]]:
-    """Typed form data as a browser posts it (ticked boxes, one field per row cell)."""
+    """Typed form data as a browser posts it (ticked boxes, chosen radios, one field per row cell)."""
     out: dict[str, list[str]] = {}
     for key, value in data.items():
         name = prefix + key
-        if value is True:
+        if key in DECISIONS and isinstance(value, bool):
+            out[name] = [str(value).lower()]
+        elif value is True:
             out[name] = ["1"]
         elif value is False:
             continue
@@ -48,8 +54,17 @@ def _titles(form_key: str) -> list[str]:
     return titles
 
 
-def _submit(client, csrf, task_id, data, action="complete"):
-    return client.post(f"/tasks/{task_id}", data={**form_fields(data), "csrf_token": csrf, "_action": action})
+def _schema(form_key: str) -> dict:
+    return json.loads((PROJECT_ROOT / "forms" / f"{form_key}.json").read_text())
+
+
+def _submit(client, csrf, task_id, data, action="complete", confirm_for: str | None = None):
+    """Post the form; ``confirm_for`` (a form key) also sends the confirmation its decision asks for."""
+    fields: dict = {**form_fields(data), "csrf_token": csrf, "_action": action}
+    ask = confirmation(_schema(confirm_for), data) if confirm_for else None
+    if ask is not None:
+        fields["_confirm"] = ask.key
+    return client.post(f"/tasks/{task_id}", data=fields)
 
 
 def test_every_lifecycle_form_renders_and_completes_through_the_page(client, login):
@@ -72,7 +87,7 @@ def test_every_lifecycle_form_renders_and_completes_through_the_page(client, log
         assert page.status_code == 200, page.text
         for title in _titles(bpmn_id):
             assert title in page.text, (bpmn_id, title)
-        r = _submit(client, csrf, task["id"], data)
+        r = _submit(client, csrf, task["id"], data, confirm_for=bpmn_id)
         assert r.status_code == 303, r.text
     assert client.get(f"/api/v1/cases/{case['id']}", headers=cm).json["status"] == "closed"
     # The referral route's form as well.
