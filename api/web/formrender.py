@@ -168,11 +168,9 @@ def parse_form(schema: dict, form: MultiDict, prefix: str = "") -> dict:
             chosen = _decision(spec, form.get(name, ""))
             if chosen is not None:
                 data[key] = chosen  # nothing chosen: left out, so the form asks for a choice
-        elif kind == "checkbox":
+        elif kind == "checkbox":  # optional only: a required Ja/Nein is a decision
             if name in form:
                 data[key] = True
-            elif key in required:
-                data[key] = False  # an unticked box is an answer: no
         elif kind == "checkboxes":
             data[key] = [v for v in form.getlist(name) if v]
         elif kind == "lines":

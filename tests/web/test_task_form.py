@@ -15,7 +15,6 @@ from tests.api.helpers import open_case, ready
 
 from .helpers import web_login
 
-
 DECISIONS = {"consent_given", "continue"}  # Ja/Nein decisions: radio buttons posting true/false
 
 
