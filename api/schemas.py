@@ -209,6 +209,14 @@ class CaseDetailSchema(CaseSummarySchema):
     history_total = fields.Integer()
 
 
+class ReopenRequestSchema(Schema):
+    reason = Str(
+        required=True,
+        validate=validate.Length(min=1, max=1000),
+        metadata={"description": "why the case is reopened (recorded in the audit trail)"},
+    )
+
+
 class PageArgsSchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))

@@ -110,6 +110,21 @@ KINDS: dict[str, ProblemKind] = {
         "Der Fall ist abgeschlossen.",
         "Nichts wiederholen; ein abgeschlossener Fall wird nicht mehr bearbeitet.",
     ),
+    "case-open": ProblemKind(
+        409,
+        "Der Fall ist nicht abgeschlossen (Wiederöffnen eines offenen Falls).",
+        "Neu laden; nichts wiederholen.",
+    ),
+    "case-not-reopenable": ProblemKind(
+        409,
+        "Der Fall kann nicht wieder geöffnet werden (Einwilligung widerrufen oder Daten gelöscht).",
+        "Nichts wiederholen; bei Bedarf einen neuen Fall anlegen.",
+    ),
+    "reopen-period-over": ProblemKind(
+        409,
+        "Die Frist zum Wiederöffnen des Falls (Einstellung des Kreises, Standard 30 Tage) ist abgelaufen.",
+        "Nichts wiederholen; bei Bedarf einen neuen Fall anlegen.",
+    ),
     "consent-not-given": ProblemKind(
         409,
         "Es liegt (noch) keine Einwilligung zur Datenverarbeitung vor.",

@@ -1,10 +1,10 @@
-"""Cases: open, list, read, consent withdrawal."""
+"""Cases: open, list, read, consent withdrawal, reopening."""
 
 from dataclasses import asdict
 
 from flask_smorest import Blueprint
 
-from engine.cases import read, service
+from engine.cases import read, reopen, service
 
 from ..context import current_user, db, settings
 from ..schemas import (
@@ -15,6 +15,7 @@ from ..schemas import (
     CaseStateSchema,
     HistoryPageSchema,
     PageArgsSchema,
+    ReopenRequestSchema,
 )
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Fälle")
@@ -86,3 +87,18 @@ def withdraw_consent(case_id):
         db(), user=current_user(), case_id=case_id, deletion_days=settings().withdrawal_deletion_days
     )
     return case
+
+
+@blp.route("/<int:case_id>/reopen", methods=["POST"])
+@blp.arguments(ReopenRequestSchema)
+@blp.response(200, CaseDetailSchema)
+def reopen_case(args, case_id):
+    """Reopen a case closed by mistake (its case manager, within the tenant's period, with a reason).
+
+    The case continues at the task it was closed from (consent or closure). No confirmation step:
+    the call itself is the explicit decision.
+    """
+    user = current_user()
+    case = reopen.reopen_case(db(), user=user, case_id=case_id, reason=args["reason"])
+    out = _detail(read.opened_case(db(), user=user, case=case))
+    return out

@@ -16,6 +16,8 @@ class Tenant(Base):
     case_prefix: Mapped[str] = mapped_column(String(10))
     # Days after closure until personal data is removed; NULL: the installation default.
     retention_days: Mapped[int | None] = mapped_column(Integer)
+    # Days after closure in which its case manager may reopen a case; NULL: 30 (engine/cases/reopen.py).
+    reopen_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class Region(Base):

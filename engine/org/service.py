@@ -37,7 +37,12 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
         session,
         Tenant,
         {"key": t["key"]},
-        {"name": t["name"], "case_prefix": t["case_prefix"], "retention_days": t.get("retention_days")},
+        {
+            "name": t["name"],
+            "case_prefix": t["case_prefix"],
+            "retention_days": t.get("retention_days"),
+            "reopen_days": t.get("reopen_days"),
+        },
     )
     regions = {}
     for r in seed.get("regions", []):

@@ -4,7 +4,8 @@
 - CM cases: the goal agreement (accompaniment with a goal agreement), dated by its agreement date;
 - referrals by agency, dated by the referral date;
 - goals met: the final evaluation's goal attainment (all / partly / none);
-- closures by reason, when the process ends (including no consent and withdrawn consent).
+- closures by reason, when the process ends (including no consent and withdrawn consent); a case
+  reopened within its period (engine/cases/reopen.py) takes its closure back (``retract_closure``).
 Form dates count (what people entered), but never later than the day the step was recorded.
 """
 
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ..clock import BERLIN
 from .events import add_event, as_date
+from .models import ProgrammeEvent
 
 # bpmn id of the finished user task -> (fact kind, date field, code field)
 FACTS = {
@@ -57,3 +60,13 @@ def project_lifecycle(session: Session, instance, case, result, now: datetime) -
     if result.completed:
         reason = result.data.get("closure_reason") or "other"
         add_event(session, kind="closure", code=str(reason), occurred_on=closed_on, **common)
+
+
+def retract_closure(session: Session, case_id: int) -> int:
+    """A reopened case is not closed: its closure stops counting (same transaction); rows removed."""
+    gone = session.execute(
+        delete(ProgrammeEvent)
+        .where(ProgrammeEvent.case_id == case_id, ProgrammeEvent.kind == "closure")
+        .execution_options(synchronize_session=False)
+    )
+    return int(gone.rowcount or 0)  # type: ignore[attr-defined]  # DML gives a CursorResult

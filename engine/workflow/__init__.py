@@ -5,6 +5,7 @@ from .migrate import Blocker, MigrationBlocked, MigrationCheck, OpenTask, check_
 from .migrate import migrate as migrate_instance
 from .parsing import DiagramError, DiagramProblem, ParsedProcess, inspect_diagram, parse_diagram
 from .prune import FinishedTask
+from .reopen import NotFinished, final_data, reopen
 from .runtime import (
     SPEC_CACHE,
     EngineFailure,
@@ -30,6 +31,7 @@ __all__ = [
     "FinishedTask",
     "MigrationBlocked",
     "MigrationCheck",
+    "NotFinished",
     "NotWaiting",
     "OpenTask",
     "ParsedProcess",
@@ -43,10 +45,12 @@ __all__ = [
     "compile_expression",
     "compile_script",
     "complete",
+    "final_data",
     "fire_timers",
     "inspect_diagram",
     "migrate_instance",
     "parse_diagram",
+    "reopen",
     "send_message",
     "start",
     "task_data",

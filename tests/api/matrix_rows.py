@@ -42,7 +42,18 @@ def _get(w, k, key):
     return w[k].get(key, 1)
 
 
+def reopen_expect(role, own):
+    """Reopening: case managers only; their own case is open, so 409 (nothing changes), another's 404."""
+    return (409 if own else 404) if role in CM else 403
+
+
 ROWS = {
+    ("POST", "/api/v1/cases/{case_id}/reopen"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/reopen", {"reason": "Versehentlich abgeschlossen"}),
+        reopen_expect,
+        None,
+        True,
+    ),
     ("GET", "/api/v1/topics"): (
         lambda w, k: (f"{API}/topics?per_page=100", None),
         readers,
