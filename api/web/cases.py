@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from engine.cases import read
+from engine.cases import read, reopen
 from engine.cases import service as cases
-from engine.errors import KimError, NotFound
+from engine.errors import InvalidInput, KimError, NotFound
 from engine.followups import read as followups
 
-from ..context import current_user, db, fail
+from ..context import current_user, db, fail, restart
 from ..schemas import ClientSchema
 from .strings import DE
 
@@ -112,6 +112,52 @@ def case(case_id):
         return _refused(exc)
     out = render_template("case.html", page=page, case=page.case, personal=page.personal)
     return out
+
+
+@bp.post("/cases/<int:case_id>/reopen")
+def reopen_case(case_id):
+    """Fall wieder öffnen: the reason first, then the confirmation; only the confirmed form reopens."""
+    session, user = db(), current_user()
+    reason = (request.form.get("reason") or "").strip()
+    if reason and request.form.get("_confirm") == "1":
+        try:
+            reopen.reopen_case(session, user=user, case_id=case_id, reason=reason)
+        except InvalidInput as exc:
+            restart()
+            return _case_page(case_id, reason=reason, error=exc.detail)
+        except NotFound:
+            fail()
+            return _not_found()
+        except KimError as exc:
+            return _refused(exc)
+        flash(DE["reopened"], "ok")
+        return redirect(url_for("casepages.case", case_id=case_id), 303)
+    return _case_page(case_id, reason=reason, error=None if reason else DE["reopen_no_reason"])
+
+
+def _case_page(case_id: int, *, reason: str, error: str | None):
+    """The case page again, with the reason entered and either its error or the confirmation."""
+    try:
+        page = read.case_page(db(), user=current_user(), case_id=case_id)
+    except NotFound:
+        fail()
+        return _not_found()
+    except KimError as exc:
+        return _refused(exc)
+    if not page.can_reopen:
+        period_over = page.reopen is None or not page.reopen.open_now
+        key = "reopen_refused_period" if period_over else "reopen_refused_cm"
+        return render_template("error.html", message=DE[key]), 409 if period_over else 403
+    out = render_template(
+        "case.html",
+        page=page,
+        case=page.case,
+        personal=page.personal,
+        reopen_reason=reason,
+        reopen_error=error,
+        reopen_confirm=error is None,
+    )
+    return out, 422 if error else 200
 
 
 @bp.get("/followups", endpoint="followups")

@@ -124,6 +124,25 @@ DE = {
         "Diese Seite ist den Prozessverantwortlichen vorbehalten. Bitte wenden Sie sich an die "
         "Prozessverantwortung, wenn ein Prozess oder Formular geändert werden soll."
     ),
+    # reopening a closed case (case page)
+    "reopen_title": "Fall wieder öffnen",
+    "reopen_until": "Wurde der Fall versehentlich abgeschlossen, können Sie ihn bis zum {date} "
+    "mit Begründung wieder öffnen. Er geht dort weiter, wo er abgeschlossen wurde.",
+    "reopen_until_cm": "Die fallführende Case-Managerin bzw. der fallführende Case-Manager kann "
+    "diesen Fall bis zum {date} wieder öffnen.",
+    "reopen_over": "Dieser Fall hätte bis zum {date} wieder geöffnet werden können; "
+    "die Frist ist abgelaufen.",
+    "reopen_reason": "Grund für das Wiederöffnen",
+    "reopen_button": "Fall wieder öffnen",
+    "reopen_confirm_title": "Bitte bestätigen: Fall wieder öffnen?",
+    "reopen_consequence": "Der Fall wird wieder geöffnet und geht bei der Aufgabe weiter, mit der er "
+    "abgeschlossen wurde; der Abschluss zählt nicht mehr. Der Grund wird protokolliert.",
+    "reopen_yes": "Ja, Fall wieder öffnen",
+    "reopen_no_reason": "Bitte einen Grund angeben.",
+    "reopened": "Der Fall ist wieder geöffnet.",
+    "reopen_refused_period": "Dieser Fall kann nicht (mehr) wieder geöffnet werden.",
+    "reopen_refused_cm": "Nur die fallführende Case-Managerin bzw. der fallführende Case-Manager "
+    "kann den Fall wieder öffnen.",
     # task form
     "back": "Zurück",
     "case_link": "Fall {pseudonym}",

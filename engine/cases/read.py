@@ -26,7 +26,7 @@ from ..instances.models import HistoryEntry
 from ..org.models import Municipality
 from ..tasks.read import TaskView, task_view
 from ..vocabulary import label, refresh
-from . import service
+from . import reopen, service
 from .models import Case
 from .service import Page
 
@@ -252,6 +252,9 @@ class CasePage:
     followups: list[FollowUpLine]
     timeline: list[HistoryItem]
     goals: list[Goal] = field(default_factory=list)
+    # Closed cases: until when they can be reopened; can_reopen: now, by this user (its case manager).
+    reopen: reopen.ReopenWindow | None = None
+    can_reopen: bool = False
 
 
 def _goals(timeline: list[HistoryItem]) -> list[Goal]:
@@ -287,6 +290,7 @@ def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
         select(Referral).where(Referral.case_id == case.id).order_by(Referral.referred_on)
     )
     follow = session.scalars(select(FollowUp).where(FollowUp.case_id == case.id).order_by(FollowUp.id))
+    span = reopen.window(session, case)
     return CasePage(
         case=summary(case, personal),
         personal=personal,
@@ -318,6 +322,8 @@ def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
         ],
         timeline=[e for e in timeline.items if e.readable],
         goals=_goals(timeline.items) if personal else [],
+        reopen=span,
+        can_reopen=span is not None and span.open_now and case.case_manager_id == user.id,
     )
 
 
