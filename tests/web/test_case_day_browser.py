@@ -26,8 +26,12 @@ def _open(pg, server, headers, case_id: int, bpmn_id: str) -> None:
     pg.wait_for_selector("form button[value=complete]")
 
 
-def _done(pg, site: str) -> None:
+def _done(pg, site: str, confirm: str | None = None) -> None:
+    """Erledigen; a decision that ends something is asked again with its consequence: ``confirm`` it."""
     pg.get_by_role("button", name="Erledigen").click()
+    if confirm:
+        pg.wait_for_selector(".confirm-box")
+        pg.get_by_role("button", name=confirm).click()
     pg.wait_for_url(lambda url: "/tasks/" not in url)
     assert pg.url.startswith(site)
 
@@ -36,9 +40,13 @@ def _evaluate(pg, site: str, day: str, status: str, go_on: bool) -> None:
     pg.get_by_label("Datum der Evaluation").fill(day)
     pg.locator("#f-progress-0-goal").fill("Eigene Wohnung")
     pg.locator("#f-progress-0-status").get_by_label(status, exact=True).check()  # four choices: radio buttons
+    group = pg.get_by_role("group", name="Begleitung fortsetzen")  # a decision: Ja/Nein, nothing preselected
     if go_on:
-        pg.get_by_label("Begleitung fortsetzen").check()
-    _done(pg, site)
+        group.get_by_label("Ja, die Begleitung wird fortgesetzt (nächste Evaluation)").check()
+        _done(pg, site)
+    else:
+        group.get_by_label("Nein, die Begleitung endet").check()
+        _done(pg, site, confirm="Ja, Begleitung beenden")
 
 
 def test_case_manager_works_a_case_from_first_contact_to_closure(live_server, page):  # noqa: F811
@@ -71,7 +79,9 @@ def test_case_manager_works_a_case_from_first_contact_to_closure(live_server, pa
 
     # Einwilligung with releases.
     _open(page, live_server, cm, case_id, "consent")
-    page.get_by_label("Einwilligung erteilt").check()
+    page.get_by_role("group", name="Einwilligung erteilt").get_by_label(
+        "Ja, die Einwilligung ist erteilt"
+    ).check()
     page.get_by_label("Datum der Einwilligung").fill("2026-11-02")
     page.get_by_label("Einverständniserklärung zur Datenverarbeitung unterschrieben").check()
     page.get_by_label("Jobcenter (SGB II)").check()
@@ -121,7 +131,7 @@ def test_case_manager_works_a_case_from_first_contact_to_closure(live_server, pa
     _open(page, live_server, cm, case_id, "closure")
     page.get_by_label("Abschlussgrund").select_option(label="Ziele erreicht")
     page.get_by_label("Abschlussdatum").fill("2027-07-02")
-    _done(page, site)
+    _done(page, site, confirm="Ja, Fall abschließen")
 
     case = requests.get(f"{live_server.url}/cases/{case_id}", headers=cm, timeout=30).json()
     assert case["status"] == "closed", case
