@@ -231,3 +231,41 @@ def test_posting_needs_the_csrf_token(client, login):
     r = client.post(f"/tasks/{task['id']}", data={**form_fields(d.FIRST_CONTACT), "_action": "complete"})
     assert r.status_code in (400, 403)
     assert [t["bpmn_id"] for t in ready(client, cm, case["id"])] == ["first_contact"]
+
+
+def test_decisions_have_no_default_and_drafts_do_not_keep_them(client, login, app):
+    csrf = web_login(client)
+    cm = login("cm-borchen")
+    case = open_case(client, cm)
+    assert (
+        _submit(
+            client, csrf, _task(client, cm, case["id"], "first_contact")["id"], d.FIRST_CONTACT
+        ).status_code
+        == 303
+    )
+    task = _task(client, cm, case["id"], "consent")
+    html = client.get(f"/tasks/{task['id']}").text
+    assert 'name="consent_given" value="true"> Ja, die Einwilligung ist erteilt' in html
+    assert 'name="consent_given" value="false"> Nein, keine Einwilligung' in html
+    assert 'type="checkbox" id="f-consent_given"' not in html and "checked" not in html
+    assert '<button type="submit" class="implicit-stop" disabled' in html  # Enter submits nothing
+    # A draft with "Nein" chosen keeps the rest, never the choice.
+    r = _submit(client, csrf, task["id"], {"consent_given": False, "form_version": "2026-1"}, action="draft")
+    assert r.status_code == 303
+    session = app.extensions["kim"]["sessions"]()
+    try:
+        saved = session.get(TaskDraft, task["id"]).data
+        assert saved["form_version"] == "2026-1" and "consent_given" not in saved
+    finally:
+        session.close()
+    html = client.get(f"/tasks/{task['id']}").text
+    assert 'value="2026-1"' in html and "checked" not in html
+    # "Nein" without its confirmation, or confirming another value, saves nothing.
+    r = _submit(client, csrf, task["id"], d.CONSENT_NO)
+    assert r.status_code == 200 and "Der Fall wird ohne Case Management abgeschlossen." in r.text
+    assert 'name="_confirm" value="consent_given=false"' in r.text
+    fields = {**form_fields(d.CONSENT_NO), "csrf_token": csrf, "_confirm": "consent_given=true"}
+    assert client.post(f"/tasks/{task['id']}", data=fields).status_code == 200
+    assert [t["bpmn_id"] for t in ready(client, cm, case["id"])] == ["consent"]
+    assert _submit(client, csrf, task["id"], d.CONSENT_NO, confirm_for="consent").status_code == 303
+    assert client.get(f"/api/v1/cases/{case['id']}", headers=cm).json["status"] == "closed"
