@@ -187,7 +187,7 @@ MATRIX = {
         True,
     ),
     ("POST", "/api/v1/cases/{case_id}/followups"): (
-        case_url("/followups", case="fresh"),
+        case_url("/followups", case="consented"),
         cm_write(201),
         None,
         True,
@@ -378,6 +378,9 @@ def build_world(app, client, login) -> tuple[dict, dict]:
             {"placement_kind": "job", "employer": "Tischlerei", "start_date": start},
         )
         fresh = open_case(client, h, municipality=place, **person)
+        consented = open_case(client, h, municipality=place, **person)  # a follow-up needs consent
+        complete(client, h, consented["id"], "first_contact", d.FIRST_CONTACT)
+        complete(client, h, consented["id"], "consent", d.CONSENT_YES)
         (referral,) = [
             r["id"] for r in client.get(f"{API}/referrals", headers=h).json["items"] if r["case_id"] == cid
         ]
@@ -392,6 +395,7 @@ def build_world(app, client, login) -> tuple[dict, dict]:
             "pseudonym": case["pseudonym"],
             "municipality": place,
             "fresh": fresh["id"],
+            "consented": consented["id"],
             "task": fresh["open_tasks"][0]["id"],
             "referral": referral,
             "consent": consent,
@@ -509,6 +513,7 @@ def test_every_endpoint_refuses_requests_without_a_valid_token(client):
         "B": {
             "id": 1,
             "fresh": 1,
+            "consented": 1,
             "task": NO_TASK,
             "referral": 1,
             "consent": 1,
