@@ -107,13 +107,17 @@ def listed(role, own):
 
 
 def task_list(role, own):
-    """Case managers list their tasks; process owners list their test runs' tasks (never case tasks)."""
-    return 200 if role in (*CM, "process-owner") else 403
+    """Case managers list their tasks; coordinators the tasks of their lane; process owners list their
+    test runs' tasks (never case tasks)."""
+    return 200 if role in (*CM, "coordinator", "process-owner") else 403
 
 
 def task_write(ok):
-    """Case tasks: their case managers; a process owner gets 404 as for a task that does not exist."""
-    return lambda role, own: (ok if own else 404) if role in CM else 404 if role == "process-owner" else 403
+    """Case tasks: their case managers; a process owner or a coordinator (a case manager's task is not
+    theirs) gets 404 as for a task that does not exist."""
+    return lambda role, own: (
+        (ok if own else 404) if role in CM else 404 if role in ("process-owner", "coordinator") else 403
+    )
 
 
 def ids(key):
