@@ -183,7 +183,7 @@ def test_a_job_started_four_months_ago_creates_only_the_latest_months_check_in(a
     give_consent(client, uma, case["id"])
     start_job(client, uma, case["id"], "2025-01-31")
     # February to May have passed: only May's check-in, labelled with its month, due a week after.
-    (task,) = [t for t in followup_tasks(client, uma, case["id"])]
+    (task,) = list(followup_tasks(client, uma, case["id"]))
     assert (task["bpmn_id"], task["name"]) == ("checkin", "Rückmeldung Mai 2025")
     assert task["due"].startswith("2025-06-07")
     checkin(client, uma, case["id"], "2025-06-05")
