@@ -299,7 +299,9 @@ class FollowUpSchema(Schema):
     placement_kind = Str(allow_none=True)
     start_date = fields.Date(allow_none=True)
     due_date = fields.Date(allow_none=True, metadata={"description": "the day the six-month task comes"})
-    next_due = fields.DateTime(allow_none=True, metadata={"description": "earliest due time of its open tasks"})
+    next_due = fields.DateTime(
+        allow_none=True, metadata={"description": "earliest due time of its open tasks"}
+    )
     next_task = Str(allow_none=True, metadata={"description": "the title of that task"})
     checkins_done = fields.Integer(metadata={"description": "completed check-in tasks"})
     checkins_fired = fields.Integer(metadata={"description": "check-in tasks created so far"})

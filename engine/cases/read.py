@@ -18,9 +18,9 @@ from ..access.actor import Actor
 from ..access.read import display_names
 from ..access.service import sees_personal_data
 from ..audit.service import case_event, record
+from ..clock import utcnow
 from ..consents import register
 from ..consents.models import Referral
-from ..clock import utcnow
 from ..followups import due
 from ..followups.models import FollowUp
 from ..history_labels import shown, state_label, title
@@ -312,9 +312,7 @@ def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
     referrals = session.scalars(
         select(Referral).where(Referral.case_id == case.id).order_by(Referral.referred_on)
     )
-    follow = list(
-        session.scalars(select(FollowUp).where(FollowUp.case_id == case.id).order_by(FollowUp.id))
-    )
+    follow = list(session.scalars(select(FollowUp).where(FollowUp.case_id == case.id).order_by(FollowUp.id)))
     work = due.open_work(session, [f.instance_id for f in follow])
     now = utcnow()
     return CasePage(

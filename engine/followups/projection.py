@@ -73,8 +73,9 @@ def project(
 def checkin_counts(session: Session, instance_id: int) -> tuple[int, int]:
     """(check-in tasks created, check-in tasks completed) of the instance, from the tasks projection."""
     fired, done = session.execute(
-        select(func.count(), func.coalesce(func.sum(when((TaskRecord.status == COMPLETED, 1), else_=0)), 0))
-        .where(TaskRecord.instance_id == instance_id, TaskRecord.bpmn_id == CHECKIN)
+        select(
+            func.count(), func.coalesce(func.sum(when((TaskRecord.status == COMPLETED, 1), else_=0)), 0)
+        ).where(TaskRecord.instance_id == instance_id, TaskRecord.bpmn_id == CHECKIN)
     ).one()
     return int(fired), int(done)
 

@@ -139,8 +139,7 @@ CONTRACT: dict[str, dict[str, Need]] = {
     "uma_checkin": {
         "status": Need(
             "string",
-            f"den Weg nach der Rückmeldung ({_UMA}: Ende der Arbeit oder Ausbildung, zweimal nicht "
-            "erreicht)",
+            f"den Weg nach der Rückmeldung ({_UMA}: Ende der Arbeit oder Ausbildung, zweimal nicht erreicht)",
             required=True,
             codes=("not_reached", "ended"),
         ),

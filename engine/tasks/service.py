@@ -28,7 +28,9 @@ from .models import READY, TaskDraft, TaskRecord
 NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf."
 
 
-COORDINATOR = "coordinator"  # works only on the tasks of the lane "Koordination" (e.g. "zweimal nicht erreicht")
+COORDINATOR = (
+    "coordinator"  # works only on the tasks of the lane "Koordination" (e.g. "zweimal nicht erreicht")
+)
 
 
 def _require_task_role(user: Actor) -> None:

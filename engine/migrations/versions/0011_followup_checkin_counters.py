@@ -21,7 +21,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("followups", sa.Column("checkins_fired", sa.Integer(), nullable=False, server_default="0"))
-    op.add_column("followups", sa.Column("checkins_planned", sa.Integer(), nullable=False, server_default="0"))
+    op.add_column(
+        "followups", sa.Column("checkins_planned", sa.Integer(), nullable=False, server_default="0")
+    )
     op.execute(
         "UPDATE followups SET "
         "checkins_done = (SELECT count(*) FROM tasks WHERE tasks.instance_id = followups.instance_id "

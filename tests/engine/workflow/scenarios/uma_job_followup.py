@@ -48,7 +48,7 @@ SCENARIOS = {
             *(
                 step
                 for day, status in zip(
-                    MONTH_ENDS, ("stable", "not_reached", "stable", "difficulties", "stable")
+                    MONTH_ENDS, ("stable", "not_reached", "stable", "difficulties", "stable"), strict=True
                 )
                 for step in (Travel(berlin(day)), _checkin(day, status))
             ),
