@@ -43,13 +43,15 @@ def open_work(session: Session, instance_ids: list[int]) -> dict[int, OpenWork]:
     """The open work of each given follow-up instance (instances without open tasks are left out)."""
     if not instance_ids:
         return {}
-    counts: dict[int, int] = {}
-    for instance_id, tasks in session.execute(
-        select(TaskRecord.instance_id, func.count())
-        .where(TaskRecord.instance_id.in_(instance_ids), TaskRecord.status == READY)
-        .group_by(TaskRecord.instance_id)
-    ):
-        counts[instance_id] = tasks
+    counts = dict(
+        session.execute(
+            select(TaskRecord.instance_id, func.count())
+            .where(TaskRecord.instance_id.in_(instance_ids), TaskRecord.status == READY)
+            .group_by(TaskRecord.instance_id)
+        )
+        .tuples()
+        .all()
+    )
     earliest: dict[int, tuple[datetime, str]] = {}
     for instance_id, due_at, name in session.execute(
         select(TaskRecord.instance_id, TaskRecord.due_at, TaskRecord.name)
