@@ -13,6 +13,7 @@ from datetime import date
 import requests
 from dateutil.relativedelta import relativedelta
 
+from tests import lifecycle_data as d
 from tests.conftest import LiveServer
 
 FOLLOW_UP = {"checkin", "six_month_followup"}
@@ -40,11 +41,10 @@ def _case_with_parallel_tasks(server, h) -> int:
     )
     assert r.status_code == 201, r.text
     case_id = r.json()["id"]
-    today = date.today().isoformat()
     started = (date.today() - relativedelta(months=7)).isoformat()
     steps = [
-        ("first_contact", {"contact_date": today, "contact_channel": "in_person", "concerns": "Arbeit"}),
-        ("consent", {"consent_given": True, "consent_date": today, "data_processing": True}),
+        ("first_contact", d.FIRST_CONTACT),
+        ("consent", d.CONSENT_YES),
     ]
     for bpmn_id, data in steps:  # a follow-up needs the case's consent
         (task,) = [t for t in _ready(server, h, case_id) if t["bpmn_id"] == bpmn_id]
