@@ -296,13 +296,24 @@ class FollowUpSchema(Schema):
     client_name = Str(allow_none=True, metadata={"description": "only for case managers in scope"})
     municipality = Str()
     team = Str(allow_none=True)
-    state = Str(metadata={"description": "planning | scheduled | due | overdue | done"})
+    state = Str(
+        metadata={
+            "description": "planning | scheduled | due | overdue | done; due and overdue by the due time "
+            "of the follow-up's open tasks, as in the inbox"
+        }
+    )
     responsible = Str(allow_none=True)
     responsible_person = Str(allow_none=True)
     placement_kind = Str(allow_none=True)
     start_date = fields.Date(allow_none=True)
-    due_date = fields.Date(allow_none=True)
-    checkins_done = fields.Integer()
+    due_date = fields.Date(allow_none=True, metadata={"description": "the day the six-month task comes"})
+    next_due = fields.DateTime(
+        allow_none=True, metadata={"description": "earliest due time of its open tasks"}
+    )
+    next_task = Str(allow_none=True, metadata={"description": "the title of that task"})
+    checkins_done = fields.Integer(metadata={"description": "completed check-in tasks"})
+    checkins_fired = fields.Integer(metadata={"description": "check-in tasks created so far"})
+    checkins_planned = fields.Integer(metadata={"description": "check-ins the process plans"})
     outcome = Str(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)
 

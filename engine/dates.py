@@ -172,3 +172,25 @@ def add_days(value, days: int) -> str:
     """For diagrams: an ISO date (or date-time) plus days."""
     moment = _as_date_or_datetime(value)
     return (moment + timedelta(days=int(days))).isoformat()
+
+
+GERMAN_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+
+
+def month_label(value) -> str:
+    """For task titles: the German month and year of an ISO date ("2027-03-31" → "März 2027")."""
+    moment = _as_date_or_datetime(value)
+    return f"{GERMAN_MONTHS[moment.month - 1]} {moment.year}"

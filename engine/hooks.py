@@ -23,9 +23,12 @@ The table (process id: after each step)
                                                           due and reminder times; its end
     (test runs of a diagram have no case; the case hooks skip them)
 
-When a case's processes stop (consent withdrawn, personal data deleted)
+When a case's processes stop (the case closes for any reason, consent refused or withdrawn,
+personal data deleted)
     ``engine.instances.service.stop_case_instances`` cancels each running instance of the case, its
-    open tasks and timers, then runs the ON-STOP hooks of its process ``fn(session, instance, now)``:
+    open tasks and timers, then runs the ON-STOP hooks of its process ``fn(session, instance, now)``.
+    It is the one mechanism for every process: cases.lifecycle.apply_step calls it when the lifecycle
+    ends (closure, no consent, withdrawal), retention calls it before deleting personal data.
     uma_job_followup  followups.projection.stopped        the follow-up row says "stopped"
 
 Adding a process (households, several referrals, ...)

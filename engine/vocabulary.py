@@ -73,9 +73,10 @@ ENGINE: dict[str, dict[str, str]] = {
     "followup.state": {
         "planning": "in Planung",
         "scheduled": "geplant",
-        "due": "heute fällig",
+        "due": "fällig",
         "overdue": "überfällig",
         "done": "abgeschlossen",
+        "stopped": "beendet (Fall geschlossen)",
     },
     "user.role": {
         "case_manager": "Case-Management",

@@ -1,4 +1,8 @@
-"""The case lifecycle's effect on the case itself: its route and its closure, after each step."""
+"""The case lifecycle's effect on the case itself: its route and its closure, after each step.
+
+When the lifecycle ends (any closure reason, refused or withdrawn consent) every other process of
+the case stops with it: ``stop_case_instances`` cancels their open tasks and timers.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from .. import workflow as wf
 from ..instances.models import ProcessInstance
+from ..instances.service import stop_case_instances
 from .models import CLOSED, Case
 
 PROCESS_ID = "case_lifecycle"
@@ -29,3 +34,4 @@ def apply_step(
         case.closed_at = now
         reason = result.data.get("closure_reason")
         case.closure_reason = str(reason)[:CLOSURE_REASON_LENGTH] if reason else "other"
+        stop_case_instances(session, case, exclude=instance.id)

@@ -18,8 +18,10 @@ from ..access.actor import Actor
 from ..access.read import display_names
 from ..access.service import sees_personal_data
 from ..audit.service import case_event, record
+from ..clock import utcnow
 from ..consents import register
 from ..consents.models import Referral
+from ..followups import due
 from ..followups.models import FollowUp
 from ..history_labels import shown, state_label, title
 from ..instances.models import HistoryEntry
@@ -228,9 +230,15 @@ class FollowUpLine:
     status: str
     status_label: str
     due_date: date | None
-    checkins_done: int
+    checkins_done: int  # completed check-in tasks
     outcome: str | None
     outcome_label: str
+    state: str = "planning"  # due / overdue as the overview and the inbox say (engine/followups/due.py)
+    state_label: str = ""
+    next_due: datetime | None = None
+    next_task: str | None = None
+    checkins_fired: int = 0
+    checkins_planned: int = 0
 
 
 @dataclass(frozen=True)
@@ -279,6 +287,24 @@ def _goals(timeline: list[HistoryItem]) -> list[Goal]:
     return [Goal(**g) for g in goals.values()]
 
 
+def _followup_line(f: FollowUp, work: due.OpenWork, now: datetime) -> FollowUpLine:
+    state = due.state(f, work, now)
+    return FollowUpLine(
+        f.status,
+        label("followup.status", f.status),
+        f.due_date,
+        f.checkins_done or 0,
+        f.outcome,
+        label("uma_followup.outcome", f.outcome),
+        state,
+        label("followup.state", state),
+        work.next_due,
+        work.next_task,
+        f.checkins_fired or 0,
+        f.checkins_planned or 0,
+    )
+
+
 def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
     """The case page; records the case, consent register and history readings."""
     case = service.read_case(session, user=user, case_id=case_id)
@@ -289,7 +315,9 @@ def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
     referrals = session.scalars(
         select(Referral).where(Referral.case_id == case.id).order_by(Referral.referred_on)
     )
-    follow = session.scalars(select(FollowUp).where(FollowUp.case_id == case.id).order_by(FollowUp.id))
+    follow = list(session.scalars(select(FollowUp).where(FollowUp.case_id == case.id).order_by(FollowUp.id)))
+    work = due.open_work(session, [f.instance_id for f in follow])
+    now = utcnow()
     span = reopen.window(session, case)
     return CasePage(
         case=summary(case, personal),
@@ -309,17 +337,7 @@ def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
         referrals=[
             ReferralLine(r.agency, label("consent.agency", r.agency), r.referred_on) for r in referrals
         ],
-        followups=[
-            FollowUpLine(
-                f.status,
-                label("followup.status", f.status),
-                f.due_date,
-                f.checkins_done or 0,
-                f.outcome,
-                label("uma_followup.outcome", f.outcome),
-            )
-            for f in follow
-        ],
+        followups=[_followup_line(f, work.get(f.instance_id, due.NOTHING_OPEN), now) for f in follow],
         timeline=[e for e in timeline.items if e.readable],
         goals=_goals(timeline.items) if personal else [],
         reopen=span,

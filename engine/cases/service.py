@@ -189,8 +189,10 @@ def withdraw_consent(session: Session, *, user: Actor, case_id: int, deletion_da
         raise ProcessFailure(
             "Der Widerruf konnte nicht verarbeitet werden.", element_id=exc.element_id
         ) from None
-    record_step(session, instance=instance, case=case, result=result, user=user, completed_task=None)
+    # The other processes stop first, so the count says how many; the lifecycle's closure (its
+    # after-step hook) would stop them as well.
     stopped = stop_case_instances(session, case, exclude=instance.id)
+    record_step(session, instance=instance, case=case, result=result, user=user, completed_task=None)
     consents.withdraw_all(session, case=case, user=user)
     case.deletion_due_at = utcnow() + timedelta(days=deletion_days)
     record(

@@ -1,4 +1,9 @@
-"""One row per follow-up instance, projected from its process data for overviews."""
+"""One row per follow-up instance, projected from its process data and its tasks for overviews.
+
+The check-in counters count tasks of the tasks projection (engine/followups/projection.py):
+``checkins_done`` the completed check-ins, ``checkins_fired`` the check-in tasks created so far,
+``checkins_planned`` the check-ins the diagram plans (months skipped as long gone are never created).
+"""
 
 from __future__ import annotations
 
@@ -32,6 +37,8 @@ class FollowUp(Base):
     start_date: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
     checkins_done: Mapped[int] = mapped_column(Integer, default=0)
+    checkins_fired: Mapped[int] = mapped_column(Integer, default=0)
+    checkins_planned: Mapped[int] = mapped_column(Integer, default=0)
     outcome: Mapped[str | None] = mapped_column(String(20), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -19,7 +19,7 @@ from ..clock import today_berlin
 from ..org.models import Municipality, Team
 from ..org.service import filter_id
 from ..vocabulary import label
-from . import service
+from . import due, service
 from .models import FollowUp
 
 
@@ -41,14 +41,24 @@ class FollowUpView:
     placement_kind: str | None
     start_date: date | None
     due_date: date | None
-    checkins_done: int
+    next_due: datetime | None  # the earliest due time of its open tasks (as the inbox shows them)
+    next_task: str | None  # that task's title ("Rückmeldung März 2027")
+    checkins_done: int  # completed check-in tasks
+    checkins_fired: int  # check-in tasks created so far
+    checkins_planned: int
     outcome: str | None
     outcome_label: str
     completed_at: datetime | None
 
 
 def _view(
-    f: FollowUp, case: Case, municipality: str, team: str | None, state: str, personal: bool
+    f: FollowUp,
+    case: Case,
+    municipality: str,
+    team: str | None,
+    state: str,
+    personal: bool,
+    work: due.OpenWork = due.NOTHING_OPEN,
 ) -> FollowUpView:
     return FollowUpView(
         id=f.id,
@@ -65,7 +75,11 @@ def _view(
         placement_kind=f.placement_kind,
         start_date=f.start_date,
         due_date=f.due_date,
+        next_due=work.next_due,
+        next_task=work.next_task,
         checkins_done=f.checkins_done or 0,
+        checkins_fired=f.checkins_fired or 0,
+        checkins_planned=f.checkins_planned or 0,
         outcome=f.outcome,
         outcome_label=label("uma_followup.outcome", f.outcome),
         completed_at=f.completed_at,
@@ -107,7 +121,7 @@ def overview(
     return Overview(
         today_berlin(),
         service.summary(items),
-        [_view(i.followup, i.case, i.municipality, i.team, i.state, personal) for i in items],
+        [_view(i.followup, i.case, i.municipality, i.team, i.state, personal, i.work) for i in items],
     )
 
 

@@ -209,7 +209,9 @@ def _tenant_of(session: Session, instance: ProcessInstance, user: Actor | None) 
 
 
 def stop_case_instances(session: Session, case: Case, *, exclude: int | None = None) -> int:
-    """Stop every other running instance of the case (consent withdrawn: no more processing).
+    """Stop every other running instance of the case, whatever its process: the one way a case's
+    processes end from outside (the lifecycle ended: closure, refused or withdrawn consent; the
+    personal data deleted).
 
     Open tasks are cancelled and waiting timers removed; the process's stop hooks
     (engine/hooks.py) run for each, so the follow-up row says so.

@@ -136,6 +136,14 @@ CONTRACT: dict[str, dict[str, Need]] = {
             codes=("still_employed", "ended"),
         ),
     },
+    "uma_checkin": {
+        "status": Need(
+            "string",
+            f"den Weg nach der Rückmeldung ({_UMA}: Ende der Arbeit oder Ausbildung, zweimal nicht erreicht)",
+            required=True,
+            codes=("not_reached", "ended"),
+        ),
+    },
     "escalation_local": {
         "decision_date": _decided_on("örtliches Gremium; Kennzahl „Eskalierte Themen“"),
         "local_outcome": Need(

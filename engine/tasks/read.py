@@ -159,7 +159,8 @@ def task_detail(session: Session, *, user: Actor, task_id: str) -> dict:
         )
     }
     out["form"] = service.task_form(session, row)
-    out["data"] = data
+    # Coordinators see cases by pseudonym only: none of the process data (check-in notes and the like).
+    out["data"] = data if user.role != service.COORDINATOR else {}
     return out
 
 

@@ -28,18 +28,27 @@ from .models import READY, TaskDraft, TaskRecord
 NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf."
 
 
+COORDINATOR = (
+    "coordinator"  # works only on the tasks of the lane "Koordination" (e.g. "zweimal nicht erreicht")
+)
+
+
 def _require_task_role(user: Actor) -> None:
-    """Case managers work on case tasks; process owners on the tasks of their test runs."""
-    if user.role != RUN_ROLE:
+    """Case managers work on case tasks; coordinators on the case tasks of their lane; process owners
+    on the tasks of their test runs."""
+    if user.role not in (RUN_ROLE, COORDINATOR):
         require_case_manager(user)
 
 
 def _may_work_on(session: Session, user: Actor, row: TaskRecord, instance: ProcessInstance | None) -> bool:
-    """Process owners: test-run tasks of their tenant only; everyone else: case tasks in scope."""
+    """Process owners: test-run tasks of their tenant only; coordinators: case tasks of their role in
+    scope; everyone else: case tasks in scope."""
     if user.role == RUN_ROLE:
         if instance is None:
             instance = session.get(ProcessInstance, row.instance_id)
         return row.tenant_id == user.tenant_id and instance is not None and is_run(session, instance)
+    if user.role == COORDINATOR and row.role != COORDINATOR:
+        return False
     return in_scope(user, row.municipality_id, row.team_id, row.tenant_id)
 
 

@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 
 from ..clock import today_berlin
-from ..dates import add_days, add_months
+from ..dates import add_days, add_months, month_label
 
 MAX_RANGE = 10_000
 MAX_INT_CONSTANT = 10**9
@@ -162,6 +162,7 @@ SAFE_GLOBALS: dict[str, Any] = {
     # Calendar helpers for due dates and timers (engine/dates.py): ISO strings in and out.
     "add_months": add_months,
     "add_days": add_days,
+    "month_label": month_label,
     "today": _today,
 }
 ALLOWED_NAMES = frozenset(SAFE_BUILTINS) | frozenset(SAFE_GLOBALS) | {"data"}

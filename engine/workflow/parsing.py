@@ -71,6 +71,7 @@ class ParsedProcess:
     subprocess_specs: dict
     form_keys: dict[str, str] = field(default_factory=dict)  # bpmn_id -> form key
     due_dates: dict[str, str] = field(default_factory=dict)  # bpmn_id -> camunda:dueDate
+    titles: dict[str, str] = field(default_factory=dict)  # bpmn_id -> title expression
 
 
 def _xml_parser() -> etree.XMLParser:
@@ -199,6 +200,33 @@ def _due_dates(root, lines) -> tuple[dict[str, str], list[DiagramProblem]]:
     return out, problems
 
 
+def _titles(root, lines) -> tuple[dict[str, str], list[DiagramProblem]]:
+    """A task title from data: the camunda property ``title`` of a user or manual task, a restricted
+    expression evaluated when the task becomes ready (``'Rückmeldung ' + month_label(checkin_due)``)."""
+    out, problems = {}, []
+    for el in root.iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}manualTask", f"{{{BPMN_NS}}}task"):
+        for prop in el.iterfind(
+            f"{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_NS}}}properties/{{{CAMUNDA_NS}}}property"
+        ):
+            if prop.get("name") != "title":
+                continue
+            source = (prop.get("value") or "").strip()
+            try:
+                compile_expression(source)
+            except UnsafeExpression as exc:
+                problems.append(
+                    _problem(
+                        f"The task title '{source[:80]}' cannot run: {exc}",
+                        f"Der Aufgabentitel '{source[:80]}' kann nicht ausgeführt werden: {exc}",
+                        el.get("id"),
+                        lines,
+                    )
+                )
+                continue
+            out[el.get("id")] = source
+    return out, problems
+
+
 def _read(xml: bytes | str):
     """The bpmn:definitions root of a diagram, or DiagramError (with line and column if malformed)."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
@@ -315,6 +343,8 @@ def parse_diagram(
     problems = refused + _check_expressions(spec, subprocess_specs, lines)
     due_dates, due_problems = _due_dates(root, lines)
     problems.extend(due_problems)
+    titles, title_problems = _titles(root, lines)
+    problems.extend(title_problems)
     form_keys: dict[str, str] = {}
     for proc in [spec, *subprocess_specs.values()]:
         for ts in proc.task_specs.values() if proc else []:
@@ -341,4 +371,5 @@ def parse_diagram(
         subprocess_specs,
         form_keys,
         due_dates,
+        titles,
     )

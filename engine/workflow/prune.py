@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 from ..clock import offset as clock_offset
 
 RECORDED = "kim_recorded"
+TASK_TITLE_KEY = "kim_task_title"  # a title from data (camunda property ``title``), fixed when ready
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def collect_finished(workflow, user_data: dict[str, dict]) -> list[FinishedTask]
                 FinishedTask(
                     task_id=str(task.id),
                     bpmn_id=spec.bpmn_id,
-                    name=spec.bpmn_name,
+                    name=task.internal_data.get(TASK_TITLE_KEY) or spec.bpmn_name,
                     task_type=getattr(spec, "description", None) or type(spec).__name__,
                     state=TaskState.get_name(task.state),
                     lane=getattr(spec, "lane", None),

@@ -24,7 +24,7 @@ from ..dates import TimerValueError, end_of_day, is_iso_literal, parse_duration
 from . import serializer
 from .expressions import SCRIPT_ENGINE
 from .parsing import ParsedProcess, parse_diagram
-from .prune import FinishedTask, collect_finished, prune
+from .prune import TASK_TITLE_KEY, FinishedTask, collect_finished, prune
 from .timers import WaitingTimer, waiting_timers
 
 TASK_DUE_KEY = "kim_task_due"
@@ -121,6 +121,23 @@ def _task_due(task, proc: ParsedProcess) -> datetime | None:
     return due
 
 
+def _task_title(task, proc: ParsedProcess) -> str | None:
+    """The task's title from its data (camunda property ``title``), fixed when it first becomes ready;
+    the element's name if it has none or it cannot be computed (a title never stops a case)."""
+    stored = task._get_internal_data(TASK_TITLE_KEY)
+    if stored is not None:
+        return stored or task.task_spec.bpmn_name
+    source = proc.titles.get(task.task_spec.bpmn_id)
+    title = ""
+    if source:
+        try:
+            title = str(SCRIPT_ENGINE.evaluate(task, source)).strip()[:200]
+        except Exception:  # noqa: BLE001 - a title never stops a case
+            title = ""
+    task._set_internal_data(**{TASK_TITLE_KEY: title})
+    return title or task.task_spec.bpmn_name
+
+
 def _ready(ready: list, proc: ParsedProcess) -> list[ReadyTask]:
     out = []
     for task in ready:
@@ -131,7 +148,7 @@ def _ready(ready: list, proc: ParsedProcess) -> list[ReadyTask]:
             ReadyTask(
                 str(task.id),
                 spec.bpmn_id,
-                spec.bpmn_name,
+                _task_title(task, proc),
                 proc.form_keys.get(spec.bpmn_id),
                 getattr(spec, "lane", None),
                 getattr(spec, "documentation", None),

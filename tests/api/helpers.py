@@ -42,3 +42,9 @@ def run_to_evaluation(client, headers, case_id):
         ("goal_agreement", d.GOALS),
     ]:
         complete(client, headers, case_id, bpmn_id, data)
+
+
+def give_consent(client, headers, case_id):
+    """First contact and consent to data processing: what a follow-up needs before it starts."""
+    complete(client, headers, case_id, "first_contact", d.FIRST_CONTACT)
+    complete(client, headers, case_id, "consent", d.CONSENT_YES)

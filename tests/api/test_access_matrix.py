@@ -101,19 +101,26 @@ def only(who, ok=200):
     return lambda role, own: ok if role == who else 403
 
 
-def listed(role, own):
-    """Whether the scope's case shows up in a list the role may read (process owners: no cases)."""
+def listed(role, own, path=""):
+    """Whether the scope's case shows up in a list the role may read (process owners: no cases;
+    coordinators list only the tasks of their lane, and the world's cases have none)."""
+    if path == "/api/v1/tasks" and role == "coordinator":
+        return False
     return (own and role != "process-owner") or role in PSEUDO
 
 
 def task_list(role, own):
-    """Case managers list their tasks; process owners list their test runs' tasks (never case tasks)."""
-    return 200 if role in (*CM, "process-owner") else 403
+    """Case managers list their tasks; coordinators the tasks of their lane; process owners list their
+    test runs' tasks (never case tasks)."""
+    return 200 if role in (*CM, "coordinator", "process-owner") else 403
 
 
 def task_write(ok):
-    """Case tasks: their case managers; a process owner gets 404 as for a task that does not exist."""
-    return lambda role, own: (ok if own else 404) if role in CM else 404 if role == "process-owner" else 403
+    """Case tasks: their case managers; a process owner or a coordinator (a case manager's task is not
+    theirs) gets 404 as for a task that does not exist."""
+    return lambda role, own: (
+        (ok if own else 404) if role in CM else 404 if role in ("process-owner", "coordinator") else 403
+    )
 
 
 def ids(key):
@@ -187,7 +194,7 @@ MATRIX = {
         True,
     ),
     ("POST", "/api/v1/cases/{case_id}/followups"): (
-        case_url("/followups", case="fresh"),
+        case_url("/followups", case="consented"),
         cm_write(201),
         None,
         True,
@@ -378,6 +385,9 @@ def build_world(app, client, login) -> tuple[dict, dict]:
             {"placement_kind": "job", "employer": "Tischlerei", "start_date": start},
         )
         fresh = open_case(client, h, municipality=place, **person)
+        consented = open_case(client, h, municipality=place, **person)  # a follow-up needs consent
+        complete(client, h, consented["id"], "first_contact", d.FIRST_CONTACT)
+        complete(client, h, consented["id"], "consent", d.CONSENT_YES)
         (referral,) = [
             r["id"] for r in client.get(f"{API}/referrals", headers=h).json["items"] if r["case_id"] == cid
         ]
@@ -392,6 +402,7 @@ def build_world(app, client, login) -> tuple[dict, dict]:
             "pseudonym": case["pseudonym"],
             "municipality": place,
             "fresh": fresh["id"],
+            "consented": consented["id"],
             "task": fresh["open_tasks"][0]["id"],
             "referral": referral,
             "consent": consent,
@@ -456,9 +467,9 @@ def walk(client, world, role, headers) -> tuple[list[str], int]:
             if (
                 list_ids
                 and r.status_code == 200
-                and (world[key]["id"] in list_ids(r.json)) != listed(role, own)
+                and (world[key]["id"] in list_ids(r.json)) != listed(role, own, path)
             ):
-                problems.append(f"{where}: case {world[key]['id']} listed={not listed(role, own)}")
+                problems.append(f"{where}: case {world[key]['id']} listed={not listed(role, own, path)}")
             if role in ("coordinator", "steering") or (role == "dpo" and path != "/api/v1/privacy/exports"):
                 problems += check_pseudonymised(r, where)
     return problems, checks
@@ -509,6 +520,7 @@ def test_every_endpoint_refuses_requests_without_a_valid_token(client):
         "B": {
             "id": 1,
             "fresh": 1,
+            "consented": 1,
             "task": NO_TASK,
             "referral": 1,
             "consent": 1,

@@ -4,7 +4,7 @@ enums."""
 from __future__ import annotations
 
 from api.web import pages
-from tests.api.helpers import open_case
+from tests.api.helpers import give_consent, open_case
 from tests.web.helpers import web_login
 
 
@@ -27,9 +27,10 @@ def test_meine_aufgaben_pages_beyond_the_first(client, login, monkeypatch):
 def test_follow_up_state_is_german_on_the_case_page(client, login):
     uma = login("cm-uma")
     case = open_case(client, uma, municipality="Delbrück")
+    give_consent(client, uma, case["id"])
     assert client.post(f"/api/v1/cases/{case['id']}/followups", headers=uma).status_code == 201
     web_login(client, "cm-uma")
     page = client.get(f"/cases/{case['id']}").text
     section = page.split('id="h-followup"')[1].split("</section>")[0]
     assert "in Planung" in section and "planning" not in section
-    assert "Kontakte: 0" in section
+    assert "Rückmeldungen erledigt: 0 von 0 (0 angelegt)" in section

@@ -6,13 +6,14 @@ from sqlalchemy import select
 
 from engine.followups import read
 from engine.followups.models import FollowUp
-from tests.api.helpers import open_case
+from tests.api.helpers import give_consent, open_case
 from tests.engine.cases.test_read import actor
 
 
 def test_a_follow_up_names_the_client_only_for_the_case_manager(app, client, login):
     uma = login("cm-uma")
     case = open_case(client, uma, municipality="Delbrück")
+    give_consent(client, uma, case["id"])
     assert client.post(f"/api/v1/cases/{case['id']}/followups", headers=uma).status_code == 201
     with app.extensions["kim"]["sessions"]() as session:
         started = session.scalars(select(FollowUp).where(FollowUp.case_id == case["id"])).one()
