@@ -1,4 +1,5 @@
-"""The task form page: a task's JSON Schema form rendered server-side, drafts, completion."""
+"""The task form page: a task's JSON Schema form rendered server-side, drafts, completion, and taking a
+task over from the colleague who holds it (a confirmation page first, so no script is needed)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from flask import (
     url_for,
 )
 
-from engine.errors import InvalidInput, KimError, ProcessFailure
-from engine.tasks import drafts, read
+from engine.errors import Conflict, InvalidInput, KimError, ProcessFailure
+from engine.tasks import assign, drafts, read
 from engine.tasks.service import complete_task
 
 from ..context import current_user, db, fail, restart
@@ -63,6 +64,13 @@ def task_submit(task_id: str):
         page = read.task_form_page(session, user=user, task_id=task_id)
         errors = exc.errors if isinstance(exc, InvalidInput) else None
         return _render(page, data, errors=errors or {}, message=exc.detail), 422
+    except Conflict as exc:
+        if exc.kind != "task-claimed-by-other":
+            fail()
+            return _error(exc)
+        session = restart()  # nothing saved; the form is shown again with the values and the holder
+        page = read.task_form_page(session, user=user, task_id=task_id)
+        return _render(page, data, message=exc.detail), 409
     except KimError as exc:
         fail()
         return _error(exc)
@@ -71,6 +79,30 @@ def task_submit(task_id: str):
         return redirect(url_for("task_pages.task_page", task_id=task_id), 303)
     flash(DE["task_done"].format(name=page.task.name), "ok")
     return redirect(_case_url(case_id), 303)
+
+
+@bp.get("/tasks/<task_id>/take-over")
+def take_over_confirm(task_id: str):
+    """Aufgabe übernehmen? The confirmation, naming who holds the task now."""
+    try:
+        page = read.task_form_page(db(), user=current_user(), task_id=task_id)
+    except KimError as exc:
+        return _error(exc)
+    if not (page.open and page.held_by_other):
+        return redirect(url_for("task_pages.task_page", task_id=task_id), 303)
+    return render_template("task_take_over.html", task=page.task, holder=page.holder)
+
+
+@bp.post("/tasks/<task_id>/take-over")
+def take_over(task_id: str):
+    """Übernehmen bestätigt: the task is the user's now; the case history says so."""
+    try:
+        assign.take_over(db(), user=current_user(), task_id=task_id)
+    except KimError as exc:
+        fail()
+        return _error(exc)
+    flash(DE["taken_over"], "ok")
+    return redirect(url_for("task_pages.task_page", task_id=task_id), 303)
 
 
 def _case_url(case_id: int | None) -> str:
@@ -94,6 +126,10 @@ def _render(
         message=message,
         draft=page.draft,
         pseudonym=page.pseudonym,
+        case_number=page.case_number,
+        client_name=page.client_name,
+        holder=page.holder,
+        held_by_other=page.held_by_other,
         open=page.open,
         case_url=_case_url(page.case_id),
         notices=get_flashed_messages(),

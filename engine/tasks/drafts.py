@@ -13,7 +13,7 @@ from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
 from .models import READY, TaskDraft
-from .service import get_task
+from .service import get_task, refuse_if_held_by_other
 
 MAX_DRAFT_CHARS = 200_000
 
@@ -27,6 +27,7 @@ def save_draft(session: Session, *, user: Actor, task_id: str, data: Any) -> Tas
             "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
             kind="task-already-done",
         )
+    refuse_if_held_by_other(session, user, row)  # the holder's own draft is not overwritten
     if not isinstance(data, dict) or len(repr(data)) > MAX_DRAFT_CHARS:
         raise InvalidInput("Der Entwurf ist ungültig oder zu groß.")
     draft = session.get(TaskDraft, row.id)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from .. import workflow as wf
 from ..access.actor import Actor
+from ..access.models import User
 from ..access.service import in_scope, require_case_manager, scope_filter
 from ..audit.service import Event, record
 from ..cases.models import Case
@@ -26,6 +27,20 @@ from ..processes.service import current_form, current_form_id, parsed_version
 from .models import READY, TaskDraft, TaskRecord
 
 NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf."
+
+
+def refuse_if_held_by_other(session: Session, user: Actor, row: TaskRecord) -> None:
+    """A task a colleague holds is theirs: completing it (or its draft) needs an explicit take-over first."""
+    if row.assignee_id is None or row.assignee_id == user.id:
+        return
+    holder = session.get_one(User, row.assignee_id)
+    raise Conflict(
+        f"Diese Aufgabe bearbeitet {holder.display_name}. Bitte die Aufgabe zuerst übernehmen "
+        "(„Aufgabe übernehmen“); nichts wurde gespeichert.",
+        kind="task-claimed-by-other",
+        holder=holder.username,
+        holder_name=holder.display_name,
+    )
 
 
 def _require_task_role(user: Actor) -> None:
@@ -139,6 +154,7 @@ def complete_task(
             "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
             kind="task-already-done",
         )
+    refuse_if_held_by_other(session, user, row)
     if not isinstance(data, dict):
         raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     if row.form_key:
