@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 
-from engine.errors import Conflict, InvalidInput, KimError, ProcessFailure
+from engine.errors import InvalidInput, KimError, ProcessFailure
 from engine.tasks import assign, drafts, read
 from engine.tasks.service import complete_task
 
@@ -59,26 +59,25 @@ def task_submit(task_id: str):
             drafts.save_draft(session, user=user, task_id=task_id, data=data)
         else:
             complete_task(session, user=user, task_id=task_id, data=data)
-    except (InvalidInput, ProcessFailure) as exc:
-        session = restart()  # undo the attempt, then read the task afresh to show it again
-        page = read.task_form_page(session, user=user, task_id=task_id)
-        errors = exc.errors if isinstance(exc, InvalidInput) else None
-        return _render(page, data, errors=errors or {}, message=exc.detail), 422
-    except Conflict as exc:
-        if exc.kind != "task-claimed-by-other":
-            fail()
-            return _error(exc)
-        session = restart()  # nothing saved; the form is shown again with the values and the holder
-        page = read.task_form_page(session, user=user, task_id=task_id)
-        return _render(page, data, message=exc.detail), 409
     except KimError as exc:
-        fail()
-        return _error(exc)
+        return _refused(exc, user, task_id, data)
     if action == "draft":
         flash(DE["draft_saved"], "ok")
         return redirect(url_for("task_pages.task_page", task_id=task_id), 303)
     flash(DE["task_done"].format(name=page.task.name), "ok")
     return redirect(_case_url(case_id), 303)
+
+
+def _refused(exc: KimError, user, task_id: str, data: dict):
+    """A refused submission: invalid input (422) or a task a colleague holds (409) shows the form again
+    with what was typed; anything else the error page. Nothing of the attempt is saved."""
+    if isinstance(exc, InvalidInput | ProcessFailure) or exc.kind == "task-claimed-by-other":
+        session = restart()  # undo the attempt, then read the task afresh to show it again
+        page = read.task_form_page(session, user=user, task_id=task_id)
+        errors = exc.errors if isinstance(exc, InvalidInput) else None
+        return _render(page, data, errors=errors or {}, message=exc.detail), exc.status
+    fail()
+    return _error(exc)
 
 
 @bp.get("/tasks/<task_id>/take-over")
