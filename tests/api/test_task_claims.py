@@ -6,10 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.audit.models import AuditEntry
-from engine.tasks.models import TaskDraft, TaskRecord
+from engine.tasks.models import TaskRecord
 from tests import lifecycle_data as d
 from tests.api.helpers import open_case, ready
-from tests.web.helpers import web_login
 
 API = "/api/v1"
 
@@ -78,19 +77,6 @@ def test_completing_a_task_a_colleague_holds_is_refused_until_taken_over(app, cl
     r = client.post(f"{API}/tasks/{task_id}/complete", json={"data": d.FIRST_CONTACT}, headers=cm)
     assert r.status_code == 200, r.json
     assert _task(app, task_id).status == "completed"
-
-
-def test_a_draft_over_the_holders_is_refused(app, client, login):
-    cm, cm2 = login("cm-borchen"), login("cm-borchen-2")
-    case = open_case(client, cm)
-    task_id = _first_contact(client, cm, case["id"])
-    client.post(f"{API}/tasks/{task_id}/claim", headers=cm2)
-    web = app.test_client()
-    csrf = web_login(web, "cm-borchen")
-    r = web.post(f"/tasks/{task_id}", data={"csrf_token": csrf, "_action": "draft", "concerns": "X"})
-    assert r.status_code == 409 and "Case-Manager Borchen (Vertretung)" in r.text
-    with app.extensions["kim"]["sessions"]() as s:
-        assert s.get(TaskDraft, task_id) is None
 
 
 def test_take_over_of_an_unclaimed_or_own_task(app, client, login):
