@@ -43,6 +43,12 @@ def _title(root: dict, field: str) -> str:
     return str(spec.get("title") or field) if isinstance(spec, dict) else field
 
 
+def _properties(schema: Any) -> dict:
+    """An object schema's properties (empty for anything else)."""
+    found = schema.get("properties") if isinstance(schema, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
 def _dated(properties: dict) -> list[tuple[str, dict]]:
     return [(k, s) for k, s in properties.items() if isinstance(s, dict) and any(kw in s for kw in KEYWORDS)]
 
@@ -57,9 +63,9 @@ def _rows(properties: dict) -> list[tuple[str, dict]]:
     return out
 
 
-def schema_problems(schema: dict) -> list[str]:
+def schema_problems(schema: Any) -> list[str]:
     """Why the form's date keywords cannot be used (empty list if fine)."""
-    top = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    top = _properties(schema)
     dates = {k for k, s in top.items() if isinstance(s, dict) and s.get("format") == "date"}
     places = [("", top)] + [(f"{key}.", items["properties"]) for key, items in _rows(top)]
     problems = []
@@ -94,14 +100,14 @@ def _check(spec: dict, value: Any, root_schema: dict, root: dict, today: date) -
         out.append(f"Das Datum darf höchstens {days} Tage nach heute liegen (spätestens am {_de(latest)}).")
     ref = spec.get(NOT_BEFORE)
     earliest = _as_date(root.get(ref)) if isinstance(ref, str) else None
-    if earliest is not None and day < earliest:
+    if isinstance(ref, str) and earliest is not None and day < earliest:
         out.append(f"Das Datum darf nicht vor „{_title(root_schema, ref)}“ ({_de(earliest)}) liegen.")
     return out
 
 
-def date_errors(schema: dict, data: dict, today: date) -> dict[str, list[str]]:
+def date_errors(schema: Any, data: dict, today: date) -> dict[str, list[str]]:
     """German messages per field path for dates that break the form's date keywords."""
-    top = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    top = _properties(schema)
     errors: dict[str, list[str]] = {}
     for key, spec in _dated(top):
         if msgs := _check(spec, data.get(key), schema, data, today):
