@@ -138,13 +138,14 @@ def complete_task(
     if not isinstance(task_id, str) or len(task_id) > 36:
         raise NotFound(NO_SUCH_TASK)
     begin_write(session)
-    # One query for the task, its instance (locked) and its case.
+    # One query for the task, its instance and its case; the instance and the task are locked, so a
+    # take-over (engine/tasks/assign.py locks the task) and a completion happen one after the other.
     found = session.execute(
         select(TaskRecord, ProcessInstance, Case)
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
         .outerjoin(Case, Case.id == TaskRecord.case_id)
         .where(TaskRecord.id == task_id)
-        .with_for_update(of=ProcessInstance)
+        .with_for_update(of=[ProcessInstance, TaskRecord])
     ).first()
     if found is None or not _may_work_on(session, user, found[0], found[1]):
         raise NotFound(NO_SUCH_TASK)
