@@ -35,6 +35,8 @@ class ProblemSchema(Schema):
     element_id = Str(metadata={"description": "422 Prozessfehler: the BPMN element that stopped"})
     locked_until = Str(metadata={"description": "401: the account is locked until then (ISO 8601)"})
     reason = Str(metadata={"description": "503 from /ready: the reason in English, for operators"})
+    holder = Str(metadata={"description": "409 task-claimed-by-other: user name of who holds the task"})
+    holder_name = Str(metadata={"description": "409 task-claimed-by-other: that person's name"})
     problems = fields.List(
         fields.Nested(ProblemItemSchema),
         metadata={
@@ -163,6 +165,10 @@ class TaskSchema(Schema):
 class TaskDetailSchema(TaskSchema):
     form = fields.Dict(allow_none=True, metadata={"description": "the form's JSON Schema"})
     data = fields.Dict(metadata={"description": "process data the task sees"})
+    assignee = Str(
+        allow_none=True,
+        metadata={"description": "user name of who holds the task (only they complete it, until taken over)"},
+    )
 
 
 class HistorySchema(Schema):

@@ -8,6 +8,8 @@ Every page and API that shows a history to a person decides here what to show:
 - events and automatic steps (script, service, call activity) are shown only when the diagram names
   them ("Kontakt aufgenommen", "Sechs Monate vergangen"), by that name.
 The element id (``gw_merge_eval``) is never a title.
+Besides the process steps, the history holds who took over a task from a colleague
+(engine/tasks/assign.take_over): kind ``TAKE_OVER_KIND``, shown by its line, "Zuständigkeit gewechselt".
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, Protocol
 from .vocabulary import label
 
 TASK_KINDS = {"User Task", "Manual Task", "Task"}
+TAKE_OVER_KIND = "Task Take-over"  # not a SpiffWorkflow kind: written by the engine, not by a step
 
 
 class Entry(Protocol):
@@ -31,6 +34,8 @@ class Entry(Protocol):
 def kind_of(entry: Entry) -> str:
     """The kind of element as people tell them apart: task, event, gateway or (automatic) step."""
     kind = entry.kind or ""
+    if kind == TAKE_OVER_KIND:
+        return "assignment"
     if kind.endswith("Gateway"):
         return "gateway"
     if kind in TASK_KINDS:
@@ -55,8 +60,11 @@ def title(entry: Entry) -> str:
 
 
 def state_label(entry: Entry) -> str:
-    """What happened to the entry: a task was done or cancelled, an event occurred."""
-    vocabulary = "history.event_state" if kind_of(entry) == "event" else "history.state"
+    """What happened to the entry: a task was done or cancelled, an event occurred, a task changed hands."""
+    kind = kind_of(entry)
+    if kind == "assignment":
+        return label("history.assignment_state", entry.state)
+    vocabulary = "history.event_state" if kind == "event" else "history.state"
     return label(vocabulary, entry.state)
 
 

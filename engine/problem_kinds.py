@@ -102,6 +102,12 @@ KINDS: dict[str, ProblemKind] = {
         "Die Aufgabe hat bereits jemand anderes übernommen.",
         "Neu laden; ggf. mit der Kollegin oder dem Kollegen absprechen.",
     ),
+    "task-claimed-by-other": ProblemKind(
+        409,
+        "Die Aufgabe bearbeitet jemand anderes (`holder`, `holder_name`); nichts wurde gespeichert.",
+        "Mit der Kollegin oder dem Kollegen absprechen; sonst die Aufgabe zuerst übernehmen "
+        "(POST /api/v1/tasks/{id}/take-over) und dann erneut senden.",
+    ),
     "task-not-claimed": ProblemKind(
         409, "Nur wer die Aufgabe übernommen hat, kann sie zurückgeben.", "Neu laden; nichts wiederholen."
     ),

@@ -58,8 +58,10 @@ ENGINE: dict[str, dict[str, str]] = {
         "error": "fehlgeschlagen",
     },
     "history.event_state": {"completed": "eingetreten", "cancelled": "entfallen", "error": "fehlgeschlagen"},
+    "history.assignment_state": {"completed": "Zuständigkeit gewechselt"},
     "history.kind": {
         "task": "Aufgabe",
+        "assignment": "Zuständigkeit",
         "event": "Ereignis",
         "step": "Automatischer Schritt",
         "gateway": "Verzweigung",

@@ -1,4 +1,9 @@
-"""Valid form data for each lifecycle task, shared by engine and API tests."""
+"""Valid form data for each lifecycle task, shared by engine and API tests.
+
+Dates that record what happened (first contact, consent, evaluations, closure) lie in the past, since
+the forms refuse future ones (engine/processes/form_dates.py); a goal's target date may lie ahead.
+Tests that travel back in time pass the dates of their own days.
+"""
 
 FIRST_CONTACT = {
     "contact_date": "2026-11-02",
@@ -39,14 +44,14 @@ GOALS = {
         }
     ],
 }
-FINAL = {"evaluation_date": "2027-07-01", "goals_met": "all", "summary": "Wohnung gefunden"}
-CLOSURE_GOALS_MET = {"closure_reason": "goals_met", "closure_date": "2027-07-02"}
+FINAL = {"evaluation_date": "2026-11-29", "goals_met": "all", "summary": "Wohnung gefunden"}
+CLOSURE_GOALS_MET = {"closure_reason": "goals_met", "closure_date": "2026-11-30"}
 CLOSURE_REFERRED = {"closure_reason": "referred", "closure_date": "2026-11-11"}
 
 
 def evaluation(go_on: bool, day: int = 15) -> dict:
     return {
-        "evaluation_date": f"2026-12-{day:02d}",
+        "evaluation_date": f"2026-11-{day:02d}",
         "continue": go_on,
         "progress": [{"goal": "Eigene Wohnung", "status": "in_progress"}],
     }

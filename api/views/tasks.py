@@ -59,6 +59,16 @@ def claim(task_id):
     return out
 
 
+@blp.route("/<task_id>/take-over", methods=["POST"])
+@blp.response(200, AssignmentSchema)
+def take_over(task_id):
+    """Take the task on, also from a colleague who holds it (recorded in the audit trail and the case
+    history); only then can it be completed by someone other than its holder."""
+    row = assign.take_over(db(), user=current_user(), task_id=task_id)
+    out = _assignment(row)
+    return out
+
+
 @blp.route("/<task_id>/unclaim", methods=["POST"])
 @blp.response(200, AssignmentSchema)
 def unclaim(task_id):

@@ -53,6 +53,12 @@ def _places():
     return read.new_case_places(db(), user=current_user())
 
 
+def _engine_errors(exc: KimError) -> dict[str, str]:
+    """The engine's refusal next to its fields ("client.given_name" -> given_name), else above the form."""
+    fields = {k.removeprefix("client."): v[0] for k, v in getattr(exc, "errors", {}).items() if v}
+    return fields or {"_form": exc.detail}
+
+
 def _client_errors(messages: dict, raw: dict) -> dict[str, str]:
     """ClientSchema's messages as one German sentence per form field."""
     out = {}
@@ -93,7 +99,7 @@ def new_case():
                 case = cases.open_case(db(), user=user, municipality=place, client=client)
             except KimError as exc:
                 fail()
-                errors["_form"] = exc.detail
+                errors = _engine_errors(exc)
             else:
                 return redirect(url_for("casepages.case", case_id=case.id), 303)
     return render_template("case_new.html", places=places, form=form, errors=errors), 422 if errors else 200

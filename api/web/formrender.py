@@ -13,6 +13,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from engine.processes import decisions
+from engine.processes.form_dates import hint as date_rule
 
 from .strings import DE
 
@@ -79,9 +80,10 @@ def _posted(value: Any) -> str:
 
 
 def build_fields(
-    schema: dict, values: dict | None, prefix: str = "", use_defaults: bool = False
+    schema: dict, values: dict | None, prefix: str = "", use_defaults: bool = False, root: dict | None = None
 ) -> list[Field]:
     """The fields of an object schema with their current values (from a draft or a failed submission)."""
+    root = root if root is not None else schema
     values = values if isinstance(values, dict) else {}
     required = set(schema.get("required") or [])
     out = []
@@ -94,7 +96,7 @@ def build_fields(
             name=name,
             label=spec.get("title") or key,
             required=key in required,
-            hint=spec.get("description"),
+            hint=" ".join(h for h in (spec.get("description"), date_rule(spec, root)) if h) or None,
             value=value,
             max_length=spec.get("maxLength"),
             minimum=spec.get("minimum"),
@@ -115,7 +117,7 @@ def build_fields(
             f.item_label = items.get("title") or ROW_WORD
             rows = [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
             # The rows entered so far plus one empty row to fill in.
-            f.rows = [build_fields(items, r, f"{name}.{i}.") for i, r in enumerate([*rows, {}])]
+            f.rows = [build_fields(items, r, f"{name}.{i}.", root=root) for i, r in enumerate([*rows, {}])]
         out.append(f)
     return out
 

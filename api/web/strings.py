@@ -161,6 +161,23 @@ DE = {
     "wählen Sie erneut „Erledigen“.",
     "draft_saved": "Entwurf gespeichert. Die Aufgabe ist noch offen.",
     "task_done": "Aufgabe „{name}“ erledigt.",
+    "task_case": "Fall {number}",
+    "task_holder": "Bearbeitet von {name}",
+    "task_holder_you": "Bearbeitet von Ihnen",
+    "task_unclaimed": "Noch von niemandem übernommen",
+    "held_by_other": (
+        "Diese Aufgabe bearbeitet {name}. Erledigen und Entwurf speichern können Sie erst, wenn Sie die "
+        "Aufgabe übernommen haben."
+    ),
+    "take_over": "Aufgabe übernehmen",
+    "take_over_title": "Aufgabe übernehmen?",
+    "take_over_text": (
+        "„{task}“ bearbeitet derzeit {name}. Wenn Sie die Aufgabe übernehmen, steht das im Fallverlauf; "
+        "{name} sieht dort, dass Sie sie jetzt bearbeiten."
+    ),
+    "take_over_confirm": "Ja, Aufgabe übernehmen",
+    "take_over_cancel": "Abbrechen",
+    "taken_over": "Sie bearbeiten die Aufgabe jetzt.",
     "required_sr": "(Pflichtfeld)",
     "new_row": "(neu)",
     "empty_rows": "Leere Zeilen werden nicht gespeichert.",

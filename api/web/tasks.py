@@ -5,6 +5,9 @@ closes or ends something is answered, valid but unsaved, with the same form and 
 confirm; only the confirming button (``_confirm`` = the decision and its value) completes the task,
 and only for the value it confirmed. Forms with a decision have a disabled default button, so Enter
 in a text field submits nothing (HTML implicit submission) and nothing needs JavaScript.
+
+Taking a task over from the colleague who holds it goes through a confirmation page first, so no
+script is needed either.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from flask import (
 
 from engine.errors import InvalidInput, KimError, ProcessFailure
 from engine.processes import decisions
-from engine.tasks import drafts, read
+from engine.tasks import assign, drafts, read
 from engine.tasks.service import check_task_data, complete_task
 
 from ..context import current_user, db, fail, restart
@@ -47,7 +50,7 @@ def task_page(task_id: str):
 
 
 @bp.post("/tasks/<task_id>")
-def task_submit(task_id: str):  # noqa: PLR0911 - one answer per outcome of the submission
+def task_submit(task_id: str):
     """Erledigen, als Entwurf speichern oder eine Zeile hinzufügen."""
     session, user = db(), current_user()
     action = request.form.get("_action", "complete")
@@ -71,19 +74,49 @@ def task_submit(task_id: str):  # noqa: PLR0911 - one answer per outcome of the 
             drafts.save_draft(session, user=user, task_id=task_id, data=data)
         else:
             complete_task(session, user=user, task_id=task_id, data=data)
-    except (InvalidInput, ProcessFailure) as exc:
-        session = restart()  # undo the attempt, then read the task afresh to show it again
-        page = read.task_form_page(session, user=user, task_id=task_id)
-        errors = exc.errors if isinstance(exc, InvalidInput) else None
-        return _render(page, data, errors=errors or {}, message=exc.detail), 422
     except KimError as exc:
-        fail()
-        return _error(exc)
+        return _refused(exc, user, task_id, data)
     if action == "draft":
         flash(DE["draft_saved"], "ok")
         return redirect(url_for("task_pages.task_page", task_id=task_id), 303)
     flash(DE["task_done"].format(name=page.task.name), "ok")
     return redirect(_case_url(case_id), 303)
+
+
+def _refused(exc: KimError, user, task_id: str, data: dict):
+    """A refused submission: invalid input (422) or a task a colleague holds (409) shows the form again
+    with what was typed; anything else the error page. Nothing of the attempt is saved."""
+    if isinstance(exc, InvalidInput | ProcessFailure) or exc.kind == "task-claimed-by-other":
+        session = restart()  # undo the attempt, then read the task afresh to show it again
+        page = read.task_form_page(session, user=user, task_id=task_id)
+        errors = exc.errors if isinstance(exc, InvalidInput) else None
+        return _render(page, data, errors=errors or {}, message=exc.detail), exc.status
+    fail()
+    return _error(exc)
+
+
+@bp.get("/tasks/<task_id>/take-over")
+def take_over_confirm(task_id: str):
+    """Aufgabe übernehmen? The confirmation, naming who holds the task now."""
+    try:
+        page = read.task_form_page(db(), user=current_user(), task_id=task_id)
+    except KimError as exc:
+        return _error(exc)
+    if not (page.open and page.held_by_other):
+        return redirect(url_for("task_pages.task_page", task_id=task_id), 303)
+    return render_template("task_take_over.html", task=page.task, holder=page.holder)
+
+
+@bp.post("/tasks/<task_id>/take-over")
+def take_over(task_id: str):
+    """Übernehmen bestätigt: the task is the user's now; the case history says so."""
+    try:
+        assign.take_over(db(), user=current_user(), task_id=task_id)
+    except KimError as exc:
+        fail()
+        return _error(exc)
+    flash(DE["taken_over"], "ok")
+    return redirect(url_for("task_pages.task_page", task_id=task_id), 303)
 
 
 def _case_url(case_id: int | None) -> str:
@@ -115,6 +148,10 @@ def _render(
         guarded=guarded,
         draft=page.draft,
         pseudonym=page.pseudonym,
+        case_number=page.case_number,
+        client_name=page.client_name,
+        holder=page.holder,
+        held_by_other=page.held_by_other,
         open=page.open,
         case_url=_case_url(page.case_id),
         notices=get_flashed_messages(),

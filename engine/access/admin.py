@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..audit.service import Event, record
+from ..cases.names import name_problem, tidy
 from ..clock import utcnow
 from ..consents.service import AGENCIES
 from ..db import begin_write
@@ -122,7 +123,8 @@ def _password_errors(password: str) -> list[str]:
 def _name_errors(name: str) -> list[str]:
     if not name.strip():
         return ["Bitte den Namen angeben."]
-    return ["Der Name darf höchstens 200 Zeichen lang sein."] if len(name.strip()) > 200 else []
+    problem = name_problem(name)  # the rule of every name people read (engine/cases/names.py)
+    return [problem] if problem else []
 
 
 def create_user(session: Session, *, user: Actor, username: str, password: str, data: AccountInput) -> User:
@@ -144,7 +146,7 @@ def create_user(session: Session, *, user: Actor, username: str, password: str, 
         raise InvalidInput(INVALID, errors=errors)
     target = User(
         username=username,
-        display_name=data.display_name.strip(),
+        display_name=tidy(data.display_name),
         password_hash=hash_password(password),
         role=data.role,
         tenant_id=user.tenant_id,
@@ -184,7 +186,7 @@ def update_user(session: Session, *, user: Actor, user_id: int, data: AccountInp
         "team_id": target.team_id,
         "agency": target.agency,
     }
-    target.display_name, target.role = data.display_name.strip(), data.role
+    target.display_name, target.role = tidy(data.display_name), data.role
     target.municipality_id, target.team_id, target.agency = place, team, agency
     after = {"role": data.role, "municipality_id": place, "team_id": team, "agency": agency}
     revoked = 0

@@ -13,10 +13,10 @@ from .. import workflow as wf
 from ..access.actor import Actor
 from ..access.service import can_read_cases, in_scope, require_case_manager, scope_filter, sees_personal_data
 from ..audit.service import case_event, record
-from ..clock import utcnow
+from ..clock import today_berlin, utcnow
 from ..consents import service as consents
 from ..db import begin_write
-from ..errors import Conflict, Forbidden, NotFound, ProcessFailure
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailure
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..instances.service import create_instance, record_step, start_current, stop_case_instances
 from ..org.models import Municipality, Tenant
@@ -25,6 +25,9 @@ from ..processes.service import parsed_version
 from ..tasks.models import READY, TaskRecord
 from .lifecycle import PROCESS_ID as LIFECYCLE
 from .models import OPEN, Case
+from .names import clean_names
+
+CLIENT_NAMES = {"given_name": "client.given_name", "family_name": "client.family_name"}  # field -> path
 
 WITHDRAWAL_MESSAGE = "consent_withdrawn"
 
@@ -44,8 +47,16 @@ def _pseudonym() -> str:
 
 
 def open_case(session: Session, *, user: Actor, municipality: str, client: dict) -> Case:
-    """Open a case and start the lifecycle process on its current version."""
+    """Open a case and start the lifecycle process on its current version; names are tidied and checked
+    (engine/cases/names.py) before anything is written."""
     require_case_manager(user)
+    client = clean_names(client, CLIENT_NAMES)
+    born = client.get("birth_date")
+    if isinstance(born, date) and born > today_berlin():
+        message = (
+            f"Das Geburtsdatum darf nicht in der Zukunft liegen (heute ist der {today_berlin():%d.%m.%Y})."
+        )
+        raise InvalidInput(message, errors={"client.birth_date": [message]})
     begin_write(session)
     place = find_municipality(session, user.tenant_id, municipality)
     if user.team_id is None and place.id != user.municipality_id:

@@ -46,6 +46,16 @@ def covers(session: Session, case_id: int, agency: str) -> bool:
     return (DATA_PROCESSING, None) in kinds and (RELEASE, agency) in kinds
 
 
+def in_force_since(session: Session, case_id: int, agency: str) -> date | None:
+    """Since when data processing and the release towards ``agency`` have both been in force."""
+    days = [
+        c.given_on
+        for c in active(session, case_id)
+        if c.kind == DATA_PROCESSING or (c.kind == RELEASE and c.agency == agency)
+    ]
+    return max(days) if days else None
+
+
 def _as_date(value) -> date:
     if isinstance(value, date):
         return value
@@ -66,7 +76,12 @@ def add(
     form_version: str | None,
     task_id: str | None = None,
 ) -> Consent:
-    """Record one consent (the caller holds the write lock)."""
+    """Record one consent (the caller holds the write lock); it cannot be dated after today."""
+    if isinstance(given_on, date) and given_on > today_berlin():
+        message = f"Das Datum darf nicht in der Zukunft liegen (heute ist der {today_berlin():%d.%m.%Y})."
+        raise InvalidInput(
+            f"Eine Einwilligung kann nicht vorab erfasst werden. {message}", {"given_on": [message]}
+        )
     if kind == RELEASE and agency not in labels("consent.agency"):  # codes deployed in the browser too
         raise InvalidInput("Unbekannte Stelle.", errors={"agency": ["Unbekannte Stelle."]})
     if kind == RELEASE and any(c.kind == RELEASE and c.agency == agency for c in active(session, case.id)):
@@ -142,6 +157,24 @@ def before_completion(session: Session, *, case, form_key: str | None, data: dic
                 kind="consent-missing",
                 errors={"agency": ["Keine Schweigepflichtentbindung gegenüber dieser Stelle."]},
             )
+        _not_before_consent(session, case, agency, data.get("referral_date"))
+
+
+def _not_before_consent(session: Session, case, agency: str, referral_date) -> None:
+    """A referral relies on the consent and release in force on its date: not dated before them."""
+    since = in_force_since(session, case.id, agency)
+    try:
+        day = date.fromisoformat(referral_date) if isinstance(referral_date, str) else None
+    except ValueError:
+        day = None  # the form's date format check reports it
+    if since is not None and day is not None and day < since:
+        message = (
+            "Die Verweisung kann nicht vor der Einwilligung und Schweigepflichtentbindung "
+            f"({since:%d.%m.%Y}) liegen."
+        )
+        raise InvalidInput(
+            f"{message} Bitte das Datum der Verweisung prüfen.", errors={"referral_date": [message]}
+        )
 
 
 def after_completion(

@@ -10,8 +10,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from ..clock import today_berlin
 from ..errors import InvalidInput
 from .decisions import is_decision
+from .form_dates import date_errors, schema_problems
 
 CHOOSE = "Bitte eine Auswahl treffen."
 _VALIDATORS: dict[int, Draft202012Validator] = {}
@@ -30,7 +32,7 @@ def check_form_schema(schema: Any) -> list[str]:
         problems.append(f"Kein gültiges JSON Schema (Stelle: {where}, Regel: {exc.validator}).")
     if schema.get("type") != "object":
         problems.append('Ein Formular muss "type": "object" haben.')
-    return problems
+    return problems + schema_problems(schema)
 
 
 def validator_for(form_version_id: int, load_schema: Callable[[], dict]) -> Draft202012Validator:
@@ -116,12 +118,16 @@ def _unknown_fields(error) -> str:
 
 
 def validate_form_data(form_version_id: int, load_schema: Callable[[], dict], data: Any) -> None:
-    """Raise InvalidInput with German per-field messages if ``data`` does not fit the form."""
+    """Raise InvalidInput with German per-field messages if ``data`` does not fit the form, its dates
+    included (engine/processes/form_dates.py: not in the future, not before the agreement, ...)."""
     validator = validator_for(form_version_id, load_schema)
     errors: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):
         # if/then failures are reported through their sub-errors.
         for leaf in (error.context or [error]) if error.validator in {"anyOf", "oneOf"} else [error]:
             errors.setdefault(_path(leaf), []).append(_german(leaf))
+    if isinstance(data, dict):
+        for path, messages in date_errors(validator.schema, data, today_berlin()).items():
+            errors.setdefault(path, messages)
     if errors:
         raise InvalidInput("Die Formulardaten sind unvollständig oder ungültig.", errors=errors)

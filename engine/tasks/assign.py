@@ -1,4 +1,9 @@
-"""Who works on a task: claim it, give it back, or hand it over within the team."""
+"""Who works on a task: claim it, give it back, hand it over within the team, or take it over.
+
+A task someone else holds is completed only by them (engine/tasks/service.py refuses everyone else);
+a colleague who must finish it takes it over explicitly. The take-over is audited and written into the
+case's history, so the previous holder reads who has it now.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,15 @@ from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
 from ..access.models import User
+from ..access.read import display_names
 from ..access.service import in_scope, require_case_manager
 from ..audit.service import Event, record
 from ..cases.models import Case
+from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput, NotFound
+from ..history_labels import TAKE_OVER_KIND
+from ..instances.models import HistoryEntry
 from .models import READY, TaskRecord
 from .service import NO_SUCH_TASK
 
@@ -41,7 +50,9 @@ def _ready_task(session: Session, user: Actor, task_id: str) -> TaskRecord:
     return row
 
 
-def _audit(session: Session, user: Actor, row: TaskRecord, action: str, assignee: str | None) -> None:
+def _audit(
+    session: Session, user: Actor, row: TaskRecord, action: str, assignee: str | None, **more: str | None
+) -> None:
     pseudonym = session.scalar(select(Case.pseudonym).where(Case.id == row.case_id))
     record(
         session,
@@ -52,7 +63,7 @@ def _audit(session: Session, user: Actor, row: TaskRecord, action: str, assignee
             row.id,
             case_id=row.case_id,
             pseudonym=pseudonym,
-            detail={"bpmn_id": row.bpmn_id, "assignee": assignee},
+            detail={"bpmn_id": row.bpmn_id, "assignee": assignee, **more},
         ),
     )
 
@@ -65,6 +76,47 @@ def claim(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
     row.assignee_id = user.id
     _audit(session, user, row, "task.claim", user.username)
     return row
+
+
+def take_over(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
+    """Take on a task, also one a colleague holds; the colleague reads it in the case's history.
+
+    An unclaimed task is simply claimed; one the user holds already stays as it is.
+    """
+    row = _ready_task(session, user, task_id)
+    previous_id = row.assignee_id
+    if previous_id is None:
+        row.assignee_id = user.id
+        _audit(session, user, row, "task.claim", user.username)
+        return row
+    if previous_id == user.id:
+        return row
+    previous = session.get_one(User, previous_id)
+    row.assignee_id = user.id
+    _audit(session, user, row, "task.take_over", user.username, previous=previous.username)
+    names = display_names(session, {user.id, previous_id})
+    now = utcnow()
+    session.add(
+        HistoryEntry(
+            instance_id=row.instance_id,
+            case_id=row.case_id,
+            task_id=row.id,
+            bpmn_id=None,  # not a step of the process: nothing that reads steps by element id sees it
+            name=take_over_line(row.name, names.get(user.id, user.username), names[previous_id]),
+            kind=TAKE_OVER_KIND,
+            state="completed",
+            lane=row.lane,
+            at=now,
+            user_id=user.id,
+            data=None,
+        )
+    )
+    return row
+
+
+def take_over_line(task: str, by: str, before: str) -> str:
+    """The history line of a take-over, within the column's 200 characters."""
+    return f"{task[:60]}: Aufgabe übernommen von {by[:60]} (vorher {before[:60]})"
 
 
 def unclaim(session: Session, *, user: Actor, task_id: str) -> TaskRecord:

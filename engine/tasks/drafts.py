@@ -14,7 +14,7 @@ from ..db import begin_write
 from ..errors import Conflict, InvalidInput
 from ..processes.decisions import without_decisions
 from .models import READY, TaskDraft
-from .service import get_task, task_form
+from .service import get_task, refuse_if_held_by_other, task_form
 
 MAX_DRAFT_CHARS = 200_000
 
@@ -31,6 +31,7 @@ def save_draft(session: Session, *, user: Actor, task_id: str, data: Any) -> Tas
             "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
             kind="task-already-done",
         )
+    refuse_if_held_by_other(session, user, row)  # the holder's own draft is not overwritten
     if not isinstance(data, dict) or len(repr(data)) > MAX_DRAFT_CHARS:
         raise InvalidInput("Der Entwurf ist ungültig oder zu groß.")
     data = without_decisions(task_form(session, row), data)

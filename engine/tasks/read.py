@@ -161,6 +161,9 @@ def task_detail(session: Session, *, user: Actor, task_id: str) -> dict:
     out["form"] = service.task_form(session, row)
     # Coordinators see cases by pseudonym only: none of the process data (check-in notes and the like).
     out["data"] = data if user.role != service.COORDINATOR else {}
+    out["assignee"] = (
+        session.scalar(select(User.username).where(User.id == row.assignee_id)) if row.assignee_id else None
+    )
     return out
 
 
@@ -174,7 +177,12 @@ class Draft:
 
 @dataclass(frozen=True)
 class TaskPage:
-    """The task form page: the task, its form, the case it belongs to (by pseudonym) and a draft."""
+    """The task form page: the task, its form, the case it belongs to and who holds the task.
+
+    ``client_name`` only for those who see personal data; ``holder`` is the name of whoever holds the
+    task, ``held_by_other`` whether that is someone other than the reader (then only a take-over lets
+    the reader complete it).
+    """
 
     task: TaskView
     schema: dict | None
@@ -182,10 +190,15 @@ class TaskPage:
     pseudonym: str | None
     open: bool
     draft: Draft | None = None
+    case_number: str | None = None
+    client_name: str | None = None
+    holder: str | None = None
+    held_by_other: bool = False
 
 
-def _page(session: Session, row: TaskRecord, draft: Draft | None) -> TaskPage:
+def _page(session: Session, user: Actor, row: TaskRecord, draft: Draft | None) -> TaskPage:
     case = session.get(Case, row.case_id) if row.case_id else None
+    holder = display_names(session, {row.assignee_id}).get(row.assignee_id) if row.assignee_id else None
     return TaskPage(
         task_view(row),
         service.task_form(session, row),
@@ -193,6 +206,10 @@ def _page(session: Session, row: TaskRecord, draft: Draft | None) -> TaskPage:
         case.pseudonym if case else None,
         row.status == READY,
         draft,
+        case_number=case.case_number if case else None,
+        client_name=f"{case.given_name} {case.family_name}" if case and sees_personal_data(user) else None,
+        holder=holder,
+        held_by_other=row.assignee_id is not None and row.assignee_id != user.id,
     )
 
 
@@ -200,12 +217,12 @@ def task_page(session: Session, *, user: Actor, task_id: str) -> TaskPage:
     """The task form page with the latest draft (the reading is recorded)."""
     row, _ = service.read_task(session, user=user, task_id=task_id)
     saved = drafts.get_draft(session, row.id) if row.status == READY else None
-    return _page(session, row, Draft(saved.data, saved.saved_at) if saved else None)
+    return _page(session, user, row, Draft(saved.data, saved.saved_at) if saved else None)
 
 
 def task_form_page(session: Session, *, user: Actor, task_id: str) -> TaskPage:
     """The task form page around values the user just submitted (nothing stored is shown)."""
-    return _page(session, service.get_task(session, user=user, task_id=task_id), None)
+    return _page(session, user, service.get_task(session, user=user, task_id=task_id), None)
 
 
 def assignment(session: Session, row: TaskRecord) -> dict:

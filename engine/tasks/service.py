@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from .. import workflow as wf
 from ..access.actor import Actor
+from ..access.models import User
 from ..access.service import in_scope, require_case_manager, scope_filter
 from ..audit.service import Event, record
 from ..cases.models import Case
@@ -31,6 +32,20 @@ NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf
 COORDINATOR = (
     "coordinator"  # works only on the tasks of the lane "Koordination" (e.g. "zweimal nicht erreicht")
 )
+
+
+def refuse_if_held_by_other(session: Session, user: Actor, row: TaskRecord) -> None:
+    """A task a colleague holds is theirs: completing it (or its draft) needs an explicit take-over first."""
+    if row.assignee_id is None or row.assignee_id == user.id:
+        return
+    holder = session.get_one(User, row.assignee_id)
+    raise Conflict(
+        f"Diese Aufgabe bearbeitet {holder.display_name}. Bitte die Aufgabe zuerst übernehmen "
+        "(„Aufgabe übernehmen“); nichts wurde gespeichert.",
+        kind="task-claimed-by-other",
+        holder=holder.username,
+        holder_name=holder.display_name,
+    )
 
 
 def _require_task_role(user: Actor) -> None:
@@ -132,13 +147,14 @@ def complete_task(
     if not isinstance(task_id, str) or len(task_id) > 36:
         raise NotFound(NO_SUCH_TASK)
     begin_write(session)
-    # One query for the task, its instance (locked) and its case.
+    # One query for the task, its instance and its case; the instance and the task are locked, so a
+    # take-over (engine/tasks/assign.py locks the task) and a completion happen one after the other.
     found = session.execute(
         select(TaskRecord, ProcessInstance, Case)
         .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
         .outerjoin(Case, Case.id == TaskRecord.case_id)
         .where(TaskRecord.id == task_id)
-        .with_for_update(of=ProcessInstance)
+        .with_for_update(of=[ProcessInstance, TaskRecord])
     ).first()
     if found is None or not _may_work_on(session, user, found[0], found[1]):
         raise NotFound(NO_SUCH_TASK)
@@ -148,6 +164,7 @@ def complete_task(
             "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
             kind="task-already-done",
         )
+    refuse_if_held_by_other(session, user, row)
     _check_data(session, row, data)
     consents.before_completion(session, case=case, form_key=row.form_key, data=data)
     proc = parsed_version(session, instance.process_version_id)
@@ -193,6 +210,7 @@ def check_task_data(session: Session, *, user: Actor, task_id: str, data: Any) -
             "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
             kind="task-already-done",
         )
+    refuse_if_held_by_other(session, user, row)
     _check_data(session, row, data)
 
 

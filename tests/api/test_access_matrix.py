@@ -206,6 +206,12 @@ MATRIX = {
         None,
         True,
     ),
+    ("POST", "/api/v1/tasks/{task_id}/take-over"): (
+        lambda w, k: (f"{API}/tasks/{w[k]['task']}/take-over", None),
+        cm_write(200),
+        None,
+        True,
+    ),
     ("POST", "/api/v1/tasks/{task_id}/unclaim"): (
         lambda w, k: (f"{API}/tasks/{w[k]['task']}/unclaim", None),
         cm_write(200),

@@ -117,20 +117,20 @@ def test_case_manager_works_a_case_from_first_contact_to_closure(live_server, pa
 
     # Two evaluations: continue, then end the accompaniment.
     _open(page, live_server, cm, case_id, "evaluation")
-    _evaluate(page, site, "2026-12-15", "in Bearbeitung", go_on=True)
+    _evaluate(page, site, "2026-11-15", "in Bearbeitung", go_on=True)
     _open(page, live_server, cm, case_id, "evaluation")
     page.screenshot(path=str(ARTIFACTS / "task-evaluation.png"), full_page=True)
-    _evaluate(page, site, "2027-02-15", "erreicht", go_on=False)
+    _evaluate(page, site, "2026-11-25", "erreicht", go_on=False)
 
     _open(page, live_server, cm, case_id, "final_evaluation")
-    page.get_by_label("Datum der Auswertung").fill("2027-07-01")
+    page.get_by_label("Datum der Auswertung").fill("2026-11-29")
     page.get_by_role("group", name="Zielerreichung").get_by_label("alle Ziele erreicht").check()
     page.get_by_label("Zusammenfassung").fill("Wohnung gefunden")
     _done(page, site)
 
     _open(page, live_server, cm, case_id, "closure")
     page.get_by_label("Abschlussgrund").select_option(label="Ziele erreicht")
-    page.get_by_label("Abschlussdatum").fill("2027-07-02")
+    page.get_by_label("Abschlussdatum").fill("2026-11-30")
     _done(page, site, confirm="Ja, Fall abschließen")
 
     case = requests.get(f"{live_server.url}/cases/{case_id}", headers=cm, timeout=30).json()

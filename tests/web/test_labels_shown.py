@@ -115,7 +115,7 @@ def _accompanied_case(client, h) -> dict:
         case["id"],
         "evaluation",
         {
-            "evaluation_date": "2026-12-15",
+            "evaluation_date": "2026-11-15",
             "continue": True,
             "progress": [{"goal": f"Ziel {n}", "status": statuses[n % 4]} for n in range(len(LIFE_AREAS))],
         },

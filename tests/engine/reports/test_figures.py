@@ -69,7 +69,7 @@ def dataset(client, at):
             first("2023-08-01"),
             consent("2023-08-01"),
             *accompany("2023-08-15", "2023-09-01"),
-            ("2024-06-01", "evaluation", d.evaluation(False)),
+            ("2024-06-01", "evaluation", {**d.evaluation(False), "evaluation_date": "2024-06-01"}),
             ("2024-06-01", "final_evaluation", {**d.FINAL, "evaluation_date": "2024-06-01"}),
             ("2024-07-31", "closure", {"closure_reason": "goals_met", "closure_date": "2024-07-31"}),
         ],
