@@ -216,9 +216,13 @@ def test_out_of_scope_and_other_roles_get_german_error_pages(client, login, app)
     web_login(other, "cm-delbrueck")
     r = other.get(f"/tasks/{task['id']}")
     assert r.status_code == 404 and "keinen Zugriff" in r.text
-    coord = app.test_client()
+    coord = app.test_client()  # coordinators work only the tasks of their lane: a case task is unknown
     web_login(coord, "coordinator")
     r = coord.get(f"/tasks/{task['id']}")
+    assert r.status_code == 404 and "keinen Zugriff" in r.text
+    owner = app.test_client()  # the data-protection officer works no tasks at all
+    web_login(owner, "dpo")
+    r = owner.get(f"/tasks/{task['id']}")
     assert r.status_code == 403 and "Das hat nicht geklappt" in r.text
     assert client.get("/tasks/nope").status_code in (302, 303)  # not logged in: off to /login
 
