@@ -3,7 +3,8 @@
 from .expressions import UnsafeExpression, compile_expression, compile_script
 from .migrate import Blocker, MigrationBlocked, MigrationCheck, OpenTask, check_migration
 from .migrate import migrate as migrate_instance
-from .parsing import DiagramError, DiagramProblem, ParsedProcess, inspect_diagram, parse_diagram
+from .parsing import ParsedProcess, inspect_diagram, parse_diagram
+from .problems import DiagramError, DiagramProblem, is_blocking
 from .prune import FinishedTask
 from .reopen import NotFinished, final_data, reopen
 from .runtime import (
@@ -21,6 +22,7 @@ from .runtime import (
     task_data,
 )
 from .timers import WaitingTimer
+from .verdict import form_properties, judge_diagram
 
 __all__ = [
     "SPEC_CACHE",
@@ -46,8 +48,11 @@ __all__ = [
     "compile_script",
     "complete",
     "final_data",
+    "form_properties",
     "fire_timers",
     "inspect_diagram",
+    "is_blocking",
+    "judge_diagram",
     "migrate_instance",
     "parse_diagram",
     "reopen",

@@ -262,6 +262,7 @@ def executable_problems(root, loc: Locator, main_id: str | None) -> list[Diagram
             loc.problem(
                 'The diagram has no executable process (isExecutable="true").',
                 'Das Diagramm enthält keinen ausführbaren Prozess (isExecutable="true").',
+                next(iter(procs), None),  # at the process that would be stored
             )
         ]
     main = main_id if main_id in executable else executable[0]

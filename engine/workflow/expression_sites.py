@@ -51,7 +51,11 @@ class Site:
 
 
 def _owner(el):
-    while el is not None and not el.get("id"):
+    """The element a value belongs to: the event or activity, not its event definition or loop."""
+    el = el.getparent()
+    while el is not None and (
+        not el.get("id") or el.tag.endswith("EventDefinition") or el.tag.endswith("LoopCharacteristics")
+    ):
         el = el.getparent()
     return el
 
