@@ -72,7 +72,9 @@ def reads(source: str, script: bool = False) -> set[str]:
     tree = _parse(source, script)
     if tree is None:
         return set()
-    stored, loaded, guarded = set(), set(), set()
+    stored: set[str] = set()
+    loaded: set[str] = set()
+    guarded: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
@@ -167,11 +169,9 @@ def _upstream(element_id: str, preds: dict[str, set[str]], include_self: bool) -
     return seen
 
 
-def dataflow_warnings(root, loc: Locator, form_fields: dict[str, set[str]]) -> list[DiagramProblem]:
-    """A warning for every field an expression reads that no upstream form or script provides.
-
-    ``form_fields``: form key -> its properties, for the forms that exist (a missing form is an
-    error of its own; its fields are then unknown and nothing read after it is warned about)."""
+def _providers(root) -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]]]:
+    """Who provides data: element -> form key, element -> names its script sets, element -> its
+    multi-instance element variable."""
     forms: dict[str, str] = {}
     for el in root.iter():
         key = el.get(f"{{{CAMUNDA_NS}}}formKey") if isinstance(el.tag, str) else None
@@ -187,12 +187,21 @@ def dataflow_warnings(root, loc: Locator, form_fields: dict[str, set[str]]) -> l
         var = mi.get(f"{{{CAMUNDA_NS}}}elementVariable")
         if var and owner is not None and owner.get("id"):
             loop_vars[owner.get("id")].add(var)
+    return forms, scripts, loop_vars
+
+
+def dataflow_warnings(root, loc: Locator, form_fields: dict[str, set[str]]) -> list[DiagramProblem]:
+    """A warning for every field an expression reads that no upstream form or script provides.
+
+    ``form_fields``: form key -> its properties, for the forms that exist (a missing form is an
+    error of its own; its fields are then unknown and nothing read after it is warned about)."""
+    forms, scripts, loop_vars = _providers(root)
     preds = _graph(root)
     out = []
     for site in sites(root):
         if site.kind not in _EXPRESSION_KINDS or not site.element_id:
             continue
-        if site.kind in TIMER_KINDS and is_iso_literal(site.source) or not _sound(site):
+        if (site.kind in TIMER_KINDS and is_iso_literal(site.source)) or not _sound(site):
             continue
         read = reads(site.source, site.kind == "script")
         if not read:

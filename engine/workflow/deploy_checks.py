@@ -176,7 +176,7 @@ def call_problems(root, loc: Locator) -> list[DiagramProblem]:
                 continue
             if called == pid:
                 en = f"The call activity calls its own process '{pid}': an instance would never end."
-                de = f"Die Aufrufaktivität ruft ihren eigenen Prozess „{pid}“ auf; die Instanz würde nie enden."
+                de = f"Die Aufrufaktivität ruft ihren eigenen Prozess „{pid}“ auf; sie würde nie enden."
             else:
                 route = " → ".join(chain)
                 en = f"The call activity calls processes in a circle ({route}): an instance would never end."
@@ -265,7 +265,7 @@ def executable_problems(root, loc: Locator, main_id: str | None) -> list[Diagram
                 next(iter(procs), None),  # at the process that would be stored
             )
         ]
-    main = main_id if main_id in executable else executable[0]
+    main: str = main_id if main_id in executable and main_id else executable[0]
     calls = _calls(root)
     reached, todo = {main}, [main]
     while todo:

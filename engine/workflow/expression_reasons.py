@@ -57,65 +57,50 @@ _NODES = {
 _NODE_OTHER = ("This kind of statement is not allowed", "Diese Art von Anweisung ist nicht erlaubt")
 
 
-def _phrase(code: str, detail) -> tuple[str, str]:  # noqa: PLR0911 - one return per rule, read as one table
-    if code == "node":
-        return _NODES.get(str(detail), _NODE_OTHER)
-    if code == "name":
-        return (
-            f"The name '{detail}' is not available in expressions",
-            f"Den Namen „{detail}“ gibt es in Ausdrücken nicht",
-        )
-    if code == "reserved":
-        return (
-            f"The name '{detail}' is reserved and cannot be assigned",
-            f"Der Name „{detail}“ ist vergeben und kann nicht zugewiesen werden",
-        )
-    if code == "attribute":
-        return (
-            f"The attribute '{detail}' is not allowed",
-            f"Das Attribut „{detail}“ ist nicht erlaubt",
-        )
-    if code == "attribute_store":
-        return ("Assigning to attributes is not allowed", "Zuweisungen an Attribute sind nicht erlaubt")
-    if code == "function":
-        return (
-            f"There is no function '{detail}' in expressions",
-            f"Die Funktion „{detail}“ gibt es in Ausdrücken nicht",
-        )
-    if code == "number":
-        return (
-            "The number is too large (at most 1,000,000,000)",
-            "Die Zahl ist zu groß (höchstens 1.000.000.000)",
-        )
-    if code == "power":
-        return (
-            "'**' needs a small whole-number exponent (0 to 64)",
-            "** braucht einen kleinen ganzzahligen Exponenten (0 bis 64)",
-        )
-    if code == "repeat":
-        return (
-            "Repeating texts or lists with '*' is not allowed",
-            "Texte oder Listen mit * zu vervielfachen ist nicht erlaubt",
-        )
-    if code == "nested_comprehension":
-        return (
-            "Nested comprehensions (several 'for' in one) are not allowed",
-            "Verschachtelte Listenausdrücke (mehrere for in einem) sind nicht erlaubt",
-        )
-    if code == "too_long":
-        return (
-            f"It is too long (at most {detail} characters)",
-            f"Er ist zu lang (höchstens {detail} Zeichen)",
-        )
-    if code == "too_deep":
-        return ("It is nested too deeply", "Er ist zu tief verschachtelt")
-    if code == "syntax":
-        return (f"Syntax error at column {detail}", f"Syntaxfehler an Spalte {detail}")
-    if code == "syntax_line":
-        return (f"Syntax error on line {detail}", f"Syntaxfehler in Zeile {detail}")
-    return ("It is not allowed", "Er ist nicht erlaubt")
+# rule -> (English, German); {0} is the refused name, limit or position.
+_RULES = {
+    "name": ("The name '{0}' is not available in expressions", "Den Namen „{0}“ gibt es in Ausdrücken nicht"),
+    "reserved": (
+        "The name '{0}' is reserved and cannot be assigned",
+        "Der Name „{0}“ ist vergeben und kann nicht zugewiesen werden",
+    ),
+    "attribute": ("The attribute '{0}' is not allowed", "Das Attribut „{0}“ ist nicht erlaubt"),
+    "attribute_store": (
+        "Assigning to attributes is not allowed",
+        "Zuweisungen an Attribute sind nicht erlaubt",
+    ),
+    "function": (
+        "There is no function '{0}' in expressions",
+        "Die Funktion „{0}“ gibt es in Ausdrücken nicht",
+    ),
+    "number": (
+        "The number is too large (at most 1,000,000,000)",
+        "Die Zahl ist zu groß (höchstens 1.000.000.000)",
+    ),
+    "power": (
+        "'**' needs a small whole-number exponent (0 to 64)",
+        "** braucht einen kleinen ganzzahligen Exponenten (0 bis 64)",
+    ),
+    "repeat": (
+        "Repeating texts or lists with '*' is not allowed",
+        "Texte oder Listen mit * zu vervielfachen ist nicht erlaubt",
+    ),
+    "nested_comprehension": (
+        "Nested comprehensions (several 'for' in one) are not allowed",
+        "Verschachtelte Listenausdrücke (mehrere for in einem) sind nicht erlaubt",
+    ),
+    "too_long": ("It is too long (at most {0} characters)", "Er ist zu lang (höchstens {0} Zeichen)"),
+    "too_deep": ("It is nested too deeply", "Er ist zu tief verschachtelt"),
+    "syntax": ("Syntax error at column {0}", "Syntaxfehler an Spalte {0}"),
+    "syntax_line": ("Syntax error on line {0}", "Syntaxfehler in Zeile {0}"),
+}
+_OTHER = ("It is not allowed", "Er ist nicht erlaubt")
 
 
 def reason(exc: UnsafeExpression) -> tuple[str, str]:
     """(English, German) sentence fragment saying why ``exc`` refused an expression."""
-    return _phrase(getattr(exc, "code", "other"), getattr(exc, "detail", None))
+    code, detail = getattr(exc, "code", "other"), getattr(exc, "detail", None)
+    if code == "node":
+        return _NODES.get(str(detail), _NODE_OTHER)
+    en, de = _RULES.get(code, _OTHER)
+    return en.format(detail), de.format(detail)

@@ -188,7 +188,7 @@ def _static_problems(root, loc: Locator, main_id: str | None) -> list[DiagramPro
     return [
         *deploy_checks.executable_problems(root, loc, main_id),
         *_schema_problems(root, loc),
-        *refused_elements(root, lambda en, de, el_id: loc.problem(en, de, el_id)),
+        *refused_elements(root, loc.problem),
         *deploy_checks.expression_problems(root, loc),
         *deploy_checks.call_problems(root, loc),
         *deploy_checks.trigger_problems(root, loc),
@@ -309,7 +309,7 @@ def parse_diagram(
             problems = _merge(problems, [_library_problem(exc, process_id, loc)])
         else:
             problems = _merge(problems, _spec_problems(spec, subprocess_specs, loc))
-    if problems or spec is None:
+    if problems or spec is None or process_id is None:
         raise DiagramError(_capped(problems))
     form_keys: dict[str, str] = {}
     for proc in [spec, *subprocess_specs.values()]:

@@ -22,8 +22,10 @@ def _missing_forms(root, loc: Locator, known: set[str]) -> list[DiagramProblem]:
             shown = key[:100]
             out.append(
                 loc.problem(
-                    f"The form '{shown}' does not exist (camunda:formKey = a file name in forms/ without .json).",
-                    f"Das Formular „{shown}“ gibt es nicht (camunda:formKey = Dateiname in forms/ ohne .json).",
+                    f"The form '{shown}' does not exist "
+                    "(camunda:formKey = a file name in forms/ without .json).",
+                    f"Das Formular „{shown}“ gibt es nicht (camunda:formKey = Dateiname in forms/ "
+                    "ohne .json).",
                     el.get("id"),
                 )
             )

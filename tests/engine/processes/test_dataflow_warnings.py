@@ -16,7 +16,9 @@ def owner(login):
 
 def _post(client, owner, path, xml: str):
     return client.post(
-        f"{API}/processes{path}", data=xml.encode("utf-8"), headers={**owner, "Content-Type": "application/xml"}
+        f"{API}/processes{path}",
+        data=xml.encode("utf-8"),
+        headers={**owner, "Content-Type": "application/xml"},
     )
 
 
@@ -37,10 +39,12 @@ def test_a_misspelt_field_is_a_warning_naming_condition_field_and_forms(client, 
 
 
 def test_guarded_reads_and_script_results_are_no_warning(client, owner):
-    xml = LIFECYCLE.replace('route == "referral"', "'x' in data and x == 1 or data.get('y') == 2 or route == 'a'")
+    xml = LIFECYCLE.replace(
+        'route == "referral"', "'x' in data and x == 1 or data.get('y') == 2 or route == 'a'"
+    )
     assert _post(client, owner, "/validate", xml).json["problems"] == []
     # closure_reason is set by the script before the end; a read after it is fine, one before is not
-    early = LIFECYCLE.replace('consent_given == True', 'consent_given == True and closure_reason != "x"')
+    early = LIFECYCLE.replace("consent_given == True", 'consent_given == True and closure_reason != "x"')
     problems = _post(client, owner, "/validate", early).json["problems"]
     assert [(p["element_id"], p["severity"]) for p in problems] == [("gw_consent", "warning")], problems
 

@@ -21,7 +21,7 @@ def _diagram(middle: str, *, defs: str = "", more: str = "", pid: str = PID, nam
     """start -> <middle, id x, or its flows given> -> end, in an executable process."""
     flows = (
         ""
-        if "sourceRef=\"x\"" in middle
+        if 'sourceRef="x"' in middle
         else '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="x"/>'
         '<bpmn:sequenceFlow id="f2" sourceRef="x" targetRef="end"/>'
     )
@@ -121,18 +121,20 @@ MESSAGE_START = _diagram(
     '<bpmn:startEvent id="x" name="Nachricht kommt"><bpmn:messageEventDefinition messageRef="m1"/>'
     "</bpmn:startEvent>",
 )
-SIGNAL_START = (
-    MESSAGE_START.replace(_message_def(), '<bpmn:signal id="s1" name="nobody_signals"/>')
-    .replace("messageEventDefinition messageRef=\"m1\"", 'signalEventDefinition signalRef="s1"')
+SIGNAL_START = MESSAGE_START.replace(_message_def(), '<bpmn:signal id="s1" name="nobody_signals"/>').replace(
+    'messageEventDefinition messageRef="m1"', 'signalEventDefinition signalRef="s1"'
 )
-RECEIVE = _diagram('<bpmn:receiveTask id="x" name="Warten auf Antwort" messageRef="m1"/>', defs=_message_def())
+RECEIVE = _diagram(
+    '<bpmn:receiveTask id="x" name="Warten auf Antwort" messageRef="m1"/>', defs=_message_def()
+)
 MESSAGE_CATCH = _diagram(
     '<bpmn:intermediateCatchEvent id="x" name="Antwort"><bpmn:messageEventDefinition messageRef="m1"/>'
     "</bpmn:intermediateCatchEvent>",
     defs=_message_def(),
 )
 WITHDRAWAL_ELSEWHERE = _diagram(
-    '<bpmn:receiveTask id="x" name="Widerruf abwarten" messageRef="m1"/>', defs=_message_def("consent_withdrawn")
+    '<bpmn:receiveTask id="x" name="Widerruf abwarten" messageRef="m1"/>',
+    defs=_message_def("consent_withdrawn"),
 )
 SELF_CALL = _diagram(f'<bpmn:callActivity id="x" name="Nochmal" calledElement="{PID}"/>')
 MISSING_CALL = _diagram('<bpmn:callActivity id="x" name="Unterprozess" calledElement="gibt_es_nicht"/>')
@@ -155,7 +157,9 @@ SECOND_EXECUTABLE = _diagram(
 
 def chain(n: int) -> str:
     tasks = "".join(f'<bpmn:manualTask id="t{i}" name="Schritt {i}"/>' for i in range(n))
-    flows = "".join(f'<bpmn:sequenceFlow id="c{i}" sourceRef="t{i}" targetRef="t{i + 1}"/>' for i in range(n - 1))
+    flows = "".join(
+        f'<bpmn:sequenceFlow id="c{i}" sourceRef="t{i}" targetRef="t{i + 1}"/>' for i in range(n - 1)
+    )
     return _diagram(
         tasks
         + flows
@@ -166,13 +170,22 @@ def chain(n: int) -> str:
     )
 
 
-BAD_DATES = ["2026-02-30", "2026-13-45", "0001-01-01", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"]
+BAD_DATES = [
+    "2026-02-30",
+    "2026-13-45",
+    "0001-01-01",
+    "9999-12-31T23:59:59-12:00",
+    "0001-01-01T00:00:00+14:00",
+]
 BAD_DURATIONS = ["P9999999999D", "PT99999999999H", "P0D", "P-1D"]
 CODE = ["__import__('os').system('id')", "(lambda: 1)()", "open('/etc/passwd')", "().__class__"]
 
 # (case id, diagram, element named, a fragment of the German message)
 CASES = [
-    *[(f"due {v}", due(v), "x", "Fälligkeit") for v in [*BAD_DATES, *BAD_DURATIONS, "R/PT0.001S", "R99999/P1D"]],
+    *[
+        (f"due {v}", due(v), "x", "Fälligkeit")
+        for v in [*BAD_DATES, *BAD_DURATIONS, "R/PT0.001S", "R99999/P1D"]
+    ],
     *[(f"due {c}", due(c), "x", "Fälligkeit") for c in CODE],
     *[(f"timeDate {v}", timer("timeDate", v), "x", "Timer (Datum)") for v in [*BAD_DATES, "9999-12-31"]],
     *[(f"timeDuration {v}", timer("timeDuration", v), "x", "Timer (Dauer)") for v in BAD_DURATIONS],
@@ -184,8 +197,18 @@ CASES = [
     *[(f"timer {c}", timer("timeDuration", c), "x", "nicht erlaubt") for c in CODE],
     ("empty timer", timer("timeDate", ""), "x", "keinen Wert"),
     *[(f"condition {c}", condition(c), "x", "Bedingung") for c in CODE],
-    ("condition lambda", condition("(lambda: True)()"), "x", "Anonyme Funktionen (lambda) sind nicht erlaubt"),
-    ("condition unknown function", condition("eval('1')"), "x", "Die Funktion „eval“ gibt es in Ausdrücken nicht"),
+    (
+        "condition lambda",
+        condition("(lambda: True)()"),
+        "x",
+        "Anonyme Funktionen (lambda) sind nicht erlaubt",
+    ),
+    (
+        "condition unknown function",
+        condition("eval('1')"),
+        "x",
+        "Die Funktion „eval“ gibt es in Ausdrücken nicht",
+    ),
     *[(f"script {c}", script(c), "x", "Skript") for c in CODE],
     ("script import", script("import os"), "x", "Importe"),
     ("script deep", script(DEEP_SCRIPT), "x", "zu tief verschachtelt"),
@@ -215,7 +238,9 @@ def owner(login):
 
 def _post(client, owner, path: str, xml: str):
     return client.post(
-        f"{API}/processes{path}", data=xml.encode("utf-8"), headers={**owner, "Content-Type": "application/xml"}
+        f"{API}/processes{path}",
+        data=xml.encode("utf-8"),
+        headers={**owner, "Content-Type": "application/xml"},
     )
 
 
@@ -236,7 +261,9 @@ def test_hostile_diagram_is_refused_with_the_element_named(client, owner, xml, e
     stored = _post(client, owner, "", xml)
     assert stored.status_code == 201 and stored.json["deployable"] is False, stored.json
     refused = client.post(
-        f"{API}/processes/{stored.json['process_id']}/deploy", json={"version": stored.json["version"]}, headers=owner
+        f"{API}/processes/{stored.json['process_id']}/deploy",
+        json={"version": stored.json["version"]},
+        headers=owner,
     )
     assert refused.status_code == 422 and refused.mimetype == "application/problem+json", refused.json
     assert _named(refused.json["problems"], element_id, fragment)
@@ -284,7 +311,8 @@ def test_every_blocker_is_listed_at_once(client, owner):
         _diagram(
             '<bpmn:serviceTask id="x" name="Dienst"/>'
             '<bpmn:sendTask id="send" name="Senden"/>'
-            '<bpmn:scriptTask id="calc" name="Rechnen"><bpmn:script>(lambda: 1)()</bpmn:script></bpmn:scriptTask>'
+            '<bpmn:scriptTask id="calc" name="Rechnen"><bpmn:script>(lambda: 1)()</bpmn:script>'
+            "</bpmn:scriptTask>"
             '<bpmn:task id="late" name="Spät" camunda:dueDate="2026-02-30"/>'
             '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="x"/>'
             '<bpmn:sequenceFlow id="f2" sourceRef="x" targetRef="send"/>'
