@@ -18,6 +18,10 @@ class ProblemItemSchema(Schema):
     element_name = Str(allow_none=True)
     line = fields.Int(allow_none=True)
     column = fields.Int(allow_none=True)
+    severity = Str(
+        validate=validate.OneOf(["error", "warning"]),
+        metadata={"description": "error: blocks deploy; warning: a hint (e.g. a field no form provides)"},
+    )
     message = Str()
     message_de = Str()
 

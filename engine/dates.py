@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from .clock import BERLIN
 
 MAX_CYCLES = 10_000
+MAX_DURATION_YEARS = 100  # no deadline or timer in social work lies further ahead
 
 
 class TimerValueError(ValueError):
@@ -32,6 +33,22 @@ class TimerValueError(ValueError):
 # Anything shaped like an ISO value is taken as one (and must then parse): a repeating
 # interval, a duration (P followed by a digit or T), or a date. Everything else is an expression.
 _LITERAL = re.compile(r"^(?:R\d*/\S*|P[\dT][^\s()'\"]*|\d{4}-\d{2}-\d{2}[^\s()'\"]*)$", re.IGNORECASE)
+
+
+def _not_a_date(raw) -> TimerValueError:
+    shown = str(raw).strip()[:40]
+    return TimerValueError(
+        f"'{shown}' is not a valid ISO 8601 date or date-time (e.g. 2026-03-31 or 2026-03-31T09:00).",
+        f"„{shown}“ ist kein gültiges ISO-8601-Datum (z. B. 2026-03-31 oder 2026-03-31T09:00).",
+    )
+
+
+def _too_far(raw) -> TimerValueError:
+    shown = str(raw).strip()[:40]
+    return TimerValueError(
+        f"'{shown}' lies outside the range of dates the engine can compute with.",
+        f"„{shown}“ liegt außerhalb des Zeitraums, mit dem das System rechnen kann.",
+    )
 
 
 def is_iso_literal(expression: str) -> bool:
@@ -49,11 +66,14 @@ class Duration:
 
     def after(self, start: datetime, times: int = 1) -> datetime:
         """``start`` plus ``times`` of this duration, calendar-correct, anchored at ``start``."""
-        local = start.astimezone(BERLIN) if start.tzinfo else start
-        moved = local + relativedelta(months=self.months * times)
-        if start.tzinfo:
-            moved = moved.replace(tzinfo=None).replace(tzinfo=BERLIN).astimezone(UTC)
-        return moved + self.delta * times
+        try:
+            local = start.astimezone(BERLIN) if start.tzinfo else start
+            moved = local + relativedelta(months=self.months * times)
+            if start.tzinfo:
+                moved = moved.replace(tzinfo=None).replace(tzinfo=BERLIN).astimezone(UTC)
+            return moved + self.delta * times
+        except (OverflowError, ValueError):
+            raise _too_far(self.text) from None
 
 
 def parse_duration(text: str) -> Duration:
@@ -61,10 +81,12 @@ def parse_duration(text: str) -> Duration:
     raw = str(text).strip()
     try:
         value = isodate.parse_duration(raw.upper())
+    except OverflowError:
+        raise _too_far(raw) from None
     except (isodate.ISO8601Error, ValueError, TypeError):
         raise TimerValueError(
             f"'{raw[:40]}' is not an ISO 8601 duration (e.g. P6M, PT2S).",
-            f"'{raw[:40]}' ist keine ISO-8601-Dauer (z. B. P6M, PT2S).",
+            f"„{raw[:40]}“ ist keine ISO-8601-Dauer (z. B. P6M, PT2S).",
         ) from None
     if isinstance(value, timedelta):
         months, delta = 0, value
@@ -77,7 +99,12 @@ def parse_duration(text: str) -> Duration:
         months, delta = int(value.years) * 12 + int(value.months), value.tdelta
     if months < 0 or delta < timedelta(0) or (months == 0 and delta == timedelta(0)):
         raise TimerValueError(
-            f"The duration '{raw[:40]}' must be positive.", f"Die Dauer '{raw[:40]}' muss positiv sein."
+            f"The duration '{raw[:40]}' must be positive.", f"Die Dauer „{raw[:40]}“ muss positiv sein."
+        )
+    if months > MAX_DURATION_YEARS * 12 or delta > timedelta(days=366 * MAX_DURATION_YEARS):
+        raise TimerValueError(
+            f"The duration '{raw[:40]}' is longer than {MAX_DURATION_YEARS} years.",
+            f"Die Dauer „{raw[:40]}“ ist länger als {MAX_DURATION_YEARS} Jahre.",
         )
     return Duration(months, delta, raw.upper())
 
@@ -93,21 +120,27 @@ def parse_moment(value) -> datetime:
         try:
             moment = datetime.fromisoformat(raw.replace("z", "Z"))
         except ValueError:
-            raise TimerValueError(
-                f"'{raw[:40]}' is not an ISO 8601 date or date-time.",
-                f"'{raw[:40]}' ist kein ISO-8601-Datum.",
-            ) from None
+            raise _not_a_date(raw) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=BERLIN)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise _too_far(str(value)) from None
 
 
 def end_of_day(value) -> datetime:
     """A due date given as a date means the end of that Berlin day."""
     if isinstance(value, str) and len(value.strip()) == 10:
-        value = date.fromisoformat(value.strip())
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise _not_a_date(value) from None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime.combine(value, time(23, 59, 59), BERLIN).astimezone(UTC)
+        try:
+            return datetime.combine(value, time(23, 59, 59), BERLIN).astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise _too_far(str(value)) from None
     return parse_moment(value)
 
 
@@ -130,7 +163,7 @@ def parse_cycle(text: str, now: datetime) -> Cycle:
     parts = raw.split("/")
     bad = TimerValueError(
         f"'{raw[:40]}' is not a repeating interval (e.g. R6/P1M).",
-        f"'{raw[:40]}' ist kein Wiederholungsintervall (z. B. R6/P1M).",
+        f"„{raw[:40]}“ ist kein Wiederholungsintervall (z. B. R6/P1M).",
     )
     if len(parts) not in (2, 3) or not parts[0].upper().startswith("R"):
         raise bad
@@ -158,20 +191,26 @@ def _as_date_or_datetime(value):
         return date.fromisoformat(raw) if len(raw) == 10 else datetime.fromisoformat(raw)
     except ValueError:
         raise TimerValueError(
-            f"'{raw[:40]}' is not an ISO 8601 date.", f"'{raw[:40]}' ist kein ISO-8601-Datum."
+            f"'{raw[:40]}' is not an ISO 8601 date.", f"„{raw[:40]}“ ist kein ISO-8601-Datum."
         ) from None
 
 
 def add_months(value, months: int) -> str:
     """For diagrams: an ISO date (or date-time) plus whole calendar months, clamped to month end."""
     moment = _as_date_or_datetime(value)
-    return (moment + relativedelta(months=int(months))).isoformat()
+    try:
+        return (moment + relativedelta(months=int(months))).isoformat()
+    except (OverflowError, ValueError):
+        raise _too_far(f"{value} + {months}M") from None
 
 
 def add_days(value, days: int) -> str:
     """For diagrams: an ISO date (or date-time) plus days."""
     moment = _as_date_or_datetime(value)
-    return (moment + timedelta(days=int(days))).isoformat()
+    try:
+        return (moment + timedelta(days=int(days))).isoformat()
+    except (OverflowError, ValueError):
+        raise _too_far(f"{value} + {days}D") from None
 
 
 GERMAN_MONTHS = (

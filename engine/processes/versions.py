@@ -37,32 +37,12 @@ class Verdict:
 
 
 def judge(session: Session, xml: bytes) -> Verdict:
-    """The verdict on a well-formed diagram (DiagramError if it is not well-formed)."""
+    """The verdict on a well-formed diagram (DiagramError if it is not well-formed): every error
+    and warning at once; deployable when no problem is an error."""
     process_id, name = wf.inspect_diagram(xml)
-    try:
-        parsed = wf.parse_diagram(xml, process_id)
-    except wf.DiagramError as exc:
-        return Verdict(process_id, name, False, [p.as_dict() for p in exc.problems])
-    known = set(session.scalars(select(FormVersion.form_key).where(FormVersion.is_current.is_(True))))
-    problems = [
-        wf.DiagramProblem(
-            f"The form '{key}' does not exist (camunda:formKey = a file name in forms/ without .json).",
-            f"Das Formular '{key}' gibt es nicht (camunda:formKey = Dateiname in forms/ ohne .json).",
-            element_id=bpmn_id,
-            element_name=_name(parsed, bpmn_id),
-        ).as_dict()
-        for bpmn_id, key in sorted(parsed.form_keys.items())
-        if key not in known
-    ]
-    return Verdict(process_id, name or parsed.name, not problems, problems)
-
-
-def _name(parsed, bpmn_id: str) -> str | None:
-    for proc in [parsed.spec, *parsed.subprocess_specs.values()]:
-        for ts in proc.task_specs.values() if proc else []:
-            if getattr(ts, "bpmn_id", None) == bpmn_id:
-                return getattr(ts, "bpmn_name", None)
-    return None
+    forms = session.scalars(select(FormVersion).where(FormVersion.is_current.is_(True)))
+    problems = wf.judge_diagram(xml, {f.form_key: wf.form_properties(f.schema) for f in forms})
+    return Verdict(process_id, name, not wf.is_blocking(problems), [p.as_dict() for p in problems])
 
 
 def validate(session: Session, *, user: Actor, xml: bytes) -> Verdict:
@@ -181,7 +161,7 @@ def deploy(
         .values(is_current=False)
         .execution_options(synchronize_session=False)
     )
-    row.is_current, row.status, row.deployable, row.problems = True, DEPLOYED, True, []
+    row.is_current, row.status, row.deployable, row.problems = True, DEPLOYED, True, verdict.problems
     row.deployed_at, row.deployed_by, row.deployed_by_id = utcnow(), user.username, user.id
     session.flush()
     record(session, user, Event(action, "process_version", f"{row.process_id}@{row.version}"))

@@ -3,7 +3,8 @@
 from .expressions import UnsafeExpression, compile_expression, compile_script
 from .migrate import Blocker, MigrationBlocked, MigrationCheck, OpenTask, check_migration
 from .migrate import migrate as migrate_instance
-from .parsing import DiagramError, DiagramProblem, ParsedProcess, inspect_diagram, parse_diagram
+from .parsing import ParsedProcess, inspect_diagram, parse_diagram
+from .problems import DiagramError, DiagramProblem, is_blocking
 from .prune import FinishedTask
 from .reopen import NotFinished, final_data, reopen
 from .runtime import (
@@ -21,6 +22,7 @@ from .runtime import (
     task_data,
 )
 from .timers import WaitingTimer
+from .verdict import form_properties, judge_diagram
 
 __all__ = [
     "SPEC_CACHE",
@@ -47,7 +49,10 @@ __all__ = [
     "complete",
     "final_data",
     "fire_timers",
+    "form_properties",
     "inspect_diagram",
+    "is_blocking",
+    "judge_diagram",
     "migrate_instance",
     "parse_diagram",
     "reopen",

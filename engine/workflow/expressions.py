@@ -27,7 +27,15 @@ MAX_SOURCE_CHARS = 4_000
 
 
 class UnsafeExpression(ValueError):
-    """An expression or script uses syntax or names outside the allowed set."""
+    """An expression or script uses syntax or names outside the allowed set.
+
+    ``code`` says which rule refused it and ``detail`` what it refused (a node kind, a name, a
+    line): engine/workflow/expression_reasons.py turns both into the process owner's words."""
+
+    def __init__(self, message: str, code: str = "other", detail: str | int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.detail = detail
 
 
 _EXPR_NODES = (
@@ -181,65 +189,71 @@ def _is_sequence_literal(node: ast.AST) -> bool:
 def _check(tree: ast.AST, allowed: tuple[type, ...]) -> None:  # noqa: PLR0912 - one branch per node kind, read as one table
     for node in ast.walk(tree):
         if not isinstance(node, allowed):
-            raise UnsafeExpression(f"'{type(node).__name__}' is not allowed")
+            raise UnsafeExpression(f"'{type(node).__name__}' is not allowed", "node", type(node).__name__)
         if isinstance(node, ast.Name):
             if node.id.startswith("_") or node.id in _FORBIDDEN_NAMES:
-                raise UnsafeExpression(f"the name '{node.id}' is not allowed")
+                raise UnsafeExpression(f"the name '{node.id}' is not allowed", "name", node.id)
             if isinstance(node.ctx, (ast.Store, ast.Del)) and node.id in _RESERVED:
-                raise UnsafeExpression(f"the name '{node.id}' is reserved")
+                raise UnsafeExpression(f"the name '{node.id}' is reserved", "reserved", node.id)
         elif isinstance(node, ast.Attribute):
             if node.attr.startswith("_") or node.attr in _DENIED_ATTRIBUTES:
-                raise UnsafeExpression(f"the attribute '{node.attr}' is not allowed")
+                raise UnsafeExpression(f"the attribute '{node.attr}' is not allowed", "attribute", node.attr)
             if isinstance(node.ctx, (ast.Store, ast.Del)):
-                raise UnsafeExpression("assigning to attributes is not allowed")
+                raise UnsafeExpression("assigning to attributes is not allowed", "attribute_store")
         elif isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id not in _CALLABLE_NAMES:
-                raise UnsafeExpression(f"the function '{node.func.id}' is not available")
+                raise UnsafeExpression(
+                    f"the function '{node.func.id}' is not available", "function", node.func.id
+                )
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, int) and abs(node.value) > MAX_INT_CONSTANT:
-                raise UnsafeExpression("number too large")
+                raise UnsafeExpression("number too large", "number")
         elif isinstance(node, ast.BinOp):
             if isinstance(node.op, ast.Pow) and not (
                 isinstance(node.right, ast.Constant)
                 and isinstance(node.right.value, int)
                 and 0 <= node.right.value <= 64
             ):
-                raise UnsafeExpression("'**' needs a small constant exponent")
+                raise UnsafeExpression("'**' needs a small constant exponent", "power")
             if isinstance(node.op, ast.Mult) and (
                 _is_sequence_literal(node.left) or _is_sequence_literal(node.right)
             ):
-                raise UnsafeExpression("repeating texts or lists with '*' is not allowed")
+                raise UnsafeExpression("repeating texts or lists with '*' is not allowed", "repeat")
         elif (
             isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
             and len(node.generators) > 1
         ):
-            raise UnsafeExpression("nested comprehensions are not allowed")
+            raise UnsafeExpression("nested comprehensions are not allowed", "nested_comprehension")
 
 
 @lru_cache(maxsize=4096)
 def compile_expression(source: str):
     """Check and compile a single expression (a gateway condition, a timer)."""
     if len(source) > MAX_SOURCE_CHARS:
-        raise UnsafeExpression("expression too long")
+        raise UnsafeExpression("expression too long", "too_long", MAX_SOURCE_CHARS)
     try:
         tree = ast.parse(source.strip(), mode="eval")
+        _check(tree, _EXPR_NODES)
+        return compile(tree, "<expression>", "eval")
     except SyntaxError as exc:
-        raise UnsafeExpression(f"syntax error at column {exc.offset}") from None
-    _check(tree, _EXPR_NODES)
-    return compile(tree, "<expression>", "eval")
+        raise UnsafeExpression(f"syntax error at column {exc.offset}", "syntax", exc.offset) from None
+    except (RecursionError, MemoryError):  # parentheses or operators nested thousands deep
+        raise UnsafeExpression("nested too deeply", "too_deep") from None
 
 
 @lru_cache(maxsize=1024)
 def compile_script(source: str):
     """Check and compile a script task's statements."""
     if len(source) > MAX_SOURCE_CHARS * 4:
-        raise UnsafeExpression("script too long")
+        raise UnsafeExpression("script too long", "too_long", MAX_SOURCE_CHARS * 4)
     try:
         tree = ast.parse(source, mode="exec")
+        _check(tree, _SCRIPT_NODES)
+        return compile(tree, "<script>", "exec")
     except SyntaxError as exc:
-        raise UnsafeExpression(f"syntax error on line {exc.lineno}") from None
-    _check(tree, _SCRIPT_NODES)
-    return compile(tree, "<script>", "exec")
+        raise UnsafeExpression(f"syntax error on line {exc.lineno}", "syntax_line", exc.lineno) from None
+    except (RecursionError, MemoryError):  # parentheses or operators nested thousands deep
+        raise UnsafeExpression("nested too deeply", "too_deep") from None
 
 
 def _namespace(context: dict, external: dict | None) -> dict:

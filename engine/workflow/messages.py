@@ -74,3 +74,9 @@ def explain(library_message: str) -> tuple[str, str]:
             groups = [g for g in match.groups() if g is not None]
             return en.format(*groups), de.format(*groups)
     return _GENERIC
+
+
+# Messages the engine itself sends to running instances, and to which processes:
+# engine/cases/service.withdraw_consent sends ``consent_withdrawn`` to the case's lifecycle.
+# A diagram may wait for these (or for what it throws itself); anything else would wait forever.
+ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {"consent_withdrawn": ("case_lifecycle",)}

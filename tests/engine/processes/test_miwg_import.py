@@ -91,3 +91,34 @@ def test_only_process_owners_upload(client, login):
             "/api/v1/processes", data=data, headers={**login(user), "Content-Type": "application/xml"}
         )
         assert r.status_code == 403, user
+
+
+# German message fragment -> the BPMN element each such blocker is about (one problem per element).
+BLOCKER_KINDS = {
+    "Service-Aufgaben": "serviceTask",
+    "Sende-Aufgaben": "sendTask",
+    "Geschäftsregel-Aufgaben": "businessRuleTask",
+    "Datenspeicher": "dataStoreReference",
+    "Kompensationsereignisse": "compensateEventDefinition",
+}
+
+
+def test_every_blocker_is_listed_when_the_models_are_made_executable(client, owner):
+    """With isExecutable flipped to true, each verdict lists all blockers of a kind at once."""
+    several = 0
+    for path in FILES:
+        text = path.read_text(encoding="utf-8").replace('isExecutable="false"', 'isExecutable="true"')
+        r = client.post(
+            "/api/v1/processes/validate",
+            data=text.encode("utf-8"),
+            headers={**owner, "Content-Type": "application/xml"},
+        )
+        assert r.status_code == 200, (path.name, r.status_code, r.get_data(as_text=True)[:300])
+        problems = r.json["problems"]
+        _check_problems(r.json)
+        for fragment, tag in BLOCKER_KINDS.items():
+            expected = len(re.findall(rf"<(?:\w+:)?{tag}\b", text))
+            found = [p for p in problems if p["message_de"].startswith(fragment)]
+            assert len(found) == expected, (path.name, fragment, expected, found)
+            several += expected > 1
+    assert several >= 10  # many files have several blockers of one kind, and each is listed
