@@ -2,8 +2,10 @@
 
 Dates that record what happened (first contact, consent, evaluations, closure) lie in the past, since
 the forms refuse future ones (engine/processes/form_dates.py); a goal's target date may lie ahead.
-Tests that travel back in time pass the dates of their own days.
+Tests that travel back in time pass the dates of their own days (``not_after_today``).
 """
+
+from engine.clock import today_berlin
 
 FIRST_CONTACT = {
     "contact_date": "2026-11-02",
@@ -55,3 +57,13 @@ def evaluation(go_on: bool, day: int = 15) -> dict:
         "continue": go_on,
         "progress": [{"goal": "Eigene Wohnung", "status": "in_progress"}],
     }
+
+
+def not_after_today(data: dict) -> dict:
+    """``data`` with its recorded dates moved to today where they lie after it: for tests that travel
+    back in time, where the first contact or the consent happens on the day the test is on."""
+    today = today_berlin().isoformat()
+    return {k: (today if k in DATED and isinstance(v, str) and v > today else v) for k, v in data.items()}
+
+
+DATED = ("contact_date", "consent_date", "evaluation_date", "closure_date", "agreement_date")

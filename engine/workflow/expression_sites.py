@@ -83,8 +83,10 @@ def sites(root) -> Iterator[Site]:
             yield _site(_owner(el), _TIMER_TAGS[tag], el.text, el.sourceline)
         elif tag == "timerEventDefinition" and not any(el.find(_q(t)) is not None for t in _TIMER_TAGS):
             yield _site(_owner(el), "date", "", el.sourceline)
-        elif tag in _DUE_TAGS and (el.get(f"{{{CAMUNDA_NS}}}dueDate") or "").strip():
-            yield _site(el, "due", el.get(f"{{{CAMUNDA_NS}}}dueDate"), el.sourceline)
+        elif tag in _DUE_TAGS:
+            if (el.get(f"{{{CAMUNDA_NS}}}dueDate") or "").strip():
+                yield _site(el, "due", el.get(f"{{{CAMUNDA_NS}}}dueDate"), el.sourceline)
+            yield from _titles(el)
         elif tag == "loopCardinality":
             yield _site(_owner(el), "cardinality", el.text, el.sourceline)
         elif tag == "completionCondition":
@@ -93,8 +95,6 @@ def sites(root) -> Iterator[Site]:
             yield _site(_owner(el), "loop", el.text, el.sourceline)
         elif tag == "condition" and el.getparent().tag == _q("conditionalEventDefinition"):
             yield _site(_owner(el), "event", el.text, el.sourceline)
-        elif tag in _DUE_TAGS:
-            yield from _titles(el)
 
 
 def _titles(task) -> Iterator[Site]:

@@ -46,5 +46,5 @@ def run_to_evaluation(client, headers, case_id):
 
 def give_consent(client, headers, case_id):
     """First contact and consent to data processing: what a follow-up needs before it starts."""
-    complete(client, headers, case_id, "first_contact", d.FIRST_CONTACT)
-    complete(client, headers, case_id, "consent", d.CONSENT_YES)
+    complete(client, headers, case_id, "first_contact", d.not_after_today(d.FIRST_CONTACT))
+    complete(client, headers, case_id, "consent", d.not_after_today(d.CONSENT_YES))

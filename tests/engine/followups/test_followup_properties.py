@@ -73,9 +73,8 @@ def _apply(app, client, h, case_id, event) -> None:
     elif kind == "close":
         _complete_if_ready(app, client, h, case_id, "assessment", d.ASSESS_REFERRAL)
         _complete_if_ready(app, client, h, case_id, "referral", d.REFERRAL)
-        _complete_if_ready(
-            app, client, h, case_id, "closure", {"closure_reason": arg, "closure_date": "2025-03-01"}
-        )
+        closure = d.not_after_today({"closure_reason": arg, "closure_date": "2025-03-01"})
+        _complete_if_ready(app, client, h, case_id, "closure", closure)
     else:
         client.post(f"/api/v1/cases/{case_id}/consent-withdrawal", headers=h)
 

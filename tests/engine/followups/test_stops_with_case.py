@@ -62,7 +62,7 @@ def test_every_closure_reason_stops_the_follow_up(app, client, login, reason):
     complete(client, h, case["id"], "assessment", d.ASSESS_REFERRAL)
     _running_follow_up(app, client, h, case["id"])
     complete(client, h, case["id"], "referral", d.REFERRAL)
-    out = complete(client, h, case["id"], "closure", {"closure_reason": reason, "closure_date": "2025-03-31"})
+    out = complete(client, h, case["id"], "closure", {"closure_reason": reason, "closure_date": "2025-01-20"})
     assert out["case"]["status"] == "closed" and out["case"]["closure_reason"] == reason
     _assert_stopped(app, client, h, case["id"])
 
@@ -110,8 +110,8 @@ def test_refused_consent_stops_a_follow_up_started_before_it(app, client, login)
         )
         s.commit()
     _running_follow_up_without_start(app, client, h, case["id"])
-    complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
-    out = complete(client, h, case["id"], "consent", d.CONSENT_NO)
+    complete(client, h, case["id"], "first_contact", d.not_after_today(d.FIRST_CONTACT))
+    out = complete(client, h, case["id"], "consent", d.not_after_today(d.CONSENT_NO))
     assert out["case"]["closure_reason"] == "no_consent"
     _assert_stopped(app, client, h, case["id"])
 

@@ -90,16 +90,16 @@ def test_a_follow_up_needs_the_cases_consent(client, login):
     r = client.post(url, headers=h)
     assert r.status_code == 409 and r.json["type"].endswith("/consent-not-given")
     assert "Einwilligung zur Datenverarbeitung" in r.json["detail"]
-    complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
+    complete(client, h, case["id"], "first_contact", d.not_after_today(d.FIRST_CONTACT))
     assert client.post(url, headers=h).status_code == 409  # first contact alone is no consent
     assert ready(client, h, case["id"])[0]["bpmn_id"] == "consent"  # nothing was started
-    complete(client, h, case["id"], "consent", d.CONSENT_YES)
+    complete(client, h, case["id"], "consent", d.not_after_today(d.CONSENT_YES))
     assert client.post(f"/api/v1/cases/{case['id']}/consent-withdrawal", headers=h).status_code == 200
     assert client.post(url, headers=h).json["type"].endswith("/case-closed")
 
     refused = open_case(client, h)
-    complete(client, h, refused["id"], "first_contact", d.FIRST_CONTACT)
-    complete(client, h, refused["id"], "consent", d.CONSENT_NO)
+    complete(client, h, refused["id"], "first_contact", d.not_after_today(d.FIRST_CONTACT))
+    complete(client, h, refused["id"], "consent", d.not_after_today(d.CONSENT_NO))
     r = client.post(f"/api/v1/cases/{refused['id']}/followups", headers=h)
     assert r.status_code == 409 and r.json["type"].endswith("/case-closed")
 
