@@ -7,6 +7,7 @@ from .consents.models import Consent, Referral
 from .db import Base
 from .escalations.models import AgendaItem, Body, BodyMember, Meeting, Topic, TopicCase, TopicEvent
 from .followups.models import FollowUp
+from .households.models import Member
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessVersion
@@ -30,6 +31,7 @@ __all__ = [
     "FormVersion",
     "HistoryEntry",
     "Meeting",
+    "Member",
     "Municipality",
     "ProcessInstance",
     "ProcessVersion",

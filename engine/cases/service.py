@@ -17,6 +17,7 @@ from ..clock import today_berlin, utcnow
 from ..consents import service as consents
 from ..db import begin_write
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailure
+from ..households import service as households
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..instances.service import create_instance, record_step, start_current, stop_case_instances
 from ..org.models import Municipality, Tenant
@@ -81,6 +82,7 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     session.flush()
     assert tenant is not None  # the user's tenant exists (foreign key)
     case.case_number = f"{tenant.case_prefix}-{case.opened_at:%Y}-{case.id:06d}"
+    session.add(households.first_member(case, client, case.opened_at))
     create_instance(session, case=case, version_id=version_id, process_id=LIFECYCLE, result=result, user=user)
     record(session, user, case_event("case.create", case))
     return case

@@ -23,6 +23,7 @@ from ..cases.service import get_case
 from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
+from ..households.models import Member
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..instances.service import stop_case_instances
 from ..org.models import Tenant
@@ -112,6 +113,12 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
     ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     case.family_name = case.given_name = REMOVED_NAME
     case.client = {}
+    members = session.execute(
+        update(Member)
+        .where(Member.case_id == case.id)
+        .values(family_name=REMOVED_NAME, given_name=REMOVED_NAME, person={}, residence_valid_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     case.anonymised_at = now
     removed = {
         "client_fields": 1,
@@ -119,6 +126,7 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         "process_states": states,
         "drafts": drafts,
         "stopped_processes": stopped,
+        "household_members": members,
     }
     rec = DeletionRecord(
         tenant_id=case.tenant_id,
