@@ -45,7 +45,7 @@ def test_coordinator_sees_cases_without_client_data(client, login):
     assert all(e["data"] is None for e in detail.json["history"])
     assert client.get("/api/v1/cases?q=Haddad", headers=coord).json["total"] == 0
     # Coordinators work only the tasks of their lane ("Koordination"): the case's tasks are not theirs.
-    tasks = client.get("/api/v1/tasks", params={"case_id": case["id"]}, headers=coord)
+    tasks = client.get(f"/api/v1/tasks?case_id={case['id']}", headers=coord)
     assert tasks.status_code == 200 and tasks.json["items"] == []
     assert (
         client.post(
