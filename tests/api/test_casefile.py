@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from io import BytesIO
 
-from engine.clock import today_berlin
 from engine.casefile.documents import MAX_BYTES
+from engine.clock import today_berlin
 from tests import casefile_data as files
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
