@@ -56,8 +56,9 @@ def list_documents(case_id):
     return {"items": read.documents(db(), user=current_user(), case_id=case_id)}
 
 
-def _member_id() -> int | None:
-    raw = (request.form.get("member_id") or "").strip()
+def member_id_from(raw: str | None) -> int | None:
+    """A posted member id (a form field), None when none was chosen; a German 422 on ``member_id``."""
+    raw = (raw or "").strip()
     if not raw:
         return None
     if not raw.isdigit() or len(raw) > 10:
@@ -79,7 +80,7 @@ def upload_document(case_id):
         title=request.form.get("title"),
         file_name=upload.filename if upload else None,
         content=upload.read(documents.MAX_BYTES + 1) if upload else None,
-        member_id=_member_id(),
+        member_id=member_id_from(request.form.get("member_id")),
     )
     (view,) = [d for d in read.documents(db(), user=user, case_id=case_id) if d.id == doc.id]
     return view

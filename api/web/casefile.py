@@ -15,7 +15,7 @@ from engine.clock import today_berlin
 from engine.errors import InvalidInput, KimError, NotFound
 
 from ..context import current_user, db, fail, restart
-from ..views.casefile import attachment
+from ..views.casefile import attachment, member_id_from
 from .strings import DE
 
 bp = Blueprint("casefile_pages", __name__)
@@ -56,11 +56,6 @@ def akte(case_id):
     return _page(case_id)
 
 
-def _member(raw: str | None) -> int | str | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) <= 10 else (raw or None)
-
-
 def _errors(exc: KimError) -> dict[str, str]:
     found = {k: v[0] for k, v in getattr(exc, "errors", {}).items() if v}
     return found or {"_form": exc.detail}
@@ -82,7 +77,7 @@ def add_note(case_id):
             noted_on=noted_on,
             kind=form["kind"],
             text=form["text"],
-            member_id=_member(form["member_id"]),
+            member_id=member_id_from(form["member_id"]),
         )
     except InvalidInput as exc:
         restart()
@@ -109,7 +104,7 @@ def upload(case_id):
             title=form["title"],
             file_name=upload.filename if upload else None,
             content=upload.read(documents.MAX_BYTES + 1) if upload else None,
-            member_id=_member(form["member_id"]),
+            member_id=member_id_from(form["member_id"]),
         )
     except InvalidInput as exc:
         restart()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,7 +98,7 @@ def _member_names(session: Session, case_id: int) -> dict[int, str]:
 
 
 def _notes(session: Session, case: Case, personal: bool) -> list[NoteView]:
-    cols = [CaseNote.id, CaseNote.noted_on, CaseNote.kind, CaseNote.author_id, CaseNote.created_at]
+    cols: list[Any] = [CaseNote.id, CaseNote.noted_on, CaseNote.kind, CaseNote.author_id, CaseNote.created_at]
     cols += [CaseNote.member_id, CaseNote.text] if personal else []
     rows = session.execute(
         select(*cols)
@@ -123,7 +124,13 @@ def _notes(session: Session, case: Case, personal: bool) -> list[NoteView]:
 
 
 def _documents(session: Session, case: Case, personal: bool) -> list[DocumentView]:
-    cols = [Document.id, Document.media_type, Document.size, Document.uploaded_by_id, Document.uploaded_at]
+    cols: list[Any] = [
+        Document.id,
+        Document.media_type,
+        Document.size,
+        Document.uploaded_by_id,
+        Document.uploaded_at,
+    ]
     cols += [Document.member_id, Document.title, Document.file_name] if personal else []
     rows = session.execute(
         select(*cols).where(Document.case_id == case.id).order_by(Document.id.desc())
@@ -148,7 +155,13 @@ def _documents(session: Session, case: Case, personal: bool) -> list[DocumentVie
 
 def _forms(session: Session, case: Case, personal: bool) -> list[FormView]:
     refresh(session)  # labels of form versions deployed since the last reading
-    cols = [HistoryEntry.id, HistoryEntry.task_id, HistoryEntry.name, HistoryEntry.kind, HistoryEntry.state]
+    cols: list[Any] = [
+        HistoryEntry.id,
+        HistoryEntry.task_id,
+        HistoryEntry.name,
+        HistoryEntry.kind,
+        HistoryEntry.state,
+    ]
     cols += [HistoryEntry.user_id, TaskRecord.form_key, TaskRecord.completed_at, TaskRecord.completed_by_id]
     cols += [HistoryEntry.data] if personal else []
     rows = session.execute(
