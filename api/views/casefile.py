@@ -26,7 +26,9 @@ blp = Blueprint("casefile", __name__, url_prefix="/api/v1/cases", description="F
 DOWNLOAD = {
     200: {
         "description": "the document (Content-Disposition: attachment with its stored file name)",
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}} for media in documents.EXTENSION
+        },
     }
 }
 
