@@ -20,6 +20,7 @@ from .openapi import make_api
 from .views import (
     auth,
     bodies,
+    casefile,
     cases,
     followups,
     forms,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         health,
         auth,
         cases,
+        casefile,
         tasks,
         followups,
         incidents,

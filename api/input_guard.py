@@ -16,8 +16,13 @@ from urllib.parse import unquote_to_bytes
 from flask import render_template, request
 from werkzeug.formparser import FormDataParser
 
+from engine.casefile.documents import MAX_BYTES, MAX_FIELDS_BYTES
 from engine.errors import InvalidInput
 
+# Document uploads (API and the Akte page) may be as large as a document; every other request keeps the
+# app's MAX_CONTENT_LENGTH (2 MiB). Set before anything reads the body, by the first hook below.
+UPLOAD_ENDPOINTS = {"casefile.upload_document", "casefile_pages.upload"}
+UPLOAD_LIMIT = MAX_BYTES + MAX_FIELDS_BYTES
 _MESSAGE = "Die Anfrage enthält ein unzulässiges Zeichen (Steuerzeichen NUL oder ungültiges Unicode)."
 _BAD = re.compile("[\x00\ud800-\udfff]")
 
@@ -116,7 +121,12 @@ def _find() -> str | None:  # noqa: PLR0911 - one early answer per part of the r
 
 
 def refuse_invalid_text():
-    """before_request hook: 422 for a NUL or lone surrogate anywhere in the request."""
+    """before_request hook: 422 for a NUL or lone surrogate anywhere in the request.
+
+    First it allows document uploads their size (the only requests above MAX_CONTENT_LENGTH).
+    """
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        request.max_content_length = UPLOAD_LIMIT
     where = _find()
     if where is None:
         return None

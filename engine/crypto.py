@@ -4,7 +4,8 @@ One keyring per process, set by ``configure(settings)``: KIM_DATA_KEYS holds com
 Fernet keys, the first encrypts and all decrypt (rotation). Without it a key file
 ``<data_dir>/data.key`` is made on first use; production must set KIM_DATA_KEYS (docs/security.md).
 Column types: ``EncryptedJSON`` and ``EncryptedText``; values that are not Fernet tokens
-(rows written before encryption) are read as they are.
+(rows written before encryption) are read as they are. ``EncryptedBytes`` holds files (case
+documents) as the Fernet token's bytes; it has no legacy plaintext.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import JSON, Text, select, type_coerce, update
+from sqlalchemy import JSON, LargeBinary, Text, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
 
 from . import keyfile
@@ -141,8 +142,13 @@ def encrypt_text(text: str) -> str:
 
 def decrypt_text(token: str) -> str:
     """The text in ``token``; DataKeyError when no configured key opens it."""
+    return decrypt_bytes(token.encode("ascii")).decode("utf-8")
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """The bytes in ``token``; DataKeyError when no configured key opens it."""
     try:
-        return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
+        return _fernet().decrypt(token)
     except InvalidToken:
         ring = _ring
         source = "KIM_DATA_KEYS" if ring and ring.keys else f"key file {ring.key_file if ring else '?'}"
@@ -187,13 +193,28 @@ class EncryptedText(TypeDecorator):
         return decrypt_text(value) if is_token(value) else value
 
 
+class EncryptedBytes(TypeDecorator):
+    """Binary content (an uploaded file) stored as the bytes of one Fernet token."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else _fernet().encrypt(bytes(value))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return decrypt_bytes(bytes(value))
+
+
 def encrypted_columns(metadata) -> list:
     """Every column of ``metadata`` stored encrypted."""
     return [
         col
         for table in metadata.sorted_tables
         for col in table.columns
-        if isinstance(col.type, (EncryptedJSON, EncryptedText))
+        if isinstance(col.type, (EncryptedJSON, EncryptedText, EncryptedBytes))
     ]
 
 
@@ -202,6 +223,18 @@ def _renewed(raw: Any, column, ring: _Keyring) -> Any:
     if raw is None:
         return None
     assert ring.primary is not None and ring.fernet is not None  # reencrypt() passes a loaded ring
+    if isinstance(column.type, EncryptedBytes):  # always a token: renew it unless the first key made it
+        token = bytes(raw)
+        try:
+            ring.primary.decrypt(token)
+            return None
+        except InvalidToken:
+            pass
+        try:
+            return ring.fernet.rotate(token)
+        except InvalidToken:
+            decrypt_bytes(token)  # raises the clear error
+            raise
     if not is_token(raw):  # legacy plaintext
         return encrypt_text(raw if isinstance(column.type, EncryptedText) else _dumps(raw))
     try:
@@ -227,7 +260,7 @@ def reencrypt(session_factory, metadata, *, batch_size: int = 500) -> dict[str, 
     for column in encrypted_columns(metadata):
         table = column.table
         (pk,) = table.primary_key.columns
-        raw_type = JSON() if isinstance(column.type, EncryptedJSON) else Text()
+        raw_type = {EncryptedJSON: JSON(), EncryptedBytes: LargeBinary()}.get(type(column.type), Text())
         raw = type_coerce(column, raw_type)
         stats = counts.setdefault(f"{table.name}.{column.name}", {"seen": 0, "rewritten": 0})
         last = None

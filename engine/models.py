@@ -2,6 +2,7 @@
 
 from .access.models import ApiToken, User
 from .audit.models import AuditEntry, AuditHead
+from .casefile.models import CaseNote, Document
 from .cases.models import Case
 from .consents.models import Consent, Referral
 from .db import Base
@@ -25,8 +26,10 @@ __all__ = [
     "Body",
     "BodyMember",
     "Case",
+    "CaseNote",
     "Consent",
     "DeletionRecord",
+    "Document",
     "FollowUp",
     "FormVersion",
     "HistoryEntry",

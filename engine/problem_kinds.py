@@ -181,7 +181,9 @@ KINDS: dict[str, ProblemKind] = {
     ),
     # 413, 415
     "payload-too-large": ProblemKind(
-        413, "Die Anfrage ist größer als erlaubt (2 MiB).", "Kleinere Anfrage senden."
+        413,
+        "Die Anfrage ist größer als erlaubt (2 MiB; das Hochladen eines Dokuments 10 MiB).",
+        "Kleinere Anfrage senden.",
     ),
     "unsupported-media-type": ProblemKind(
         415,

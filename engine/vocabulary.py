@@ -181,6 +181,14 @@ ENGINE: dict[str, dict[str, str]] = {
         "answered_state": "Antwort des Landes erhalten",
         "open": "Noch offen",
     },
+    "note.kind": {
+        "phone_call": "Telefonat",
+        "visit": "Hausbesuch",
+        "meeting": "Gespräch",
+        "letter": "Brief",
+        "email": "E-Mail",
+        "other": "Sonstiges",
+    },
     "body.kind": {
         "local": "Örtliches Gremium",
         "steering": "Lenkungsgruppe",

@@ -1,9 +1,10 @@
 """Retention: personal data of closed cases is removed on time; a legal hold stops it.
 
 What goes: the client's name and details on the case, the form data in the history, the
-process state, saved form drafts. What stays: the typed columns the figures count (municipality, route,
-dates, closure reason), consents and referrals as dates and agencies, the audit trail
-(pseudonyms only) and a deletion record.
+process state, saved form drafts, the case notes' text and the documents (engine/casefile). What
+stays: the typed columns the figures count (municipality, route, dates, closure reason), consents and
+referrals as dates and agencies, the notes' dates and kinds, the audit trail (pseudonyms only) and a
+deletion record.
 
 The functions here run inside the caller's unit of work; the job that finds due cases and
 anonymises them one unit of work each is engine/retention/jobs.py.
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
 from ..audit.service import case_event, record, require_dpo
+from ..casefile.models import CaseNote, Document
 from ..cases.models import CLOSED, Case
 from ..cases.service import get_case
 from ..clock import utcnow
@@ -119,6 +121,15 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         .values(family_name=REMOVED_NAME, given_name=REMOVED_NAME, person={}, residence_valid_until=None)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    notes = session.execute(
+        update(CaseNote)
+        .where(CaseNote.case_id == case.id, CaseNote.text.is_not(None))
+        .values(text=null())
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    documents = session.execute(
+        delete(Document).where(Document.case_id == case.id).execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     case.anonymised_at = now
     removed = {
         "client_fields": 1,
@@ -127,6 +138,8 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         "drafts": drafts,
         "stopped_processes": stopped,
         "household_members": members,
+        "note_texts": notes,
+        "documents": documents,
     }
     rec = DeletionRecord(
         tenant_id=case.tenant_id,

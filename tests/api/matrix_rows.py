@@ -6,7 +6,10 @@ and minutes are sent with invalid data, so a permitted role gets 422 and nothing
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from engine.clock import today_berlin
+from tests.casefile_data import pdf
 
 API = "/api/v1"
 CM = ("cm-borchen", "cm-delbrueck", "cm-uma")
@@ -47,7 +50,59 @@ def reopen_expect(role, own):
     return (409 if own else 404) if role in CM else 403
 
 
+def case_read(role, own):
+    return (200 if own else 404) if role in CM else 200 if role in ("coordinator", "steering", "dpo") else 403
+
+
+def cm_only_read(role, own):
+    """Document bytes: the case's own case managers; pseudonymised roles 403, another scope 404."""
+    return (200 if own else 404) if role in CM else 403
+
+
+def cm_write(ok):
+    return lambda role, own: (ok if own else 404) if role in CM else 403
+
+
+NOTE = {"noted_on": "2026-11-03", "kind": "visit", "text": "Hausbesuch bei der Familie."}
+
 ROWS = {
+    # the case file: notes (JSON), documents (the upload row sends JSON: a permitted role gets 422 on `file`)
+    ("GET", "/api/v1/cases/{case_id}/notes"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/notes", None),
+        case_read,
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/notes"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/notes", NOTE),
+        cm_write(201),
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/documents"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/documents", None),
+        case_read,
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/documents"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/documents", {"title": "Bescheid"}),
+        cm_write(422),
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/documents/{document_id}/download"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/documents/{_get(w, k, 'document')}/download", None),
+        cm_only_read,
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/forms"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/forms", None),
+        case_read,
+        None,
+        True,
+    ),
     ("POST", "/api/v1/cases/{case_id}/reopen"): (
         lambda w, k: (f"{API}/cases/{w[k]['id']}/reopen", {"reason": "Versehentlich abgeschlossen"}),
         reopen_expect,
@@ -146,6 +201,25 @@ ROWS = {
         False,
     ),
 }
+
+
+def add_documents(client, world: dict, heads: dict) -> None:
+    """One note and one PDF per world case, by its case manager (the download rows read them)."""
+    for key, w in world.items():
+        owner = next(u for u, k in (("cm-borchen", "B"), ("cm-delbrueck", "D"), ("cm-uma", "U")) if k == key)
+        r = client.post(f"{API}/cases/{w['id']}/notes", json=NOTE, headers=heads[owner])
+        assert r.status_code == 201, r.json
+        r = client.post(
+            f"{API}/cases/{w['id']}/documents",
+            data={
+                "title": f"Bescheid {w['person']['family_name']}",
+                "file": (BytesIO(pdf()), "bescheid.pdf"),
+            },
+            headers=heads[owner],
+            content_type="multipart/form-data",
+        )
+        assert r.status_code == 201, r.json
+        w["document"] = r.json["id"]
 
 
 def add_topics(client, world: dict, heads: dict, login) -> None:
