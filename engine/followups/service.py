@@ -108,7 +108,7 @@ def overview(
     now = utcnow()
     last_day = today_berlin() + timedelta(days=within_days)
     until = end_of_day(last_day)
-    open_due = due.next_due_subquery()
+    next_due = due.next_due_of(FollowUp.instance_id)
     cond = [scope_filter(user, FollowUp.municipality_id, FollowUp.team_id, FollowUp.tenant_id)]
     if include == "done":
         cond.append(FollowUp.status == DONE)
@@ -117,9 +117,9 @@ def overview(
             and_(
                 FollowUp.status != STOPPED,
                 or_(
-                    open_due.c.next_due <= until,
+                    next_due <= until,
                     and_(
-                        open_due.c.next_due.is_(None),
+                        next_due.is_(None),
                         FollowUp.status == WAITING,
                         FollowUp.due_date <= last_day,
                     ),
@@ -135,7 +135,6 @@ def overview(
         .join(Case, Case.id == FollowUp.case_id)
         .join(Municipality, Municipality.id == FollowUp.municipality_id)
         .outerjoin(Team, Team.id == FollowUp.team_id)
-        .outerjoin(open_due, open_due.c.instance_id == FollowUp.instance_id)
         .where(*cond)
         .order_by(FollowUp.due_date, FollowUp.id)
         .limit(1000)
