@@ -20,6 +20,7 @@ from .openapi import make_api
 from .views import (
     auth,
     bodies,
+    case_referrals,
     cases,
     followups,
     forms,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         incidents,
         privacy,
         referrals,
+        case_referrals,
         processes,
         forms,
         runs,

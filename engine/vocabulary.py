@@ -181,6 +181,14 @@ ENGINE: dict[str, dict[str, str]] = {
         "answered_state": "Antwort des Landes erhalten",
         "open": "Noch offen",
     },
+    "referral.status": {
+        "sent": "gesendet",
+        "received": "eingegangen",
+        "in_progress": "in Bearbeitung",
+        "answered": "beantwortet",
+        "declined": "abgelehnt",
+        "no_answer": "keine Antwort",
+    },
     "body.kind": {
         "local": "Örtliches Gremium",
         "steering": "Lenkungsgruppe",
