@@ -1,4 +1,4 @@
-"""Access-matrix rows of the escalation and report endpoints (merged into tests/api/test_access_matrix.py).
+"""Access-matrix rows of a case's referrals, the escalation and report endpoints (merged into tests/api/test_access_matrix.py).
 
 Format as there: (method, path) -> (request builder, expectation(role, own), list ids, scoped). Decisions
 and minutes are sent with invalid data, so a permitted role gets 422 and nothing changes state.
@@ -47,7 +47,38 @@ def reopen_expect(role, own):
     return (409 if own else 404) if role in CM else 403
 
 
+def case_read(role, own):
+    return (200 if own else 404) if role in CM else 200 if role in ("coordinator", "steering", "dpo") else 403
+
+
+def referral_send_expect(role, own):
+    """Sending a referral: case managers only; it names a member the household does not have, so their
+    own case answers 422 (nothing is saved), another's 404."""
+    return (422 if own else 404) if role in CM else 403
+
+
 ROWS = {
+    ("GET", "/api/v1/cases/{case_id}/referrals"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/referrals", None),
+        case_read,
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/referrals"): (
+        lambda w, k: (
+            f"{API}/cases/{w[k]['consented']}/referrals",
+            {
+                "agency": "jobcenter",
+                "member_ids": [MISSING],
+                "need": "housing",
+                "reason": "Wohnungssuche",
+                "referral_date": today_berlin().isoformat(),
+            },
+        ),
+        referral_send_expect,
+        None,
+        True,
+    ),
     ("POST", "/api/v1/cases/{case_id}/reopen"): (
         lambda w, k: (f"{API}/cases/{w[k]['id']}/reopen", {"reason": "Versehentlich abgeschlossen"}),
         reopen_expect,
