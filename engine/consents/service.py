@@ -149,13 +149,13 @@ def withdraw_one(session: Session, *, case, user: Actor, consent_id: int) -> Con
 def before_completion(session: Session, *, case, form_key: str | None, data: dict) -> None:
     """Refuse what the consent does not cover, before the process moves; closing the referrals
     without naming an agency needs a referral sent before (engine/referrals)."""
-    if form_key == "referral" and case is not None and data.get("agency") is None:
-        if session.scalar(select(Referral.id).where(Referral.case_id == case.id).limit(1)) is None:
-            raise InvalidInput(
-                "Es wurde noch keine Verweisung gesendet. Bitte zuerst im Fall unter „Verweisungen“ "
-                "eine Verweisung senden oder hier eine Stelle angeben.",
-                errors={"agency": ["Noch keine Verweisung gesendet."]},
-            )
+    closing = form_key == "referral" and case is not None and data.get("agency") is None
+    if closing and session.scalar(select(Referral.id).where(Referral.case_id == case.id).limit(1)) is None:
+        raise InvalidInput(
+            "Es wurde noch keine Verweisung gesendet. Bitte zuerst im Fall unter „Verweisungen“ "
+            "eine Verweisung senden oder hier eine Stelle angeben.",
+            errors={"agency": ["Noch keine Verweisung gesendet."]},
+        )
     if form_key == "referral" and case is not None and isinstance(data.get("agency"), str):
         agency = data["agency"]
         if not covers(session, case.id, agency):

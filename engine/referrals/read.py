@@ -103,7 +103,11 @@ def case_referrals(session: Session, *, user: Actor, case_id: int) -> CaseReferr
             select(Referral).where(Referral.case_id == case.id).order_by(Referral.referred_on, Referral.id)
         )
     )
-    record(session, user, case_event("referral.list", case, detail={"count": len(rows), "personal_data": personal}))
+    record(
+        session,
+        user,
+        case_event("referral.list", case, detail={"count": len(rows), "personal_data": personal}),
+    )
     household = members_of(session, case.id, current_only=False) if personal else []
     names = {m.id: f"{m.given_name} {m.family_name}" for m in household} if personal else None
     can_send = (

@@ -85,8 +85,10 @@ def send_referral(
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
     if case.status != OPEN:
-        raise Conflict("Der Fall ist abgeschlossen; es können keine Verweisungen mehr gesendet werden.",
-                       kind="case-closed")
+        raise Conflict(
+            "Der Fall ist abgeschlossen; es können keine Verweisungen mehr gesendet werden.",
+            kind="case-closed",
+        )
     if not any(c.kind == DATA_PROCESSING for c in active(session, case.id)):
         raise Conflict(
             "Eine Verweisung ist erst möglich, wenn die Einwilligung zur Datenverarbeitung erteilt ist "
@@ -122,7 +124,9 @@ def send_referral(
     version_id, result = start_current(
         session, PROCESS_ID, "Die Verweisung konnte nicht gestartet werden.", start
     )
-    create_instance(session, case=case, version_id=version_id, process_id=PROCESS_ID, result=result, user=user)
+    create_instance(
+        session, case=case, version_id=version_id, process_id=PROCESS_ID, result=result, user=user
+    )
     record(
         session,
         user,
@@ -144,7 +148,9 @@ def _may_answer(session: Session, user: Actor, row: Referral) -> Case:
     return get_case(session, user=user, case_id=row.case_id)
 
 
-def deliver_answer(session: Session, referral_id: int, status: str, text: str | None, user: Actor) -> Referral:
+def deliver_answer(
+    session: Session, referral_id: int, status: str, text: str | None, user: Actor
+) -> Referral:
     """An agency's answer to a referral: status (received, in progress, answered, declined) and text,
     delivered to the referral's process as the message ``referral_answer``; a waiting reminder is
     cancelled, an open follow-up task too."""
@@ -156,7 +162,9 @@ def deliver_answer(session: Session, referral_id: int, status: str, text: str | 
     if status not in ANSWER_STATUSES:
         raise InvalidInput("Unbekannter Status der Antwort.", errors={"status": ["Unbekannter Status."]})
     if text is not None and (not isinstance(text, str) or len(text) > ANSWER_LENGTH):
-        raise InvalidInput("Die Antwort ist zu lang.", errors={"text": [f"Höchstens {ANSWER_LENGTH} Zeichen."]})
+        raise InvalidInput(
+            "Die Antwort ist zu lang.", errors={"text": [f"Höchstens {ANSWER_LENGTH} Zeichen."]}
+        )
     instance = session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == row.instance_id).with_for_update()
     ).first()

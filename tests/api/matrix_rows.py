@@ -1,4 +1,5 @@
-"""Access-matrix rows of a case's referrals, the escalation and report endpoints (merged into tests/api/test_access_matrix.py).
+"""Access-matrix rows of a case's referrals, the escalation and report endpoints (merged into
+tests/api/test_access_matrix.py).
 
 Format as there: (method, path) -> (request builder, expectation(role, own), list ids, scoped). Decisions
 and minutes are sent with invalid data, so a permitted role gets 422 and nothing changes state.

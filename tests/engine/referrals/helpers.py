@@ -78,7 +78,9 @@ def stored(app, case_id: int) -> dict:
             )
         ).all()
         return {
-            "rows": s.scalars(select(Referral).where(Referral.case_id == case_id).order_by(Referral.id)).all(),
+            "rows": s.scalars(
+                select(Referral).where(Referral.case_id == case_id).order_by(Referral.id)
+            ).all(),
             "instances": {i.id: i.status for i in instances},
             "timers": s.scalars(select(Timer).where(Timer.instance_id.in_([i.id for i in instances]))).all(),
         }

@@ -9,16 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from engine import clock
+from engine.access.actor import Actor
+from engine.access.models import User
 from engine.consents.models import Referral
 from engine.errors import Conflict, NotFound
+from engine.org.models import Tenant
 from engine.referrals.service import deliver_answer
 from engine.tasks.models import TaskRecord
 from engine.uow import begin
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, ready
 from tests.engine.followups.helpers import fire, travel
-from engine.access.actor import Actor
-from engine.access.models import User
 
 from .helpers import API, family_case, send, stored
 
@@ -64,7 +65,10 @@ def test_four_referrals_to_four_agencies_for_different_members(app, client, logi
     ]
     assert [r["status"] for r in sent] == ["sent"] * 4 and all(r["open"] for r in sent)
     assert {r["status_label"] for r in sent} == {"gesendet"}
-    assert sent[2]["members"] == [{"id": m["Samir"], "name": "Samir Haddad"}, {"id": m["Nour"], "name": "Nour Haddad"}]
+    assert sent[2]["members"] == [
+        {"id": m["Samir"], "name": "Samir Haddad"},
+        {"id": m["Nour"], "name": "Nour Haddad"},
+    ]
     assert sent[0]["agency_name"] == "Ausländerbehörde" and sent[3]["need_label"] == "Gesundheit"
     assert all(r["due_on"] == "2026-12-04" for r in sent)  # 14 days after they were sent
 
@@ -75,7 +79,12 @@ def test_four_referrals_to_four_agencies_for_different_members(app, client, logi
 
     # The coordinator sees the referrals pseudonymised: no member names, no reason, no answer text.
     seen = _items(client, login("coordinator"), case["id"])
-    assert [i["agency"] for i in seen] == ["foreigners_authority", "jobcenter", "youth_office", "health_services"]
+    assert [i["agency"] for i in seen] == [
+        "foreigners_authority",
+        "jobcenter",
+        "youth_office",
+        "health_services",
+    ]
     assert all(i["members"] is None and i["reason"] is None and i["answer_text"] is None for i in seen)
     assert "Samir" not in str(seen) and "Lina" not in str(seen)
 
@@ -98,7 +107,9 @@ def test_reminder_after_14_days_raises_a_task_and_sets_no_answer_then_the_answer
     h = login("cm-borchen")  # a new day: a fresh token
     fire(app)
     (item,) = _items(client, h, case["id"])
-    assert item["status"] == "no_answer" and item["status_label"] == "keine Antwort" and item["due_on"] is None
+    assert (
+        item["status"] == "no_answer" and item["status_label"] == "keine Antwort" and item["due_on"] is None
+    )
     (task,) = _follow_ups(client, h, case["id"])
     assert task["name"] == "Verweisung nachhalten" and task["role"] == "case_manager"
 
@@ -135,7 +146,9 @@ def test_an_answer_cancels_the_reminder_and_an_interim_answer_waits_again(app, c
     travel("2026-12-20")
     h = login("cm-borchen")  # a new day: a fresh token
     fire(app)  # the reminder was cancelled: nothing fires, no task
-    assert _follow_ups(client, h, case["id"]) == [] and _items(client, h, case["id"])[0]["status"] == "answered"
+    assert (
+        _follow_ups(client, h, case["id"]) == [] and _items(client, h, case["id"])[0]["status"] == "answered"
+    )
 
 
 def test_a_member_without_a_release_is_refused_with_nothing_saved(app, client, login):
@@ -149,9 +162,20 @@ def test_a_member_without_a_release_is_refused_with_nothing_saved(app, client, l
         assert "member_ids" in r["errors"], r
     r = send(client, h, case["id"], "jobcenter", [m["Karim"]], "flying", expect=422)
     assert list(r["errors"]) == ["need"]
-    r = send(client, h, case["id"], "jobcenter", [m["Karim"]], "housing", expect=422, referral_date="2026-12-01")
+    r = send(
+        client, h, case["id"], "jobcenter", [m["Karim"]], "housing", expect=422, referral_date="2026-12-01"
+    )
     assert list(r["errors"]) == ["referral_date"] and "Zukunft" in r["errors"]["referral_date"][0]
-    r = send(client, h, case["id"], "youth_office", [m["Nour"]], "childcare", expect=422, referral_date="2026-11-05")
+    r = send(
+        client,
+        h,
+        case["id"],
+        "youth_office",
+        [m["Nour"]],
+        "childcare",
+        expect=422,
+        referral_date="2026-11-05",
+    )
     assert list(r["errors"]) == ["referral_date"]  # before the release towards the youth office
     db = stored(app, case["id"])
     assert db["rows"] == [] and db["instances"] == {} and db["timers"] == []
@@ -176,7 +200,10 @@ def test_a_referral_only_case_closes_after_its_referrals(app, client, login):
     assert detail["status"] == "closed" and detail["closure_reason"] == "referred"
     db = stored(app, case["id"])
     assert set(db["instances"].values()) == {"cancelled"}  # stopped with the case
-    assert [r.due_on for r in db["rows"]] == [None, None] and [r.status for r in db["rows"]] == ["sent", "sent"]
+    assert [r.due_on for r in db["rows"]] == [None, None] and [r.status for r in db["rows"]] == [
+        "sent",
+        "sent",
+    ]
     assert send(client, h, case["id"], "jobcenter", [m["Karim"]], "housing", expect=409)["type"].endswith(
         "/case-closed"
     )
@@ -190,8 +217,6 @@ def test_referrals_beside_an_accompaniment_and_the_tenant_period(app, client, lo
     complete(client, h, case["id"], "goal_agreement", d.GOALS)
     with app.extensions["kim"]["sessions"]() as s:
         begin(s, write=True)
-        from engine.org.models import Tenant  # noqa: PLC0415 - test-only access to the setting
-
         for tenant in s.scalars(select(Tenant)):
             tenant.referral_reminder_days = 7
         s.commit()

@@ -11,7 +11,9 @@ START = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 def _day(n: int) -> datetime:
     """``n`` days and an hour after the referral was sent."""
-    return datetime(2025, 3, 3 + n, 9, 0, tzinfo=UTC) if n < 28 else datetime(2025, 4, n - 27, 9, 0, tzinfo=UTC)
+    return (
+        datetime(2025, 3, 3 + n, 9, 0, tzinfo=UTC) if n < 28 else datetime(2025, 4, n - 27, 9, 0, tzinfo=UTC)
+    )
 
 
 def _answer(status: str, text: str = "Termin am 12.03. vereinbart.") -> Message:
@@ -25,7 +27,12 @@ def _follow_up(action: str) -> Complete:
 SCENARIOS = {
     "answered": Scenario([_answer("answered")], {"status": "answered"}, start_at=START),
     "interim_then_declined": Scenario(
-        [_answer("received"), Travel(_day(10)), _answer("in_progress"), _answer("declined", "Nicht zuständig.")],
+        [
+            _answer("received"),
+            Travel(_day(10)),
+            _answer("in_progress"),
+            _answer("declined", "Nicht zuständig."),
+        ],
         {"status": "declined", "answer_text": "Nicht zuständig."},
         start_at=START,
     ),
