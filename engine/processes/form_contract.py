@@ -80,7 +80,6 @@ CONTRACT: dict[str, dict[str, Need]] = {
             "string",
             "die Prüfung der Schweigepflichtentbindung, die Verweisungsliste der "
             "Stellen und die Kennzahl „Verweisungen nach Stelle“ (ohne Stelle: Verweisungen abschließen)",
-            removable=True,
         ),
         "referral_date": Need(
             "string", "die Verweisungsliste und die Kennzahl „Verweisungen nach Stelle“ (Datum)", format=DATE
