@@ -20,6 +20,7 @@ from .openapi import make_api
 from .views import (
     auth,
     bodies,
+    case_referrals,
     casefile,
     cases,
     followups,
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         incidents,
         privacy,
         referrals,
+        case_referrals,
         processes,
         forms,
         runs,

@@ -21,6 +21,9 @@ The table (process id: after each step)
                                                           check-ins, outcome) for the overview
     escalation        escalations.projection.project      the topic's row: waiting step, level, body,
                                                           due and reminder times; its end
+    referral          referrals.projection.project        the referral's row: status, reminder day,
+                                                          the agency's answer and when it came
+                      reports.projection.project_referral  one referral counted, by agency, at its start
     (test runs of a diagram have no case; the case hooks skip them)
 
 When a case's processes stop (the case closes for any reason, consent refused or withdrawn,
@@ -30,6 +33,7 @@ personal data deleted)
     It is the one mechanism for every process: cases.lifecycle.apply_step calls it when the lifecycle
     ends (closure, no consent, withdrawal), retention calls it before deleting personal data.
     uma_job_followup  followups.projection.stopped        the follow-up row says "stopped"
+    referral          referrals.projection.stopped        no reminder falls due any more
 
 Adding a process (households, several referrals, ...)
     Write its projection in its own concern, e.g. ``engine/households/projection.py`` with
@@ -52,16 +56,19 @@ from .escalations import projection as escalation
 from .escalations.steps import PROCESS_ID as ESCALATION
 from .followups import projection as followup
 from .instances.hook_table import StepHooks, install
+from .referrals import projection as referral
 from .reports import projection as figures
 
 AFTER_STEP = {
     lifecycle.PROCESS_ID: (lifecycle.apply_step, figures.project_lifecycle),
     followup.PROCESS_ID: (followup.project,),
     ESCALATION: (escalation.project,),
+    referral.PROCESS_ID: (referral.project, figures.project_referral),
 }
 
 ON_STOP = {
     followup.PROCESS_ID: (followup.stopped,),
+    referral.PROCESS_ID: (referral.stopped,),
 }
 
 HOOKS = StepHooks(after_step=AFTER_STEP, on_stop=ON_STOP)

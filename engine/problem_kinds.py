@@ -149,6 +149,12 @@ KINDS: dict[str, ProblemKind] = {
         "Das gibt es bereits (Schweigepflichtentbindung gegenüber dieser Stelle, Gremium mit diesem Namen).",
         "Das Vorhandene verwenden.",
     ),
+    "referral-closed": ProblemKind(
+        409,
+        "Die Verweisung ist abgeschlossen (beantwortet, abgelehnt, ohne Antwort beendet oder mit dem Fall "
+        "beendet); eine Antwort kann nicht mehr erfasst werden.",
+        "Neu laden; nichts wiederholen.",
+    ),
     "followup-running": ProblemKind(
         409, "Für diesen Fall läuft bereits eine Nachverfolgung.", "Die laufende Nachverfolgung verwenden."
     ),

@@ -189,6 +189,14 @@ ENGINE: dict[str, dict[str, str]] = {
         "email": "E-Mail",
         "other": "Sonstiges",
     },
+    "referral.status": {
+        "sent": "gesendet",
+        "received": "eingegangen",
+        "in_progress": "in Bearbeitung",
+        "answered": "beantwortet",
+        "declined": "abgelehnt",
+        "no_answer": "keine Antwort",
+    },
     "body.kind": {
         "local": "Örtliches Gremium",
         "steering": "Lenkungsgruppe",

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from . import admin, casefile, cases, dashboard, headers, layout, login, modeler, pages, tasks, topics
+from . import (
+    admin,
+    casefile,
+    cases,
+    dashboard,
+    headers,
+    layout,
+    login,
+    modeler,
+    pages,
+    referrals,
+    tasks,
+    topics,
+)
 from .secret import secret_key
 from .session import cookie_user, csrf, require_login, session_token
 
@@ -36,6 +49,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(cases.bp)  # Fälle, case page, follow-ups
     app.register_blueprint(casefile.bp)  # the case file: notes, documents, completed forms
+    app.register_blueprint(referrals.bp)  # Verweisungen: sending one from the case page
     layout.init_app(app)  # texts, navigation by role, Berlin dates
     app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
     app.register_blueprint(tasks.bp)  # case managers: the task forms

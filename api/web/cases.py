@@ -12,6 +12,7 @@ from engine.followups import read as followups
 
 from ..context import current_user, db, fail, restart
 from ..schemas import ClientSchema
+from .referrals import section as referral_section
 from .strings import DE
 
 bp = Blueprint("casepages", __name__)
@@ -116,7 +117,13 @@ def case(case_id):
         return _not_found()
     except KimError as exc:
         return _refused(exc)
-    out = render_template("case.html", page=page, case=page.case, personal=page.personal)
+    out = render_template(
+        "case.html",
+        page=page,
+        case=page.case,
+        personal=page.personal,
+        referral_section=referral_section(case_id),
+    )
     return out
 
 
@@ -162,6 +169,7 @@ def _case_page(case_id: int, *, reason: str, error: str | None):
         reopen_reason=reason,
         reopen_error=error,
         reopen_confirm=error is None,
+        referral_section=referral_section(case_id),
     )
     return out, 422 if error else 200
 

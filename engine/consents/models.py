@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..crypto import EncryptedText
 from ..db import Base, UTCDateTime
 
 DATA_PROCESSING, RELEASE = "data_processing", "confidentiality_release"
@@ -30,13 +31,31 @@ class Consent(Base):
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+# A referral's status (vocabulary ``referral.status``): set by its process (processes/referral.bpmn).
+SENT, RECEIVED, IN_PROGRESS, ANSWERED, DECLINED, NO_ANSWER = (
+    "sent",
+    "received",
+    "in_progress",
+    "answered",
+    "declined",
+    "no_answer",
+)
+OPEN_STATUSES = (SENT, RECEIVED, IN_PROGRESS)
+
+
 class Referral(Base):
-    """A referral to an agency (from the lifecycle's referral task), addressed to its staff."""
+    """A referral to an agency, addressed to its staff: one per referral process
+    (engine/referrals, ``instance_id``), or from an older lifecycle's single referral task (``task_id``).
+
+    ``status``, ``due_on`` (the day the reminder falls due while no answer came) and the answer are
+    projected from the referral's process after each step (engine/referrals/projection.py).
+    """
 
     __tablename__ = "referrals"
     __table_args__ = (
         Index("ix_referrals_agency", "tenant_id", "agency", "referred_on"),
         Index("ix_referrals_case", "case_id"),
+        Index("ix_referrals_status", "tenant_id", "status", "due_on"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -45,6 +64,14 @@ class Referral(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     agency: Mapped[str] = mapped_column(String(40))
     referred_on: Mapped[date] = mapped_column(Date)
-    task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    member_ids: Mapped[list | None] = mapped_column(JSON)  # household members the referral is for
+    need: Mapped[str | None] = mapped_column(String(40))  # life area (vocabulary assessment.needs.life_area)
+    reason: Mapped[str | None] = mapped_column(EncryptedText)
+    status: Mapped[str] = mapped_column(String(20), default=SENT)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer_text: Mapped[str | None] = mapped_column(EncryptedText)

@@ -1,6 +1,9 @@
-"""Referrals as their addressees see them: authority staff only those sent to their agency."""
+"""Referrals as their addressees see them: authority staff only those sent to their agency; and the
+consent gate every referral passes (``require_release``)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,9 +14,12 @@ from ..audit.service import case_event, record
 from ..cases.models import Case
 from ..cases.service import Page
 from ..db import begin_write
-from ..errors import Forbidden, NotFound
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..households.models import Member
+from ..households.service import require_members
 from ..instances.models import HistoryEntry
-from .models import Referral
+from .models import DATA_PROCESSING, RELEASE, Referral
+from .service import active, agency_name
 
 NO_SUCH_REFERRAL = "Diese Verweisung gibt es nicht oder Sie haben keinen Zugriff darauf."
 
@@ -78,3 +84,36 @@ def read_referral(session: Session, *, user: Actor, referral_id: int) -> tuple[R
     )
     record(session, user, case_event("referral.read", case, detail={"referral_id": referral.id}))
     return referral, case, data
+
+
+def require_release(session: Session, case: Case, agency: str, member_ids, on_date: date) -> list[Member]:
+    """The members ``member_ids`` names, if each may be referred to ``agency`` on ``on_date``: consent to
+    data processing and a release towards the agency in force on that day; else a German 422 on
+    ``member_ids`` (``referral_date`` when the release came only after that day).
+
+    Releases are recorded for the case as a whole here, so they cover every current member alike; a
+    per-member register (minors' releases given by their guardian) takes this function's place.
+    """
+    members = require_members(session, case.id, member_ids)
+    in_force = active(session, case.id)
+    processing = [c.given_on for c in in_force if c.kind == DATA_PROCESSING]
+    releases = [c.given_on for c in in_force if c.kind == RELEASE and c.agency == agency]
+    if not processing or not releases:
+        names = ", ".join(f"{m.given_name} {m.family_name}" for m in members)
+        message = f"Keine Schweigepflichtentbindung gegenüber {agency_name(agency)} für: {names}."
+        raise InvalidInput(
+            f"Für eine Verweisung an {agency_name(agency)} fehlt die Schweigepflichtentbindung "
+            "(oder die Einwilligung zur Datenverarbeitung). Bitte zuerst die Einwilligung ergänzen.",
+            kind="consent-missing",
+            errors={"member_ids": [message]},
+        )
+    since = max(min(processing), min(releases))
+    if on_date < since:
+        message = (
+            "Die Verweisung kann nicht vor der Einwilligung und Schweigepflichtentbindung "
+            f"({since:%d.%m.%Y}) liegen."
+        )
+        raise InvalidInput(
+            f"{message} Bitte das Datum der Verweisung prüfen.", errors={"referral_date": [message]}
+        )
+    return members

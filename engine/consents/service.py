@@ -147,7 +147,15 @@ def withdraw_one(session: Session, *, case, user: Actor, consent_id: int) -> Con
 
 
 def before_completion(session: Session, *, case, form_key: str | None, data: dict) -> None:
-    """Refuse what the consent does not cover, before the process moves."""
+    """Refuse what the consent does not cover, before the process moves; closing the referrals
+    without naming an agency needs a referral sent before (engine/referrals)."""
+    closing = form_key == "referral" and case is not None and data.get("agency") is None
+    if closing and session.scalar(select(Referral.id).where(Referral.case_id == case.id).limit(1)) is None:
+        raise InvalidInput(
+            "Es wurde noch keine Verweisung gesendet. Bitte zuerst im Fall unter „Verweisungen“ "
+            "eine Verweisung senden oder hier eine Stelle angeben.",
+            errors={"agency": ["Noch keine Verweisung gesendet."]},
+        )
     if form_key == "referral" and case is not None and isinstance(data.get("agency"), str):
         agency = data["agency"]
         if not covers(session, case.id, agency):
@@ -208,7 +216,7 @@ def after_completion(
                     form_version=version,
                     task_id=task_id,
                 )
-    elif form_key == "referral":
+    elif form_key == "referral" and data.get("agency") is not None:
         session.add(
             Referral(
                 case_id=case.id,

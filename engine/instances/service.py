@@ -36,11 +36,14 @@ def role_for_lane(lane: str | None) -> str:
     return LANE_ROLES.get((lane or "").strip().lower(), "case_manager")
 
 
-def start_current(session: Session, process_id: str, failure_message: str) -> tuple[int, wf.StepResult]:
-    """Run the current version of ``process_id`` to its first wait; (version id, result)."""
+def start_current(
+    session: Session, process_id: str, failure_message: str, data: dict | None = None
+) -> tuple[int, wf.StepResult]:
+    """Run the current version of ``process_id`` to its first wait, with ``data`` as its start data;
+    (version id, result)."""
     version = current_version(session, process_id)
     try:
-        return version.id, wf.start(parsed_version(session, version.id))
+        return version.id, wf.start(parsed_version(session, version.id), data)
     except wf.EngineFailure as exc:
         raise ProcessFailure(failure_message, element_id=exc.element_id) from None
 

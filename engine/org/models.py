@@ -18,6 +18,8 @@ class Tenant(Base):
     retention_days: Mapped[int | None] = mapped_column(Integer)
     # Days after closure in which its case manager may reopen a case; NULL: 30 (engine/cases/reopen.py).
     reopen_days: Mapped[int | None] = mapped_column(Integer)
+    # Days a referral waits for the agency's answer before the reminder; NULL: 14 (engine/referrals).
+    referral_reminder_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class Region(Base):

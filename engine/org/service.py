@@ -42,6 +42,7 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
             "case_prefix": t["case_prefix"],
             "retention_days": t.get("retention_days"),
             "reopen_days": t.get("reopen_days"),
+            "referral_reminder_days": t.get("referral_reminder_days"),
         },
     )
     regions = {}

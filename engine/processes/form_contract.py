@@ -79,8 +79,7 @@ CONTRACT: dict[str, dict[str, Need]] = {
         "agency": Need(
             "string",
             "die Prüfung der Schweigepflichtentbindung, die Verweisungsliste der "
-            "Stellen und die Kennzahl „Verweisungen nach Stelle“",
-            required=True,
+            "Stellen und die Kennzahl „Verweisungen nach Stelle“ (ohne Stelle: Verweisungen abschließen)",
         ),
         "referral_date": Need(
             "string", "die Verweisungsliste und die Kennzahl „Verweisungen nach Stelle“ (Datum)", format=DATE
@@ -134,6 +133,14 @@ CONTRACT: dict[str, dict[str, Need]] = {
             "Übersicht der Nachverfolgungen",
             required=True,
             codes=("still_employed", "ended"),
+        ),
+    },
+    "referral_followup": {
+        "follow_up_action": Need(
+            "string",
+            "den Weg nach dem Nachhalten einer Verweisung (Prozess „Verweisung“: weiter warten oder beenden)",
+            required=True,
+            codes=("wait", "close"),
         ),
     },
     "uma_checkin": {

@@ -2,7 +2,8 @@
 
 - persons supported: the first contact (Erstgespräch) is documented, dated by its contact date;
 - CM cases: the goal agreement (accompaniment with a goal agreement), dated by its agreement date;
-- referrals by agency, dated by the referral date;
+- referrals by agency, dated by the referral date: each referral process at its start
+  (``project_referral``), and the single referral task of older lifecycle versions;
 - goals met: the final evaluation's goal attainment (all / partly / none);
 - closures by reason, when the process ends (including no consent and withdrawn consent); a case
   reopened within its period (engine/cases/reopen.py) takes its closure back (``retract_closure``).
@@ -52,7 +53,7 @@ def project_lifecycle(session: Session, instance, case, result, now: datetime) -
             continue
         kind, date_field, code_field = fact
         code = item.data.get(code_field) if code_field else None
-        if kind == "goals_met" and not code:
+        if kind in ("goals_met", "referral") and not code:  # closing the referrals names no agency
             continue
         add_event(
             session, kind=kind, code=code, occurred_on=as_date(item.data.get(date_field), today), **common
@@ -60,6 +61,27 @@ def project_lifecycle(session: Session, instance, case, result, now: datetime) -
     if result.completed:
         reason = result.data.get("closure_reason") or "other"
         add_event(session, kind="closure", code=str(reason), occurred_on=closed_on, **common)
+
+
+REFERRAL_START = "start"  # the start event of processes/referral.bpmn
+
+
+def project_referral(session: Session, instance, case, result, now: datetime) -> None:
+    """Count one referral, by agency, when its process starts (after-step hook, engine/hooks.py)."""
+    if case is None or not any(item.bpmn_id == REFERRAL_START for item in result.finished):
+        return
+    today = now.astimezone(BERLIN).date()
+    add_event(
+        session,
+        kind="referral",
+        code=result.data.get("agency"),
+        occurred_on=as_date(result.data.get("referral_date"), today),
+        tenant_id=case.tenant_id,
+        municipality_id=case.municipality_id,
+        team_id=case.team_id,
+        case_id=case.id,
+        now=now,
+    )
 
 
 def retract_closure(session: Session, case_id: int) -> int:

@@ -77,6 +77,10 @@ def explain(library_message: str) -> tuple[str, str]:
 
 
 # Messages the engine itself sends to running instances, and to which processes:
-# engine/cases/service.withdraw_consent sends ``consent_withdrawn`` to the case's lifecycle.
+# engine/cases/service.withdraw_consent sends ``consent_withdrawn`` to the case's lifecycle;
+# engine/referrals/answers.deliver_answer sends ``referral_answer`` ({status, text}) to a referral.
 # A diagram may wait for these (or for what it throws itself); anything else would wait forever.
-ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {"consent_withdrawn": ("case_lifecycle",)}
+ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
+    "consent_withdrawn": ("case_lifecycle",),
+    "referral_answer": ("referral",),
+}

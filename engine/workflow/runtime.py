@@ -17,6 +17,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessage
 from SpiffWorkflow.util.task import TaskState
 
 from ..clock import utcnow
@@ -209,9 +210,13 @@ def _failure(exc: Exception) -> EngineFailure:
     return EngineFailure(f"process error ({inner})", element)
 
 
-def start(proc: ParsedProcess) -> StepResult:
-    """Start a new instance and run it to its first wait state."""
+def start(proc: ParsedProcess, data: dict[str, Any] | None = None) -> StepResult:
+    """Start a new instance and run it to its first wait state; ``data`` is the instance's data at
+    its start (e.g. a referral's agency and its reminder period)."""
     workflow = BpmnWorkflow(proc.spec, proc.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    if data:
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
     return _advance(workflow, proc, {})
 
 
@@ -249,9 +254,14 @@ def complete(proc: ParsedProcess, state: str, task_id: str, form_data: dict[str,
 
 
 def send_message(
-    proc: ParsedProcess, state: str, message_name: str, payload: dict[str, Any] | None = None
+    proc: ParsedProcess,
+    state: str,
+    message_name: str,
+    payload: dict[str, Any] | None = None,
+    result_var: str | None = None,
 ) -> StepResult:
-    """Deliver a named message to the task waiting for it, then advance."""
+    """Deliver a named message to the task waiting for it, then advance; the payload lands in the
+    data as ``result_var`` (default: ``<catching element id>_Response``)."""
     workflow = load(proc, state)
     target = None
     for task in workflow.get_tasks(state=TaskState.WAITING):
@@ -262,11 +272,21 @@ def send_message(
     if target is None:
         raise NotWaiting(message_name)
     try:
-        # Camunda-flavour message events carry {'payload', 'result_var'}.
-        workflow.send_event(BpmnEvent(target, {"payload": payload or {}, "result_var": None}))
+        workflow.send_event(BpmnEvent(target, message_payload(target, payload, result_var)))
     except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
         raise _failure(exc) from None
     return _advance(workflow, proc, {})
+
+
+def message_payload(
+    definition: MessageEventDefinition, payload: dict[str, Any] | None, result_var: str | None
+) -> dict[str, Any]:
+    """The event payload that leaves ``payload`` in the data as ``result_var`` whichever element waits:
+    Camunda-flavour catch and boundary events carry {'payload', 'result_var'}, a receive task (the
+    plain flavour) merges its payload into the data as it is."""
+    if isinstance(definition, CamundaMessage):
+        return {"payload": payload or {}, "result_var": result_var}
+    return {result_var: payload or {}} if result_var else dict(payload or {})
 
 
 def task_data(proc: ParsedProcess, state: str, task_id: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Access-matrix rows of the escalation and report endpoints (merged into tests/api/test_access_matrix.py).
+"""Access-matrix rows of a case's referrals, the escalation and report endpoints (merged into
+tests/api/test_access_matrix.py).
 
 Format as there: (method, path) -> (request builder, expectation(role, own), list ids, scoped). Decisions
 and minutes are sent with invalid data, so a permitted role gets 422 and nothing changes state.
@@ -65,6 +66,13 @@ def cm_write(ok):
 
 NOTE = {"noted_on": "2026-11-03", "kind": "visit", "text": "Hausbesuch bei der Familie."}
 
+
+def referral_send_expect(role, own):
+    """Sending a referral: case managers only; it names a member the household does not have, so their
+    own case answers 422 (nothing is saved), another's 404."""
+    return (422 if own else 404) if role in CM else 403
+
+
 ROWS = {
     # the case file: notes (JSON), documents (the upload row sends JSON: a permitted role gets 422 on `file`)
     ("GET", "/api/v1/cases/{case_id}/notes"): (
@@ -100,6 +108,27 @@ ROWS = {
     ("GET", "/api/v1/cases/{case_id}/forms"): (
         lambda w, k: (f"{API}/cases/{w[k]['id']}/forms", None),
         case_read,
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/referrals"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/referrals", None),
+        case_read,
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/referrals"): (
+        lambda w, k: (
+            f"{API}/cases/{w[k]['consented']}/referrals",
+            {
+                "agency": "jobcenter",
+                "member_ids": [MISSING],
+                "need": "housing",
+                "reason": "Wohnungssuche",
+                "referral_date": today_berlin().isoformat(),
+            },
+        ),
+        referral_send_expect,
         None,
         True,
     ),

@@ -5,7 +5,7 @@ content are Fernet tokens (engine/crypto.py); a document's bytes are kept in the
 backup holds them with everything else.
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import engine.db
 
 revision = "0017"
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,7 @@ from engine import clock
 from engine import workflow as wf
 from engine.workflow import serializer
 from engine.workflow.expressions import SCRIPT_ENGINE
-from engine.workflow.runtime import MAX_SETTLE_ROUNDS
+from engine.workflow.runtime import MAX_SETTLE_ROUNDS, message_payload
 from engine.workflow.timers import waiting_timers
 
 REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -46,9 +46,12 @@ class Travel:
 
 @dataclass(frozen=True)
 class Message:
-    """A message (e.g. consent withdrawn) reaches the instance."""
+    """A message (e.g. consent withdrawn, an agency's answer) reaches the instance, with its payload
+    stored in the data as ``result_var``."""
 
     name: str
+    payload: dict[str, Any] | None = None
+    result_var: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def _engine_step(proc, result: wf.StepResult, step) -> wf.StepResult:
     if isinstance(step, Travel):
         clock.travel_to(step.moment)
         return wf.fire_timers(proc, result.state)
-    return wf.send_message(proc, result.state, step.name)
+    return wf.send_message(proc, result.state, step.name, step.payload, step.result_var)
 
 
 def _plain_step(plain: BpmnWorkflow, step) -> None:
@@ -158,7 +161,7 @@ def _plain_step(plain: BpmnWorkflow, step) -> None:
             if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
             and t.task_spec.event_definition.name == step.name
         ]
-        plain.send_event(BpmnEvent(definition, {"payload": {}, "result_var": None}))
+        plain.send_event(BpmnEvent(definition, message_payload(definition, step.payload, step.result_var)))
     _settle(plain)
 
 

@@ -1,0 +1,1 @@
+"""Referrals to agencies, each tracked by its own process (processes/referral.bpmn)."""
