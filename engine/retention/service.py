@@ -23,6 +23,7 @@ from ..casefile.models import CaseNote, Document
 from ..cases.models import CLOSED, Case
 from ..cases.service import get_case
 from ..clock import utcnow
+from ..consents.models import Referral
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
 from ..households.models import Member
@@ -113,6 +114,12 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         .values(state="", updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    referral_texts = session.execute(
+        update(Referral)
+        .where(Referral.case_id == case.id)
+        .values(reason=None, answer_text=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     case.family_name = case.given_name = REMOVED_NAME
     case.client = {}
     members = session.execute(
@@ -138,6 +145,7 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         "drafts": drafts,
         "stopped_processes": stopped,
         "household_members": members,
+        "referral_texts": referral_texts,
         "note_texts": notes,
         "documents": documents,
     }
