@@ -3,11 +3,11 @@
 from .access.models import ApiToken, User
 from .audit.models import AuditEntry, AuditHead
 from .cases.models import Case
-from .consents.models import Consent, Referral
+from .consents.models import Consent, ConsentMember, Referral
 from .db import Base
 from .escalations.models import AgendaItem, Body, BodyMember, Meeting, Topic, TopicCase, TopicEvent
 from .followups.models import FollowUp
-from .households.models import Member
+from .households.models import Member, MemberChange
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessVersion
@@ -26,12 +26,14 @@ __all__ = [
     "BodyMember",
     "Case",
     "Consent",
+    "ConsentMember",
     "DeletionRecord",
     "FollowUp",
     "FormVersion",
     "HistoryEntry",
     "Meeting",
     "Member",
+    "MemberChange",
     "Municipality",
     "ProcessInstance",
     "ProcessVersion",

@@ -30,6 +30,16 @@ class Consent(Base):
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class ConsentMember(Base):
+    """Whom a consent covers: one row per household member; for a minor, the guardian who gave it."""
+
+    __tablename__ = "consent_members"
+    __table_args__ = (Index("ix_consent_members_member", "member_id"),)
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consents.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("household_members.id"), primary_key=True)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("household_members.id"))
+
+
 class Referral(Base):
     """A referral to an agency (from the lifecycle's referral task), addressed to its staff."""
 
