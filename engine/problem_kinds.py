@@ -149,6 +149,16 @@ KINDS: dict[str, ProblemKind] = {
         "Das gibt es bereits (Schweigepflichtentbindung gegenüber dieser Stelle, Gremium mit diesem Namen).",
         "Das Vorhandene verwenden.",
     ),
+    "member-left": ProblemKind(
+        409,
+        "Dieses Haushaltsmitglied ist bereits aus dem Haushalt ausgeschieden.",
+        "Neu laden; das Ausscheiden nicht wiederholen.",
+    ),
+    "case-person-stays": ProblemKind(
+        409,
+        "Die Person des Falls kann nicht aus dem Haushalt ausscheiden.",
+        "Den Fall abschließen, wenn die Begleitung endet.",
+    ),
     "followup-running": ProblemKind(
         409, "Für diesen Fall läuft bereits eine Nachverfolgung.", "Die laufende Nachverfolgung verwenden."
     ),

@@ -22,7 +22,7 @@ _REPEATED = re.compile(r"(.)\1+")
 
 
 def normalised(name: str | None) -> str:
-    """Lower-case ASCII letters of ``name`` with umlauts written out ("Müller-Özdemir" -> "muelleroezdemir")."""
+    """Lower-case ASCII letters of ``name``, umlauts written out ("Müller-Öz" -> "muelleroez")."""
     text = (name or "").casefold().translate(_WRITTEN_OUT)
     text = unicodedata.normalize("NFKD", text)
     return _NOT_LETTER.sub("", "".join(c for c in text if not unicodedata.combining(c)))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
+from .keys import name_key
 from .models import SELF, Member
 
 
@@ -21,6 +22,7 @@ def first_member(case, person: dict, now: datetime) -> Member:
         relationship=SELF,
         family_name=stored["family_name"],
         given_name=stored["given_name"],
+        name_key=name_key(stored["family_name"]),
         person=stored,
         joined_at=now,
     )
