@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime
 
@@ -28,6 +28,14 @@ class Consent(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # whom it covers (household members; a minor's given by the guardian)
+    members: Mapped[list[ConsentMember]] = relationship(
+        "ConsentMember", lazy="selectin", cascade="all, delete-orphan", order_by="ConsentMember.member_id"
+    )
+
+    @property
+    def member_ids(self) -> list[int]:
+        return [m.member_id for m in self.members]
 
 
 class ConsentMember(Base):

@@ -26,35 +26,13 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..vocabulary import labels
 from .keys import name_key
 from .models import SELF, Member, MemberChange
-from .service import members_of
+from .service import display_name, members_of
 
 NAMES = {"given_name": "given_name", "family_name": "family_name"}  # field -> error path
 PERSON_FIELDS = ("given_name", "family_name", "birth_date", "languages")  # kept in the encrypted ``person``
 ROW_FIELDS = ("relationship", "residence_status", "residence_valid_until")
 OLDEST_YEARS, VALID_UNTIL_YEARS = 120, 30
 NO_SUCH_MEMBER = "Dieses Haushaltsmitglied gibt es in diesem Fall nicht."
-
-
-def display_name(member: Member) -> str:
-    """Given and family name, as people read them in messages."""
-    return f"{member.given_name} {member.family_name}".strip()
-
-
-def birth_date_of(member: Member) -> date | None:
-    """The member's birth date, if known."""
-    raw = (member.person or {}).get("birth_date")
-    try:
-        return date.fromisoformat(raw) if isinstance(raw, str) and raw else None
-    except ValueError:
-        return None
-
-
-def age_on(member: Member, day: date) -> int | None:
-    """Completed years on ``day`` (None without a birth date)."""
-    born = birth_date_of(member)
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _check(values: dict, *, first: bool) -> dict:

@@ -22,6 +22,7 @@ from ..clock import today_berlin
 from ..vocabulary import label
 from . import members as service
 from .models import Member, MemberChange
+from .service import age_on
 
 EXPIRY_WARNING_DAYS = 90
 SYSTEM = "System"
@@ -64,7 +65,7 @@ def member_view(member: Member, personal: bool, today: date) -> MemberView:
     )
     if not personal:
         return shape
-    age = service.age_on(member, today)
+    age = age_on(member, today)
     until = member.residence_valid_until
     person = member.person or {}
     return replace(
