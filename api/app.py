@@ -25,6 +25,7 @@ from .views import (
     forms,
     health,
     incidents,
+    members,
     privacy,
     processes,
     referrals,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         topics,
         bodies,
         reports,
+        members,
     ):
         api.register_blueprint(module.blp)
 

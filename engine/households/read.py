@@ -169,3 +169,8 @@ def member_history(session: Session, *, user: Actor, case_id: int, member_id: in
     return MemberHistory(
         member_view(member, personal, today_berlin()), [_change(c, personal, names) for c in changes]
     )
+
+
+def written(member: Member) -> MemberView:
+    """The member just added or changed, as its case manager sees it (the writing is recorded)."""
+    return member_view(member, True, today_berlin())
