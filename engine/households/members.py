@@ -74,15 +74,18 @@ def _check(values: dict, *, first: bool) -> dict:
     return values
 
 
-def _open_case(session: Session, user: Actor, case_id: int) -> Case:
+def _case(session: Session, user: Actor, case_id: int) -> Case:
     require_case_manager(user)
     begin_write(session)
-    case = get_case(session, user=user, case_id=case_id)
+    return get_case(session, user=user, case_id=case_id)
+
+
+def _still_open(case: Case) -> None:
+    """Input is checked first (422), then whether the case can still change (409)."""
     if case.status != OPEN:
         raise Conflict(
             "Der Fall ist abgeschlossen; der Haushalt kann nicht mehr geändert werden.", kind="case-closed"
         )
-    return case
 
 
 def _member(session: Session, case: Case, member_id: int) -> Member:
@@ -112,8 +115,9 @@ def list_members(session: Session, *, user: Actor, case_id: int) -> tuple[Case, 
 
 def add_member(session: Session, *, user: Actor, case_id: int, values: dict) -> Member:
     """A person joins the household (names, birth date, relationship, languages, residence status)."""
-    case = _open_case(session, user, case_id)
+    case = _case(session, user, case_id)
     values = _check(values, first=False)
+    _still_open(case)
     now = utcnow()
     position = (session.scalar(select(func.max(Member.position)).where(Member.case_id == case.id)) or 0) + 1
     person = {k: _stored(values[k]) for k in PERSON_FIELDS if values.get(k) not in (None, [], "")}
@@ -138,13 +142,14 @@ def add_member(session: Session, *, user: Actor, case_id: int, values: dict) -> 
 
 def change_member(session: Session, *, user: Actor, case_id: int, member_id: int, values: dict) -> Member:
     """Change a member's data; each changed field is kept in the history (who, when, old -> new)."""
-    case = _open_case(session, user, case_id)
+    case = _case(session, user, case_id)
     member = _member(session, case, member_id)
+    values = _check(values, first=member.position == 1)
+    _still_open(case)
     if member.left_at is not None:
         raise Conflict(
             f"{display_name(member)} ist bereits aus dem Haushalt ausgeschieden.", kind="member-left"
         )
-    values = _check(values, first=member.position == 1)
     now = utcnow()
     changed = []
     person = dict(member.person or {})
@@ -191,7 +196,7 @@ def leave(
     session: Session, *, user: Actor, case_id: int, member_id: int, reason: str, left_on: date | None = None
 ) -> Member:
     """A member leaves the household (moved out, came of age, died ...), with a reason; kept in history."""
-    case = _open_case(session, user, case_id)
+    case = _case(session, user, case_id)
     member = _member(session, case, member_id)
     if member.position == 1:
         raise Conflict(
@@ -212,6 +217,7 @@ def leave(
     if left_on is not None and left_on > today:
         message = f"Das Datum darf nicht in der Zukunft liegen (heute ist der {today:%d.%m.%Y})."
         raise InvalidInput(message, errors={"left_on": [message]})
+    _still_open(case)
     now = utcnow()
     member.left_at = (
         now
