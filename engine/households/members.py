@@ -23,6 +23,7 @@ from ..cases.service import get_case
 from ..clock import BERLIN, today_berlin, utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput, NotFound
+from ..reports import projection as figures
 from ..vocabulary import labels
 from .keys import name_key
 from .models import SELF, Member, MemberChange
@@ -136,6 +137,7 @@ def add_member(session: Session, *, user: Actor, case_id: int, values: dict) -> 
     )
     session.add(member)
     session.flush()
+    figures.count_joined_member(session, case, member, now)
     record(session, user, case_event("member.create", case, detail={"member_id": member.id}))
     return member
 
