@@ -10,12 +10,12 @@ from ..context import current_user, db
 from ..schemas_members import (
     DuplicateCheckRequestSchema,
     DuplicateCheckSchema,
+    HouseholdMemberListSchema,
+    HouseholdMemberSchema,
     LeaveSchema,
     MemberChangeSchema,
     MemberCreateSchema,
     MemberHistorySchema,
-    HouseholdMemberListSchema,
-    HouseholdMemberSchema,
 )
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1", description="Haushalte")

@@ -9,10 +9,13 @@ from engine.cases import read, reopen
 from engine.cases import service as cases
 from engine.errors import InvalidInput, KimError, NotFound
 from engine.followups import read as followups
+from engine.households import duplicates
 
 from ..context import current_user, db, fail, restart
 from ..schemas import ClientSchema
+from . import members
 from .strings import DE
+from .strings_members import HH
 
 bp = Blueprint("casepages", __name__)
 PER_PAGE = 25
@@ -94,6 +97,19 @@ def new_case():
         place = form.get("municipality", "")
         if place not in {p.key for p in places}:
             errors["municipality"] = DE["bad_place"]
+        if not errors and form.get("_dup_checked") != "1":
+            found = duplicates.check(
+                db(),
+                user=user,
+                given_name=client["given_name"],
+                family_name=client["family_name"],
+                birth_date=client.get("birth_date"),
+            )
+            if found.matches or found.elsewhere:
+                out = render_template(
+                    "case_new.html", places=places, form=form, errors={}, duplicates=found, hh=HH
+                )
+                return out
         if not errors:
             try:
                 case = cases.open_case(db(), user=user, municipality=place, client=client)
@@ -102,7 +118,8 @@ def new_case():
                 errors = _engine_errors(exc)
             else:
                 return redirect(url_for("casepages.case", case_id=case.id), 303)
-    return render_template("case_new.html", places=places, form=form, errors=errors), 422 if errors else 200
+    out = render_template("case_new.html", places=places, form=form, errors=errors, hh=HH)
+    return out, 422 if errors else 200
 
 
 @bp.get("/cases/<int:case_id>")
@@ -116,7 +133,9 @@ def case(case_id):
         return _not_found()
     except KimError as exc:
         return _refused(exc)
-    out = render_template("case.html", page=page, case=page.case, personal=page.personal)
+    out = render_template(
+        "case.html", page=page, case=page.case, personal=page.personal, **members.section(case_id)
+    )
     return out
 
 
@@ -162,6 +181,7 @@ def _case_page(case_id: int, *, reason: str, error: str | None):
         reopen_reason=reason,
         reopen_error=error,
         reopen_confirm=error is None,
+        **members.section(case_id),
     )
     return out, 422 if error else 200
 
