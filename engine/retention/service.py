@@ -117,7 +117,11 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         update(Member)
         .where(Member.case_id == case.id)
         .values(
-            family_name=REMOVED_NAME, given_name=REMOVED_NAME, name_key=None, person={}, residence_valid_until=None
+            family_name=REMOVED_NAME,
+            given_name=REMOVED_NAME,
+            name_key=None,
+            person={},
+            residence_valid_until=None,
         )
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
