@@ -27,6 +27,7 @@ from .views import (
     forms,
     health,
     incidents,
+    members,
     privacy,
     processes,
     referrals,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         topics,
         bodies,
         reports,
+        members,
     ):
         api.register_blueprint(module.blp)
 

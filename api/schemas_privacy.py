@@ -28,6 +28,13 @@ class ConsentSchema(Schema):
     recorded_at = fields.DateTime()
     withdrawn_at = fields.DateTime(allow_none=True)
     in_force = fields.Function(lambda c: c.withdrawn_at is None)
+    member_ids = fields.Function(
+        lambda c: c.member_ids, metadata={"description": "the household members it covers (ids)"}
+    )
+    guardians = fields.Function(
+        lambda c: {str(m.member_id): m.guardian_id for m in c.members if m.guardian_id is not None},
+        metadata={"description": "minor member id -> the member who gave it as guardian"},
+    )
 
 
 class ConsentListSchema(Schema):
@@ -38,6 +45,20 @@ class ReleaseCreateSchema(Schema):
     agency = AGENCY
     given_on = fields.Date(required=True)
     form_version = Str(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    member_ids = fields.List(
+        fields.Int(strict=True),
+        load_default=None,
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "household members it covers; default: the case's person (member 1)"},
+    )
+    guardian_id = fields.Int(
+        strict=True,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "for minors: the adult member who signed as guardian (default: the first adult)"
+        },
+    )
 
 
 class LegalHoldSchema(Schema):

@@ -4,11 +4,11 @@ from .access.models import ApiToken, User
 from .audit.models import AuditEntry, AuditHead
 from .casefile.models import CaseNote, Document
 from .cases.models import Case
-from .consents.models import Consent, Referral
+from .consents.models import Consent, ConsentMember, Referral
 from .db import Base
 from .escalations.models import AgendaItem, Body, BodyMember, Meeting, Topic, TopicCase, TopicEvent
 from .followups.models import FollowUp
-from .households.models import Member
+from .households.models import Member, MemberChange
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessVersion
@@ -28,6 +28,7 @@ __all__ = [
     "Case",
     "CaseNote",
     "Consent",
+    "ConsentMember",
     "DeletionRecord",
     "Document",
     "FollowUp",
@@ -35,6 +36,7 @@ __all__ = [
     "HistoryEntry",
     "Meeting",
     "Member",
+    "MemberChange",
     "Municipality",
     "ProcessInstance",
     "ProcessVersion",

@@ -155,6 +155,16 @@ KINDS: dict[str, ProblemKind] = {
         "beendet); eine Antwort kann nicht mehr erfasst werden.",
         "Neu laden; nichts wiederholen.",
     ),
+    "member-left": ProblemKind(
+        409,
+        "Dieses Haushaltsmitglied ist bereits aus dem Haushalt ausgeschieden.",
+        "Neu laden; das Ausscheiden nicht wiederholen.",
+    ),
+    "case-person-stays": ProblemKind(
+        409,
+        "Die Person des Falls kann nicht aus dem Haushalt ausscheiden.",
+        "Den Fall abschließen, wenn die Begleitung endet.",
+    ),
     "followup-running": ProblemKind(
         409, "Für diesen Fall läuft bereits eine Nachverfolgung.", "Die laufende Nachverfolgung verwenden."
     ),

@@ -12,6 +12,7 @@ from . import (
     headers,
     layout,
     login,
+    members,
     modeler,
     pages,
     referrals,
@@ -50,6 +51,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(cases.bp)  # Fälle, case page, follow-ups
     app.register_blueprint(casefile.bp)  # the case file: notes, documents, completed forms
     app.register_blueprint(referrals.bp)  # Verweisungen: sending one from the case page
+    app.register_blueprint(members.bp)  # the case page's Haushalt: add, change, leave
     layout.init_app(app)  # texts, navigation by role, Berlin dates
     app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
     app.register_blueprint(tasks.bp)  # case managers: the task forms

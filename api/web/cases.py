@@ -9,11 +9,14 @@ from engine.cases import read, reopen
 from engine.cases import service as cases
 from engine.errors import InvalidInput, KimError, NotFound
 from engine.followups import read as followups
+from engine.households import duplicates
 
 from ..context import current_user, db, fail, restart
 from ..schemas import ClientSchema
+from . import members
 from .referrals import section as referral_section
 from .strings import DE
+from .strings_members import HH
 
 bp = Blueprint("casepages", __name__)
 PER_PAGE = 25
@@ -95,6 +98,19 @@ def new_case():
         place = form.get("municipality", "")
         if place not in {p.key for p in places}:
             errors["municipality"] = DE["bad_place"]
+        if not errors and form.get("_dup_checked") != "1":
+            found = duplicates.check(
+                db(),
+                user=user,
+                given_name=client["given_name"],
+                family_name=client["family_name"],
+                birth_date=client.get("birth_date"),
+            )
+            if found.matches or found.elsewhere:
+                out = render_template(
+                    "case_new.html", places=places, form=form, errors={}, duplicates=found, hh=HH
+                )
+                return out
         if not errors:
             try:
                 case = cases.open_case(db(), user=user, municipality=place, client=client)
@@ -103,7 +119,8 @@ def new_case():
                 errors = _engine_errors(exc)
             else:
                 return redirect(url_for("casepages.case", case_id=case.id), 303)
-    return render_template("case_new.html", places=places, form=form, errors=errors), 422 if errors else 200
+    out = render_template("case_new.html", places=places, form=form, errors=errors, hh=HH)
+    return out, 422 if errors else 200
 
 
 @bp.get("/cases/<int:case_id>")
@@ -123,6 +140,7 @@ def case(case_id):
         case=page.case,
         personal=page.personal,
         referral_section=referral_section(case_id),
+        **members.section(case_id),
     )
     return out
 
@@ -170,6 +188,7 @@ def _case_page(case_id: int, *, reason: str, error: str | None):
         reopen_error=error,
         reopen_confirm=error is None,
         referral_section=referral_section(case_id),
+        **members.section(case_id),
     )
     return out, 422 if error else 200
 

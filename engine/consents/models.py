@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import EncryptedText
 from ..db import Base, UTCDateTime
@@ -29,6 +29,24 @@ class Consent(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # whom it covers (household members; a minor's given by the guardian)
+    members: Mapped[list[ConsentMember]] = relationship(
+        "ConsentMember", lazy="selectin", cascade="all, delete-orphan", order_by="ConsentMember.member_id"
+    )
+
+    @property
+    def member_ids(self) -> list[int]:
+        return [m.member_id for m in self.members]
+
+
+class ConsentMember(Base):
+    """Whom a consent covers: one row per household member; for a minor, the guardian who gave it."""
+
+    __tablename__ = "consent_members"
+    __table_args__ = (Index("ix_consent_members_member", "member_id"),)
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consents.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("household_members.id"), primary_key=True)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("household_members.id"))
 
 
 # A referral's status (vocabulary ``referral.status``): set by its process (processes/referral.bpmn).

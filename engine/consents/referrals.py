@@ -16,10 +16,10 @@ from ..cases.service import Page
 from ..db import begin_write
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..households.models import Member
-from ..households.service import require_members
 from ..instances.models import HistoryEntry
 from .models import DATA_PROCESSING, RELEASE, Referral
-from .service import active, agency_name
+from .service import active
+from .service import require_release as per_member_release
 
 NO_SUCH_REFERRAL = "Diese Verweisung gibt es nicht oder Sie haben keinen Zugriff darauf."
 
@@ -88,32 +88,20 @@ def read_referral(session: Session, *, user: Actor, referral_id: int) -> tuple[R
 
 def require_release(session: Session, case: Case, agency: str, member_ids, on_date: date) -> list[Member]:
     """The members ``member_ids`` names, if each may be referred to ``agency`` on ``on_date``: consent to
-    data processing and a release towards the agency in force on that day; else a German 422 on
-    ``member_ids`` (``referral_date`` when the release came only after that day).
-
-    Releases are recorded for the case as a whole here, so they cover every current member alike; a
-    per-member register (minors' releases given by their guardian) takes this function's place.
-    """
-    members = require_members(session, case.id, member_ids)
+    data processing and a release towards the agency for that member in force on that day (a minor's
+    given by the guardian; engine/consents/service.require_release); else a German 422 on
+    ``member_ids``, or on ``referral_date`` when the consent and release came only after that day."""
     in_force = active(session, case.id)
     processing = [c.given_on for c in in_force if c.kind == DATA_PROCESSING]
     releases = [c.given_on for c in in_force if c.kind == RELEASE and c.agency == agency]
-    if not processing or not releases:
-        names = ", ".join(f"{m.given_name} {m.family_name}" for m in members)
-        message = f"Keine Schweigepflichtentbindung gegenüber {agency_name(agency)} für: {names}."
-        raise InvalidInput(
-            f"Für eine Verweisung an {agency_name(agency)} fehlt die Schweigepflichtentbindung "
-            "(oder die Einwilligung zur Datenverarbeitung). Bitte zuerst die Einwilligung ergänzen.",
-            kind="consent-missing",
-            errors={"member_ids": [message]},
-        )
-    since = max(min(processing), min(releases))
-    if on_date < since:
-        message = (
-            "Die Verweisung kann nicht vor der Einwilligung und Schweigepflichtentbindung "
-            f"({since:%d.%m.%Y}) liegen."
-        )
-        raise InvalidInput(
-            f"{message} Bitte das Datum der Verweisung prüfen.", errors={"referral_date": [message]}
-        )
-    return members
+    if processing and releases:
+        since = max(min(processing), min(releases))
+        if on_date < since:
+            message = (
+                "Die Verweisung kann nicht vor der Einwilligung und Schweigepflichtentbindung "
+                f"({since:%d.%m.%Y}) liegen."
+            )
+            raise InvalidInput(
+                f"{message} Bitte das Datum der Verweisung prüfen.", errors={"referral_date": [message]}
+            )
+    return per_member_release(session, case, agency, member_ids, on_date)

@@ -26,9 +26,18 @@ def read(session: Session, *, user: Actor, case_id: int) -> list[Consent]:
 
 
 def add_release(
-    session: Session, *, user: Actor, case_id: int, agency: str, given_on: date, form_version: str | None
+    session: Session,
+    *,
+    user: Actor,
+    case_id: int,
+    agency: str,
+    given_on: date,
+    form_version: str | None,
+    member_ids: list[int] | None = None,
+    guardian_id: int | None = None,
 ) -> Consent:
-    """A further release from confidentiality the client signed later."""
+    """A further release from confidentiality signed later, for the members named (default: the case's
+    person, member 1); a minor's is given by the guardian (``guardian_id``, default the first adult)."""
     require_case_manager(user)
     begin_write(session)
     case = get_case(session, user=user, case_id=case_id)
@@ -51,6 +60,8 @@ def add_release(
         agency=agency,
         given_on=given_on,
         form_version=form_version,
+        member_ids=member_ids,
+        guardian_id=guardian_id,
     )
 
 

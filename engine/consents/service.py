@@ -9,10 +9,14 @@ from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
 from ..audit.service import case_event, record
-from ..clock import today_berlin, utcnow
+from ..clock import BERLIN, today_berlin, utcnow
 from ..errors import Conflict, InvalidInput, NotFound
+from ..households.models import Member
+from ..households.service import age_on, display_name, members_of, require_members
 from ..vocabulary import label, labels
-from .models import DATA_PROCESSING, RELEASE, Consent, Referral
+from .models import DATA_PROCESSING, RELEASE, Consent, ConsentMember, Referral
+
+ADULT = 18
 
 # The agencies a release from confidentiality can name (forms/consent.json, forms/referral.json): the
 # codes of the vocabulary as the form files define them; names come from engine/vocabulary.py.
@@ -40,10 +44,73 @@ def register(session: Session, case_id: int) -> list[Consent]:
     return list(session.scalars(select(Consent).where(Consent.case_id == case_id).order_by(Consent.id)))
 
 
-def covers(session: Session, case_id: int, agency: str) -> bool:
-    """Whether data processing and a release towards ``agency`` are both in force."""
-    kinds = {(c.kind, c.agency) for c in active(session, case_id)}
-    return (DATA_PROCESSING, None) in kinds and (RELEASE, agency) in kinds
+def covers(session: Session, case_id: int, agency: str, member_id: int | None = None) -> bool:
+    """Whether data processing and a release towards ``agency`` for the member (default: the case's
+    person, member 1) are both in force."""
+    rows = active(session, case_id)
+    if member_id is None:
+        first = members_of(session, case_id, current_only=False)
+        member_id = first[0].id if first else None
+    return any(c.kind == DATA_PROCESSING for c in rows) and any(
+        c.kind == RELEASE and c.agency == agency and member_id in c.member_ids for c in rows
+    )
+
+
+def _in_force_on(consent: Consent, day: date) -> bool:
+    return consent.given_on <= day and (
+        consent.withdrawn_at is None or consent.withdrawn_at.astimezone(BERLIN).date() > day
+    )
+
+
+def require_release(session: Session, case, agency: str, member_ids, on_date: date) -> list[Member]:
+    """The members ``member_ids`` names, each with data processing and a release towards ``agency`` in
+    force on ``on_date``; else a German 422 on ``member_ids`` naming the first member without one.
+
+    A minor's release is the one the guardian gave for the minor (recorded with the minor's id)."""
+    people = require_members(session, case.id, member_ids, "member_ids")
+    rows = [c for c in register(session, case.id) if _in_force_on(c, on_date)]
+    name = agency_name(agency)
+    if not any(c.kind == DATA_PROCESSING for c in rows):
+        message = f"Am {on_date:%d.%m.%Y} liegt keine Einwilligung zur Datenverarbeitung vor."
+        raise InvalidInput(message, kind="consent-missing", errors={"member_ids": [message]})
+    for person in people:
+        if not any(c.kind == RELEASE and c.agency == agency and person.id in c.member_ids for c in rows):
+            message = (
+                f"Für {display_name(person)} liegt am {on_date:%d.%m.%Y} keine Schweigepflichtentbindung "
+                f"gegenüber {name} vor."
+            )
+            raise InvalidInput(
+                f"{message} Bitte zuerst die Schweigepflichtentbindung erfassen.",
+                kind="consent-missing",
+                errors={"member_ids": [message]},
+            )
+    return people
+
+
+def covered_members(
+    session: Session, case, member_ids, given_on: date, guardian_id: int | None
+) -> list[ConsentMember]:
+    """Whom a new consent covers: the named members (default the case's person); for a minor on
+    ``given_on`` the guardian who gave it: ``guardian_id`` (an adult member of the household) or, by
+    default, the first adult member (none: a guardian outside the household, e.g. a Vormund)."""
+    current = members_of(session, case.id)
+    if member_ids is None:
+        member_ids = [current[0].id] if current else []
+    people = require_members(session, case.id, member_ids, "member_ids")
+    adults = [m for m in current if (age_on(m, given_on) or ADULT) >= ADULT]
+    if guardian_id is not None and guardian_id not in {m.id for m in adults}:
+        raise InvalidInput(
+            "Die sorgeberechtigte Person muss ein volljähriges Mitglied des Haushalts sein.",
+            errors={"guardian_id": ["Kein volljähriges Mitglied dieses Haushalts."]},
+        )
+    out = []
+    for person in people:
+        minor = (age_on(person, given_on) or ADULT) < ADULT
+        guardian = None
+        if minor:
+            guardian = guardian_id if guardian_id is not None else next((m.id for m in adults), None)
+        out.append(ConsentMember(member_id=person.id, guardian_id=guardian))
+    return out
 
 
 def in_force_since(session: Session, case_id: int, agency: str) -> date | None:
@@ -75,8 +142,11 @@ def add(
     given_on,
     form_version: str | None,
     task_id: str | None = None,
+    member_ids: list[int] | None = None,
+    guardian_id: int | None = None,
 ) -> Consent:
-    """Record one consent (the caller holds the write lock); it cannot be dated after today."""
+    """Record one consent for the members named (default: the case's person, member 1; a minor's by the
+    guardian); the caller holds the write lock; it cannot be dated after today."""
     if isinstance(given_on, date) and given_on > today_berlin():
         message = f"Das Datum darf nicht in der Zukunft liegen (heute ist der {today_berlin():%d.%m.%Y})."
         raise InvalidInput(
@@ -84,11 +154,23 @@ def add(
         )
     if kind == RELEASE and agency not in labels("consent.agency"):  # codes deployed in the browser too
         raise InvalidInput("Unbekannte Stelle.", errors={"agency": ["Unbekannte Stelle."]})
-    if kind == RELEASE and any(c.kind == RELEASE and c.agency == agency for c in active(session, case.id)):
-        raise Conflict(
-            f"Eine Schweigepflichtentbindung gegenüber {agency_name(agency)} liegt bereits vor.",
-            kind="already-exists",
-        )
+    covered = covered_members(session, case, member_ids, _as_date(given_on), guardian_id)
+    if kind == RELEASE:
+        have = {
+            i
+            for c in active(session, case.id)
+            if c.kind == RELEASE and c.agency == agency
+            for i in c.member_ids
+        }
+        twice = [
+            m for m in members_of(session, case.id) if m.id in have and m.id in {c.member_id for c in covered}
+        ]
+        if twice:
+            raise Conflict(
+                f"Eine Schweigepflichtentbindung gegenüber {agency_name(agency)} "
+                f"für {display_name(twice[0])} liegt bereits vor.",
+                kind="already-exists",
+            )
     row = Consent(
         case_id=case.id,
         kind=kind,
@@ -98,14 +180,12 @@ def add(
         recorded_at=utcnow(),
         recorded_by_id=user.id,
         task_id=task_id,
+        members=covered,
     )
     session.add(row)
     session.flush()
-    record(
-        session,
-        user,
-        case_event("consent.record", case, detail={"kind": kind, "agency": row.agency, "consent_id": row.id}),
-    )
+    detail = {"kind": kind, "agency": row.agency, "consent_id": row.id, "member_ids": row.member_ids}
+    record(session, user, case_event("consent.record", case, detail=detail))
     return row
 
 

@@ -14,6 +14,7 @@ from ..followups.service import start_followup
 from ..tasks.models import READY, TaskRecord
 from ..tasks.service import complete_task
 from . import data as d
+from . import households
 from .runner import Runner, moment
 
 CLOSURES = [("moved_away", 3), ("no_contact", 3), ("client_request", 2), ("other", 1)]
@@ -30,6 +31,7 @@ class CasePlan:
     case_id: int | None = None
     agency: tuple = ("jobcenter", "sgb2", 0)
     followup: bool = False
+    household: int = 1  # persons in the case's household (engine/demo/households.py)
     log: list = field(default_factory=list)
 
 
@@ -70,6 +72,10 @@ def _open(session, runner: Runner, plan: CasePlan) -> None:
     rng = plan.rng
     case = open_case(session, user=plan.user, municipality=plan.municipality, client=_client(rng))
     plan.case_id = case.id
+    if plan.household > 1 or rng.random() < 0.5:  # the residence status, the family before the first contact
+        households.fill(
+            session, user=plan.user, case_id=case.id, size=plan.household, day=plan.contact, rng=rng
+        )
     _complete(
         session,
         plan,

@@ -254,3 +254,21 @@ def weighted(rng, pairs):
         if pick <= 0:
             return p
     return pairs[-1]
+
+
+# Households: how many persons a case holds (most one to four; up to seven), relationships to the case's
+# person, and residence statuses with how many months their papers run (None: no end date).
+HOUSEHOLD_SIZES = [(1, 52), (2, 14), (3, 12), (4, 11), (5, 6), (6, 3), (7, 2)]
+RESIDENCE = [
+    ("gestattung", (3, 6), 18),
+    ("duldung", (3, 6), 12),
+    ("chancen_104c", (12, 18), 3),
+    ("ae_25a", (12, 36), 4),
+    ("ae_25b", (12, 36), 3),
+    ("ae_24", (6, 24), 18),
+    ("ae_other", (12, 36), 16),
+    ("settled", None, 10),
+    ("eu_citizen", None, 6),
+    ("german", None, 6),
+    ("unknown", None, 4),
+]

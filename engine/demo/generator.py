@@ -22,6 +22,7 @@ from ..org.models import Municipality, Team, Tenant
 from ..reports.events import school_year_of
 from ..uow import unit_of_work
 from . import data as d
+from . import households
 from .cases import CasePlan, start
 from .runner import Runner, ensure_user
 from .topics import Topics
@@ -108,11 +109,13 @@ def _plan_year(
     persons, cm_cases = round(d.PERSONS[year] * share), round(d.CM_CASES[year] * share)
     active = [k for k in d.WEIGHTS if d.ACTIVE_FROM.get(k, 0) <= year]
     weights = [(k, d.WEIGHTS[k]) for k in active]
-    no_consent = round(persons * 0.08)
+    no_consent = round(persons * 0.04)
+    # persons are household members: the cases' household sizes add up to them (a family is one case)
+    sizes = households.sizes_for(rng, persons, cm_cases + no_consent)
     routes = (
         ["accompaniment"] * cm_cases
         + ["no_consent"] * no_consent
-        + ["referral"] * (persons - cm_cases - no_consent)
+        + ["referral"] * (len(sizes) - cm_cases - no_consent)
     )
     rng.shuffle(routes)
     # A CM case's goal agreement falls in the same school year: its first contact is at the latest mid-June.
@@ -132,6 +135,7 @@ def _plan_year(
             contact=next(acc_days) if route == "accompaniment" else next(other_days),
             year_end=last,
             rng=random.Random(rng.random()),
+            household=sizes[n],
         )
         by_place[key].append(plan)
         start(runner, plan)

@@ -26,6 +26,7 @@ class Member(Base):
     __table_args__ = (
         Index("ix_members_case", "case_id", "position"),
         Index("ix_members_name", "tenant_id", "family_name"),
+        Index("ix_members_name_key", "tenant_id", "name_key"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -34,6 +35,9 @@ class Member(Base):
     relationship: Mapped[str] = mapped_column(String(30))  # vocabulary household.relationship
     family_name: Mapped[str] = mapped_column(String(200))
     given_name: Mapped[str] = mapped_column(String(200))
+    # phonetic key of the family name (engine/households/keys.py), written with the name: the duplicate
+    # check's prefilter
+    name_key: Mapped[str | None] = mapped_column(String(40))
     # given_name, family_name, birth_date (ISO), languages, nationality, ...: encrypted at rest
     person: Mapped[dict] = mapped_column(EncryptedJSON)
     residence_status: Mapped[str | None] = mapped_column(String(40))  # vocabulary residence.status
@@ -41,3 +45,18 @@ class Member(Base):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     left_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class MemberChange(Base):
+    """One changed field of a member: who changed it when, from what to what (values encrypted)."""
+
+    __tablename__ = "member_changes"
+    __table_args__ = (Index("ix_member_changes_member", "member_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("household_members.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    field: Mapped[str] = mapped_column(String(40))  # given_name, birth_date, residence_status, left, ...
+    # {"old": ..., "new": ...}: names and dates are personal data, encrypted at rest like ``person``
+    change: Mapped[dict] = mapped_column(EncryptedJSON)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
+from .keys import name_key
 from .models import SELF, Member
 
 
@@ -21,6 +22,7 @@ def first_member(case, person: dict, now: datetime) -> Member:
         relationship=SELF,
         family_name=stored["family_name"],
         given_name=stored["given_name"],
+        name_key=name_key(stored["family_name"]),
         person=stored,
         joined_at=now,
     )
@@ -51,3 +53,25 @@ def require_members(session: Session, case_id: int, member_ids, field: str = "me
             errors={field: [f"Unbekanntes oder ausgeschiedenes Haushaltsmitglied: {unknown[0]}."]},
         )
     return [current[i] for i in member_ids]
+
+
+def display_name(member: Member) -> str:
+    """Given and family name, as people read them in messages."""
+    return f"{member.given_name} {member.family_name}".strip()
+
+
+def birth_date_of(member: Member) -> date | None:
+    """The member's birth date, if known."""
+    raw = (member.person or {}).get("birth_date")
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) and raw else None
+    except ValueError:
+        return None
+
+
+def age_on(member: Member, day: date) -> int | None:
+    """Completed years on ``day`` (None without a birth date)."""
+    born = birth_date_of(member)
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

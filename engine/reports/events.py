@@ -61,6 +61,7 @@ def add_event(
     team_id: int | None = None,
     case_id: int | None = None,
     topic_id: int | None = None,
+    member_id: int | None = None,
 ) -> None:
     """Record one countable fact (same transaction as what it counts)."""
     session.execute(
@@ -74,6 +75,7 @@ def add_event(
                 "team_id": team_id,
                 "case_id": case_id,
                 "topic_id": topic_id,
+                "member_id": member_id,
                 "occurred_on": occurred_on,
                 "school_year": school_year_of(occurred_on),
                 "recorded_at": now,

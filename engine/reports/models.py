@@ -31,6 +31,8 @@ class ProgrammeEvent(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
+    # persons_supported: the household member counted (each member once, engine/reports/projection.py)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("household_members.id"))
     occurred_on: Mapped[date] = mapped_column(Date)
     school_year: Mapped[str] = mapped_column(String(7))  # "2023/24": 1 Aug 2023 - 31 Jul 2024
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

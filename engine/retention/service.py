@@ -26,7 +26,7 @@ from ..clock import utcnow
 from ..consents.models import Referral
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
-from ..households.models import Member
+from ..households.models import Member, MemberChange
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..instances.service import stop_case_instances
 from ..org.models import Tenant
@@ -125,7 +125,13 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
     members = session.execute(
         update(Member)
         .where(Member.case_id == case.id)
-        .values(family_name=REMOVED_NAME, given_name=REMOVED_NAME, person={}, residence_valid_until=None)
+        .values(
+            family_name=REMOVED_NAME,
+            given_name=REMOVED_NAME,
+            name_key=None,
+            person={},
+            residence_valid_until=None,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     notes = session.execute(
@@ -137,6 +143,12 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
     documents = session.execute(
         delete(Document).where(Document.case_id == case.id).execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    # the members' history holds old names and dates: it goes with them
+    session.execute(
+        delete(MemberChange)
+        .where(MemberChange.case_id == case.id)
+        .execution_options(synchronize_session=False)
+    )
     case.anonymised_at = now
     removed = {
         "client_fields": 1,

@@ -7,6 +7,7 @@ and minutes are sent with invalid data, so a permitted role gets 422 and nothing
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import BytesIO
 
 from engine.clock import today_berlin
@@ -46,22 +47,25 @@ def _get(w, k, key):
     return w[k].get(key, 1)
 
 
+def case_read(role, own):
+    return (200 if own else 404) if role in CM else 200 if role in ("coordinator", "steering", "dpo") else 403
+
+
+def cm_write(ok):
+    return lambda role, own: (ok if own else 404) if role in CM else 403
+
+
+FUTURE = (today_berlin() + timedelta(days=10)).isoformat()
+
+
 def reopen_expect(role, own):
     """Reopening: case managers only; their own case is open, so 409 (nothing changes), another's 404."""
     return (409 if own else 404) if role in CM else 403
 
 
-def case_read(role, own):
-    return (200 if own else 404) if role in CM else 200 if role in ("coordinator", "steering", "dpo") else 403
-
-
 def cm_only_read(role, own):
     """Document bytes: the case's own case managers; pseudonymised roles 403, another scope 404."""
     return (200 if own else 404) if role in CM else 403
-
-
-def cm_write(ok):
-    return lambda role, own: (ok if own else 404) if role in CM else 403
 
 
 NOTE = {"noted_on": "2026-11-03", "kind": "visit", "text": "Hausbesuch bei der Familie."}
@@ -226,6 +230,49 @@ ROWS = {
             {"items": [{"topic_id": MISSING, "data": {}}]},
         ),
         only("coordinator", "steering", ok=422),
+        None,
+        False,
+    ),
+    # households (tests/api/test_members.py): writes are sent so that nothing changes (422, 409)
+    ("GET", "/api/v1/cases/{case_id}/members"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/members", None),
+        case_read,
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/members"): (
+        lambda w, k: (
+            f"{API}/cases/{w[k]['id']}/members",
+            {"given_name": "Neu", "family_name": "Person", "relationship": "self"},  # only member 1 is self
+        ),
+        cm_write(422),
+        None,
+        True,
+    ),
+    ("PATCH", "/api/v1/cases/{case_id}/members/{member_id}"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/members/{_get(w, k, 'member')}", {"birth_date": FUTURE}),
+        cm_write(422),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/members/{member_id}/leave"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/members/{_get(w, k, 'member')}/leave", {"reason": "Umzug"}),
+        cm_write(409),  # the case's person cannot leave
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/cases/{case_id}/members/{member_id}/history"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/members/{_get(w, k, 'member')}/history", None),
+        case_read,
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/duplicates/check"): (
+        lambda w, k: (
+            f"{API}/duplicates/check",
+            dict(w[k].get("person", {"given_name": "A", "family_name": "B"})),
+        ),
+        only(*CM),
         None,
         False,
     ),

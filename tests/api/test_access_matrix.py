@@ -413,6 +413,7 @@ def build_world(app, client, login) -> tuple[dict, dict]:
             "referral": referral,
             "consent": consent,
             "person": person,
+            "member": client.get(f"{API}/cases/{cid}/members", headers=h).json["items"][0]["id"],
         }
     with app.extensions["kim"]["sessions"]() as s:  # one failed timer per case, for the incident endpoints
         for w in world.values():

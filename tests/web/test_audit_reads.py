@@ -54,6 +54,7 @@ def test_the_web_case_page_records_the_case_its_consents_and_its_history(db, cli
         ("cm-borchen", "consent.read"),
         ("cm-borchen", "case.history"),
         ("cm-borchen", "referral.list"),
+        ("cm-borchen", "member.list"),  # the Haushalt section
     ]
 
 

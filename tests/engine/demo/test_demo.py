@@ -29,8 +29,21 @@ def test_small_demo_county_and_its_report(db):
     assert report["totals"]["topics_raised"] >= 1
     # Everything went through the services: instances, history, audit trail, projections.
     counts = dict(db.rows("SELECT process_id, count(*) FROM process_instances GROUP BY process_id"))
+    assert counts.get("escalation", 0) >= 1
+    # Persons are household members (1 to 7 per case, mostly 1 to 4), each counted once.
+    assert db.rows(
+        "SELECT count(DISTINCT member_id) FROM programme_events "
+        "WHERE kind = 'persons_supported' AND school_year = '2023/24'"
+    ) == [(report["totals"]["persons_supported"],)]
+    sizes = [n for (n,) in db.rows("SELECT count(*) FROM household_members GROUP BY case_id")]
+    assert max(sizes) <= 7 and any(n >= 3 for n in sizes) and sum(n <= 4 for n in sizes) > 0.8 * len(sizes)
+    assert counts["case_lifecycle"] == len(sizes) < sum(sizes)
     assert (
-        counts["case_lifecycle"] >= report["totals"]["persons_supported"] and counts.get("escalation", 0) >= 1
+        db.rows(
+            "SELECT count(*) FROM household_members WHERE residence_status IN ('duldung', 'gestattung') "
+            "AND residence_valid_until IS NOT NULL"
+        )[0][0]
+        >= 1
     )
     assert db.rows("SELECT count(*) FROM audit_log WHERE action = 'case.create'") == [
         (counts["case_lifecycle"],)
