@@ -47,7 +47,8 @@ def test_the_case_manager_sends_referrals_from_the_case_page(app, client, login)
         )
         assert (
             r.status_code == 422
-            and "Keine Schweigepflichtentbindung gegenüber Schule für: Samir Haddad." in r.text
+            and "Für Samir Haddad liegt am 20.11.2026 keine Schweigepflichtentbindung gegenüber Schule vor."
+            in r.text
         )
         assert len(stored(app, case["id"])["rows"]) == 1
 

@@ -27,11 +27,6 @@ def family_case(app, client, h, route: dict = d.ASSESS_ACCOMPANY) -> tuple[dict,
     case = open_case(client, h, given_name="Karim", family_name="Haddad", birth_date="1985-01-20")
     complete(client, h, case["id"], "first_contact", d.FIRST_CONTACT)
     complete(client, h, case["id"], "consent", d.CONSENT_YES)  # jobcenter, foreigners_authority
-    for agency in ("youth_office", "health_services"):
-        r = client.post(
-            f"{API}/cases/{case['id']}/consents", headers=h, json={"agency": agency, "given_on": "2026-11-09"}
-        )
-        assert r.status_code == 201, r.json
     complete(client, h, case["id"], "assessment", route)
     with app.extensions["kim"]["sessions"]() as s:
         begin(s, write=True)
@@ -52,6 +47,21 @@ def family_case(app, client, h, route: dict = d.ASSESS_ACCOMPANY) -> tuple[dict,
             s.flush()
             ids[given] = m.id
         s.commit()
+    # Releases per member: the adults for themselves, the children by their parents (the guardian).
+    # (the consent form gave the father's releases towards the Jobcenter and the Ausländerbehörde)
+    others = [ids["Lina"], ids["Samir"], ids["Nour"]]
+    for agency, members in [
+        ("jobcenter", others),
+        ("foreigners_authority", others),
+        ("youth_office", list(ids.values())),
+        ("health_services", list(ids.values())),
+    ]:
+        r = client.post(
+            f"{API}/cases/{case['id']}/consents",
+            headers=h,
+            json={"agency": agency, "given_on": "2026-11-09", "member_ids": members},
+        )
+        assert r.status_code == 201, r.json
     return case, ids
 
 
