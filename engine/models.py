@@ -7,6 +7,7 @@ from .consents.models import Consent, Referral
 from .db import Base
 from .escalations.models import AgendaItem, Body, BodyMember, Meeting, Topic, TopicCase, TopicEvent
 from .followups.models import FollowUp
+from .goals.models import Goal
 from .households.models import Member
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
@@ -29,6 +30,7 @@ __all__ = [
     "DeletionRecord",
     "FollowUp",
     "FormVersion",
+    "Goal",
     "HistoryEntry",
     "Meeting",
     "Member",

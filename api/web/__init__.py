@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from . import admin, cases, dashboard, headers, layout, login, modeler, pages, tasks, topics
+from . import admin, cases, dashboard, goals, headers, layout, login, modeler, pages, tasks, topics
 from .secret import secret_key
 from .session import cookie_user, csrf, require_login, session_token
 
@@ -35,6 +35,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(login.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(cases.bp)  # Fälle, case page, follow-ups
+    app.register_blueprint(goals.bp)  # the case page's goals: add, drop
     layout.init_app(app)  # texts, navigation by role, Berlin dates
     app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
     app.register_blueprint(tasks.bp)  # case managers: the task forms

@@ -1,9 +1,9 @@
 """Retention: personal data of closed cases is removed on time; a legal hold stops it.
 
 What goes: the client's name and details on the case, the form data in the history, the
-process state, saved form drafts. What stays: the typed columns the figures count (municipality, route,
-dates, closure reason), consents and referrals as dates and agencies, the audit trail
-(pseudonyms only) and a deletion record.
+process state, saved form drafts, the goals' texts and drop reasons. What stays: the typed columns
+the figures count (municipality, route, dates, closure reason), consents and referrals as dates
+and agencies, the audit trail (pseudonyms only) and a deletion record.
 
 The functions here run inside the caller's unit of work; the job that finds due cases and
 anonymises them one unit of work each is engine/retention/jobs.py.
@@ -23,6 +23,7 @@ from ..cases.service import get_case
 from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
+from ..goals.models import Goal
 from ..households.models import Member
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..instances.service import stop_case_instances
@@ -119,6 +120,12 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         .values(family_name=REMOVED_NAME, given_name=REMOVED_NAME, person={}, residence_valid_until=None)
         .execution_options(synchronize_session=False)
     ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    goals = session.execute(
+        update(Goal)
+        .where(Goal.case_id == case.id)
+        .values(text=REMOVED_NAME, dropped_reason=None, member_ids=[])
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     case.anonymised_at = now
     removed = {
         "client_fields": 1,
@@ -127,6 +134,7 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         "drafts": drafts,
         "stopped_processes": stopped,
         "household_members": members,
+        "goals": goals,
     }
     rec = DeletionRecord(
         tenant_id=case.tenant_id,
