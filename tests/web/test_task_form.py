@@ -83,7 +83,8 @@ def test_every_lifecycle_form_renders_and_completes_through_the_page(client, log
         ("closure", d.CLOSURE_GOALS_MET),
     ]
     goal = None
-    for bpmn_id, data in steps:
+    for bpmn_id, step_data in steps:
+        data = step_data
         task = _task(client, cm, case["id"], bpmn_id)
         page = client.get(f"/tasks/{task['id']}")
         assert page.status_code == 200, page.text
