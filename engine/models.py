@@ -8,6 +8,7 @@ from .consents.models import Consent, ConsentMember, Referral
 from .db import Base
 from .escalations.models import AgendaItem, Body, BodyMember, Meeting, Topic, TopicCase, TopicEvent
 from .followups.models import FollowUp
+from .goals.models import Goal
 from .households.models import Member, MemberChange
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
@@ -33,6 +34,7 @@ __all__ = [
     "Document",
     "FollowUp",
     "FormVersion",
+    "Goal",
     "HistoryEntry",
     "Meeting",
     "Member",

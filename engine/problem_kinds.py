@@ -116,6 +116,11 @@ KINDS: dict[str, ProblemKind] = {
         "Der Fall ist abgeschlossen.",
         "Nichts wiederholen; ein abgeschlossener Fall wird nicht mehr bearbeitet.",
     ),
+    "goal-dropped": ProblemKind(
+        409,
+        "Dieses Ziel ist bereits aufgegeben.",
+        "Neu laden; nichts wiederholen.",
+    ),
     "case-open": ProblemKind(
         409,
         "Der Fall ist nicht abgeschlossen (Wiederöffnen eines offenen Falls).",

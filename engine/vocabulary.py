@@ -55,6 +55,8 @@ ENGINE: dict[str, dict[str, str]] = {
         "other_relative": "andere Verwandte",
         "other": "andere Person im Haushalt",
     },
+    # a goal's status: the evaluation's four (form evaluation, progress.status, see SHARED) and these two
+    "goal.progress": {"open": "noch nicht bewertet", "dropped": "aufgegeben"},
     "residence.status": {
         "gestattung": "Aufenthaltsgestattung",
         "duldung": "Duldung",

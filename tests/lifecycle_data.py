@@ -51,12 +51,12 @@ CLOSURE_GOALS_MET = {"closure_reason": "goals_met", "closure_date": "2026-11-30"
 CLOSURE_REFERRED = {"closure_reason": "referred", "closure_date": "2026-11-11"}
 
 
-def evaluation(go_on: bool, day: int = 15) -> dict:
-    return {
-        "evaluation_date": f"2026-11-{day:02d}",
-        "continue": go_on,
-        "progress": [{"goal": "Eigene Wohnung", "status": "in_progress"}],
-    }
+def evaluation(go_on: bool, day: int = 15, goal_ids=(), status: str = "in_progress") -> dict:
+    """An evaluation; with ``goal_ids`` it gives each of those goals (rows of engine/goals) ``status``."""
+    data: dict = {"evaluation_date": f"2026-11-{day:02d}", "continue": go_on}
+    if goal_ids:
+        data["progress"] = [{"goal_id": i, "status": status} for i in goal_ids]
+    return data
 
 
 def not_after_today(data: dict) -> dict:

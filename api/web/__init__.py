@@ -9,6 +9,7 @@ from . import (
     casefile,
     cases,
     dashboard,
+    goals,
     headers,
     layout,
     login,
@@ -52,6 +53,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(casefile.bp)  # the case file: notes, documents, completed forms
     app.register_blueprint(referrals.bp)  # Verweisungen: sending one from the case page
     app.register_blueprint(members.bp)  # the case page's Haushalt: add, change, leave
+    app.register_blueprint(goals.bp)  # the case page's goals: add, drop
     layout.init_app(app)  # texts, navigation by role, Berlin dates
     app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
     app.register_blueprint(tasks.bp)  # case managers: the task forms

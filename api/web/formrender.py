@@ -174,7 +174,7 @@ def parse_form(schema: dict, form: MultiDict, prefix: str = "") -> dict:
             if name in form:
                 data[key] = True
         elif kind == "checkboxes":
-            data[key] = [v for v in form.getlist(name) if v]
+            data[key] = [_typed(v, spec["items"]) for v in form.getlist(name) if v]
         elif kind == "lines":
             lines = [line.strip() for line in form.get(name, "").splitlines() if line.strip()]
             if lines or key in required:
@@ -191,7 +191,7 @@ def parse_form(schema: dict, form: MultiDict, prefix: str = "") -> dict:
             raw = form.get(name, "")
             if raw.strip() == "":
                 continue
-            data[key] = _number(raw.strip(), kind) if kind in ("integer", "number") else raw
+            data[key] = _typed(raw.strip(), spec) if spec.get("type") in ("integer", "number") else raw
     return data
 
 
@@ -206,6 +206,12 @@ def _decision(spec: dict, raw: str) -> Any:
 def _indices(form: MultiDict, name: str) -> list[int]:
     pattern = re.compile(re.escape(name) + r"\.(\d{1,4})\.")
     return sorted({int(m.group(1)) for k in form if (m := pattern.match(k))})
+
+
+def _typed(raw: str, spec: dict) -> Any:
+    """A posted value as its schema's type: numbers (typed or chosen, e.g. a goal's id) as numbers."""
+    kind = spec.get("type")
+    return _number(raw, kind) if kind in ("integer", "number") else raw
 
 
 def _number(raw: str, kind: str) -> Any:

@@ -162,6 +162,25 @@ DE = {
         "Diese Seite ist den Prozessverantwortlichen vorbehalten. Bitte wenden Sie sich an die "
         "Prozessverantwortung, wenn ein Prozess oder Formular geändert werden soll."
     ),
+    # goals with ids (case page, api/templates/_case_goals.html)
+    "goal_evaluated": "zuletzt bewertet am",
+    "goal_members": "betrifft",
+    "goal_dropped_reason": "Grund",
+    "goal_add_title": "Ziel ergänzen",
+    "goal_text": "Ziel",
+    "goal_life_area": "Lebensbereich",
+    "goal_add_button": "Ziel ergänzen",
+    "goal_added": "Das Ziel ist ergänzt.",
+    "goal_drop_button": "Ziel aufgeben …",
+    "goal_drop_reason": "Grund für das Aufgeben",
+    "goal_drop_confirm_title": "Bitte bestätigen: Ziel aufgeben?",
+    "goal_drop_consequence": "Das Ziel bleibt mit seinem Grund im Fall sichtbar, wird aber in "
+    "Evaluationen nicht mehr zur Auswahl angeboten.",
+    "goal_drop_yes": "Ja, Ziel aufgeben",
+    "goal_dropped": "Das Ziel ist aufgegeben.",
+    "goal_no_reason": "Bitte einen Grund angeben.",
+    "goal_bad_date": "Bitte ein gültiges Datum angeben.",
+    "goals_from_history": "Ziele aus der Zielvereinbarung (vor der Nummerierung der Ziele erfasst):",
     # reopening a closed case (case page)
     "reopen_title": "Fall wieder öffnen",
     "reopen_until": "Wurde der Fall versehentlich abgeschlossen, können Sie ihn bis zum {date} "

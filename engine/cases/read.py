@@ -23,6 +23,7 @@ from ..consents import register
 from ..consents.models import Referral
 from ..followups import due
 from ..followups.models import FollowUp
+from ..goals import read as goal_read
 from ..history_labels import shown, state_label, title
 from ..instances.models import HistoryEntry
 from ..org.models import Municipality
@@ -259,7 +260,8 @@ class CasePage:
     referrals: list[ReferralLine]
     followups: list[FollowUpLine]
     timeline: list[HistoryItem]
-    goals: list[Goal] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)  # from the history: cases without goal rows (before 0016)
+    goal_section: goal_read.GoalSection | None = None  # the case's goals with ids (engine/goals/read.py)
     # Closed cases: until when they can be reopened; can_reopen: now, by this user (its case manager).
     reopen: reopen.ReopenWindow | None = None
     can_reopen: bool = False
@@ -319,6 +321,7 @@ def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
     work = due.open_work(session, [f.instance_id for f in follow])
     now = utcnow()
     span = reopen.window(session, case)
+    goal_section = goal_read.case_section(session, user=user, case=case)
     return CasePage(
         case=summary(case, personal),
         personal=personal,
@@ -339,7 +342,8 @@ def case_page(session: Session, *, user: Actor, case_id: int) -> CasePage:
         ],
         followups=[_followup_line(f, work.get(f.instance_id, due.NOTHING_OPEN), now) for f in follow],
         timeline=[e for e in timeline.items if e.readable],
-        goals=_goals(timeline.items) if personal else [],
+        goals=_goals(timeline.items) if personal and not goal_section.goals else [],
+        goal_section=goal_section,
         reopen=span,
         can_reopen=span is not None and span.open_now and case.case_manager_id == user.id,
     )

@@ -88,7 +88,7 @@ CONTRACT: dict[str, dict[str, Need]] = {
     "goal_agreement": {
         "agreement_date": Need("string", "die Kennzahl „CM-Fälle“ (Datum der Zielvereinbarung)", format=DATE),
         "review_interval_weeks": Need("integer", f"die Frist der Evaluation ({_LIFECYCLE})", removable=True),
-        "goals": Need("array", "die Ziele auf der Fallseite", removable=True),
+        "goals": Need("array", "die Ziele des Falls (je Ziel eine Nummer) und die Fallseite", removable=True),
     },
     "evaluation": {
         "continue": Need(
@@ -96,7 +96,10 @@ CONTRACT: dict[str, dict[str, Need]] = {
             f"den Weg nach der Evaluation ({_LIFECYCLE}: weiter begleiten oder abschließen)",
             required=True,
         ),
-        "progress": Need("array", "den Stand der Ziele auf der Fallseite", removable=True),
+        "progress": Need(
+            "array", "den Stand der Ziele (Ziel-Nummer und Stand je Ziel) auf der Fallseite", removable=True
+        ),
+        "evaluation_date": Need("string", "den Stand der Ziele (Datum der letzten Bewertung)", format=DATE),
     },
     "final_evaluation": {
         "evaluation_date": Need("string", "die Kennzahl „Ziele erreicht“ (Datum)", format=DATE),

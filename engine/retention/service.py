@@ -1,10 +1,10 @@
 """Retention: personal data of closed cases is removed on time; a legal hold stops it.
 
 What goes: the client's name and details on the case, the form data in the history, the
-process state, saved form drafts, the case notes' text and the documents (engine/casefile). What
-stays: the typed columns the figures count (municipality, route, dates, closure reason), consents and
-referrals as dates and agencies, the notes' dates and kinds, the audit trail (pseudonyms only) and a
-deletion record.
+process state, saved form drafts, the case notes' text and the documents (engine/casefile), the goals'
+texts and drop reasons. What stays: the typed columns the figures count (municipality, route, dates,
+closure reason), consents and referrals as dates and agencies, the notes' dates and kinds, the audit
+trail (pseudonyms only) and a deletion record.
 
 The functions here run inside the caller's unit of work; the job that finds due cases and
 anonymises them one unit of work each is engine/retention/jobs.py.
@@ -26,6 +26,7 @@ from ..clock import utcnow
 from ..consents.models import Referral
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
+from ..goals.models import Goal
 from ..households.models import Member, MemberChange
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..instances.service import stop_case_instances
@@ -149,6 +150,12 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         .where(MemberChange.case_id == case.id)
         .execution_options(synchronize_session=False)
     )
+    goals = session.execute(
+        update(Goal)
+        .where(Goal.case_id == case.id)
+        .values(text=REMOVED_NAME, dropped_reason=None, member_ids=[])
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
     case.anonymised_at = now
     removed = {
         "client_fields": 1,
@@ -160,6 +167,7 @@ def anonymise(session: Session, case: Case, *, reason: str, now: datetime) -> De
         "referral_texts": referral_texts,
         "note_texts": notes,
         "documents": documents,
+        "goals": goals,
     }
     rec = DeletionRecord(
         tenant_id=case.tenant_id,

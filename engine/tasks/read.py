@@ -23,6 +23,7 @@ from ..cases.models import Case
 from ..cases.service import Page
 from ..clock import utcnow
 from ..db import begin_write
+from ..goals.read import form_choices
 from . import assign, drafts, service
 from .models import READY, TaskRecord
 
@@ -158,7 +159,7 @@ def task_detail(session: Session, *, user: Actor, task_id: str) -> dict:
             "completed_at",
         )
     }
-    out["form"] = service.task_form(session, row)
+    out["form"] = _form(session, user, row)
     # Coordinators see cases by pseudonym only: none of the process data (check-in notes and the like).
     out["data"] = data if user.role != service.COORDINATOR else {}
     out["assignee"] = (
@@ -196,12 +197,18 @@ class TaskPage:
     held_by_other: bool = False
 
 
+def _form(session: Session, user: Actor, row: TaskRecord) -> dict | None:
+    """The task's form; with the case's goals and members to choose from for who sees personal data."""
+    schema = service.task_form(session, row)
+    return form_choices(session, schema, row.case_id) if sees_personal_data(user) else schema
+
+
 def _page(session: Session, user: Actor, row: TaskRecord, draft: Draft | None) -> TaskPage:
     case = session.get(Case, row.case_id) if row.case_id else None
     holder = display_names(session, {row.assignee_id}).get(row.assignee_id) if row.assignee_id else None
     return TaskPage(
         task_view(row),
-        service.task_form(session, row),
+        _form(session, user, row),
         row.case_id,
         case.pseudonym if case else None,
         row.status == READY,

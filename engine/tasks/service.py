@@ -18,6 +18,7 @@ from ..clock import utcnow
 from ..consents import service as consents
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput, NotFound, ProcessFailure
+from ..goals import checks as goals
 from ..instances.models import ProcessInstance
 from ..instances.service import record_step
 from ..processes.forms import validate_form_data
@@ -167,6 +168,7 @@ def complete_task(
     refuse_if_held_by_other(session, user, row)
     _check_data(session, row, data)
     consents.before_completion(session, case=case, form_key=row.form_key, data=data)
+    goals.before_completion(session, case=case, form_key=row.form_key, data=data)
     proc = parsed_version(session, instance.process_version_id)
     try:
         result = wf.complete(proc, instance.state, task_id, data)
@@ -212,6 +214,8 @@ def check_task_data(session: Session, *, user: Actor, task_id: str, data: Any) -
         )
     refuse_if_held_by_other(session, user, row)
     _check_data(session, row, data)
+    case = session.get(Case, row.case_id) if row.case_id else None
+    goals.before_completion(session, case=case, form_key=row.form_key, data=data)
 
 
 def _task_event(action: str, row: TaskRecord, case: Case | None) -> Event:

@@ -63,6 +63,15 @@ def reopen_expect(role, own):
     return (409 if own else 404) if role in CM else 403
 
 
+def goal_read(role, own):
+    """A case's goals: its case managers, and the pseudonymised county roles (life area and status only)."""
+    return (200 if own else 404) if role in CM else 200 if role in ("coordinator", "steering", "dpo") else 403
+
+
+def goal_write(ok):
+    return lambda role, own: (ok if own else 404) if role in CM else 403
+
+
 def cm_only_read(role, own):
     """Document bytes: the case's own case managers; pseudonymised roles 403, another scope 404."""
     return (200 if own else 404) if role in CM else 403
@@ -78,6 +87,31 @@ def referral_send_expect(role, own):
 
 
 ROWS = {
+    # Goals of the world's open ("consented") case; add_goals (below) gave each one goal to drop.
+    ("GET", "/api/v1/cases/{case_id}/goals"): (
+        lambda w, k: (f"{API}/cases/{w[k]['consented']}/goals", None),
+        goal_read,
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/goals"): (
+        lambda w, k: (
+            f"{API}/cases/{w[k]['consented']}/goals",
+            {"text": "Deutschkurs B1 abschließen", "life_area": "language"},
+        ),
+        goal_write(201),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/goals/{goal_id}/drop"): (
+        lambda w, k: (
+            f"{API}/cases/{w[k]['consented']}/goals/{_get(w, k, 'goal')}/drop",
+            {"reason": "Umzug"},
+        ),
+        goal_write(200),
+        None,
+        True,
+    ),
     # the case file: notes (JSON), documents (the upload row sends JSON: a permitted role gets 422 on `file`)
     ("GET", "/api/v1/cases/{case_id}/notes"): (
         lambda w, k: (f"{API}/cases/{w[k]['id']}/notes", None),
@@ -296,6 +330,19 @@ def add_documents(client, world: dict, heads: dict) -> None:
         )
         assert r.status_code == 201, r.json
         w["document"] = r.json["id"]
+
+
+def add_goals(client, world: dict, heads: dict) -> None:
+    """One goal on each world's open case, named after its client (a leak would show the name)."""
+    for key, w in world.items():
+        owner = next(u for u, k in (("cm-borchen", "B"), ("cm-delbrueck", "D"), ("cm-uma", "U")) if k == key)
+        r = client.post(
+            f"{API}/cases/{w['consented']}/goals",
+            json={"text": f"{w['person']['given_name']} findet eine Wohnung", "life_area": "housing"},
+            headers=heads[owner],
+        )
+        assert r.status_code == 201, r.json
+        w["goal"] = r.json["id"]
 
 
 def add_topics(client, world: dict, heads: dict, login) -> None:

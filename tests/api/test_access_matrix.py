@@ -28,7 +28,7 @@ from engine.timers.models import INCIDENT, Timer
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
 from tests.api.matrix_rows import ROWS as ESCALATION_ROWS
-from tests.api.matrix_rows import add_documents, add_topics
+from tests.api.matrix_rows import add_documents, add_goals, add_topics
 
 API = "/api/v1"
 PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/ready"), ("POST", "/api/v1/auth/token")}
@@ -428,6 +428,7 @@ def build_world(app, client, login) -> tuple[dict, dict]:
         s.commit()
     add_topics(client, world, heads, login)
     add_documents(client, world, heads)
+    add_goals(client, world, heads)
     return world, heads
 
 

@@ -4,6 +4,7 @@ from engine import hooks
 from engine.cases import lifecycle
 from engine.escalations import projection as escalation
 from engine.followups import projection as followup
+from engine.goals import projection as goals
 from engine.instances import hook_table
 from engine.reports import projection as figures
 from tests import lifecycle_data as d
@@ -11,10 +12,10 @@ from tests.api.helpers import complete, open_case
 
 
 def test_the_table_names_every_process_and_its_hooks_in_order():
-    """Case first, then the figures; follow-up and escalation each keep their own row."""
+    """Case first, then the figures and the goals; follow-up and escalation each keep their own row."""
     table = hooks.wire()
     assert hook_table.installed() is table
-    assert table.after("case_lifecycle") == (lifecycle.apply_step, figures.project_lifecycle)
+    assert table.after("case_lifecycle") == (lifecycle.apply_step, figures.project_lifecycle, goals.project)
     assert table.after("uma_job_followup") == (followup.project,)
     assert table.after("escalation") == (escalation.project,)
     assert table.stopped("uma_job_followup") == (followup.stopped,)

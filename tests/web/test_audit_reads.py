@@ -48,13 +48,14 @@ def test_the_web_case_page_records_the_case_its_consents_and_its_history(db, cli
     before, rows = _count(db), len(_audit(db, case["id"]))
     page = client.get(f"/cases/{case['id']}")
     assert page.status_code == 200 and "Amina Haddad" in page.text
-    assert _count(db) == before + 5
+    assert _count(db) == before + 6
     assert _audit(db, case["id"])[rows:] == [
         ("cm-borchen", "case.read"),
         ("cm-borchen", "consent.read"),
         ("cm-borchen", "case.history"),
         ("cm-borchen", "referral.list"),
         ("cm-borchen", "member.list"),  # the Haushalt section
+        ("cm-borchen", "goal.read"),
     ]
 
 

@@ -38,7 +38,9 @@ def _done(pg, site: str, confirm: str | None = None) -> None:
 
 def _evaluate(pg, site: str, day: str, status: str, go_on: bool) -> None:
     pg.get_by_label("Datum der Evaluation").fill(day)
-    pg.locator("#f-progress-0-goal").fill("Eigene Wohnung")
+    # the case's goals are the choice (one goal: a radio button), no free text beside them
+    pg.locator("#f-progress-0-goal_id").get_by_label("Eigene Wohnung (Wohnen)", exact=True).check()
+    assert pg.locator("#f-progress-0-goal").count() == 0
     pg.locator("#f-progress-0-status").get_by_label(status, exact=True).check()  # four choices: radio buttons
     group = pg.get_by_role("group", name="Begleitung fortsetzen")  # a decision: Ja/Nein, nothing preselected
     if go_on:
@@ -121,6 +123,9 @@ def test_case_manager_works_a_case_from_first_contact_to_closure(live_server, pa
     _open(page, live_server, cm, case_id, "evaluation")
     page.screenshot(path=str(ARTIFACTS / "task-evaluation.png"), full_page=True)
     _evaluate(page, site, "2026-11-25", "erreicht", go_on=False)
+    page.goto(f"{site}/cases/{case_id}")  # the goal's state follows the latest evaluation
+    goal = page.locator("#goals li.goal").first
+    assert "Eigene Wohnung" in goal.inner_text() and goal.locator(".goal-status").inner_text() == "erreicht"
 
     _open(page, live_server, cm, case_id, "final_evaluation")
     page.get_by_label("Datum der Auswertung").fill("2026-11-29")

@@ -109,6 +109,7 @@ def _accompanied_case(client, h) -> dict:
         for n, area in enumerate(LIFE_AREAS)
     ]
     complete(client, h, case["id"], "goal_agreement", {**d.GOALS, "goals": goals})
+    ids = [g["id"] for g in client.get(f"/api/v1/cases/{case['id']}/goals", headers=h).json["items"]]
     complete(
         client,
         h,
@@ -117,7 +118,7 @@ def _accompanied_case(client, h) -> dict:
         {
             "evaluation_date": "2026-11-15",
             "continue": True,
-            "progress": [{"goal": f"Ziel {n}", "status": statuses[n % 4]} for n in range(len(LIFE_AREAS))],
+            "progress": [{"goal_id": i, "status": statuses[n % 4]} for n, i in enumerate(ids)],
         },
     )
     return case

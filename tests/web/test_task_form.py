@@ -49,7 +49,9 @@ def _titles(form_key: str) -> list[str]:
     titles = []
     for spec in schema["properties"].values():
         titles.append(spec["title"])
-        titles += [s["title"] for s in (spec.get("items") or {}).get("properties", {}).values()]
+        row = (spec.get("items") or {}).get("properties", {})
+        replaced = {s.get("x-replaces") for s in row.values()}  # free text a case's goal choice replaces
+        titles += [s["title"] for k, s in row.items() if k not in replaced]
     return titles
 
 
@@ -75,20 +77,31 @@ def test_every_lifecycle_form_renders_and_completes_through_the_page(client, log
         ("consent", d.CONSENT_YES),
         ("assessment", d.ASSESS_ACCOMPANY),
         ("goal_agreement", d.GOALS),
-        ("evaluation", d.evaluation(True)),
-        ("evaluation", d.evaluation(False, day=20)),
+        ("evaluation", d.evaluation(True, goal_ids=["GOAL"])),
+        ("evaluation", d.evaluation(False, day=20, goal_ids=["GOAL"], status="achieved")),
         ("final_evaluation", d.FINAL),
         ("closure", d.CLOSURE_GOALS_MET),
     ]
-    for bpmn_id, data in steps:
+    goal = None
+    for bpmn_id, step_data in steps:
+        data = step_data
         task = _task(client, cm, case["id"], bpmn_id)
         page = client.get(f"/tasks/{task['id']}")
         assert page.status_code == 200, page.text
         for title in _titles(bpmn_id):
             assert title in page.text, (bpmn_id, title)
+        if bpmn_id == "evaluation":  # the case's goal as the choice (radio buttons: one goal)
+            (goal,) = client.get(f"/api/v1/cases/{case['id']}/goals", headers=cm).json["items"]
+            assert f'name="progress.0.goal_id" value="{goal["id"]}"> Eigene Wohnung (Wohnen)' in page.text
+            assert 'name="progress.0.goal"' not in page.text  # no free text beside the choice
+            data = {**data, "progress": [{**p, "goal_id": goal["id"]} for p in data["progress"]]}
         r = _submit(client, csrf, task["id"], data, confirm_for=bpmn_id)
         assert r.status_code == 303, r.text
     assert client.get(f"/api/v1/cases/{case['id']}", headers=cm).json["status"] == "closed"
+    (after,) = client.get(f"/api/v1/cases/{case['id']}/goals", headers=cm).json["items"]
+    assert (
+        after["id"] == goal["id"] and after["status"] == "achieved" and after["evaluated_on"] == "2026-11-20"
+    )
     # The referral route's form as well.
     other = open_case(client, cm)
     for bpmn_id, data in [

@@ -58,7 +58,8 @@ def test_pseudonymised_roles_get_no_client_data(session, case_id, username):
     for summary in (detail.case, page.case):
         assert summary.given_name is None and summary.family_name is None and summary.client is None
     assert detail.history and all(h.data is None for h in detail.history + history.items + page.timeline)
-    assert page.goals == []
+    assert page.goals == [] and [g.text for g in page.goal_section.goals] == [None]
+    assert [g.life_area_label for g in page.goal_section.goals] == ["Wohnen"]
     shown = repr((mine, detail, history, page))
     assert not [p for p in PERSONAL if p in shown]
 
@@ -71,7 +72,11 @@ def test_the_case_manager_gets_client_data_form_data_and_goals(session, case_id)
     )
     first = next(e for e in page.timeline if e.bpmn_id == "first_contact")
     assert first.data["concerns"] == "Arbeit und Wohnung" and first.who != "System"
-    assert [(g.goal, g.status_label) for g in page.goals] == [("Eigene Wohnung", None)]
+    # the goal agreement's goal as a row with its id (engine/goals); no history-derived fallback then
+    assert [(g.text, g.status_label) for g in page.goal_section.goals] == [
+        ("Eigene Wohnung", "noch nicht bewertet")
+    ]
+    assert page.goals == []
 
 
 def test_the_case_page_carries_labels_not_codes(session, case_id):
@@ -93,4 +98,4 @@ def test_the_case_page_records_case_consents_and_history(session, case_id):
     actions = session.scalars(
         select(AuditEntry.action).where(AuditEntry.id > before).order_by(AuditEntry.id)
     ).all()
-    assert actions == ["case.read", "consent.read", "case.history"]
+    assert actions == ["case.read", "consent.read", "case.history", "goal.read"]
