@@ -31,6 +31,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..clock import utcnow
 from ..dates import Cycle, is_iso_literal, parse_cycle, parse_duration, parse_moment
+from .budget import LimitExceeded
+from .literals import cycle_problem
 
 DUE_KEY = "kim_due"
 CYCLE_KEY = "kim_cycle"
@@ -115,7 +117,15 @@ class KimCycle(CycleTimerEventDefinition):
     def _state(self, my_task) -> dict:
         state = my_task._get_internal_data(CYCLE_KEY)
         if state is None:
-            cycle = parse_cycle(timer_value(my_task, self.expression), utcnow())
+            value = timer_value(my_task, self.expression)
+            cycle = parse_cycle(value, utcnow())
+            if not is_iso_literal(self.expression or ""):  # literals were bounded at deploy
+                problem = cycle_problem(cycle, str(value))
+                if problem is not None:
+                    exc = LimitExceeded("cycle", problem.message_de)
+                    exc.element_id, exc.element_name = my_task.task_spec.bpmn_id, my_task.task_spec.bpmn_name
+                    exc.site = "cycle"
+                    raise exc
             state = {
                 "total": cycle.total,
                 "anchor": cycle.anchor.isoformat(),
