@@ -136,7 +136,7 @@ _PERCENT_SPEC = re.compile(r"%[^a-zA-Z%]*")
 class Meter:
     """One evaluation's counters and the guards its rewritten code calls (``_kim_*`` names)."""
 
-    __slots__ = ("steps", "cells", "started", "deadline", "call_limited")
+    __slots__ = ("call_limited", "cells", "deadline", "started", "steps")
 
     def __init__(self) -> None:
         self.steps = 0
@@ -182,9 +182,9 @@ class Meter:
         return value
 
     def pow(self, a: Any, b: Any) -> Any:
-        if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
-            if (a.bit_length() - 1) * b > MAX_INT_BITS:
-                raise LimitExceeded("int")
+        big = isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1
+        if big and (a.bit_length() - 1) * b > MAX_INT_BITS:
+            raise LimitExceeded("int")
         return self.built(a**b)
 
     def mul(self, a: Any, b: Any) -> Any:

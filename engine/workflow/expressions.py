@@ -371,7 +371,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         except SpiffWorkflowException as exc:
             exc.add_note(f"Error evaluating expression '{expression}'")
             raise
-        except Exception as exc:  # noqa: BLE001 - wrapped as SpiffWorkflow does
+        except Exception as exc:
             raise WorkflowTaskException(
                 f"Error evaluating expression '{expression}'", task=task, exception=exc
             ) from exc
@@ -387,7 +387,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
             return self.environment.execute(script, task.data, external_context or {})
         except LimitExceeded as exc:
             raise _placed(exc, task, "script") from None
-        except Exception as exc:  # noqa: BLE001 - wrapped as SpiffWorkflow does, with the line
+        except Exception as exc:
             raise self.create_task_exec_exception(task, script, exc) from exc
 
 
