@@ -9,7 +9,7 @@ from .escalations.models import AgendaItem, Body, BodyMember, Meeting, Topic, To
 from .followups.models import FollowUp
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
-from .processes.models import FormVersion, ProcessVersion
+from .processes.models import FormVersion, ProcessIncident, ProcessVersion
 from .reports.models import ProgrammeEvent
 from .retention.models import DeletionRecord
 from .tasks.models import TaskDraft, TaskRecord
@@ -31,6 +31,7 @@ __all__ = [
     "HistoryEntry",
     "Meeting",
     "Municipality",
+    "ProcessIncident",
     "ProcessInstance",
     "ProcessVersion",
     "ProgrammeEvent",

@@ -232,6 +232,15 @@ def _limit(exc: BaseException | None) -> LimitExceeded | None:
     return None
 
 
+def _innermost(exc: BaseException) -> str:
+    for _ in range(5):
+        inner = getattr(exc, "exception", None) or exc.__cause__
+        if inner is None:
+            break
+        exc = inner
+    return type(exc).__name__
+
+
 def _failure(exc: Exception) -> EngineFailure:
     limit = _limit(exc)
     if limit is not None:
@@ -252,8 +261,8 @@ def _failure(exc: Exception) -> EngineFailure:
     if isinstance(timer, TimerValueError):
         inner = f"{inner}: {exc}"
         cause = timer.message_de
-    else:
-        cause = f"Fehler bei der Ausführung ({str(exc)[:300] or inner})."
+    else:  # the error's kind only: its message may quote case data
+        cause = f"Fehler bei der Ausführung ({_innermost(exc)})."
     return EngineFailure(
         f"process error ({inner})", element, element_name=getattr(spec, "bpmn_name", None), cause=cause
     )
