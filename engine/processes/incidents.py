@@ -22,7 +22,7 @@ from ..db import begin_write
 from ..errors import Forbidden
 from .models import ProcessIncident, ProcessVersion
 
-OWNER_ROLES = ("process_owner", "admin")
+OWNER_ROLES = ("process_owner",)
 ERROR = "error"  # the kind of a failure that is not a budget limit
 MAX_LISTED = 200
 
