@@ -51,11 +51,10 @@ def record(session: Session, *, failure: wf.EngineFailure, where: Where) -> Proc
         select(ProcessIncident).where(
             ProcessIncident.instance_id == where.instance_id,
             ProcessIncident.element_id == failure.element_id,
-            ProcessIncident.kind == kind,
         )
     ).scalar_one_or_none()
-    if row is not None and where.instance_id is not None:
-        row.count, row.last_at, row.cause = row.count + 1, now, failure.cause[:2000]
+    if row is not None and where.instance_id is not None:  # the latest kind and cause (time may vary)
+        row.count, row.last_at, row.kind, row.cause = row.count + 1, now, kind, failure.cause[:2000]
         return row
     version = session.get_one(ProcessVersion, where.process_version_id)
     row = ProcessIncident(

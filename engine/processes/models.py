@@ -48,7 +48,7 @@ class ProcessIncident(Base):
     """A process model that failed at run time (a budget exceeded, a computed value out of bounds, an
     error in an expression): for the process owners, with the element and the cause (no case data).
 
-    One row per instance, element and kind; a repeat counts up (``count``, ``last_at``)."""
+    One row per instance and element; a repeat counts up (``count``, ``last_at``, the latest kind)."""
 
     __tablename__ = "process_incidents"
     __table_args__ = (Index("ix_process_incidents_tenant", "tenant_id", "last_at"),)

@@ -30,7 +30,7 @@ from SpiffWorkflow.bpmn.util import PendingBpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
 from ..clock import utcnow
-from ..dates import Cycle, is_iso_literal, parse_cycle, parse_duration, parse_moment
+from ..dates import Cycle, TimerValueError, is_iso_literal, parse_cycle, parse_duration, parse_moment
 from .budget import LimitExceeded
 from .literals import cycle_problem
 
@@ -118,14 +118,19 @@ class KimCycle(CycleTimerEventDefinition):
         state = my_task._get_internal_data(CYCLE_KEY)
         if state is None:
             value = timer_value(my_task, self.expression)
-            cycle = parse_cycle(value, utcnow())
-            if not is_iso_literal(self.expression or ""):  # literals were bounded at deploy
-                problem = cycle_problem(cycle, str(value))
-                if problem is not None:
-                    exc = LimitExceeded("cycle", problem.message_de)
-                    exc.element_id, exc.element_name = my_task.task_spec.bpmn_id, my_task.task_spec.bpmn_name
-                    exc.site = "cycle"
-                    raise exc
+            computed = not is_iso_literal(self.expression or "")  # literals were bounded at deploy
+            try:
+                cycle = parse_cycle(value, utcnow())
+                problem = cycle_problem(cycle, str(value)) if computed else None
+            except TimerValueError as exc:
+                if not computed:
+                    raise
+                problem = exc
+            if problem is not None:
+                limit = LimitExceeded("cycle", problem.message_de)
+                limit.element_id, limit.element_name = my_task.task_spec.bpmn_id, my_task.task_spec.bpmn_name
+                limit.site = "cycle"
+                raise limit
             state = {
                 "total": cycle.total,
                 "anchor": cycle.anchor.isoformat(),
