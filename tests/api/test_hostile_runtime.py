@@ -7,10 +7,12 @@ the step is half-saved. The payloads pass the deploy checks: their cost comes fr
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import timedelta
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from engine import clock
@@ -21,6 +23,8 @@ from engine.tasks.models import READY, TaskRecord
 from engine.timers.jobs import run_due
 from engine.timers.models import INCIDENT
 from engine.timers.policy import TimerPolicy
+from tests import lifecycle_data as d
+from tests.api.helpers import CLIENT
 from tests.engine.timers.helpers import FIXTURES
 from tests.engine.processes.helpers import API, HEAD, finish, run_tasks, start_run, upload_and_deploy
 
@@ -102,8 +106,11 @@ SITES = {
 # Sites on the task 'after' itself (it becomes ready in the failing step): a due date and a title.
 AFTER_SITES = {
     "due": ('camunda:dueDate="str(len(note.center(10**9)))"', ""),
-    "title": ("", '<bpmn:extensionElements><camunda:properties><camunda:property name="title" '
-              'value="note.zfill(len(note) * 10**8)"/></camunda:properties></bpmn:extensionElements>'),
+    "title": (
+        "",
+        '<bpmn:extensionElements><camunda:properties><camunda:property name="title" '
+        'value="note.zfill(len(note) * 10**8)"/></camunda:properties></bpmn:extensionElements>',
+    ),
 }
 
 
@@ -123,7 +130,10 @@ def _diagram(pid: str, middle: str, after_attrs: str = "", after_body: str = "")
     )
 
 
-CASES = [(kind, element, _diagram(f"h_{kind.replace('-', '_')}", middle)) for kind, (element, middle) in SITES.items()]
+CASES = [
+    (kind, element, _diagram(f"h_{kind.replace('-', '_')}", middle))
+    for kind, (element, middle) in SITES.items()
+]
 CASES += [
     (kind, "after", _diagram(f"h_{kind}", "", attrs, body)) for kind, (attrs, body) in AFTER_SITES.items()
 ]
@@ -226,7 +236,9 @@ def _timer_then(pid: str, condition: str) -> str:
     return _diagram(pid, middle)
 
 
-def test_a_timer_whose_evaluation_goes_over_budget_is_an_incident_at_once_and_others_fire(app, client, po, login):
+def test_a_timer_whose_evaluation_goes_over_budget_is_an_incident_at_once_and_others_fire(
+    app, client, po, login
+):
     upload_and_deploy(client, po, _timer_then("h_late", BURN), "h_late")
     upload_and_deploy(client, po, _timer_then("h_calm", "len(note) > 100"), "h_calm")
     runs = {}
@@ -250,3 +262,57 @@ def test_a_timer_whose_evaluation_goes_over_budget_is_an_incident_at_once_and_ot
     assert "Weiche" in incident["cause"] and "gestoppt" in incident["cause"]
     admin = client.get(f"{API}/incidents", headers=login("admin")).json
     assert [i["bpmn_id"] for i in admin] == ["wait"] and "limit" in admin[0]["last_error"]
+
+
+@pytest.mark.slow  # the real gunicorn server
+def test_while_hostile_completions_run_another_users_completions_are_not_blocked(live_server):
+    """On SQLite a step holds the write lock while it evaluates: the budget keeps that hold short, so a
+    case manager's completions go through while a process owner's hostile run fails again and again."""
+    url, po = live_server.url, live_server.token("process-owner")
+    schema = json.loads((FIXTURES / "note.json").read_text(encoding="utf-8"))
+    assert requests.put(f"{url}/forms/note", json={"schema": schema}, headers=po).status_code == 200
+    xml = CASES[0][2]  # the burning condition
+    r = requests.post(
+        f"{url}/processes", data=xml.encode(), headers={**po, "Content-Type": "application/xml"}
+    )
+    assert r.status_code == 201, r.text
+    assert requests.post(f"{url}/processes/h_condition/deploy", json={}, headers=po).status_code == 200
+    cm = live_server.token("cm-borchen")
+    stop = threading.Event()
+    hostile_codes: list[int] = []
+
+    def hostile():
+        with requests.Session() as s:
+            while not stop.is_set():
+                run = s.post(f"{url}/processes/h_condition/runs", json={}, headers=po).json()
+                (task,) = run["open_tasks"]
+                r = s.post(f"{url}/tasks/{task['id']}/complete", json={"data": {"note": "x"}}, headers=po)
+                hostile_codes.append(r.status_code)
+
+    attacker = threading.Thread(target=hostile)
+    attacker.start()
+    latencies = []
+    try:
+        time.sleep(0.5)
+        with requests.Session() as s:
+            for _ in range(8):
+                case = s.post(
+                    f"{url}/cases", json={"municipality": "borchen", "client": CLIENT}, headers=cm
+                ).json()
+                (task,) = case["open_tasks"]
+                started = time.perf_counter()
+                r = s.post(f"{url}/tasks/{task['id']}/complete", json={"data": d.FIRST_CONTACT}, headers=cm)
+                latencies.append(time.perf_counter() - started)
+                assert r.status_code == 200, r.text
+        ready = requests.get(f"{url}/ready", timeout=10)
+    finally:
+        stop.set()
+        attacker.join(timeout=30)
+    latencies.sort()
+    print(
+        f"case manager's completions during hostile runs: median {latencies[len(latencies) // 2] * 1000:.0f} ms, "
+        f"max {latencies[-1] * 1000:.0f} ms; hostile attempts {len(hostile_codes)}, all {set(hostile_codes)}"
+    )
+    assert hostile_codes and set(hostile_codes) == {409}  # refused, never a 5xx
+    assert latencies[-1] < 2.0
+    assert ready.status_code == 200
