@@ -32,6 +32,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import chain
 from time import perf_counter
 from typing import Any
 
@@ -239,29 +240,32 @@ class Meter:
 
     # -- whole values ------------------------------------------------------------------------
     def deep(self, value: Any) -> None:
-        """Walk a value (iteratively): no deeper than MAX_DEPTH, no more than MAX_CELLS elements and
-        characters; called before a value is turned into text and on what a script stores."""
+        """Walk a value (iteratively, lazily): no deeper than MAX_DEPTH, no more than MAX_CELLS elements
+        and characters; called before a value is turned into text and on what an evaluation returns or a
+        script stores. It stops at the first element over a limit, so it costs at most MAX_CELLS steps."""
         if isinstance(value, _SCALARS) and not isinstance(value, (str, bytes)):
             return
         seen = 0
-        stack: list[tuple[Any, int]] = [(value, 0)]
+        stack: list[Iterator[Any]] = [iter((value,))]
         while stack:
-            item, depth = stack.pop()
-            if depth > MAX_DEPTH:
-                raise LimitExceeded("depth")
+            item = next(stack[-1], _END)
+            if item is _END:
+                stack.pop()
+                continue
             if isinstance(item, (str, bytes)):
                 seen += len(item)
-            elif isinstance(item, dict):
+            elif isinstance(item, (dict, *_CONTAINERS)):
+                if len(stack) > MAX_DEPTH:
+                    raise LimitExceeded("depth")
                 seen += len(item)
-                stack.extend((v, depth + 1) for v in item.values())
-                stack.extend((k, depth + 1) for k in item if not isinstance(k, (int, float)))
-            elif isinstance(item, _CONTAINERS):
-                seen += len(item)
-                stack.extend((v, depth + 1) for v in item)
+                stack.append(chain(item.keys(), item.values()) if isinstance(item, dict) else iter(item))
             else:
                 seen += 1
             if seen > MAX_CELLS:
                 raise LimitExceeded("cells")
+
+
+_END = object()
 
 
 def _width(meter: Meter, owner: Any, args: tuple, kwargs: dict) -> None:

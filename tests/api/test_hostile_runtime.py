@@ -25,8 +25,8 @@ from engine.timers.models import INCIDENT
 from engine.timers.policy import TimerPolicy
 from tests import lifecycle_data as d
 from tests.api.helpers import CLIENT
-from tests.engine.timers.helpers import FIXTURES
 from tests.engine.processes.helpers import API, HEAD, finish, run_tasks, start_run, upload_and_deploy
+from tests.engine.timers.helpers import FIXTURES
 
 BURN = "sum(sum(1 for j in range(10000)) for i in range(10000)) > len(note)"  # 10^8 steps
 
