@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from .migrate import current_revisions
@@ -27,7 +27,8 @@ def writes_blocked(session: Session) -> str | None:
     is not a read-only standby and does not default to read-only transactions (row locks block only
     the rows' writers, never everyone).
     """
-    engine = session.get_bind()
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
     if engine.dialect.name == "sqlite":
         raw = engine.raw_connection()
         try:

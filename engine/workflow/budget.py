@@ -285,7 +285,8 @@ def _replace(meter: Meter, owner: Any, args: tuple, kwargs: dict) -> None:
         return  # date.replace(year=...) and friends build nothing large
     old, new = args[0], args[1]
     if isinstance(old, type(owner)) and isinstance(new, type(owner)):
-        hits = owner.count(old) if old else len(owner) + 1
+        text: Any = owner
+        hits = text.count(old) if old else len(owner) + 1
         if len(owner) + hits * max(len(new) - len(old), 0) > MAX_SIZE:
             raise LimitExceeded("size")
 
@@ -366,7 +367,7 @@ def _as_load(target: ast.expr) -> ast.expr:
     copy = ast.parse(ast.unparse(target), mode="eval").body
     for node in ast.walk(copy):
         if hasattr(node, "ctx"):
-            node.ctx = ast.Load()  # type: ignore[attr-defined]
+            node.ctx = ast.Load()
     return copy
 
 
@@ -381,7 +382,7 @@ class _Guards(ast.NodeTransformer):
             return self.generic_visit(node)  # type: ignore[return-value]
         value = ast.BinOp(left=_as_load(node.target), op=node.op, right=node.value)
         assign = ast.Assign(targets=[node.target], value=ast.copy_location(value, node))
-        return self.visit(ast.copy_location(assign, node))  # type: ignore[no-any-return]
+        return self.visit(ast.copy_location(assign, node))
 
     def visit_Call(self, node: ast.Call) -> ast.Call:
         self.generic_visit(node)
@@ -403,7 +404,7 @@ class _Guards(ast.NodeTransformer):
         return node
 
 
-def guard(tree: ast.AST) -> ast.AST:
+def guard(tree: ast.Module | ast.Expression) -> ast.Module | ast.Expression:
     """The checked tree with every growing operation, call, format and comprehension guarded."""
     return ast.fix_missing_locations(_Guards().visit(tree))
 

@@ -123,7 +123,8 @@ def _diagram(pid: str, middle: str, after_attrs: str = "", after_body: str = "")
         '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="enter"/>'
         '<bpmn:userTask id="enter" name="Eingeben" camunda:formKey="note"/>'
         f"{middle}"
-        f'<bpmn:userTask id="after" name="Danach" camunda:formKey="note" {after_attrs}>{after_body}</bpmn:userTask>'
+        f'<bpmn:userTask id="after" name="Danach" camunda:formKey="note" {after_attrs}>'
+        f"{after_body}</bpmn:userTask>"
         '<bpmn:sequenceFlow id="f9" sourceRef="after" targetRef="end"/>'
         '<bpmn:endEvent id="end"/>'
         "</bpmn:process></bpmn:definitions>"
@@ -309,8 +310,9 @@ def test_while_hostile_completions_run_another_users_completions_are_not_blocked
         stop.set()
         attacker.join(timeout=30)
     latencies.sort()
+    median = latencies[len(latencies) // 2]
     print(
-        f"case manager's completions during hostile runs: median {latencies[len(latencies) // 2] * 1000:.0f} ms, "
+        f"case manager's completions during hostile runs: median {median * 1000:.0f} ms, "
         f"max {latencies[-1] * 1000:.0f} ms; hostile attempts {len(hostile_codes)}, all {set(hostile_codes)}"
     )
     assert hostile_codes and set(hostile_codes) == {409}  # refused, never a 5xx
