@@ -9,7 +9,8 @@ error left open.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Response, current_app, g
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from engine import uow
 from engine.access.actor import Actor
+
+log = logging.getLogger("kim.api")
 
 
 def _sessions():
@@ -66,6 +69,20 @@ def own_unit() -> Iterator[Session]:
         raise RuntimeError("own_unit() after the request's unit of work began")
     with uow.unit_of_work(_sessions()) as session:
         yield session
+
+
+def keep_after_rollback(write: Callable[[Session], None]) -> None:
+    """Roll back the request's unit, then commit ``write(session)`` in a unit of its own: what must
+    survive a refused step (engine/errors.py ProcessModelError: the user's draft, the incident).
+    A failure here is logged; the refusal is answered either way."""
+    session = g.pop("db", None)
+    if session is not None:
+        uow.finish(session, ok=False)
+    try:
+        with uow.unit_of_work(_sessions()) as own:
+            write(own)
+    except Exception:
+        log.exception("keeping the draft and incident after a refused step failed")
 
 
 def finish_request(response: Response) -> Response:

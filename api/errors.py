@@ -9,9 +9,10 @@ from flask_smorest import Api
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import InvalidInput, KimError
+from engine.errors import InvalidInput, KimError, ProcessModelError
 from engine.problem_kinds import BY_STATUS, KINDS
 
+from .context import keep_after_rollback
 from .schemas import ProblemSchema
 
 log = logging.getLogger("kim.api")
@@ -153,6 +154,8 @@ def register(app) -> None:
 
     @app.errorhandler(KimError)
     def _domain(exc: KimError):
+        if isinstance(exc, ProcessModelError) and exc.aftermath is not None:
+            keep_after_rollback(exc.aftermath)
         extra = dict(exc.extra)
         if isinstance(exc, InvalidInput) and exc.errors:
             extra["errors"] = exc.errors

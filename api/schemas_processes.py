@@ -94,3 +94,22 @@ class FormSavedSchema(FormSchema):
 class FormCheckSchema(Schema):
     valid = fields.Bool()
     problems = fields.List(Str())
+
+
+class ProcessIncidentSchema(Schema):
+    """A run-time failure of a process model (engine/processes/incidents.py)."""
+
+    id = fields.Integer()
+    process_id = fields.String()
+    process_version_id = fields.Integer()
+    instance_id = fields.Integer(allow_none=True)
+    source = fields.String(metadata={"description": "task (eine Erledigung) oder timer"})
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    kind = fields.String(
+        metadata={"description": "die überschrittene Grenze (steps, time, size, ...) oder error"}
+    )
+    cause = fields.String()
+    count = fields.Integer()
+    created_at = fields.DateTime()
+    last_at = fields.DateTime()

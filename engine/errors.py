@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .problem_kinds import KINDS
@@ -79,3 +80,18 @@ class ProcessFailure(KimError):
     status = 422
     title = "Prozessfehler"
     kind = "process-failure"
+
+
+class ProcessModelError(KimError):
+    """The process model failed at run time (a budget exceeded, a computed value out of bounds, an
+    error in an expression), not the user's input. Everything of the attempt is rolled back;
+    ``aftermath(session)`` then keeps what must survive (the user's entries as a draft, the incident
+    for the process owners) in a unit of work of its own (api/context.py ``keep_after_rollback``)."""
+
+    status = 409
+    title = "Fehler im Prozessmodell"
+    kind = "process-model-error"
+
+    def __init__(self, detail: str, *, aftermath: Callable[[Any], None] | None = None, **extra: Any):
+        super().__init__(detail, **extra)
+        self.aftermath = aftermath

@@ -24,6 +24,11 @@ disable_created_metrics()  # no *_created series: half the lines, nothing an ale
 TASKS_COMPLETED = Counter("kim_tasks_completed_total", "User tasks completed (committed)", ["process"])
 TIMERS_FIRED = Counter("kim_timers_fired_total", "Timers fired (committed)")
 TIMER_FAILURES = Counter("kim_timer_failures_total", "Failed timer fires", ["outcome"])  # retry | incident
+PROCESS_INCIDENTS = Counter(
+    "kim_process_incidents_total",
+    "Run-time failures of process models (committed incidents)",
+    ["process", "kind"],  # kind: a budget limit (steps, time, size, ...) or error
+)
 TIMER_LATENESS = Histogram(
     "kim_timer_lateness_seconds",
     "Fire time minus the time the timer was due",
@@ -34,6 +39,7 @@ DB_CONNECTIONS_IN_USE = Gauge(
 )
 
 _PENDING = "kim_metrics_pending"
+_PENDING_INCIDENTS = "kim_metrics_pending_incidents"
 OVERDUE_AFTER = timedelta(seconds=60)
 
 
@@ -43,15 +49,23 @@ def task_completed(session: Session, process: str | None) -> None:
     pending.append(process or "unknown")
 
 
+def process_incident(session: Session, process: str, kind: str) -> None:
+    """Count a process incident once the session's transaction commits."""
+    session.info.setdefault(_PENDING_INCIDENTS, []).append((process, kind))
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     for process in session.info.pop(_PENDING, ()):
         TASKS_COMPLETED.labels(process=process).inc()
+    for process, kind in session.info.pop(_PENDING_INCIDENTS, ()):
+        PROCESS_INCIDENTS.labels(process=process, kind=kind).inc()
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_PENDING_INCIDENTS, None)
 
 
 def timer_fired(late_seconds: float) -> None:

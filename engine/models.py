@@ -12,7 +12,7 @@ from .goals.models import Goal
 from .households.models import Member, MemberChange
 from .instances.models import HistoryEntry, ProcessInstance
 from .org.models import Municipality, Region, Team, Tenant
-from .processes.models import FormVersion, ProcessVersion
+from .processes.models import FormVersion, ProcessIncident, ProcessVersion
 from .reports.models import ProgrammeEvent
 from .retention.models import DeletionRecord
 from .tasks.models import TaskDraft, TaskRecord
@@ -40,6 +40,7 @@ __all__ = [
     "Member",
     "MemberChange",
     "Municipality",
+    "ProcessIncident",
     "ProcessInstance",
     "ProcessVersion",
     "ProgrammeEvent",

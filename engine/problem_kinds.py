@@ -211,6 +211,13 @@ KINDS: dict[str, ProblemKind] = {
         "Die Anfrage hat den falschen Inhaltstyp.",
         "JSON senden (Content-Type: application/json) bzw. den dokumentierten Typ.",
     ),
+    "process-model-error": ProblemKind(
+        409,
+        "Der Prozess ist an einem Schritt (`element_id`, `element_name`) auf einen Fehler im Prozessmodell "
+        "gestoßen (z. B. eine Bedingung über ihrem Rechenbudget, `limit`); nicht die Eingaben sind schuld. "
+        "Die Eingaben sind als Entwurf gespeichert, die Prozessverantwortlichen sehen eine Störung.",
+        "Später erneut versuchen, sobald die Prozessverantwortlichen das Modell korrigiert haben.",
+    ),
     # 422
     "validation-failed": ProblemKind(
         422,

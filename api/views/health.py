@@ -1,4 +1,5 @@
-"""Liveness (no database) and readiness (database answers, schema at the newest migration)."""
+"""Liveness (no database) and readiness (database answers, schema at the newest migration, writes get
+through)."""
 
 import logging
 
@@ -6,7 +7,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import DBAPIError
 
 from engine.migrate import head_revisions
-from engine.readiness import database_revisions
+from engine.readiness import database_revisions, writes_blocked
 
 from ..context import db
 from ..errors import problem
@@ -32,7 +33,8 @@ def _not_ready(detail: str, reason: str):
 @blp.route("/ready")
 @blp.response(200, ReadySchema)
 def ready():
-    """Readiness: the database answers and its schema is at the newest migration (else 503)."""
+    """Readiness: the database answers, its schema is at the newest migration and a writer gets the
+    write lock within a second (else 503)."""
     try:
         current = database_revisions(db())
     except DBAPIError as exc:
@@ -43,5 +45,17 @@ def ready():
         return _not_ready(
             "Die Datenbank ist nicht auf dem neuesten Stand (kim migrate ausführen).",
             f"database schema at {','.join(current) or 'none'}, expected {','.join(heads)}",
+        )
+    try:
+        blocked = writes_blocked(db())
+    except DBAPIError as exc:
+        log.warning("not ready: write probe failed: %s", exc.__class__.__name__)
+        blocked = "write probe failed"
+    if blocked is not None:
+        log.warning("not ready: %s", blocked)
+        return _not_ready(
+            "Die Datenbank nimmt gerade keine Änderungen an (Schreibzugriffe warten); bitte gleich erneut "
+            "versuchen.",
+            "writes blocked",
         )
     return {"status": "ready", "database": "ok", "revision": ",".join(heads)}

@@ -4,12 +4,14 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from engine.errors import InvalidInput
+from engine.processes import incidents
 from engine.processes import versions as service
 
 from ..context import current_user, db
 from ..schemas_processes import (
     DeployRequestSchema,
     DeployResultSchema,
+    ProcessIncidentSchema,
     ProcessListSchema,
     RollbackRequestSchema,
     VerdictSchema,
@@ -93,6 +95,14 @@ def upload():
 def list_processes():
     """Every process with its current (deployed) and newest version."""
     return {"items": service.list_processes(db(), user=current_user())}
+
+
+@blp.route("/incidents", methods=["GET"])
+@blp.response(200, ProcessIncidentSchema(many=True))
+def list_incidents():
+    """Run-time failures of the process models (an evaluation over its budget, a computed value out of
+    bounds, an error in an expression), latest first: the tenant's, for process owners."""
+    return incidents.for_owner(db(), user=current_user())
 
 
 @blp.route("/validate", methods=["POST"])

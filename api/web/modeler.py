@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from engine.access.read import display_name
+from engine.processes import incidents
 
 from ..context import current_user, db
 from .strings import DE
@@ -29,8 +30,13 @@ def _display_name() -> str:
 
 @bp.get("")
 def modeler():
-    """The BPMN modeler (bpmn-js with a properties panel), served from the app's own static files."""
-    return render_template("modeler.html", display_name=_display_name())
+    """The BPMN modeler (bpmn-js with a properties panel), served from the app's own static files, and
+    the latest run-time failures of the models (engine/processes/incidents.py)."""
+    return render_template(
+        "modeler.html",
+        display_name=_display_name(),
+        incidents=incidents.for_owner(db(), user=current_user())[:20],
+    )
 
 
 @bp.get("/forms")

@@ -23,12 +23,12 @@ from flask import (
     url_for,
 )
 
-from engine.errors import InvalidInput, KimError, ProcessFailure
+from engine.errors import InvalidInput, KimError, ProcessFailure, ProcessModelError
 from engine.processes import decisions
 from engine.tasks import assign, drafts, read
 from engine.tasks.service import check_task_data, complete_task
 
-from ..context import current_user, db, fail, restart
+from ..context import current_user, db, fail, keep_after_rollback, restart
 from .formrender import attach_errors, build_fields, parse_form
 from .strings import DE
 
@@ -86,7 +86,12 @@ def task_submit(task_id: str):
 def _refused(exc: KimError, user, task_id: str, data: dict):
     """A refused submission: invalid input (422) or a task a colleague holds (409) shows the form again
     with what was typed; anything else the error page. Nothing of the attempt is saved."""
-    if isinstance(exc, InvalidInput | ProcessFailure) or exc.kind == "task-claimed-by-other":
+    if isinstance(exc, ProcessModelError) and exc.aftermath is not None:
+        keep_after_rollback(exc.aftermath)  # undo the attempt; keep the entries as a draft, the incident
+    if (
+        isinstance(exc, InvalidInput | ProcessFailure | ProcessModelError)
+        or exc.kind == "task-claimed-by-other"
+    ):
         session = restart()  # undo the attempt, then read the task afresh to show it again
         page = read.task_form_page(session, user=user, task_id=task_id)
         errors = exc.errors if isinstance(exc, InvalidInput) else None

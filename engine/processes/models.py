@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime
@@ -42,3 +42,27 @@ class FormVersion(Base):
     is_current: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str] = mapped_column(String(80))
+
+
+class ProcessIncident(Base):
+    """A process model that failed at run time (a budget exceeded, a computed value out of bounds, an
+    error in an expression): for the process owners, with the element and the cause (no case data).
+
+    One row per instance and element; a repeat counts up (``count``, ``last_at``, the latest kind)."""
+
+    __tablename__ = "process_incidents"
+    __table_args__ = (Index("ix_process_incidents_tenant", "tenant_id", "last_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"))
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    source: Mapped[str] = mapped_column(String(10))  # task | timer
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(100))
+    element_name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # a budget limit (workflow/budget.py LIMITS) or "error"
+    cause: Mapped[str] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)

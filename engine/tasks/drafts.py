@@ -7,14 +7,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
-from ..audit.service import Event, record
-from ..cases.models import Case
-from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput
-from ..processes.decisions import without_decisions
+from .kept import store_draft
 from .models import READY, TaskDraft
-from .service import get_task, refuse_if_held_by_other, task_form
+from .service import get_task, refuse_if_held_by_other
 
 MAX_DRAFT_CHARS = 200_000
 
@@ -34,26 +31,7 @@ def save_draft(session: Session, *, user: Actor, task_id: str, data: Any) -> Tas
     refuse_if_held_by_other(session, user, row)  # the holder's own draft is not overwritten
     if not isinstance(data, dict) or len(repr(data)) > MAX_DRAFT_CHARS:
         raise InvalidInput("Der Entwurf ist ungültig oder zu groß.")
-    data = without_decisions(task_form(session, row), data)
-    draft = session.get(TaskDraft, row.id)
-    if draft is None:
-        draft = TaskDraft(task_id=row.id)
-        session.add(draft)
-    draft.data, draft.saved_by_id, draft.saved_at = data, user.id, utcnow()
-    case = session.get(Case, row.case_id) if row.case_id else None
-    record(
-        session,
-        user,
-        Event(
-            "task.draft_save",
-            "task",
-            row.id,
-            case_id=row.case_id,
-            pseudonym=case.pseudonym if case else None,
-            detail={"bpmn_id": row.bpmn_id, "form_key": row.form_key},
-        ),
-    )
-    return draft
+    return store_draft(session, user=user, row=row, data=data)
 
 
 def get_draft(session: Session, task_id: str) -> TaskDraft | None:

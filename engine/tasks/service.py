@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -17,7 +18,7 @@ from ..cases.service import Page
 from ..clock import utcnow
 from ..consents import service as consents
 from ..db import begin_write
-from ..errors import Conflict, InvalidInput, NotFound, ProcessFailure
+from ..errors import Conflict, InvalidInput, NotFound, ProcessModelError
 from ..goals import checks as goals
 from ..instances.models import ProcessInstance
 from ..instances.service import record_step
@@ -25,6 +26,7 @@ from ..processes.forms import validate_form_data
 from ..processes.models import FormVersion
 from ..processes.runs import RUN_ROLE, is_run, run_condition
 from ..processes.service import current_form, current_form_id, parsed_version
+from .kept import keep_after_failure
 from .models import READY, TaskDraft, TaskRecord
 
 NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf."
@@ -178,10 +180,7 @@ def complete_task(
             kind="task-already-done",
         ) from None
     except wf.EngineFailure as exc:
-        raise ProcessFailure(
-            "Der Prozess kann mit diesen Angaben nicht fortgesetzt werden; nichts wurde gespeichert.",
-            element_id=exc.element_id,
-        ) from None
+        raise _model_error(user, task_id, data, exc) from None
     recorded = record_step(
         session, instance=instance, case=case, result=result, user=user, completed_task=task_id
     )
@@ -191,6 +190,20 @@ def complete_task(
     session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))  # a draft ends with its task
     record(session, user, _task_event("task.complete", row, case))
     return recorded.completed, case, recorded.ready
+
+
+def _model_error(user: Actor, task_id: str, data: dict, failure: wf.EngineFailure) -> ProcessModelError:
+    """The form was valid, so the failure is the process model's: say so, keep the entries as a draft
+    and tell the process owners (both after the rollback, engine/tasks/kept.py)."""
+    step = failure.element_name or failure.element_id or "?"
+    return ProcessModelError(
+        f"Der Prozess ist an Schritt „{step}“ auf einen Fehler im Prozessmodell gestoßen; Ihre Eingaben "
+        "sind als Entwurf gespeichert; die Prozessverantwortlichen sind informiert.",
+        aftermath=partial(keep_after_failure, user=user, task_id=task_id, data=data, failure=failure),
+        element_id=failure.element_id,
+        element_name=failure.element_name,
+        limit=failure.limit,
+    )
 
 
 def _check_data(session: Session, row: TaskRecord, data: Any) -> None:

@@ -5,7 +5,12 @@
 - ``fire`` loads the instance, lets the engine fire what is due on the clock and saves
   it, all in one unit of work that also re-checks the lease: a timer fires once or not
   at all. A failure rolls that unit back and is recorded in a unit of its own: retried
-  with backoff, then an incident for admins.
+  with backoff, then an incident for admins. A failure of the process model itself (an
+  evaluation over its budget or a computed value out of bounds: engine/workflow/budget.py)
+  would fail again on every retry: it becomes an incident at once. Every incident the process
+  model caused (these, and an error in an expression once its retries are spent) is told to
+  the process owners with the element and the cause (engine/processes/incidents.py). Other
+  timers fire on regardless.
 - ``run_due`` is the job loop the scheduler, the CLI and the demo run.
 """
 
@@ -21,11 +26,13 @@ from sqlalchemy.orm import Session
 
 from .. import metrics
 from .. import workflow as wf
+from ..access.models import User
 from ..cases.models import Case
 from ..clock import utcnow
 from ..db import begin_write
 from ..instances.models import RUNNING, ProcessInstance
 from ..instances.service import record_step
+from ..processes import incidents
 from ..processes.service import parsed_version
 from ..uow import unit_of_work
 from .models import INCIDENT, WAITING, Timer
@@ -107,10 +114,11 @@ def fire(sessions, *, timer_id: int, owner: str, policy: TimerPolicy) -> FireOut
         with unit_of_work(sessions) as session:
             outcome, fired = _fire_leased(session, timer_id=timer_id, owner=owner)
     except Exception as exc:  # noqa: BLE001 - any failure becomes a retry, never a lost timer
+        failure = exc if isinstance(exc, wf.EngineFailure) else None
         message = str(exc)[:500] or type(exc).__name__
         with unit_of_work(sessions) as session:
             outcome, attempts = _record_failure(
-                session, timer_id=timer_id, owner=owner, policy=policy, error=message
+                session, timer_id=timer_id, owner=owner, policy=policy, error=message, failure=failure
             )
         if outcome.status != "skipped":
             metrics.timer_failed(outcome.status)
@@ -132,7 +140,13 @@ def fire(sessions, *, timer_id: int, owner: str, policy: TimerPolicy) -> FireOut
 
 
 def _record_failure(
-    session: Session, *, timer_id: int, owner: str, policy: TimerPolicy, error: str
+    session: Session,
+    *,
+    timer_id: int,
+    owner: str,
+    policy: TimerPolicy,
+    error: str,
+    failure: wf.EngineFailure | None = None,
 ) -> tuple[FireOutcome, int]:
     begin_write(session)
     row = session.execute(
@@ -141,7 +155,10 @@ def _record_failure(
     if row is None:
         return FireOutcome(timer_id, "skipped"), 0
     attempts = row.attempts + 1
-    incident = attempts >= policy.max_attempts
+    # A budget or bound (failure.limit) fails the same way every time: no retries.
+    incident = attempts >= policy.max_attempts or (failure is not None and failure.limit is not None)
+    if incident and failure is not None:
+        _tell_owners(session, row, failure)
     row.attempts = attempts
     row.last_error = error
     row.lease_owner = row.lease_until = None
@@ -151,6 +168,22 @@ def _record_failure(
         row.due_at = utcnow() + timedelta(seconds=policy.retry_seconds * 2 ** (attempts - 1))
         remember_due(session, row.due_at)
     return FireOutcome(timer_id, INCIDENT if incident else "retry", error), attempts
+
+
+def _tell_owners(session: Session, timer: Timer, failure: wf.EngineFailure) -> None:
+    """The process owners' incident for a timer the process model broke (and its count)."""
+    instance = session.get_one(ProcessInstance, timer.instance_id)
+    if instance.case_id is not None:
+        tenant_id: int | None = session.get_one(Case, instance.case_id).tenant_id
+    else:
+        starter = session.get(User, instance.started_by_id) if instance.started_by_id else None
+        tenant_id = starter.tenant_id if starter else None
+    incident = incidents.record(
+        session,
+        failure=failure,
+        where=incidents.Where(instance.process_version_id, instance.id, tenant_id, "timer"),
+    )
+    metrics.process_incident(session, incident.process_id, incident.kind)
 
 
 def run_due(

@@ -2,8 +2,10 @@
 
 Diagrams are untrusted input: SpiffWorkflow evaluates conditions, scripts and timer
 expressions with plain ``eval``/``exec``. Everything here is checked against a
-whitelist of syntax first; only then is it compiled, with no builtins beyond a
-small safe set.
+whitelist of syntax first; only then is it rewritten with run-time guards
+(engine/workflow/budget.py: steps, time, sizes, nesting) and compiled, with no
+builtins beyond a small safe set. Every evaluation runs under its own budget; a
+limit exceeded raises ``LimitExceeded`` naming the element and the kind of site.
 """
 
 from __future__ import annotations
@@ -11,15 +13,21 @@ from __future__ import annotations
 import ast
 import builtins
 import datetime as _dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from ..clock import today_berlin
 from ..dates import add_days, add_months, month_label
+from .budget import LimitExceeded, Meter, guard, guards
+from .literals import MAX_LOOP_CARDINALITY
 
 MAX_RANGE = 10_000
 MAX_INT_CONSTANT = 10**9
@@ -234,7 +242,7 @@ def compile_expression(source: str):
     try:
         tree = ast.parse(source.strip(), mode="eval")
         _check(tree, _EXPR_NODES)
-        return compile(tree, "<expression>", "eval")
+        return compile(guard(tree), "<expression>", "eval")
     except SyntaxError as exc:
         raise UnsafeExpression(f"syntax error at column {exc.offset}", "syntax", exc.offset) from None
     except (RecursionError, MemoryError):  # parentheses or operators nested thousands deep
@@ -249,57 +257,146 @@ def compile_script(source: str):
     try:
         tree = ast.parse(source, mode="exec")
         _check(tree, _SCRIPT_NODES)
-        return compile(tree, "<script>", "exec")
+        return compile(guard(tree), "<script>", "exec")
     except SyntaxError as exc:
         raise UnsafeExpression(f"syntax error on line {exc.lineno}", "syntax_line", exc.lineno) from None
     except (RecursionError, MemoryError):  # parentheses or operators nested thousands deep
         raise UnsafeExpression("nested too deeply", "too_deep") from None
 
 
-def _namespace(context: dict, external: dict | None) -> dict:
+def _namespace(context: dict, external: dict | None, meter: Meter) -> dict:
     ns: dict[str, Any] = {"__builtins__": SAFE_BUILTINS}
     ns.update(SAFE_GLOBALS)
     if external:
         ns.update(external)
     ns.update(context)
     ns["data"] = MappingProxyType(context)
+    ns.update(guards(meter))
     return ns
 
 
+@contextmanager
+def _metered() -> Iterator[Meter]:
+    """One evaluation's budget; Python's own recursion and memory errors count as limits too."""
+    meter = Meter()
+    try:
+        yield meter
+    except RecursionError:
+        raise LimitExceeded("recursion") from None
+    except MemoryError:
+        raise LimitExceeded("memory") from None
+    finally:
+        meter.close()
+
+
 class RestrictedEnvironment(TaskDataEnvironment):
-    """Task-data environment that only runs whitelisted syntax with safe builtins."""
+    """Task-data environment that only runs whitelisted syntax with safe builtins, under a budget."""
 
     def evaluate(self, expression, context, external_context=None):
-        return eval(compile_expression(expression), _namespace(context, external_context))
+        code = compile_expression(expression)
+        with _metered() as meter:
+            result = eval(code, _namespace(context, external_context, meter))
+            meter.deep(result)
+        return result
 
     def execute(self, script, context, external_context=None):
         code = compile_script(script)
-        ns = _namespace(context, external_context)
-        fixed = {k: ns[k] for k in ("__builtins__", "data", *SAFE_GLOBALS)}
-        exec(code, ns)
-        for key in list(context):
-            if key not in ns:
-                del context[key]
-        for key, value in ns.items():
-            if key in fixed and fixed[key] is value:
-                continue
-            if external_context and key in external_context:
-                continue
-            context[key] = value
+        with _metered() as meter:
+            ns = _namespace(context, external_context, meter)
+            fixed = {k: ns[k] for k in ("__builtins__", "data", *SAFE_GLOBALS, *_GUARD_NAMES)}
+            exec(code, ns)
+            for key in list(context):
+                if key not in ns:
+                    del context[key]
+            for key, value in ns.items():
+                if key in fixed and fixed[key] is value:
+                    continue
+                if external_context and key in external_context:
+                    continue
+                if context.get(key, _MISSING) is not value or isinstance(value, _MUTABLE):
+                    meter.deep(value)  # what the script stores: nesting and size
+                context[key] = value
         return True
 
     def call_service(self, context, **kwargs):
         raise UnsafeExpression("service tasks are not supported")
 
 
+_MISSING = object()
+_MUTABLE = (list, dict, set)
+_GUARD_NAMES = tuple(guards(Meter.__new__(Meter)))
+
+
+def _site(task, expression: str) -> str:
+    """Which kind of site (engine/workflow/expression_sites.KINDS) ``expression`` is on ``task``."""
+    spec = task.task_spec
+    if getattr(spec, "cardinality", None) == expression:
+        return "cardinality"
+    if getattr(spec, "condition", None) == expression and hasattr(spec, "cardinality"):
+        return "completion"
+    definition = getattr(spec, "event_definition", None)
+    if definition is not None and getattr(definition, "expression", None) == expression:
+        return getattr(definition, "kind", "date")
+    return "condition"
+
+
+def _bounded_cardinality(value: Any) -> Any:
+    if isinstance(value, int) and value > MAX_LOOP_CARDINALITY:
+        raise LimitExceeded(
+            "cardinality",
+            f"Die Mehrfach-Aktivität soll {value if value < 10**12 else 'unzählig'}-mal laufen; "
+            f"möglich sind höchstens {MAX_LOOP_CARDINALITY}.",
+        )
+    return value
+
+
 class RestrictedScriptEngine(PythonScriptEngine):
-    """Script engine bound to the restricted environment; validates at parse time too."""
+    """Script engine bound to the restricted environment; validates at parse time too.
+
+    A limit exceeded is passed on as it is (not wrapped by SpiffWorkflow), with the element and the
+    kind of site filled in, so the caller can tell the process owner exactly where."""
 
     def __init__(self):
         super().__init__(environment=RestrictedEnvironment())
 
     def validate(self, expression):
         compile_expression(expression)
+
+    def evaluate(self, task, expression, external_context=None, site: str | None = None):
+        kind = site or _site(task, expression)
+        try:
+            value = self.environment.evaluate(expression, task.data, external_context)
+        except LimitExceeded as exc:
+            raise _placed(exc, task, kind) from None
+        except SpiffWorkflowException as exc:
+            exc.add_note(f"Error evaluating expression '{expression}'")
+            raise
+        except Exception as exc:
+            raise WorkflowTaskException(
+                f"Error evaluating expression '{expression}'", task=task, exception=exc
+            ) from exc
+        if kind == "cardinality":
+            try:
+                return _bounded_cardinality(value)
+            except LimitExceeded as exc:
+                raise _placed(exc, task, kind) from None
+        return value
+
+    def execute(self, task, script, external_context=None):
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except LimitExceeded as exc:
+            raise _placed(exc, task, "script") from None
+        except Exception as exc:
+            raise self.create_task_exec_exception(task, script, exc) from exc
+
+
+def _placed(exc: LimitExceeded, task, kind: str) -> LimitExceeded:
+    spec = task.task_spec
+    exc.element_id = exc.element_id or getattr(spec, "bpmn_id", None)
+    exc.element_name = exc.element_name or getattr(spec, "bpmn_name", None)
+    exc.site = exc.site or kind
+    return exc
 
 
 SCRIPT_ENGINE = RestrictedScriptEngine()

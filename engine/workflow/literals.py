@@ -5,14 +5,15 @@ and due dates will parse it at run time (engine/dates.py), plus bounds that only
 what a person models: a cycle repeats at most ``MAX_CYCLE_REPETITIONS`` times and not more often
 than every ``MIN_CYCLE_PERIOD``; a date lies between ``MIN_YEAR`` and ``MAX_YEAR``; a
 multi-instance count is at most ``MAX_LOOP_CARDINALITY``. Values computed by expressions are
-bounded at run time (engine/workflow/runtime.py), not here.
+bounded at run time with the same constants (engine/workflow/timers.py for cycles,
+engine/workflow/expressions.py for counts).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ..dates import TimerValueError, end_of_day, parse_cycle, parse_duration, parse_moment
+from ..dates import Cycle, TimerValueError, end_of_day, parse_cycle, parse_duration, parse_moment
 
 # Fixed for every tenant for now; tenant data could override these later (like reopen_days).
 MIN_CYCLE_PERIOD = timedelta(hours=1)
@@ -30,27 +31,42 @@ def _year(moment: datetime, raw: str) -> None:
         )
 
 
+def _endless(raw: str) -> TimerValueError:
+    return TimerValueError(
+        f"The cycle '{raw[:40]}' repeats without end; give a count (R1 to R{MAX_CYCLE_REPETITIONS}).",
+        f"Der Zyklus „{raw[:40]}“ wiederholt sich ohne Ende; bitte eine Anzahl angeben "
+        f"(R1 bis R{MAX_CYCLE_REPETITIONS}, z. B. R6/P1M).",
+    )
+
+
 def _cycle(raw: str) -> None:
     if raw.upper().startswith("R/") or raw.upper() == "R":
-        raise TimerValueError(
-            f"The cycle '{raw[:40]}' repeats without end; give a count (R1 to R{MAX_CYCLE_REPETITIONS}).",
-            f"Der Zyklus „{raw[:40]}“ wiederholt sich ohne Ende; bitte eine Anzahl angeben "
-            f"(R1 bis R{MAX_CYCLE_REPETITIONS}, z. B. R6/P1M).",
-        )
+        raise _endless(raw)
     cycle = parse_cycle(raw, _NOW)
+    problem = cycle_problem(cycle, raw)
+    if problem is not None:
+        raise problem
+    _year(cycle.anchor, raw)
+    cycle.due(cycle.total)  # the last repetition must be a date the engine can compute
+
+
+def cycle_problem(cycle: Cycle, raw: str) -> TimerValueError | None:
+    """The bound a cycle breaks (no end, too many repetitions, more often than hourly), or None;
+    used at deploy for literals and at run time for computed cycles (engine/workflow/timers.py)."""
+    if cycle.total == -1:
+        return _endless(raw)
     if cycle.total > MAX_CYCLE_REPETITIONS:
-        raise TimerValueError(
+        return TimerValueError(
             f"The cycle '{raw[:40]}' repeats more than {MAX_CYCLE_REPETITIONS} times.",
             f"Der Zyklus „{raw[:40]}“ wiederholt sich öfter als {MAX_CYCLE_REPETITIONS}-mal.",
         )
     period = cycle.period
     if period.months == 0 and period.delta < MIN_CYCLE_PERIOD:
-        raise TimerValueError(
+        return TimerValueError(
             f"The cycle '{raw[:40]}' repeats more often than once an hour.",
             f"Der Zyklus „{raw[:40]}“ wiederholt sich öfter als einmal pro Stunde.",
         )
-    _year(cycle.anchor, raw)
-    cycle.due(cycle.total)  # the last repetition must be a date the engine can compute
+    return None
 
 
 def check_literal(kind: str, raw: str) -> None:

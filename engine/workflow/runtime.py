@@ -23,6 +23,8 @@ from SpiffWorkflow.util.task import TaskState
 from ..clock import utcnow
 from ..dates import TimerValueError, end_of_day, is_iso_literal, parse_duration
 from . import serializer
+from .budget import LimitExceeded, engine_call
+from .expression_sites import KINDS
 from .expressions import SCRIPT_ENGINE
 from .parsing import ParsedProcess, parse_diagram
 from .prune import TASK_TITLE_KEY, FinishedTask, collect_finished, prune
@@ -34,11 +36,28 @@ STATS = {"loads": 0}  # instance loads in this process (the scheduler must not l
 
 
 class EngineFailure(Exception):
-    """The process could not continue (a diagram or data problem at run time)."""
+    """The process could not continue (a diagram or data problem at run time).
 
-    def __init__(self, message: str, element_id: str | None = None):
+    ``element_id``/``element_name``: the BPMN element; ``cause``: what went wrong, in German, for the
+    process owners; ``limit``: the budget's limit (engine/workflow/budget.py LIMITS) if one stopped
+    it, else None; ``site``: the kind of expression (expression_sites.KINDS) where known."""
+
+    def __init__(
+        self,
+        message: str,
+        element_id: str | None = None,
+        *,
+        element_name: str | None = None,
+        cause: str | None = None,
+        limit: str | None = None,
+        site: str | None = None,
+    ):
         super().__init__(message)
         self.element_id = element_id
+        self.element_name = element_name
+        self.cause = cause or message
+        self.limit = limit
+        self.site = site
 
 
 class TaskNotReady(Exception):
@@ -104,7 +123,7 @@ def _task_due(task, proc: ParsedProcess) -> datetime | None:
 
     A duration counts from then; a date means the end of that Berlin day. A due date that
     cannot be computed (a variable missing) leaves the task without one rather than
-    stopping the case.
+    stopping the case; one that goes over its budget (engine/workflow/budget.py) stops the step.
     """
     stored = task._get_internal_data(TASK_DUE_KEY)
     if stored is not None:
@@ -113,9 +132,11 @@ def _task_due(task, proc: ParsedProcess) -> datetime | None:
     due = None
     if source:
         try:
-            value = source if is_iso_literal(source) else SCRIPT_ENGINE.evaluate(task, source)
+            value = source if is_iso_literal(source) else SCRIPT_ENGINE.evaluate(task, source, site="due")
             text = value.isoformat() if hasattr(value, "isoformat") else str(value)
             due = parse_duration(text).after(utcnow()) if text.upper().startswith("P") else end_of_day(value)
+        except LimitExceeded:
+            raise
         except (TimerValueError, Exception):  # noqa: BLE001 - a due date never stops a case
             due = None
     task._set_internal_data(**{TASK_DUE_KEY: due.isoformat() if due else ""})
@@ -124,7 +145,8 @@ def _task_due(task, proc: ParsedProcess) -> datetime | None:
 
 def _task_title(task, proc: ParsedProcess) -> str | None:
     """The task's title from its data (camunda property ``title``), fixed when it first becomes ready;
-    the element's name if it has none or it cannot be computed (a title never stops a case)."""
+    the element's name if it has none or it cannot be computed (a title never stops a case, unless it
+    goes over its budget)."""
     stored = task._get_internal_data(TASK_TITLE_KEY)
     if stored is not None:
         return stored or task.task_spec.bpmn_name
@@ -132,7 +154,9 @@ def _task_title(task, proc: ParsedProcess) -> str | None:
     title = ""
     if source:
         try:
-            title = str(SCRIPT_ENGINE.evaluate(task, source)).strip()[:200]
+            title = str(SCRIPT_ENGINE.evaluate(task, source, site="title")).strip()[:200]
+        except LimitExceeded:
+            raise
         except Exception:  # noqa: BLE001 - a title never stops a case
             title = ""
     task._set_internal_data(**{TASK_TITLE_KEY: title})
@@ -201,13 +225,48 @@ def _advance(workflow: BpmnWorkflow, proc: ParsedProcess, user_data: dict[str, d
     return StepResult(serializer.dumps(workflow), ready_tasks, finished, completed, data, waits)
 
 
+def _limit(exc: BaseException | None) -> LimitExceeded | None:
+    for _ in range(5):  # SpiffWorkflow may wrap it once or twice
+        if exc is None or isinstance(exc, LimitExceeded):
+            return exc
+        exc = getattr(exc, "exception", None) or exc.__cause__ or exc.__context__
+    return None
+
+
+def _innermost(exc: BaseException) -> str:
+    for _ in range(5):
+        inner = getattr(exc, "exception", None) or exc.__cause__
+        if inner is None:
+            break
+        exc = inner
+    return type(exc).__name__
+
+
 def _failure(exc: Exception) -> EngineFailure:
+    limit = _limit(exc)
+    if limit is not None:
+        what = KINDS.get(limit.site or "", ("", "Die Auswertung"))[1]
+        return EngineFailure(
+            f"process error (limit: {limit.limit}) at {limit.element_id}: {limit}",
+            limit.element_id,
+            element_name=limit.element_name,
+            cause=f"{what} an „{limit.element_name or limit.element_id}“ wurde gestoppt: {limit.detail_de}",
+            limit=limit.limit,
+            site=limit.site,
+        )
     task = getattr(exc, "task", None)
-    element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+    spec = getattr(task, "task_spec", None)
+    element = getattr(spec, "bpmn_id", None)
     inner = getattr(exc, "error_type", None) or type(exc).__name__
-    if isinstance(exc, TimerValueError) or isinstance(getattr(exc, "__cause__", None), TimerValueError):
+    timer = exc if isinstance(exc, TimerValueError) else getattr(exc, "__cause__", None)
+    if isinstance(timer, TimerValueError):
         inner = f"{inner}: {exc}"
-    return EngineFailure(f"process error ({inner})", element)
+        cause = timer.message_de
+    else:  # the error's kind only: its message may quote case data
+        cause = f"Fehler bei der Ausführung ({_innermost(exc)})."
+    return EngineFailure(
+        f"process error ({inner})", element, element_name=getattr(spec, "bpmn_name", None), cause=cause
+    )
 
 
 def start(proc: ParsedProcess, data: dict[str, Any] | None = None) -> StepResult:
@@ -217,7 +276,8 @@ def start(proc: ParsedProcess, data: dict[str, Any] | None = None) -> StepResult
     if data:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-    return _advance(workflow, proc, {})
+    with engine_call():
+        return _advance(workflow, proc, {})
 
 
 def load(proc: ParsedProcess, state: str) -> BpmnWorkflow:
@@ -229,11 +289,12 @@ def load(proc: ParsedProcess, state: str) -> BpmnWorkflow:
 def fire_timers(proc: ParsedProcess, state: str) -> StepResult:
     """Fire every timer of the instance that is due on the clock, and advance."""
     workflow = load(proc, state)
-    try:
-        workflow.refresh_timers()
-    except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
-        raise _failure(exc) from None
-    return _advance(workflow, proc, {})
+    with engine_call():
+        try:
+            workflow.refresh_timers()
+        except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
+            raise _failure(exc) from None
+        return _advance(workflow, proc, {})
 
 
 def complete(proc: ParsedProcess, state: str, task_id: str, form_data: dict[str, Any]) -> StepResult:
@@ -246,11 +307,12 @@ def complete(proc: ParsedProcess, state: str, task_id: str, form_data: dict[str,
     if task is None or task.state != TaskState.READY or not task.task_spec.manual:
         raise TaskNotReady(task_id)
     task.data.update(form_data)
-    try:
-        task.run()
-    except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
-        raise _failure(exc) from None
-    return _advance(workflow, proc, {task_id: form_data})
+    with engine_call():
+        try:
+            task.run()
+        except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
+            raise _failure(exc) from None
+        return _advance(workflow, proc, {task_id: form_data})
 
 
 def send_message(
@@ -271,11 +333,12 @@ def send_message(
             break
     if target is None:
         raise NotWaiting(message_name)
-    try:
-        workflow.send_event(BpmnEvent(target, message_payload(target, payload, result_var)))
-    except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
-        raise _failure(exc) from None
-    return _advance(workflow, proc, {})
+    with engine_call():
+        try:
+            workflow.send_event(BpmnEvent(target, message_payload(target, payload, result_var)))
+        except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
+            raise _failure(exc) from None
+        return _advance(workflow, proc, {})
 
 
 def message_payload(

@@ -30,7 +30,9 @@ from SpiffWorkflow.bpmn.util import PendingBpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
 from ..clock import utcnow
-from ..dates import Cycle, is_iso_literal, parse_cycle, parse_duration, parse_moment
+from ..dates import Cycle, TimerValueError, is_iso_literal, parse_cycle, parse_duration, parse_moment
+from .budget import LimitExceeded
+from .literals import cycle_problem
 
 DUE_KEY = "kim_due"
 CYCLE_KEY = "kim_cycle"
@@ -115,7 +117,20 @@ class KimCycle(CycleTimerEventDefinition):
     def _state(self, my_task) -> dict:
         state = my_task._get_internal_data(CYCLE_KEY)
         if state is None:
-            cycle = parse_cycle(timer_value(my_task, self.expression), utcnow())
+            value = timer_value(my_task, self.expression)
+            computed = not is_iso_literal(self.expression or "")  # literals were bounded at deploy
+            try:
+                cycle = parse_cycle(value, utcnow())
+                problem = cycle_problem(cycle, str(value)) if computed else None
+            except TimerValueError as exc:
+                if not computed:
+                    raise
+                problem = exc
+            if problem is not None:
+                limit = LimitExceeded("cycle", problem.message_de)
+                limit.element_id, limit.element_name = my_task.task_spec.bpmn_id, my_task.task_spec.bpmn_name
+                limit.site = "cycle"
+                raise limit
             state = {
                 "total": cycle.total,
                 "anchor": cycle.anchor.isoformat(),

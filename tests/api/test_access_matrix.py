@@ -279,6 +279,12 @@ MATRIX = {
         None,
         False,
     ),
+    ("GET", "/api/v1/processes/incidents"): (
+        lambda w, k: (f"{API}/processes/incidents", None),
+        only("process-owner"),
+        None,
+        False,
+    ),
     ("POST", "/api/v1/processes/validate"): (
         lambda w, k: (f"{API}/processes/validate", LIFECYCLE_V2),
         only("process-owner"),

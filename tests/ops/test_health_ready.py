@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
+
 from api.app import create_app
 from engine.config import Settings
 from engine.migrate import head_revisions
@@ -52,3 +55,25 @@ def test_ready_and_health_are_documented_as_public(client):
         assert operation["security"] == [] and "503" in operation["responses"], path
     assert set(doc["components"]["schemas"]["Ready"]["properties"]) == {"status", "database", "revision"}
     assert "/metrics" not in doc["paths"]
+
+
+def test_ready_is_503_while_another_writer_holds_the_write_lock(client, db):
+    """A writer that holds SQLite's write lock (a slow step) blocks every other user's writes: /ready says so
+    within about a second, and is ready again once the lock is free. (PostgreSQL has no database-wide
+    write lock; there the probe checks that the server accepts writes at all.)"""
+    if not db.is_sqlite:
+        assert client.get("/api/v1/ready").status_code == 200
+        return
+    holder = sqlite3.connect(str(db.path), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        r = client.get("/api/v1/ready")
+        waited = time.monotonic() - started
+        assert r.status_code == 503 and r.json["reason"] == "writes blocked", r.json
+        assert "keine Änderungen" in r.json["detail"] and r.headers["Retry-After"] == "2"
+        assert 0.9 < waited < 5, waited
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert client.get("/api/v1/ready").status_code == 200
