@@ -53,9 +53,9 @@ def test_the_web_case_page_records_the_case_its_consents_and_its_history(db, cli
         ("cm-borchen", "case.read"),
         ("cm-borchen", "consent.read"),
         ("cm-borchen", "case.history"),
+        ("cm-borchen", "goal.read"),
         ("cm-borchen", "referral.list"),
         ("cm-borchen", "member.list"),  # the Haushalt section
-        ("cm-borchen", "goal.read"),
     ]
 
 
