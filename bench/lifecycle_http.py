@@ -5,7 +5,10 @@ temporary directory, fills it with open cases, and measures over loopback HTTP:
 
 * open-case:      POST /api/v1/cases
 * complete-task:  POST /api/v1/tasks/{id}/complete on an evaluation task of a case with
-                  1 prior evaluation, and of a case with N (default 1,000) prior evaluations.
+                  1 prior evaluation, and of a case with N (default 1,000) prior evaluations;
+                  with ``--household M --referrals R`` also of a family's case: M household members
+                  (added over the API, releases for every member), R referrals sent beside the
+                  accompaniment, each its own referral process.
 
 Before that, in the same process, the raw engine cycle (load -> complete -> save) for our engine layer
 (``engine.workflow``: specless state, pruning) and for plain SpiffWorkflow (default serializer with
@@ -13,6 +16,7 @@ the spec embedded in the state, no pruning, no spec cache) at the same evaluatio
 
 Usage:  .venv/bin/python bench/lifecycle_http.py [--other-cases 10000] [--evaluations 1000]
                                                  [--samples 200] [--port 5077] [--workers 1]
+                                                 [--household 8 --referrals 20]
                                                  [--json results.json]
 """
 
@@ -32,6 +36,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
 
@@ -272,6 +277,74 @@ def advance_to_evaluation(client: Client, case: dict, prior_evaluations: int) ->
         task = _only_task(out["next_tasks"])
 
 
+HOUSEHOLD = [  # (relationship, given name, birth date) of the members after the case's person
+    ("partner", "Lina", "1992-06-01"),
+    ("child", "Samir", "2012-09-14"),
+    ("child", "Nour", "2021-03-03"),
+    ("child", "Yara", "2016-05-20"),
+    ("child", "Omar", "2018-11-02"),
+    ("parent", "Huda", "1955-02-02"),
+    ("sibling", "Rami", "1988-07-07"),
+]
+NEEDS = ["residence", "work_training", "housing", "education", "childcare", "health", "language"]
+
+
+def _agencies() -> list[str]:
+    """The agencies of the referral form (forms/referral.json), in its order."""
+    form = json.loads((ROOT / "forms" / "referral.json").read_text())
+    return form["properties"]["agency"]["enum"]
+
+
+def household_case(client: Client, members: int, referrals: int) -> dict:
+    """A family's case at its evaluation #2: ``members`` household members, releases towards every
+    agency for all of them, ``referrals`` referrals (agencies in turn, one to three members each) sent
+    between the assessment and the goal agreement; returns the ready evaluation task."""
+    if not 1 <= members <= len(HOUSEHOLD) + 1:
+        raise SystemExit(f"--household must be 1 .. {len(HOUSEHOLD) + 1}")
+    _, case = client.open_case(3 * 10**6)
+    cid = case["id"]
+    task = _only_task(case["open_tasks"], "first_contact")
+    while task["bpmn_id"] != "assessment":
+        _, out = client.complete(task)
+        task = _only_task(out["next_tasks"])
+    ids = [client.timed_get(f"/cases/{cid}/members")[1]["items"][0]["id"]]
+    for relationship, given, born in HOUSEHOLD[: members - 1]:
+        body = {
+            "given_name": given,
+            "family_name": "Haddad",
+            "relationship": relationship,
+            "birth_date": born,
+        }
+        ids.append(client.timed_post(f"/cases/{cid}/members", body, 201)[1]["id"])
+    # yesterday: the referrals' reminders (14 days) stay ahead, so no follow-up task interferes
+    day = (date.today() - timedelta(days=1)).isoformat()
+    agencies = _agencies()
+    for agency in agencies[: min(referrals, len(agencies))]:
+        given = PAYLOADS["consent"]["confidentiality_release_agencies"]  # the person's, by the form
+        who = ids[1:] if agency in given else ids
+        if who:
+            client.timed_post(
+                f"/cases/{cid}/consents", {"agency": agency, "given_on": day, "member_ids": who}, 201
+            )
+    _, out = client.complete(task)
+    for i in range(referrals):
+        body = {
+            "agency": agencies[i % len(agencies)],
+            "member_ids": [ids[(i + k) % len(ids)] for k in range(1 + i % min(3, len(ids)))],
+            "need": NEEDS[i % len(NEEDS)],
+            "reason": f"Verweisung {i + 1}",
+            "referral_date": day,
+        }
+        client.timed_post(f"/cases/{cid}/referrals", body, 201)
+    task = _only_task(out["next_tasks"], "goal_agreement")
+    done = 0
+    while not (task["bpmn_id"] == "evaluation" and done == 1):
+        _, out = client.complete(task)
+        done += task["bpmn_id"] == "evaluation"
+        (task,) = [t for t in out["next_tasks"] if t["bpmn_id"] in ("evaluation", "goal_agreement")]
+    return task
+
+
 def parallel(fn, items, threads: int, label: str) -> list:
     """Run ``fn`` over ``items`` on a thread pool, with a progress line; keeps the order."""
     total = len(items)
@@ -306,6 +379,8 @@ def measure_rounds(
     small_ns: list,
     big_ns: list,
     health_ns: list,
+    house_task: dict | None = None,
+    house_ns: list | None = None,
 ) -> None:
     """Interleaved rounds, so that drift affects every series alike."""
     for i in range(n):
@@ -319,6 +394,10 @@ def measure_rounds(
         big_ns.append(ns)
         ns, _ = client.timed_get("/health")
         health_ns.append(ns)
+        if house_task is not None and house_ns is not None:
+            ns, out = client.complete(house_task)
+            house_task = _only_task(out["next_tasks"], "evaluation")
+            house_ns.append(ns)
 
 
 def run_http(args) -> tuple[list[dict], dict]:
@@ -356,6 +435,11 @@ def run_http(args) -> tuple[list[dict], dict]:
         _, big_case = client.open_case(base_no + n + warm)
         big_task = advance_to_evaluation(client, big_case, args.evaluations)
 
+        house_task = None
+        if args.household:
+            log(f"  household case: {args.household} members, {args.referrals} referrals ...")
+            house_task = household_case(client, args.household, args.referrals)
+
         # Warm-up: the same kinds of requests on cases that are not measured.
         for i in range(warm):
             client.open_case(10**6 + i)
@@ -367,10 +451,12 @@ def run_http(args) -> tuple[list[dict], dict]:
         info["open_cases_at_start"] = listing["total"]
         log(f"  measuring {n} rounds over {listing['total']} open cases ...")
 
-        open_ns, small_ns, big_ns, health_ns = [], [], [], []
+        open_ns, small_ns, big_ns, health_ns, house_ns = [], [], [], [], []
         foreign = ForeignLoad(server.proc.pid)
         with foreign:
-            measure_rounds(client, n, small_cases, big_task, open_ns, small_ns, big_ns, health_ns)
+            measure_rounds(
+                client, n, small_cases, big_task, open_ns, small_ns, big_ns, health_ns, house_task, house_ns
+            )
         info["foreign_cpu_cores"] = None if foreign.cores is None else round(foreign.cores, 2)
 
         _, listing = client.timed_get("/cases?status=open&per_page=1")
@@ -397,6 +483,9 @@ def run_http(args) -> tuple[list[dict], dict]:
             ),
             summarize("HTTP floor: GET /health (SELECT 1)", health_ns),
         ]
+        if house_ns:
+            name = f"HTTP complete-task, household {args.household}, {args.referrals} referrals"
+            rows.append(summarize(name, house_ns, prior=1, prior_last=n))
         return rows, info
     except BaseException:
         log("Server log (tail):\n" + server.log_tail())
@@ -468,6 +557,10 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, help="write the results as JSON to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     ap.add_argument("--skip-http", action="store_true", help="only measure the raw engine cycles")
+    ap.add_argument(
+        "--household", type=int, default=0, help="also measure a family's case with this many members"
+    )
+    ap.add_argument("--referrals", type=int, default=20, help="referrals sent on the family's case")
     args = ap.parse_args(argv)
     if args.samples < 1 or args.evaluations < 2:
         ap.error("--samples must be >= 1 and --evaluations >= 2")
@@ -559,6 +652,15 @@ def main(argv=None) -> int:
             f"HTTP complete-task median: {one['median_ms']:.2f} ms / {many['median_ms']:.2f} ms "
             f"(target <= {TARGET_MEDIAN_MS} ms: {'met' if verdict['median_met'] else 'MISSED'})"
         )
+        if len(http_rows) > 4:
+            house = http_rows[4]
+            verdict["household_ratio"] = house["median_ms"] / one["median_ms"]
+            print(
+                f"HTTP complete-task (evaluation), household of {args.household} with {args.referrals} "
+                f"referrals / one-person case: {house['median_ms']:.2f} ms / {one['median_ms']:.2f} ms "
+                f"= {verdict['household_ratio']:.2f}x (the household case's evaluations run one after "
+                f"another: 1 prior evaluation at the first sample, {args.samples} at the last)"
+            )
     e1, en = engine_rows
     print(
         f"engine layer cycle, median {args.evaluations:,} / 1: {en['median_ms'] / e1['median_ms']:.2f}x; "
