@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from engine.cases import read as case_read
+from engine.consents import register
 from engine.errors import InvalidInput, KimError, NotFound
 from engine.households import duplicates, members
 from engine.households import read as household_read
@@ -14,6 +15,7 @@ from engine.vocabulary import labels
 
 from ..context import current_user, db, fail, restart
 from ..schemas_members import MemberChangeSchema, MemberCreateSchema
+from ..schemas_privacy import ReleaseCreateSchema
 from .strings import DE
 from .strings_members import HH
 
@@ -36,6 +38,7 @@ def section(case_id: int) -> dict:
         "hh": HH,
         "relationships": labels("household.relationship"),
         "statuses": labels("residence.status"),
+        "agencies": labels("consent.agency"),
     }
 
 
@@ -176,3 +179,32 @@ def leave(case_id, member_id):
         fail()
         return render_template("error.html", message=exc.detail), exc.status
     return _done(case_id)
+
+
+@bp.post("/cases/<int:case_id>/releases")
+def release(case_id):
+    """A further release from confidentiality towards one agency for the members ticked (a minor's given
+    by the guardian): the same engine rule as ``POST /api/v1/cases/{id}/consents``."""
+    form = request.form
+    raw = {
+        "agency": form.get("agency") or None,
+        "given_on": form.get("given_on") or None,
+        "member_ids": [int(v) for v in form.getlist("member_ids") if v.isdigit()] or None,
+    }
+    shown = {**raw, "member_ids": raw["member_ids"] or []}
+    if None in raw.values():
+        return _page(case_id, 422, release_error=HH["release_incomplete"], release_values=shown)
+    try:
+        values = ReleaseCreateSchema().load(raw)
+    except ValidationError:
+        return _page(case_id, 422, release_error=HH["release_incomplete"], release_values=shown)
+    try:
+        register.add_release(db(), user=current_user(), case_id=case_id, **values)
+    except NotFound:
+        fail()
+        return render_template("error.html", message=DE["not_found"]), 404
+    except KimError as exc:
+        restart()  # nothing of the attempt stays; the page is read afresh
+        return _page(case_id, exc.status, release_error=exc.detail, release_values=shown)
+    flash(HH["release_saved"], "ok")
+    return redirect(url_for("casepages.case", case_id=case_id, _anchor="h-consents"), 303)

@@ -4,6 +4,16 @@ engine/vocabulary.py)."""
 from __future__ import annotations
 
 HH = {
+    "release_title": "Schweigepflichtentbindung erfassen",
+    "release_intro": (
+        "Für die angekreuzten Personen; für Minderjährige gibt sie die sorgeberechtigte Person ab."
+    ),
+    "release_agency": "Gegenüber",
+    "release_members": "Für",
+    "release_given_on": "Unterschrieben am",
+    "release_button": "Schweigepflichtentbindung speichern",
+    "release_incomplete": "Bitte Stelle, Datum und mindestens eine Person angeben.",
+    "release_saved": "Die Schweigepflichtentbindung ist gespeichert.",
     "title": "Haushalt",
     "position": "Nr.",
     "relationship": "Beziehung",
