@@ -26,7 +26,7 @@ def test_setup_is_idempotent_and_deploy_unchanged_is_a_noop(empty_db):
     assert "nichts geändert" in again
     _kim(db, "seed", KIM_DEMO="1")
     versions = db.rows("SELECT process_id, count(*) FROM process_versions GROUP BY process_id")
-    assert dict(versions) == {"case_lifecycle": 1, "escalation": 1, "uma_job_followup": 1}
+    assert dict(versions) == {"case_lifecycle": 1, "escalation": 1, "referral": 1, "uma_job_followup": 1}
     assert db.rows("SELECT count(*) FROM municipalities") == [(10,)]
     assert db.rows("SELECT count(*) FROM users") == [(11,)]
     hashes = [r[0] for r in db.rows("SELECT password_hash FROM users")]
