@@ -82,6 +82,8 @@ def test_the_case_page_shows_labels_not_codes(client, login):
     web_login(client, "cm-borchen")
     page = client.get(f"/cases/{case['id']}").text
     consents = page.split('id="h-consents"')[1].split("</section>")[0]
+    assert 'id="releases"' in consents  # the form to add a release: codes only as option values
+    consents = consents.split('<details id="releases"')[0]
     assert "Schweigepflichtentbindung: Jugendamt (SGB VIII)" in consents
     assert "Schweigepflichtentbindung: Ausländerbehörde" in consents and "Datenverarbeitung" in consents
     for code in ("confidentiality_release", "youth_office", "foreigners_authority", "data_processing"):
