@@ -1,6 +1,7 @@
 """Goal checks before a task completes (called by engine/tasks/service.py before the process moves).
 
-- goal agreement: the members a goal names belong to the case's household (``goals.N.member_ids``);
+- assessment and goal agreement: the members a need or a goal names belong to the case's household
+  (``needs.N.member_ids``, ``goals.N.member_ids``);
 - evaluation: each goal it picks (``progress.N.goal_id``) is one of this case's goals, not dropped and
   not picked twice. A case whose goals are rows must pick them by id; a case from before goals had ids
   (no rows) still describes its goals in free text (``progress.N.goal``).
@@ -18,7 +19,9 @@ from ..households.service import require_members
 from .models import DROPPED
 from .service import NO_SUCH_GOAL, goals_of
 
-AGREEMENT_FORMS, EVALUATION_FORMS = {"goal_agreement"}, {"evaluation"}
+EVALUATION_FORMS = {"evaluation"}
+# form key -> the array whose items may name household members
+MEMBER_LISTS = {"assessment": "needs", "goal_agreement": "goals"}
 PICK_ONE = "Bitte ein Ziel aus der Liste wählen."
 
 
@@ -26,11 +29,12 @@ def before_completion(session: Session, *, case, form_key: str | None, data: dic
     """Refuse goals the case does not have and members outside its household (before the step)."""
     if case is None or not isinstance(data, dict):
         return  # a test run of a diagram has no case
-    if form_key in AGREEMENT_FORMS:
-        for i, item in enumerate(data.get("goals") or []):
+    if form_key in MEMBER_LISTS:
+        key = MEMBER_LISTS[form_key]
+        for i, item in enumerate(data.get(key) or []):
             ids = item.get("member_ids") if isinstance(item, dict) else None
             if ids:
-                require_members(session, case.id, ids, f"goals.{i}.member_ids")
+                require_members(session, case.id, ids, f"{key}.{i}.member_ids")
     elif form_key in EVALUATION_FORMS:
         errors = _progress_errors(session, case.id, data.get("progress") or [])
         if errors:

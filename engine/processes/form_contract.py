@@ -74,6 +74,9 @@ CONTRACT: dict[str, dict[str, Need]] = {
             required=True,
             codes=("referral", "accompaniment"),
         ),
+        "needs": Need(
+            "array", "die Prüfung der Haushaltsmitglieder, die ein Bedarf nennt (member_ids)", removable=True
+        ),
     },
     "referral": {
         "agency": Need(
