@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+	bash tools/ensure-documents.sh
 	KIM_DEMO=$${KIM_DEMO:-1} $(BIN)/kim setup
 
 run: setup
@@ -34,14 +35,17 @@ test: test-sqlite test-postgres
 
 # Everything but the slow, browser, fault and PostgreSQL-only tests, on SQLite: before every commit.
 test-fast: $(STAMP)
+	bash tools/ensure-documents.sh
 	$(BIN)/pytest -n $(JOBS) -m "$(FAST)"
 
 test-sqlite: $(STAMP)
 	bash tools/ensure-chromium.sh
+	bash tools/ensure-documents.sh
 	$(BIN)/pytest -n $(JOBS)
 
 test-postgres: $(STAMP)
 	bash tools/ensure-chromium.sh
+	bash tools/ensure-documents.sh
 	url=$$(KIM_PG_FAST=1 bash tools/ensure-postgres.sh) && \
 	    KIM_TEST_DATABASE=postgresql KIM_TEST_PG_URL=$$url $(BIN)/pytest -n $(JOBS)
 
