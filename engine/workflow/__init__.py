@@ -3,6 +3,7 @@
 from .expressions import UnsafeExpression, compile_expression, compile_script
 from .migrate import Blocker, MigrationBlocked, MigrationCheck, OpenTask, check_migration
 from .migrate import migrate as migrate_instance
+from .graph import Element, Flow, Graph, diagram_graph
 from .parsing import ParsedProcess, inspect_diagram, parse_diagram
 from .problems import DiagramError, DiagramProblem, is_blocking
 from .prune import FinishedTask
@@ -29,7 +30,10 @@ __all__ = [
     "Blocker",
     "DiagramError",
     "DiagramProblem",
+    "Element",
     "EngineFailure",
+    "Flow",
+    "Graph",
     "FinishedTask",
     "MigrationBlocked",
     "MigrationCheck",
@@ -46,6 +50,7 @@ __all__ = [
     "check_migration",
     "compile_expression",
     "compile_script",
+    "diagram_graph",
     "complete",
     "final_data",
     "fire_timers",
