@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from engine.insight import case_diagram, eventlog, heatmap
 
-from ..context import current_user, db
+from ..context import current_user, db, settings
 from ..schemas_insight import (
     CaseDiagramsSchema,
     EventLogQuerySchema,
@@ -43,7 +43,8 @@ def topic_diagram(topic_id):
 def insight(args, process_id):
     """Heat map figures of one version (process owners, coordinators): waiting now, time per element,
     flows taken, how cases end; small counts suppressed."""
-    return heatmap.insight(db(), user=current_user(), process_id=process_id, **args)
+    min_count = settings().report_min_count
+    return heatmap.insight(db(), user=current_user(), process_id=process_id, min_count=min_count, **args)
 
 
 @blp.route("/eventlog.xes", methods=["GET"])

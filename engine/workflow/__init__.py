@@ -1,9 +1,9 @@
 """The only package that imports SpiffWorkflow: parse, validate and run BPMN processes."""
 
 from .expressions import UnsafeExpression, compile_expression, compile_script
+from .graph import Element, Flow, Graph, diagram_graph
 from .migrate import Blocker, MigrationBlocked, MigrationCheck, OpenTask, check_migration
 from .migrate import migrate as migrate_instance
-from .graph import Element, Flow, Graph, diagram_graph
 from .parsing import ParsedProcess, inspect_diagram, parse_diagram
 from .problems import DiagramError, DiagramProblem, is_blocking
 from .prune import FinishedTask
@@ -32,9 +32,9 @@ __all__ = [
     "DiagramProblem",
     "Element",
     "EngineFailure",
+    "FinishedTask",
     "Flow",
     "Graph",
-    "FinishedTask",
     "MigrationBlocked",
     "MigrationCheck",
     "NotFinished",
@@ -50,8 +50,8 @@ __all__ = [
     "check_migration",
     "compile_expression",
     "compile_script",
-    "diagram_graph",
     "complete",
+    "diagram_graph",
     "final_data",
     "fire_timers",
     "form_properties",
