@@ -130,6 +130,9 @@ def test_small_counts_are_suppressed_and_case_managers_get_no_heat_map(client, l
     at_second_evaluation(client, cm)
     assert client.get(f"{API}/processes/case_lifecycle/insight", headers=cm).status_code == 403
     r = client.get(f"{API}/processes/case_lifecycle/insight", headers=login("coordinator"))
+    text = json.dumps(r.json, ensure_ascii=False)
+    for needle in [*PERSONAL, "cm-borchen", "Case-Managerin Borchen"]:
+        assert needle not in text
     figures = {e["bpmn_id"]: e for e in r.json["elements"]}
     assert figures["evaluation"]["waiting"] is None  # one case: hidden
     assert figures["evaluation"]["median_hours"] is None
