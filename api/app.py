@@ -28,6 +28,7 @@ from .views import (
     goals,
     health,
     incidents,
+    insight,
     members,
     privacy,
     processes,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         bodies,
         reports,
         members,
+        insight,
     ):
         api.register_blueprint(module.blp)
 

@@ -11,6 +11,7 @@ from . import (
     dashboard,
     goals,
     headers,
+    insight,
     layout,
     login,
     members,
@@ -60,6 +61,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(dashboard.bp)  # coordinators and the Lenkungsgruppe: escalations, figures
     app.register_blueprint(topics.bp)  # the topics' trails
     app.register_blueprint(admin.bp)  # the administration's accounts and organisation
+    app.register_blueprint(insight.bp)  # diagrams of a case's progress, heat maps, event logs
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

@@ -6,6 +6,7 @@ Labels of codes (roles, agencies, statuses) are not here: they come from engine/
 from __future__ import annotations
 
 DE = {
+    "nav_insight": "Prozessauswertung",
     "nav_label": "Hauptnavigation",
     "nav_tasks": "Meine Aufgaben",
     "nav_cases": "Fälle",
@@ -392,6 +393,7 @@ NAV = [
     ("dashboard.dashboard", "nav_dashboard", {"coordinator", "steering"}),
     ("topic_pages.topics", "nav_topics", {"case_manager", "coordinator", "steering"}),
     ("modeler.modeler", "nav_modeler", {"process_owner"}),
+    ("insight_pages.processes", "nav_insight", {"process_owner", "coordinator"}),
     ("admin.users", "nav_admin_users", {"admin"}),
     ("admin.organisation", "nav_admin_org", {"admin"}),
 ]

@@ -1,6 +1,7 @@
 """The only package that imports SpiffWorkflow: parse, validate and run BPMN processes."""
 
 from .expressions import UnsafeExpression, compile_expression, compile_script
+from .graph import Element, Flow, Graph, diagram_graph
 from .migrate import Blocker, MigrationBlocked, MigrationCheck, OpenTask, check_migration
 from .migrate import migrate as migrate_instance
 from .parsing import ParsedProcess, inspect_diagram, parse_diagram
@@ -29,8 +30,11 @@ __all__ = [
     "Blocker",
     "DiagramError",
     "DiagramProblem",
+    "Element",
     "EngineFailure",
     "FinishedTask",
+    "Flow",
+    "Graph",
     "MigrationBlocked",
     "MigrationCheck",
     "NotFinished",
@@ -47,6 +51,7 @@ __all__ = [
     "compile_expression",
     "compile_script",
     "complete",
+    "diagram_graph",
     "final_data",
     "fire_timers",
     "form_properties",

@@ -86,7 +86,43 @@ def referral_send_expect(role, own):
     return (422 if own else 404) if role in CM else 403
 
 
+def diagram_read(role, own):
+    """A case's diagrams: its case managers, the pseudonymised county roles and process owners."""
+    if role in CM:
+        return 200 if own else 404
+    return 200 if role in ("coordinator", "steering", "dpo", "process-owner") else 403
+
+
+INSIGHT = ("coordinator", "process-owner")
+
+
 ROWS = {
+    # Process insight: a case's and a topic's diagram, heat map figures, event logs.
+    ("GET", "/api/v1/cases/{case_id}/diagrams"): (
+        lambda w, k: (f"{API}/cases/{w[k]['consented']}/diagrams", None),
+        diagram_read,
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/topics/{topic_id}/diagram"): (
+        lambda w, k: (f"{API}/topics/{_get(w, k, 'topic')}/diagram", None),
+        readers,
+        None,
+        False,
+    ),
+    ("GET", "/api/v1/processes/{process_id}/insight"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/insight", None),
+        only(*INSIGHT),
+        None,
+        False,
+    ),
+    ("GET", "/api/v1/eventlog.xes"): (lambda w, k: (f"{API}/eventlog.xes", None), only(*INSIGHT), None, False),
+    ("GET", "/api/v1/eventlog.jsonocel"): (
+        lambda w, k: (f"{API}/eventlog.jsonocel", None),
+        only(*INSIGHT),
+        None,
+        False,
+    ),
     # Goals of the world's open ("consented") case; add_goals (below) gave each one goal to drop.
     ("GET", "/api/v1/cases/{case_id}/goals"): (
         lambda w, k: (f"{API}/cases/{w[k]['consented']}/goals", None),

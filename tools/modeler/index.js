@@ -1,6 +1,8 @@
 // Entry of the vendored modeler bundle: bpmn-js with the properties panel for the Camunda
-// (platform) moddle, exposed as window.KimBpmn for api/static/modeler.js.
+// (platform) moddle, exposed as window.KimBpmn for api/static/modeler.js, and the read-only viewer for
+// api/static/diagram_view.js.
 import BpmnModeler from 'bpmn-js/lib/Modeler';
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import {
   BpmnPropertiesPanelModule,
   BpmnPropertiesProviderModule,
@@ -11,6 +13,7 @@ import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 
 window.KimBpmn = {
   BpmnModeler,
+  NavigatedViewer, // read-only diagrams: a case's progress, the process insight's heat map
   modules: [
     BpmnPropertiesPanelModule,
     BpmnPropertiesProviderModule,

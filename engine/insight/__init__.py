@@ -1,0 +1,1 @@
+"""How the diagrams behave with real cases: a case's diagram, heat maps per version, event logs."""
