@@ -116,7 +116,12 @@ ROWS = {
         None,
         False,
     ),
-    ("GET", "/api/v1/eventlog.xes"): (lambda w, k: (f"{API}/eventlog.xes", None), only(*INSIGHT), None, False),
+    ("GET", "/api/v1/eventlog.xes"): (
+        lambda w, k: (f"{API}/eventlog.xes", None),
+        only(*INSIGHT),
+        None,
+        False,
+    ),
     ("GET", "/api/v1/eventlog.jsonocel"): (
         lambda w, k: (f"{API}/eventlog.jsonocel", None),
         only(*INSIGHT),
