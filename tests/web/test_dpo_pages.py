@@ -129,7 +129,12 @@ def test_the_letter_and_the_json_for_one_person(client, login, tmp_path):
     # By name as well.
     r = client.post(
         "/privacy/access",
-        data={"csrf_token": csrf, "reason": "Antrag vom 01.12.2026", "family_name": "Haddad", "format": "json"},
+        data={
+            "csrf_token": csrf,
+            "reason": "Antrag vom 01.12.2026",
+            "family_name": "Haddad",
+            "format": "json",
+        },
     )
     assert r.status_code == 200 and json.loads(r.data)["cases"]
     trail = client.get("/privacy/audit", query_string={"action": "privacy.export"})
@@ -148,7 +153,9 @@ def test_letter_form_errors_are_german_and_next_to_the_fields(client, login):
         data={"csrf_token": csrf, "reason": "Antrag 1", "family_name": "Haddad", "birth_date": "99.99.9999"},
     )
     assert r.status_code == 422 and 'id="f-birth_date-error"' in r.text
-    r = client.post("/privacy/access", data={"csrf_token": csrf, "reason": "Antrag 1", "family_name": "Niemand"})
+    r = client.post(
+        "/privacy/access", data={"csrf_token": csrf, "reason": "Antrag 1", "family_name": "Niemand"}
+    )
     assert r.status_code == 404 and "keinen Fall" in r.text
     r = client.post("/privacy/access", data={"csrf_token": csrf, "reason": "Antrag 1", "case": "K-NICHTDA"})
     assert r.status_code == 404 and "keinen Fall" in r.text
@@ -170,12 +177,16 @@ def test_legal_hold_set_and_lifted_and_the_retention_preview(client, login, app)
     # Bad input: no reason, unknown case; nothing saved.
     r = client.post("/privacy/holds", data={"csrf_token": csrf, "case": case["case_number"], "reason": "x"})
     assert r.status_code == 422 and "mindestens 5 Zeichen" in r.text
-    r = client.post("/privacy/holds", data={"csrf_token": csrf, "case": "K-NICHTDA", "reason": "Verfahren 12"})
+    r = client.post(
+        "/privacy/holds", data={"csrf_token": csrf, "case": "K-NICHTDA", "reason": "Verfahren 12"}
+    )
     assert r.status_code == 422 and "keinen Fall" in r.text
     with app.extensions["kim"]["sessions"]() as s:
         assert s.get(Case, case["id"]).legal_hold is False
 
-    r = client.post("/privacy/holds", data={"csrf_token": csrf, "case": case["case_number"], "reason": "Az. 4 K 1/26"})
+    r = client.post(
+        "/privacy/holds", data={"csrf_token": csrf, "case": case["case_number"], "reason": "Az. 4 K 1/26"}
+    )
     assert r.status_code == 303
     page = client.get(r.headers["Location"])
     assert f"Die Löschsperre für {case['pseudonym']} ist gesetzt." in page.text
@@ -184,7 +195,9 @@ def test_legal_hold_set_and_lifted_and_the_retention_preview(client, login, app)
 
     r = client.post(f"/privacy/holds/{case['id']}/lift", data={"csrf_token": csrf, "reason": ""})
     assert r.status_code == 422 and f'id="lift-{case["id"]}-error"' in r.text
-    r = client.post(f"/privacy/holds/{case['id']}/lift", data={"csrf_token": csrf, "reason": "Verfahren beendet"})
+    r = client.post(
+        f"/privacy/holds/{case['id']}/lift", data={"csrf_token": csrf, "reason": "Verfahren beendet"}
+    )
     assert r.status_code == 303
     page = client.get("/privacy/holds")
     assert "aufgehoben" in page.text and 'id="holds-empty"' in page.text
