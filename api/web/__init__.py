@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from . import (
     admin,
+    case_actions,
     casefile,
     cases,
     dashboard,
+    flashes,
     goals,
     headers,
     insight,
@@ -17,6 +19,7 @@ from . import (
     members,
     modeler,
     pages,
+    privacy_pages,
     referrals,
     tasks,
     topics,
@@ -62,6 +65,9 @@ def init_app(app, settings) -> None:
     app.register_blueprint(topics.bp)  # the topics' trails
     app.register_blueprint(admin.bp)  # the administration's accounts and organisation
     app.register_blueprint(insight.bp)  # diagrams of a case's progress, heat maps, event logs
+    app.register_blueprint(privacy_pages.bp)  # the data-protection officer: trail, Art. 15 letter, holds
+    case_actions.init_app(app)  # the case page's actions: withdrawals, follow-up, topic from a case
+    flashes.init_app(app)  # the last action's message on whatever page the user lands on
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

@@ -5,6 +5,8 @@ Labels of codes (roles, agencies, statuses) are not here: they come from engine/
 
 from __future__ import annotations
 
+from .strings_dpo import NAV_TEXTS as DPO_NAV_TEXTS
+
 DE = {
     "nav_insight": "Prozessauswertung",
     "nav_label": "Hauptnavigation",
@@ -396,7 +398,12 @@ NAV = [
     ("insight_pages.processes", "nav_insight", {"process_owner", "coordinator"}),
     ("admin.users", "nav_admin_users", {"admin"}),
     ("admin.organisation", "nav_admin_org", {"admin"}),
+    ("privacy_pages.audit_trail", "nav_dpo_audit", {"dpo"}),
+    ("privacy_pages.access", "nav_dpo_access", {"dpo"}),
+    ("privacy_pages.holds", "nav_dpo_holds", {"dpo"}),
+    ("privacy_pages.retention", "nav_dpo_retention", {"dpo"}),
 ]
+DE.update(DPO_NAV_TEXTS)
 
 
 def nav_for(role: str) -> list[tuple[str, str]]:

@@ -174,9 +174,14 @@ def verify(
     *,
     since: anchor.Checkpoint | None = None,
     batch: int = 5000,
+    snapshot: bool = True,
 ) -> Report:
-    """Check the whole trail (or, with ``since``, what came after that checkpoint); never raises."""
-    _snapshot(session)
+    """Check the whole trail (or, with ``since``, what came after that checkpoint); never raises.
+
+    ``snapshot=False``: the caller already holds the chain's head lock in its transaction (no append
+    can run meanwhile), so no snapshot of its own is taken (engine/audit/status.py)."""
+    if snapshot:
+        _snapshot(session)
     report = Report()
     report.problems.extend(guards.check(session))
     cp = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, select, update
@@ -18,7 +19,7 @@ from ..errors import Conflict, ProcessFailure
 from ..processes.service import current_version, parsed_version
 from ..tasks.models import CANCELLED, COMPLETED, READY, TaskRecord
 from ..timers import service as timers
-from .hook_table import installed
+from .hook_table import StepHooks, installed
 from .models import COMPLETED as INSTANCE_COMPLETED
 from .models import RUNNING, HistoryEntry, ProcessInstance
 
@@ -231,14 +232,22 @@ def stop_case_instances(session: Session, case: Case, *, exclude: int | None = N
         .with_for_update()
     ).all()
     for instance in running:
-        instance.status, instance.updated_at = CANCELLED, now
-        session.execute(
-            update(TaskRecord)
-            .where(TaskRecord.instance_id == instance.id, TaskRecord.status == READY)
-            .values(status=CANCELLED, completed_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        timers.sync(session, instance_id=instance.id, waiting=[], now=now)
-        for hook in hooks.stopped(instance.process_id):
-            hook(session, instance, now)
+        stop_instance(session, instance, now=now, hooks=hooks)
     return len(running)
+
+
+def stop_instance(
+    session: Session, instance: ProcessInstance, *, now: datetime, hooks: StepHooks | None = None
+) -> None:
+    """Stop one running instance (locked by the caller): its open tasks are cancelled, its timers
+    removed, and its process's stop hooks run (engine/hooks.py)."""
+    instance.status, instance.updated_at = CANCELLED, now
+    session.execute(
+        update(TaskRecord)
+        .where(TaskRecord.instance_id == instance.id, TaskRecord.status == READY)
+        .values(status=CANCELLED, completed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    timers.sync(session, instance_id=instance.id, waiting=[], now=now)
+    for hook in (hooks or installed()).stopped(instance.process_id):
+        hook(session, instance, now)
