@@ -25,3 +25,8 @@ ERRORS = {
 }
 OTHER = ("Das hat nicht geklappt", "Die Anfrage konnte nicht ausgeführt werden.")
 STATUS_LINE = "Fehler {status}"
+
+# The form editor's preview (api/web/modeler.py)
+PREVIEW_LABEL = "Vorschau: {title}"
+PREVIEW_NOT_OBJECT = "Die Vorschau braucht ein JSON-Objekt mit „properties“ (Feld: schema)."
+PREVIEW_UNREADABLE = "Das Feld „{field}“ lässt sich so nicht als Formular darstellen (Feld: schema)."
