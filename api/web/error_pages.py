@@ -33,7 +33,7 @@ def error_page(status: int, detail: str | None = None) -> Response | None:
             message=detail or text,
             status_line=STATUS_LINE.format(status=status),
         )
-    except Exception:  # noqa: BLE001 - the page is a courtesy; the problem document still answers
+    except Exception:  # the page is a courtesy; the problem document still answers
         log.exception("error page for %s failed", status)
         return None
     return make_response(html, status)

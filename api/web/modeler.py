@@ -56,14 +56,18 @@ def form_preview():
     schema = body.get("schema") if isinstance(body, dict) else None
     if not isinstance(schema, dict) or not isinstance(schema.get("properties", {}), dict):
         return _unpreviewable(PREVIEW_NOT_OBJECT)
-    required = schema.get("required") if isinstance(schema.get("required"), list) else []
-    schema = {**schema, "required": [r for r in required if isinstance(r, str)]}
+    required = schema.get("required")
+    properties: dict = schema.get("properties", {})
+    schema = {
+        **schema,
+        "required": [r for r in required if isinstance(r, str)] if isinstance(required, list) else [],
+    }
     fields = []
-    for key, spec in schema.get("properties", {}).items():
+    for key, spec in properties.items():
         one = {**schema, "properties": {key: spec}}
         try:
             fields += build_fields(one, None, use_defaults=True, root=schema)
-        except (AttributeError, TypeError, ValueError, KeyError):  # a half-typed field definition
+        except (AttributeError, TypeError, ValueError, KeyError, RecursionError):  # half-typed or too deep
             return _unpreviewable(PREVIEW_UNREADABLE.format(field=key))
     title = schema.get("title") if isinstance(schema.get("title"), str) else ""
     return render_template(
