@@ -14,6 +14,7 @@ from engine.problem_kinds import BY_STATUS, KINDS
 
 from .context import keep_after_rollback
 from .schemas import ProblemSchema
+from .web.error_pages import error_page, wants_page
 
 log = logging.getLogger("kim.api")
 
@@ -129,7 +130,9 @@ class ProblemApi(Api):
                 errors=_flatten(_translate(merged)),
             )
         code = error.code or 500
-        response = problem(code, _GERMAN_DETAILS.get(code, _GERMAN_TITLES.get(code, "Fehler") + "."))
+        response = _page_or_problem(code, None) or problem(
+            code, _GERMAN_DETAILS.get(code, _GERMAN_TITLES.get(code, "Fehler") + ".")
+        )
         valid = getattr(error, "valid_methods", None)
         if code == 405 and valid:
             response.headers["Allow"] = ", ".join(valid)  # RFC 9110: a 405 says what is allowed
@@ -148,6 +151,11 @@ def _refuse_long_uri():
     return None
 
 
+def _page_or_problem(status: int, detail: str | None) -> Response | None:
+    """A German HTML page when a page (not the API) failed; None: answer with problem+json."""
+    return error_page(status, detail) if wants_page() else None
+
+
 def register(app) -> None:
     """Problem responses for domain errors, database outages and anything unexpected."""
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_long_uri)  # before anything reads it
@@ -156,6 +164,8 @@ def register(app) -> None:
     def _domain(exc: KimError):
         if isinstance(exc, ProcessModelError) and exc.aftermath is not None:
             keep_after_rollback(exc.aftermath)
+        if (page := _page_or_problem(exc.status, exc.detail)) is not None:
+            return page
         extra = dict(exc.extra)
         if isinstance(exc, InvalidInput) and exc.errors:
             extra["errors"] = exc.errors
@@ -164,7 +174,7 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError):
         log.warning("database unavailable: %s", exc.__class__.__name__)
-        response = problem(
+        response = _page_or_problem(503, None) or problem(
             503,
             "Die Datenbank ist gerade nicht erreichbar. Bitte gleich noch einmal versuchen.",
             kind="database-unavailable",
@@ -179,7 +189,7 @@ def register(app) -> None:
         if isinstance(exc, RecursionError):  # a JSON body nested too deeply for any parser
             return problem(400, "Die Anfrage ist zu tief verschachtelt.", kind="bad-request")
         log.error("unexpected error", exc_info=exc)
-        return problem(
+        return _page_or_problem(500, None) or problem(
             500,
             "Ein unerwarteter Fehler ist aufgetreten. Es wurde nichts gespeichert.",
             kind="internal-error",

@@ -1,5 +1,6 @@
 /* The process owners' form editor (/modeler/forms): JSON Schema in a textarea, checked as you type
-   (JSON syntax at once, the server's form rules debounced) with a live preview of the form. */
+   (JSON syntax at once, the server's form rules debounced) with a preview rendered by the server
+   exactly as the task page renders the form. */
 (function () {
   'use strict';
 
@@ -170,11 +171,13 @@
       return;
     }
     state.schema = schema;
-    renderPreview(schema);
     showCheck('', 'Wird geprüft …');
     clearTimeout(state.timer);
     var seq = ++state.checkSeq;
-    state.timer = setTimeout(function () { serverCheck(schema, seq); }, CHECK_DELAY_MS);
+    state.timer = setTimeout(function () {
+      serverCheck(schema, seq);
+      renderPreview(schema);
+    }, initial ? 0 : CHECK_DELAY_MS);
   }
 
   function serverCheck(schema, seq) {
@@ -188,127 +191,42 @@
   }
 
   // ---- Preview -------------------------------------------------------------------------------
+  // The server renders the draft with the task page's own templates (POST /modeler/forms/preview):
+  // the preview shows exactly the form case managers will see.
 
-  var uid = 0;
+  var previewSeq = 0;
 
-  function renderPreview(schema) {
+  function previewNote(text) {
     var box = $('preview');
     box.innerHTML = '';
-    uid = 0;
-    if (!schema || typeof schema !== 'object') {
-      box.appendChild(el('p', { className: 'unknown' }, 'Das Schema ist kein JSON-Objekt.'));
-      return;
+    box.appendChild(el('p', { className: 'unknown' }, text));
+  }
+
+  function renderPreview(schema) {
+    var seq = ++previewSeq;
+    if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
+      previewNote('Das Schema ist kein JSON-Objekt.');
+      return Promise.resolve();
     }
-    if (schema.title) box.appendChild(el('h4', {}, schema.title));
-    if (schema.description) box.appendChild(el('p', { className: 'desc' }, schema.description));
-    var form = el('form', { 'aria-label': 'Vorschau: ' + (schema.title || state.key || 'Formular'), novalidate: true });
-    form.addEventListener('submit', function (e) { e.preventDefault(); });
-    renderProperties(form, schema, 'pv');
-    box.appendChild(form);
-  }
-
-  function renderProperties(parent, schema, prefix) {
-    var props = (schema && typeof schema.properties === 'object' && schema.properties) || {};
-    var required = Array.isArray(schema.required) ? schema.required : [];
-    var names = Object.keys(props);
-    if (!names.length) parent.appendChild(el('p', { className: 'unknown' }, 'Keine Felder.'));
-    names.forEach(function (name) {
-      parent.appendChild(renderField(name, props[name] || {}, required.indexOf(name) >= 0, prefix + '-' + name));
-    });
-  }
-
-  function labelFor(id, title, required) {
-    var label = el('label', { 'for': id }, title);
-    if (required) label.appendChild(el('span', { className: 'req', 'aria-hidden': 'true' }, '*'));
-    return label;
-  }
-
-  function enumOptions(s) {
-    var values = Array.isArray(s.enum) ? s.enum : [];
-    var titles = Array.isArray(s['x-enum-titles']) ? s['x-enum-titles'] : [];
-    return values.map(function (v, i) { return { value: String(v), title: titles[i] !== undefined ? titles[i] : String(v) }; });
-  }
-
-  function renderField(name, s, required, id) {
-    id = id.replace(/[^A-Za-z0-9_-]/g, '_') + '-' + (uid++);
-    var title = s.title || name;
-    var wrap = el('div', { className: 'field' });
-    var descId = s.description ? id + '-desc' : null;
-    var type = Array.isArray(s.type) ? s.type.filter(function (t) { return t !== 'null'; })[0] : s.type;
-    var common = { id: id, name: name, required: required, 'aria-describedby': descId,
-      'aria-required': required ? 'true' : null };
-
-    if (type === 'boolean') {
-      var lab = el('label', { className: 'choice', 'for': id });
-      lab.appendChild(el('input', Object.assign({ type: 'checkbox' }, common)));
-      lab.appendChild(document.createTextNode(title));
-      if (required) lab.appendChild(el('span', { className: 'req', 'aria-hidden': 'true' }, '*'));
-      wrap.appendChild(lab);
-    } else if (type === 'array' && s.items && (Array.isArray(s.items.enum))) {
-      var fs = el('fieldset', { 'aria-describedby': descId });
-      var legend = el('legend', {}, title);
-      if (required) legend.appendChild(el('span', { className: 'req', 'aria-hidden': 'true' }, '*'));
-      fs.appendChild(legend);
-      enumOptions(s.items).forEach(function (o, i) {
-        var cid = id + '-' + i;
-        var l = el('label', { className: 'choice', 'for': cid });
-        l.appendChild(el('input', { type: 'checkbox', id: cid, name: name, value: o.value }));
-        l.appendChild(document.createTextNode(o.title));
-        fs.appendChild(l);
+    var csrf = document.querySelector('meta[name="csrf-token"]').content;
+    return fetch('/modeler/forms/preview', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'text/html', 'X-CSRFToken': csrf },
+      body: JSON.stringify({ schema: schema })
+    }).then(function (res) {
+      return res.text().then(function (text) {
+        if (seq !== previewSeq) return;  // a newer draft is on its way
+        var type = res.headers.get('Content-Type') || '';
+        if (res.redirected) { previewNote('Die Anmeldung ist abgelaufen. Bitte neu anmelden.'); return; }
+        if (res.ok && type.indexOf('text/html') === 0) { $('preview').innerHTML = text; return; }
+        var detail = null;
+        try { detail = JSON.parse(text).detail; } catch (_) { /* not JSON */ }
+        previewNote(detail || 'Keine Vorschau (Fehler ' + res.status + ').');
       });
-      wrap.appendChild(fs);
-    } else if (type === 'array' && s.items && (s.items.type === 'object' || s.items.properties)) {
-      var afs = el('fieldset', { 'aria-describedby': descId });
-      var alegend = el('legend', {}, title);
-      if (required) alegend.appendChild(el('span', { className: 'req', 'aria-hidden': 'true' }, '*'));
-      afs.appendChild(alegend);
-      var items = el('div');
-      afs.appendChild(items);
-      var count = 0;
-      var addItem = function () {
-        count += 1;
-        var item = el('div', { className: 'item', role: 'group', 'aria-label': (s.items.title || 'Eintrag') + ' ' + count });
-        item.appendChild(el('p', { className: 'desc' }, (s.items.title || 'Eintrag') + ' ' + count));
-        renderProperties(item, s.items, id + '-' + count);
-        items.appendChild(item);
-      };
-      addItem();
-      var add = el('button', { type: 'button', className: 'secondary' }, 'Eintrag hinzufügen');
-      add.addEventListener('click', addItem);
-      afs.appendChild(add);
-      wrap.appendChild(afs);
-    } else if (type === 'object') {
-      var ofs = el('fieldset', { 'aria-describedby': descId });
-      ofs.appendChild(el('legend', {}, title));
-      renderProperties(ofs, s, id);
-      wrap.appendChild(ofs);
-    } else if (Array.isArray(s.enum)) {
-      wrap.appendChild(labelFor(id, title, required));
-      var sel = el('select', common);
-      sel.appendChild(el('option', { value: '' }, '– bitte wählen –'));
-      enumOptions(s).forEach(function (o) { sel.appendChild(el('option', { value: o.value }, o.title)); });
-      wrap.appendChild(sel);
-    } else if (type === 'string' && s['x-widget'] === 'textarea') {
-      wrap.appendChild(labelFor(id, title, required));
-      wrap.appendChild(el('textarea', Object.assign({ maxlength: s.maxLength }, common)));
-    } else if (type === 'string' && (s.format === 'date' || s.format === 'date-time')) {
-      wrap.appendChild(labelFor(id, title, required));
-      wrap.appendChild(el('input', Object.assign({ type: s.format === 'date' ? 'date' : 'datetime-local' }, common)));
-    } else if (type === 'integer' || type === 'number') {
-      wrap.appendChild(labelFor(id, title, required));
-      wrap.appendChild(el('input', Object.assign({ type: 'number', min: s.minimum, max: s.maximum,
-        step: type === 'integer' ? 1 : 'any' }, common)));
-    } else if (type === 'string' || type === undefined) {
-      wrap.appendChild(labelFor(id, title, required));
-      wrap.appendChild(el('input', Object.assign({ type: 'text', maxlength: s.maxLength }, common)));
-    } else {
-      wrap.appendChild(el('p', { className: 'unknown' }, title + ': Feldtyp „' + type + '“ ohne Vorschau.'));
-    }
-    if (s.description) {
-      var desc = el('p', { className: 'desc', id: descId }, s.description);
-      wrap.appendChild(desc);
-    }
-    return wrap;
+    }, function () {
+      if (seq === previewSeq) previewNote('Der Server ist nicht erreichbar.');
+    });
   }
 
   // ---- Save ----------------------------------------------------------------------------------
@@ -350,6 +268,7 @@
   // ---- Wiring --------------------------------------------------------------------------------
 
   $('schema').addEventListener('input', function () { onEdit(false); });
+  $('preview').addEventListener('submit', function (e) { e.preventDefault(); });  // "Weitere Zeile" etc.
   $('btn-save-form').addEventListener('click', save);
   $('btn-format').addEventListener('click', format);
   $('new-form').addEventListener('submit', function (e) {

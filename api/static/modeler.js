@@ -5,96 +5,6 @@
 
   var CAMUNDA_NS = 'http://camunda.org/schema/1.0/bpmn';
 
-  // German labels for what a process owner uses most; everything else stays English.
-  var DE = {
-    'Activate hand tool': 'Hand-Werkzeug (Fläche verschieben)',
-    'Activate lasso tool': 'Lasso-Werkzeug (mehrere Elemente auswählen)',
-    'Activate create/remove space tool': 'Platz einfügen oder entfernen',
-    'Activate global connect tool': 'Verbindungs-Werkzeug',
-    'Create start event': 'Startereignis anlegen',
-    'Create intermediate/boundary event': 'Zwischen- oder Randereignis anlegen',
-    'Create end event': 'Endereignis anlegen',
-    'Create gateway': 'Gateway (Verzweigung) anlegen',
-    'Create task': 'Aufgabe anlegen',
-    'Create data object reference': 'Datenobjekt anlegen',
-    'Create data store reference': 'Datenspeicher anlegen',
-    'Create expanded sub-process': 'Teilprozess anlegen',
-    'Create pool/participant': 'Pool anlegen',
-    'Create group': 'Gruppe anlegen',
-    'Append end event': 'Endereignis anhängen',
-    'Append gateway': 'Gateway anhängen',
-    'Append task': 'Aufgabe anhängen',
-    'Append intermediate/boundary event': 'Zwischenereignis anhängen',
-    'Append timer intermediate catch event': 'Timer-Zwischenereignis anhängen',
-    'Append message intermediate catch event': 'Nachrichten-Zwischenereignis anhängen',
-    'Append receive task': 'Empfangsaufgabe anhängen',
-    'Add text annotation': 'Anmerkung hinzufügen',
-    'Add lane above': 'Lane oberhalb hinzufügen',
-    'Add lane below': 'Lane unterhalb hinzufügen',
-    'Divide into two lanes': 'In zwei Lanes teilen',
-    'Divide into three lanes': 'In drei Lanes teilen',
-    'Change element': 'Elementtyp ändern',
-    'Change type': 'Typ ändern',
-    'Connect to other element': 'Mit anderem Element verbinden',
-    'Connect using association': 'Über Assoziation verbinden',
-    'Delete': 'Löschen',
-    'User task': 'Benutzeraufgabe',
-    'Task': 'Aufgabe',
-    'Script task': 'Skriptaufgabe',
-    'Service task': 'Serviceaufgabe',
-    'Manual task': 'Manuelle Aufgabe',
-    'Exclusive gateway': 'Exklusives Gateway',
-    'Parallel gateway': 'Paralleles Gateway',
-    'Timer intermediate catch event': 'Timer-Zwischenereignis',
-    'Timer start event': 'Timer-Startereignis',
-    'Timer boundary event': 'Timer-Randereignis',
-    'Start event': 'Startereignis',
-    'End event': 'Endereignis',
-    'General': 'Allgemein',
-    'Name': 'Name',
-    'ID': 'ID',
-    'Documentation': 'Dokumentation',
-    'Element documentation': 'Beschreibung des Elements',
-    'Process documentation': 'Beschreibung des Prozesses',
-    'Executable': 'Ausführbar',
-    'Forms': 'Formular',
-    'Form key': 'Formularschlüssel (camunda:formKey)',
-    'Custom form key': 'Formularschlüssel',
-    'Embedded or External Task Forms': 'KIM-Formular (Formularschlüssel)',
-    'Camunda Forms': 'Camunda Forms (nicht unterstützt)',
-    'Generated Task Forms': 'Generierte Formulare (nicht unterstützt)',
-    'Type': 'Art',
-    'Condition': 'Bedingung',
-    'Condition type': 'Art der Bedingung',
-    'Condition expression': 'Bedingungsausdruck',
-    'Expression': 'Ausdruck',
-    'Script': 'Skript',
-    'Format': 'Format',
-    'Inline script': 'Skript im Diagramm',
-    'Timer': 'Timer',
-    'Duration': 'Dauer (ISO 8601, z. B. P6M)',
-    'Date': 'Zeitpunkt (ISO 8601)',
-    'Cycle': 'Wiederholung (z. B. R6/P1M)',
-    'Value': 'Wert',
-    '<none>': '<keine>',
-    'Due date': 'Fälligkeit',
-    'Follow up date': 'Wiedervorlage',
-    'Assignee': 'Zuständig',
-    'Candidate groups': 'Zuständige Gruppen',
-    'Candidate users': 'Zuständige Personen',
-    'User assignment': 'Zuständigkeit',
-    'Process ID': 'Prozess-ID',
-    'Version tag': 'Versionskennung'
-  };
-
-  function translate(template, replacements) {
-    var text = DE[template] || template;
-    replacements = replacements || {};
-    return text.replace(/{([^}]+)}/g, function (_, key) {
-      return key in replacements ? replacements[key] : '{' + key + '}';
-    });
-  }
-
   var $ = function (id) { return document.getElementById(id); };
 
   // ---- API ---------------------------------------------------------------------------------
@@ -142,7 +52,11 @@
   var modeler = new Kim.BpmnModeler({
     container: '#canvas',
     propertiesPanel: { parent: '#properties' },
-    additionalModules: Kim.modules.concat([{ translate: ['value', translate] }]),
+    // German texts (modeler_de.js) and only the elements the engine runs (modeler_limits.js).
+    additionalModules: Kim.modules.concat([
+      { translate: ['value', window.KimModelerDe.translate] },
+      window.KimModelerLimits.module
+    ]),
     moddleExtensions: Kim.moddleExtensions
   });
 
@@ -222,7 +136,7 @@
       if (!items.length) box.appendChild(el('p', { className: 'muted' }, 'Noch keine Prozesse.'));
       return Promise.all(items.map(function (p) {
         var section = el('div', { className: 'proc' });
-        section.appendChild(el('h3', {}, p.name || p.process_id));
+        section.appendChild(el('h2', {}, p.name || p.process_id));
         section.appendChild(el('span', { className: 'pid' }, p.process_id));
         var list = el('ul', { className: 'versions', 'aria-label': 'Versionen von ' + (p.name || p.process_id) });
         section.appendChild(list);

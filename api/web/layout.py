@@ -60,7 +60,10 @@ def _layout() -> dict:
 
 
 def init_app(app) -> None:
-    """Register the layout context, the date filter and ``label`` (codes as people read them)."""
+    """Register the layout context, the date filter, ``label`` (codes as people read them) and the icon."""
     app.context_processor(_layout)
     app.add_template_filter(berlin, "berlin")
     app.add_template_global(label, "label")
+    # Browsers ask for /favicon.ico on every site: the static file itself, so it is public, read-only
+    # and cacheable like every asset (the "static" endpoint, another address for one of its files).
+    app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.ico"})

@@ -12,6 +12,8 @@ from engine.config import PROJECT_ROOT
 from tests import lifecycle_data as d
 from tests.api.helpers import CLIENT
 
+from .helpers import browser_login
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 CHROMIUM_ARGS = [
@@ -136,15 +138,17 @@ def test_owner_adds_task_with_new_form_and_cases_follow_their_version(live_serve
     page.wait_for_selector("#schema-check.fail >> text=Das Formular hat Fehler")  # the server's check
     editor.fill(WELCOME_FORM)
     page.wait_for_selector("#schema-check.ok")
+    # The preview is the task page's own rendering (server-side): a required Ja/Nein is a decision
+    # (radio buttons, nothing chosen), a short choice radio buttons with "keine Angabe".
+    page.wait_for_selector("#preview form .field-decision")
     preview = page.locator("#preview")
     assert preview.get_by_label("Datum des Anrufs").get_attribute("type") == "date"
-    assert preview.get_by_label("Erreicht").get_attribute("type") == "checkbox"
-    assert preview.get_by_label("Kanal").locator("option").all_inner_texts() == [
-        "– bitte wählen –",
-        "Telefon",
-        "Video",
-    ]
+    reached = preview.get_by_role("group", name="Erreicht")
+    assert reached.get_by_role("radio").count() == 2 and reached.locator("input:checked").count() == 0
+    channel = preview.get_by_role("group", name="Kanal")
+    assert channel.locator("label").all_inner_texts() == ["Telefon", "Video", "keine Angabe"]
     assert preview.get_by_label("Notiz").evaluate("e => e.tagName") == "TEXTAREA"
+    previewed = preview.locator(".field").evaluate_all("fs => fs.map(f => f.outerHTML)")
     page.get_by_role("button", name="Als neue Version speichern").click()
     page.wait_for_selector("#status.ok >> text=als Version 1 gespeichert")
     page.screenshot(path=str(ARTIFACTS / "form-editor.png"))
@@ -209,6 +213,16 @@ def test_owner_adds_task_with_new_form_and_cases_follow_their_version(live_serve
     assert welcome["form_key"] == "welcome_call" and welcome["name"] == "Begrüßungsanruf"
     detail = requests.get(f"{live_server.url}/tasks/{welcome['id']}", headers=cm, timeout=30).json()
     assert set(detail["form"]["properties"]) == {"call_date", "reached", "channel", "note"}
+    # The case manager's task page shows the form exactly as the editor's preview did.
+    cm_context = page.context.browser.new_context(locale="de-DE")
+    try:
+        cm_page = cm_context.new_page()
+        browser_login(cm_page, site, "cm-borchen")
+        cm_page.goto(f"{site}/tasks/{welcome['id']}")
+        shown = cm_page.locator("form .field").evaluate_all("fs => fs.map(f => f.outerHTML)")
+        assert shown == previewed
+    finally:
+        cm_context.close()
     after = _complete(live_server, cm, welcome["id"], WELCOME_DATA)
     assert [t["bpmn_id"] for t in after["next_tasks"]] == ["consent"]
 
