@@ -55,7 +55,7 @@ PAGES = [
     Visit("case_manager", "/"),
     Visit("case_manager", "/cases"),
     Visit("case_manager", "/cases/new"),
-    Visit("case_manager", "/cases/{case}"),
+    Visit("case_manager", "/cases/{case}", "#ablauf .bpmn-box[data-ready=yes]"),
     Visit("case_manager", "/cases/{closed_case}"),
     Visit("case_manager", "/cases/{case}/akte"),
     Visit("case_manager", "/tasks/{task_first_contact}"),
@@ -85,9 +85,16 @@ PAGES = [
     Visit("dpo", "/"),
     Visit("dpo", "/cases"),
     Visit("dpo", "/dashboard"),  # refused: the error page
+    Visit("dpo", "/privacy/audit"),
+    Visit("dpo", "/privacy/access"),
+    Visit("dpo", "/privacy/holds"),
+    Visit("dpo", "/privacy/retention"),
     # Process owners: the modeler with a diagram open, the form editor with a form and its preview.
     Visit("process_owner", "/modeler", "#processes button[data-process]"),
     Visit("process_owner", "/", None),
+    Visit("process_owner", "/prozessauswertung"),
+    Visit("process_owner", "/prozessauswertung/case_lifecycle?vergleich=1", ".heatmap[data-ready=yes]"),
+    Visit("coordinator", "/prozessauswertung/case_lifecycle", ".heatmap[data-ready=yes]"),
     Visit("process_owner", "/modeler?process=case_lifecycle&version=1", "#canvas .djs-element"),
     Visit("process_owner", "/modeler/forms?form=assessment", "#preview form"),
     # The administration.
