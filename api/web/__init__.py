@@ -13,11 +13,13 @@ from . import (
     headers,
     layout,
     login,
+    meetings,
     members,
     modeler,
     pages,
     referrals,
     tasks,
+    topic_actions,
     topics,
 )
 from .secret import secret_key
@@ -59,6 +61,8 @@ def init_app(app, settings) -> None:
     app.register_blueprint(tasks.bp)  # case managers: the task forms
     app.register_blueprint(dashboard.bp)  # coordinators and the Lenkungsgruppe: escalations, figures
     app.register_blueprint(topics.bp)  # the topics' trails
+    app.register_blueprint(topic_actions.bp)  # the escalation path: raise a topic, decide its step
+    app.register_blueprint(meetings.bp)  # Sitzungen: plan, agenda, minutes, PDF
     app.register_blueprint(admin.bp)  # the administration's accounts and organisation
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used

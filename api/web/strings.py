@@ -246,6 +246,7 @@ DE = {
     "followup_status": "Stand",
     # topics
     "nav_topics": "Themen",
+    "nav_meetings": "Sitzungen",
     "topics_title": "Themen (Eskalation)",
     "topics_empty": "Keine Themen.",
     "topic_title": "Thema",
@@ -391,6 +392,7 @@ NAV = [
     ("casepages.followups", "nav_followups", {"case_manager", "coordinator", "steering"}),
     ("dashboard.dashboard", "nav_dashboard", {"coordinator", "steering"}),
     ("topic_pages.topics", "nav_topics", {"case_manager", "coordinator", "steering"}),
+    ("meeting_pages.meetings", "nav_meetings", {"coordinator", "steering"}),
     ("modeler.modeler", "nav_modeler", {"process_owner"}),
     ("admin.users", "nav_admin_users", {"admin"}),
     ("admin.organisation", "nav_admin_org", {"admin"}),
