@@ -226,13 +226,10 @@ def record_minutes(
             event = complete_step(
                 session, user=user, topic=topic, data=data, meeting=meeting, reminder_default=reminder_default
             )
-        except InvalidInput as exc:
-            raise InvalidInput(
-                f"{topic.number}: {exc.detail}",
-                kind=exc.kind,
-                errors={f"items.{i}.data.{k}": v for k, v in (exc.errors or {}).items()},
-                **exc.extra,
-            ) from None
+        except InvalidInput as exc:  # the same refusal, its fields named by the item
+            exc.detail = f"{topic.number}: {exc.detail}"
+            exc.errors = {f"items.{i}.data.{k}": v for k, v in exc.errors.items()}
+            raise
         item.status, item.event_id = "decided", event.id
     for item, topic in agenda(session, meeting):
         if item.status == OPEN:
