@@ -149,6 +149,7 @@ class DecisionRequestSchema(Schema):
 
 
 class MemberSchema(Schema):
+    id = fields.Integer(metadata={"description": "the seat, as the minutes' attendance names it"})
     function = Str()
     organisation = Str(allow_none=True)
     membership = Str(metadata={"description": "permanent | as_needed"})
@@ -229,6 +230,10 @@ class MeetingSchema(Schema):
     agenda_assembled = fields.Boolean()
     minutes_at = fields.DateTime(allow_none=True)
     minutes_note = Str(allow_none=True)
+    attendance = fields.Dict(
+        allow_none=True,
+        metadata={"description": "members: [{function, organisation, present}], guests (with the minutes)"},
+    )
     agenda = fields.List(
         fields.Nested(AgendaItemSchema),
         metadata={"description": "assembled agenda; before assembly: the topics waiting for the body"},
@@ -250,6 +255,20 @@ class MinutesItemSchema(Schema):
     )
 
 
+class AttendanceSchema(Schema):
+    present = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=MAX_ID)),
+        load_default=list,
+        validate=validate.Length(max=200),
+        metadata={"description": "ids of the body's seats (members) present"},
+    )
+    guests = Str(load_default="", validate=validate.Length(max=2000))
+
+
 class MinutesSchema(Schema):
     note = Str(allow_none=True, validate=validate.Length(max=4000))
+    attendance = fields.Nested(
+        AttendanceSchema,
+        metadata={"description": "who attended: the body's seats present and further attendees"},
+    )
     items = fields.List(fields.Nested(MinutesItemSchema), required=True, validate=validate.Length(max=200))

@@ -95,6 +95,7 @@ def record_minutes(args, meeting_id):
         items=args["items"],
         note=args.get("note"),
         reminder_default=settings().escalation_reminder,
+        attendance=args.get("attendance"),
     )
     out = read.meeting_view(session, meeting, user)
     return out

@@ -16,12 +16,14 @@ from . import (
     insight,
     layout,
     login,
+    meetings,
     members,
     modeler,
     pages,
     privacy_pages,
     referrals,
     tasks,
+    topic_actions,
     topics,
 )
 from .secret import secret_key
@@ -63,6 +65,8 @@ def init_app(app, settings) -> None:
     app.register_blueprint(tasks.bp)  # case managers: the task forms
     app.register_blueprint(dashboard.bp)  # coordinators and the Lenkungsgruppe: escalations, figures
     app.register_blueprint(topics.bp)  # the topics' trails
+    app.register_blueprint(topic_actions.bp)  # the escalation path: raise a topic, decide its step
+    app.register_blueprint(meetings.bp)  # Sitzungen: plan, agenda, minutes, PDF
     app.register_blueprint(admin.bp)  # the administration's accounts and organisation
     app.register_blueprint(insight.bp)  # diagrams of a case's progress, heat maps, event logs
     app.register_blueprint(privacy_pages.bp)  # the data-protection officer: trail, Art. 15 letter, holds

@@ -249,6 +249,7 @@ DE = {
     "followup_status": "Stand",
     # topics
     "nav_topics": "Themen",
+    "nav_meetings": "Sitzungen",
     "topics_title": "Themen (Eskalation)",
     "topics_empty": "Keine Themen.",
     "topic_title": "Thema",
@@ -394,6 +395,7 @@ NAV = [
     ("casepages.followups", "nav_followups", {"case_manager", "coordinator", "steering"}),
     ("dashboard.dashboard", "nav_dashboard", {"coordinator", "steering"}),
     ("topic_pages.topics", "nav_topics", {"case_manager", "coordinator", "steering"}),
+    ("meeting_pages.meetings", "nav_meetings", {"coordinator", "steering"}),
     ("modeler.modeler", "nav_modeler", {"process_owner"}),
     ("insight_pages.processes", "nav_insight", {"process_owner", "coordinator"}),
     ("admin.users", "nav_admin_users", {"admin"}),

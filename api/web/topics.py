@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from engine.errors import KimError, NotFound
+from engine.errors import KimError
 from engine.escalations import read
 
 from ..context import current_user, db, fail
-from .strings import DE
+from .strings_meetings import MT
+from .topic_actions import render_topic
 
 bp = Blueprint("topic_pages", __name__)
 PER_PAGE = 50
@@ -41,18 +42,12 @@ def topics_list():
         page=found,
         pages=max(1, -(-found["total"] // PER_PAGE)),
         everything=everything,
+        may_raise=current_user().role in ("case_manager", "coordinator"),
+        mt=MT,
     )
 
 
 @bp.get("/topics/<int:topic_id>")
 def topic(topic_id: int):
-    """Ein Thema mit seinem Verlauf: Ebene, Entscheidungen, Gremien, Tagesordnungen."""
-    session = db()
-    try:
-        detail = read.get_topic(session, user=current_user(), topic_id=topic_id)
-    except NotFound:
-        fail()
-        return render_template("error.html", message=DE["topic_not_found"]), 404
-    except KimError as exc:
-        return _refused(exc)
-    return render_template("topic.html", topic=detail)
+    """Ein Thema mit seinem Verlauf und, wer ihn entscheiden darf, dem Formular seines nächsten Schritts."""
+    return render_topic(topic_id)

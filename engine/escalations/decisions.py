@@ -11,6 +11,7 @@ from .. import workflow as wf
 from ..access.actor import Actor
 from ..access.service import sees_personal_data
 from ..audit.service import Event, case_event, record
+from ..cases.models import Case
 from ..clock import BERLIN, utcnow
 from ..db import begin_write
 from ..errors import Conflict, InvalidInput, ProcessFailure
@@ -54,25 +55,17 @@ def complete_step(
 
     The caller holds the write lock (``decide`` and the minutes do).
     """
-    if topic.status != OPEN or not topic.waiting_step or topic.waiting_step not in STEPS:
-        raise Conflict("Dieses Thema wartet auf keine Entscheidung (mehr).", kind="topic-not-waiting")
-    bpmn_id, step = topic.waiting_step, STEPS[topic.waiting_step]
-    may_decide(user, topic, step)
-    if meeting is not None and (step.body is None or topic.waiting_body_id != meeting.body_id):
-        raise Conflict(f"Das Thema {topic.number} wartet nicht auf dieses Gremium.", kind="wrong-body")
-    if not isinstance(data, dict):
-        raise InvalidInput("Die Angaben müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
-    row = session.get(TaskRecord, topic.waiting_task_id)
+    if meeting is not None:
+        _waiting(topic)
+        step = STEPS[topic.waiting_step or ""]
+        may_decide(user, topic, step)
+        if step.body is None or topic.waiting_body_id != meeting.body_id:
+            raise Conflict(f"Das Thema {topic.number} wartet nicht auf dieses Gremium.", kind="wrong-body")
+    row, cases = check_step(session, user=user, topic=topic, data=data)
     instance = session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == topic.instance_id).with_for_update()
     ).one()
-    if row is None or row.status != READY:
-        raise Conflict("Dieser Schritt ist nicht mehr offen.", kind="task-already-done")
-    assert row.form_key is not None  # every escalation step is a user task with a form
-    form_id = current_form_id(session, row.form_key)
-    validate_form_data(form_id, lambda: session.get_one(FormVersion, form_id).schema, data)
-    cases = linked_cases(session, topic.id)
-    refuse_client_data(user, cases, {k: data.get(k) for k in TEXT_FIELDS})
+    bpmn_id, step = row.bpmn_id, STEPS[row.bpmn_id]
     if sees_personal_data(user):
         # The check compared the linked clients' names and birth dates with the text: recorded per case.
         record(session, user, *(case_event("topic.check", c, detail={"topic_id": topic.id}) for c in cases))
@@ -136,6 +129,34 @@ def complete_step(
         .execution_options(synchronize_session=False)
     )
     return event
+
+
+def _waiting(topic: Topic) -> None:
+    if topic.status != OPEN or not topic.waiting_step or topic.waiting_step not in STEPS:
+        raise Conflict("Dieses Thema wartet auf keine Entscheidung (mehr).", kind="topic-not-waiting")
+
+
+def check_step(session: Session, *, user: Actor, topic: Topic, data) -> tuple[TaskRecord, list[Case]]:
+    """Everything ``complete_step`` checks before the process moves: the step is open, the user may
+    decide it, the data fits its form and names no linked client. Nothing is written."""
+    _waiting(topic)
+    may_decide(user, topic, STEPS[topic.waiting_step or ""])
+    if not isinstance(data, dict):
+        raise InvalidInput("Die Angaben müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
+    row = session.get(TaskRecord, topic.waiting_task_id)
+    if row is None or row.status != READY:
+        raise Conflict("Dieser Schritt ist nicht mehr offen.", kind="task-already-done")
+    assert row.form_key is not None  # every escalation step is a user task with a form
+    form_id = current_form_id(session, row.form_key)
+    validate_form_data(form_id, lambda: session.get_one(FormVersion, form_id).schema, data)
+    cases = linked_cases(session, topic.id)
+    refuse_client_data(user, cases, {k: data.get(k) for k in TEXT_FIELDS})
+    return row, cases
+
+
+def check_decision(session: Session, *, user: Actor, topic_id: int, data) -> None:
+    """Validate a decision without taking it (the web's confirmation step asks first)."""
+    check_step(session, user=user, topic=load_topic(session, user, topic_id), data=data)
 
 
 def _remember(topic: Topic, bpmn_id: str, data: dict, decided_on) -> None:

@@ -13,7 +13,7 @@ from ..clock import today_berlin, utcnow
 from ..db import begin_write
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from .access import can_read, require_coordinator
-from .bodies import get_body
+from .bodies import get_body, members
 from .decisions import complete_step
 from .models import OPEN, STEERING, AgendaItem, Body, Meeting, Topic, TopicEvent
 from .steps import STEPS
@@ -177,8 +177,13 @@ def record_minutes(
     items: list[dict],
     note: str | None = None,
     reminder_default: str = "P6W",
+    attendance: dict | None = None,
 ) -> Meeting:
-    """The minutes: each decision completes the topic's waiting step; the rest is deferred."""
+    """The minutes: each decision completes the topic's waiting step; the rest is deferred.
+
+    A refused item's field errors name the item (``items.<i>.data.<field>``), so a form of the whole
+    minutes can show each message next to its field.
+    """
     can_read(user)
     begin_write(session)
     meeting = get_meeting(session, user=user, meeting_id=meeting_id, lock=True)
@@ -217,16 +222,63 @@ def record_minutes(
         step = STEPS.get(topic.waiting_step or "")
         if isinstance(data, dict) and step is not None:
             data = {step.date_field: meeting.meets_on.isoformat(), **data}
-        event = complete_step(
-            session, user=user, topic=topic, data=data, meeting=meeting, reminder_default=reminder_default
-        )
+        try:
+            event = complete_step(
+                session, user=user, topic=topic, data=data, meeting=meeting, reminder_default=reminder_default
+            )
+        except InvalidInput as exc:  # the same refusal, its fields named by the item
+            exc.detail = f"{topic.number}: {exc.detail}"
+            exc.errors = {f"items.{i}.data.{k}": v for k, v in exc.errors.items()}
+            raise
         item.status, item.event_id = "decided", event.id
     for item, topic in agenda(session, meeting):
         if item.status == OPEN:
             _defer(session, user, meeting, topic, item, "In der Sitzung nicht behandelt.", now)
     meeting.status, meeting.minutes_at, meeting.minutes_by_id, meeting.minutes_note = HELD, now, user.id, note
+    meeting.attendance = _attendance(session, meeting, attendance) if attendance is not None else None
     session.flush()
     record(session, user, Event("meeting.minutes", "meeting", meeting.id, detail={"items": len(items)}))
+    return meeting
+
+
+def _attendance(session: Session, meeting: Meeting, given: dict) -> dict:
+    """The body's seats, each present or not (``given["present"]``: member ids), and further attendees."""
+    present = {int(i) for i in given.get("present") or [] if str(i).isdigit()}
+    guests = str(given.get("guests") or "").strip()
+    if len(guests) > 2000:
+        raise InvalidInput(
+            "Zu lange Angabe der weiteren Teilnehmenden.",
+            errors={"attendance.guests": ["Höchstens 2000 Zeichen."]},
+        )
+    return {
+        "members": [
+            {"function": m.function, "organisation": m.organisation, "present": m.id in present}
+            for m in members(session, meeting.body_id)
+        ],
+        "guests": guests,
+    }
+
+
+def move_item(session: Session, *, user: Actor, meeting_id: int, topic_id: int, up: bool) -> Meeting:
+    """Coordinators change the order of a planned meeting's agenda: one item up or down."""
+    require_coordinator(user)
+    begin_write(session)
+    meeting = get_meeting(session, user=user, meeting_id=meeting_id, lock=True)
+    if meeting.status != PLANNED:
+        raise Conflict(
+            "Die Sitzung hat bereits stattgefunden; die Tagesordnung ist abgeschlossen.", kind="meeting-held"
+        )
+    items = [i for i, _t in agenda(session, meeting)]
+    index = next((n for n, i in enumerate(items) if i.topic_id == topic_id), None)
+    if index is None:
+        raise NotFound("Dieses Thema steht nicht auf der Tagesordnung.")
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    for position, item in enumerate(items, 1):
+        item.position = position
+    session.flush()
+    record(session, user, Event("meeting.agenda", "meeting", meeting.id, detail={"moved": topic_id}))
     return meeting
 
 

@@ -59,6 +59,9 @@ class Meeting(Base):
     minutes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     minutes_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     minutes_note: Mapped[str | None] = mapped_column(Text)
+    # Who attended, recorded with the minutes: {"members": [{"function", "organisation", "present"}],
+    # "guests": "..."} (seats by function, as the bodies' members are)
+    attendance: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

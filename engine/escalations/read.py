@@ -201,6 +201,7 @@ def body_view(session: Session, body: Body, names: Names | None = None) -> dict:
         "active": body.active,
         "members": [
             {
+                "id": m.id,
                 "function": m.function,
                 "organisation": m.organisation,
                 "membership": m.membership,
@@ -255,6 +256,7 @@ def meeting_view(
         "agenda_assembled": bool(items),
         "minutes_at": meeting.minutes_at,
         "minutes_note": meeting.minutes_note,
+        "attendance": meeting.attendance,
         "agenda": [_agenda_item(pos, t, step, status, names) for pos, t, step, status in agenda],
     }
 

@@ -167,3 +167,33 @@ def test_a_new_local_body_takes_over_topics_that_waited_for_none(client, login):
         ).status_code
         == 409
     )
+
+
+def test_minutes_record_who_attended_and_name_the_refused_item(client, login):
+    cm, coord = login("cm-borchen"), login("coordinator")
+    first = to_steering(client, cm, coord, title="Kita-Plätze fehlen kreisweit")
+    second = to_steering(client, cm, coord, title="Sprachkurse mit Kinderbetreuung")
+    steering = body_id(client, coord)
+    seats = client.get(f"{API}/bodies/{steering}", headers=coord).json["members"]
+    m = assemble(client, coord, meeting(client, coord, steering)["id"])
+    items = [
+        {"topic_id": first["id"], "deferred": True, "reason": "Unterlagen fehlen"},
+        {"topic_id": second["id"], "data": {"steering_outcome": "forward_state"}},
+    ]
+    r = client.post(f"{API}/meetings/{m['id']}/minutes", json={"items": items}, headers=coord)
+    assert r.status_code == 422 and list(r.json["errors"]) == ["items.1.data.reason"]
+    assert r.json["detail"].startswith(second["number"])
+    planned = client.get(f"{API}/meetings/{m['id']}", headers=coord).json
+    assert planned["status"] == "planned" and planned["attendance"] is None
+    items[1]["data"]["reason"] = "Landesrecht"
+    ids = [s["id"] for s in seats]
+    held = client.post(
+        f"{API}/meetings/{m['id']}/minutes",
+        json={"items": items, "attendance": {"present": ids[:1], "guests": "Jobcenter"}},
+        headers=coord,
+    )
+    assert held.status_code == 200, held.json
+    attendance = held.json["attendance"]
+    assert attendance["guests"] == "Jobcenter"
+    assert [s["function"] for s in attendance["members"]] == [s["function"] for s in seats]
+    assert [s["present"] for s in attendance["members"]] == [True] + [False] * (len(seats) - 1)
