@@ -77,10 +77,13 @@ PAGES = [
     Visit("coordinator", "/followups"),
     Visit("coordinator", "/topics"),
     Visit("coordinator", "/topics/{topic}"),
+    Visit("coordinator", "/topics/new"),
+    Visit("coordinator", "/meetings"),
     Visit("steering", "/dashboard"),
     Visit("steering", "/"),
     Visit("steering", "/topics"),
     Visit("steering", "/topics/{topic}"),
+    Visit("steering", "/meetings"),
     # The data-protection officer.
     Visit("dpo", "/"),
     Visit("dpo", "/cases"),
