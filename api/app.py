@@ -29,6 +29,7 @@ from .views import (
     health,
     incidents,
     members,
+    offers,
     privacy,
     processes,
     referrals,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         bodies,
         reports,
         members,
+        offers,  # the offers directory, its gaps and the Ist-/Bedarfsanalyse
     ):
         api.register_blueprint(module.blp)
 
