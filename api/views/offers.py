@@ -7,7 +7,6 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from engine.clock import today_berlin
-from engine.errors import InvalidInput
 from engine.offers import analysis, analysis_export, casework, gap_read, read, service, transfer
 from engine.reports.events import school_year_of
 
@@ -138,13 +137,9 @@ def export_offers(args):
 def import_offers():
     """Import a CSV or XLSX file: all rows or, if any row is bad, none (422 naming every bad line)."""
     upload = request.files.get("file")
-    if upload is None:
-        raise InvalidInput(
-            "Bitte eine Datei wählen.", errors={"file": ["Bitte eine CSV- oder XLSX-Datei wählen."]}
-        )
-    name = (upload.filename or "").lower()
+    name = (upload.filename or "").lower() if upload else ""
     fmt = "xlsx" if name.endswith(".xlsx") else "csv" if name.endswith(".csv") else ""
-    content = upload.read(transfer.MAX_BYTES + 1)
+    content = upload.read(transfer.MAX_BYTES + 1) if upload else b""
     return asdict(transfer.import_file(db(), user=current_user(), content=content, fmt=fmt))
 
 

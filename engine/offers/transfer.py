@@ -152,7 +152,8 @@ def _line_errors(errors: dict[str, list[str]]) -> list[str]:
 
 def _table(content: bytes, fmt: str) -> list[list[str]]:
     if fmt not in (CSV, XLSX):
-        raise InvalidInput("Unbekanntes Format.", errors={"format": ["Bitte csv oder xlsx."]})
+        message = "Bitte eine CSV- oder XLSX-Datei wählen (Endung .csv oder .xlsx)."
+        raise InvalidInput(message, errors={"file": [message]})
     if len(content) > MAX_BYTES:
         raise InvalidInput("Die Datei ist zu groß.", errors={"file": ["Höchstens 2 MB."]})
     table = (_read_xlsx(content) if fmt == XLSX else _read_csv(content)) if content else []
