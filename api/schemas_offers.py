@@ -246,8 +246,18 @@ class GapReasonSchema(Schema):
     label = Str()
 
 
+class OfferAnalysisCountySchema(Schema):
+    life_area = Str()
+    life_area_label = Str()
+    needs = fields.Int(allow_none=True)
+    gaps = fields.Int(allow_none=True)
+
+
 class OfferAnalysisSchema(Schema):
     school_year = Str()
+    county = fields.List(
+        fields.Nested(OfferAnalysisCountySchema), metadata={"description": "the county's totals"}
+    )
     min_count = fields.Int()
     reasons = fields.List(fields.Nested(GapReasonSchema))
     municipalities = fields.List(fields.Nested(OfferAnalysisPlaceSchema))

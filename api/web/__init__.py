@@ -15,6 +15,7 @@ from . import (
     login,
     members,
     modeler,
+    offers,
     pages,
     referrals,
     tasks,
@@ -60,6 +61,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(dashboard.bp)  # coordinators and the Lenkungsgruppe: escalations, figures
     app.register_blueprint(topics.bp)  # the topics' trails
     app.register_blueprint(admin.bp)  # the administration's accounts and organisation
+    offers.init_app(app)  # the offers directory, its sections on the case page and the dashboard
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

@@ -137,8 +137,18 @@ def analysis(
                 "rows": rows,
             }
         )
+    county = [
+        {
+            "life_area": code,
+            "life_area_label": title,
+            "needs": _hide(sum(n for (_m, a), n in needs.items() if a == code), min_count),
+            "gaps": _hide(sum(n for (_m, a, _r), n in gaps.items() if a == code), min_count),
+        }
+        for code, title in areas.items()
+    ]
     return {
         "school_year": school_year,
+        "county": county,
         "min_count": min_count,
         "reasons": [{"code": c, "label": t} for c, t in reasons.items()],
         "municipalities": out,
