@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
@@ -74,8 +74,28 @@ def review_before(today: date) -> date:
     return today - relativedelta(months=REVIEW_MONTHS)
 
 
-def view(offer: Offer, places: Places, user: Actor, today: date, score: int = 0) -> OfferView:
-    """The view model of one offer."""
+class Labels:
+    """The labels of the directory's vocabularies, read once per search (not once per offer)."""
+
+    def __init__(self) -> None:
+        self.known = {v: labels(v) for v in (KINDS, LIFE_AREAS, TARGET_GROUPS, LANGUAGES)}
+
+    def __call__(self, vocabulary: str, code: str) -> str:
+        return self.known[vocabulary].get(code) or label(vocabulary, code)
+
+
+def view(
+    offer: Offer,
+    places: Places,
+    user: Actor,
+    today: date,
+    score: int = 0,
+    flag: date | None = None,
+    names: Labels | None = None,
+) -> OfferView:
+    """The view model of one offer (``flag``: checked before this day means due for review)."""
+    flag = flag or review_before(today)
+    label_of = names or Labels()
     place = places.by_id.get(offer.municipality_id) if offer.municipality_id else None
     return OfferView(
         id=offer.id,
@@ -84,13 +104,13 @@ def view(offer: Offer, places: Places, user: Actor, today: date, score: int = 0)
         provider=offer.provider,
         title=offer.title,
         kind=offer.kind,
-        kind_label=label(KINDS, offer.kind),
+        kind_label=label_of(KINDS, offer.kind),
         life_areas=list(offer.life_areas),
-        life_area_labels=[label(LIFE_AREAS, c) for c in offer.life_areas],
+        life_area_labels=[label_of(LIFE_AREAS, c) for c in offer.life_areas],
         target_groups=list(offer.target_groups),
-        target_group_labels=[label(TARGET_GROUPS, c) for c in offer.target_groups],
+        target_group_labels=[label_of(TARGET_GROUPS, c) for c in offer.target_groups],
         languages=list(offer.languages),
-        language_labels=[label(LANGUAGES, c) for c in offer.languages],
+        language_labels=[label_of(LANGUAGES, c) for c in offer.languages],
         contact=offer.contact,
         address=offer.address,
         opening_hours=offer.opening_hours,
@@ -102,7 +122,7 @@ def view(offer: Offer, places: Places, user: Actor, today: date, score: int = 0)
         shared_upkeep=offer.shared_upkeep,
         version=offer.version,
         retired=offer.retired_at is not None,
-        needs_review=offer.checked_on is None or offer.checked_on < review_before(today),
+        needs_review=offer.checked_on is None or offer.checked_on < flag,
         may_change=offer.retired_at is None and may_keep(user, offer.municipality_id, offer.shared_upkeep),
         score=score,
     )
@@ -163,31 +183,40 @@ def search(session: Session, *, user: Actor, query: Query) -> SearchResult:
         cond.append(or_(func.lower(Offer.provider).like(needle), func.lower(Offer.title).like(needle)))
     if query.review:
         cond.append(or_(Offer.checked_on.is_(None), Offer.checked_on < review_before(today)))
+    county_last = case((Offer.municipality_id.is_(None), 1), else_=0)
+    total_col = func.count().over().label("total")  # the number of matches, in the same query
     if criteria:
-        scores = (
-            select(OfferTag.offer_id, func.count().label("score"))
-            .where(
-                OfferTag.tenant_id == user.tenant_id,
-                or_(*(and_(OfferTag.facet == f, OfferTag.code == c) for f, c in criteria)),
+        # each criterion one index range of offer_tags (UNION ALL: an OR would scan the tenant's tags);
+        # one GROUP BY over the offers that pass the filters: score = criteria matched
+        matches = union_all(
+            *(
+                select(OfferTag.offer_id).where(
+                    OfferTag.tenant_id == user.tenant_id, OfferTag.facet == f, OfferTag.code == c
+                )
+                for f, c in criteria
             )
-            .group_by(OfferTag.offer_id)
-            .subquery()
+        ).subquery("matches")
+        score = func.count(matches.c.offer_id)
+        stmt = (
+            select(Offer, score, total_col)
+            .join(matches, matches.c.offer_id == Offer.id)
+            .where(*cond)
+            .group_by(Offer.id)
         )
-        score = scores.c.score
-        base = select(Offer, score).join(scores, scores.c.offer_id == Offer.id).where(*cond)
-        counted = select(func.count()).select_from(scores).join(Offer, Offer.id == scores.c.offer_id)
     else:
         score = literal(0)
-        base = select(Offer, score).where(*cond)
-        counted = select(func.count()).select_from(Offer)
-    total = session.scalar(counted.where(*cond)) or 0
-    county_last = case((Offer.municipality_id.is_(None), 1), else_=0)
+        stmt = select(Offer, score, total_col).where(*cond)
     rows = session.execute(
-        base.order_by(score.desc(), county_last, Offer.title, Offer.id)
+        stmt.order_by(score.desc(), county_last, Offer.title, Offer.id)
         .limit(max(1, min(query.limit, MAX_PAGE)))
         .offset(max(0, query.offset))
     ).all()
-    items = [view(offer, places, user, today, int(s or 0)) for offer, s in rows]
+    total = rows[0][2] if rows else 0
+    if not rows and query.offset:
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0  # past the end
+    flag = review_before(today)
+    names = Labels()
+    items = [view(offer, places, user, today, int(s or 0), flag, names) for offer, s, _t in rows]
     return SearchResult(items, total, len(criteria))
 
 
