@@ -359,3 +359,32 @@ def test_small_counts_are_suppressed(client, login):
     rows = {r["life_area"]: r for r in data["municipalities"][0]["rows"]}
     assert rows["housing"]["needs"] is None and rows["housing"]["gaps"] is None
     assert rows["housing"]["gaps_by_reason"]["cost"] is None and rows["language"]["needs"] == 0
+
+
+def test_the_final_evaluations_missing_offers_become_gap_records_without_its_free_text(client, login):
+    cm, coord = login("cm-borchen"), login("coordinator")
+    case = open_case(client, cm)
+    run_to_evaluation(client, cm, case["id"])
+    complete(client, cm, case["id"], "evaluation", d.evaluation(False))
+    final = {
+        **d.FINAL,
+        "structural_findings": "Frau Haddad wartet seit Monaten auf einen Kitaplatz.",
+        "structural_gaps": [
+            {"life_area": "childcare", "reason": "waiting_list"},
+            {"life_area": "housing", "reason": "cost"},
+        ],
+    }
+    complete(client, cm, case["id"], "final_evaluation", final)
+    gaps = client.get(f"{API}/offers/gaps", headers=coord)
+    items = [(g["life_area"], g["reason"], g["source"]) for g in gaps.json["items"]]
+    assert sorted(items) == [
+        ("childcare", "waiting_list", "final_evaluation"),
+        ("housing", "cost", "final_evaluation"),
+    ]
+    assert {g["pseudonym"] for g in gaps.json["items"]} == {case["pseudonym"]}
+    assert "Haddad" not in gaps.get_data(as_text=True) and "Monaten" not in gaps.get_data(as_text=True)
+    bad = {**d.FINAL, "structural_gaps": [{"life_area": "childcare", "reason": "weather"}]}
+    other = open_case(client, cm)
+    run_to_evaluation(client, cm, other["id"])
+    complete(client, cm, other["id"], "evaluation", d.evaluation(False))
+    complete(client, cm, other["id"], "final_evaluation", bad, expect=422)
