@@ -31,12 +31,12 @@ KEY = "a7JCGv4xmqs3xyrAPlchpDAALY2MO8abMGWRyu1r7xk="
 QUERIES = {
     "life area + language + municipality": {
         "life_area": "language",
-        "language": "ar",
+        "language": "ara",
         "municipality": "borchen",
     },
     "three criteria + municipality": {
         "life_area": "childcare",
-        "language": "uk",
+        "language": "ukr",
         "target_group": "families",
         "municipality": "delbrueck",
     },

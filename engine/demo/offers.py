@@ -25,14 +25,14 @@ from ..uow import unit_of_work
 
 # (kind, title pattern, life areas, languages, target groups); {place} is the municipality
 LOCAL = [
-    ("language_course", "Sprachtreff {place}", ["language"], ["de", "ar"], ["everyone"]),
-    ("language_course", "Deutsch im Alltag – Frauenkurs {place}", ["language"], ["de", "fa"], ["women"]),
-    ("volunteer_initiative", "Patenschaften {place}", ["family", "education"], ["de", "en"], ["families"]),
-    ("counselling", "Sozialberatung {place}", ["money", "housing"], ["de", "tr"], ["everyone"]),
-    ("childcare", "Spielgruppe Kunterbunt {place}", ["childcare"], ["de"], ["children", "families"]),
-    ("project", "Hausaufgabenhilfe {place}", ["education"], ["de", "ar", "uk"], ["children"]),
-    ("self_help", "Elterncafé {place}", ["family"], ["de", "ar", "ti"], ["families"]),
-    ("measure", "Bewerbungswerkstatt {place}", ["work_training"], ["de"], ["young_adults"]),
+    ("language_course", "Sprachtreff {place}", ["language"], ["deu", "ara"], ["everyone"]),
+    ("language_course", "Deutsch im Alltag – Frauenkurs {place}", ["language"], ["deu", "fas"], ["women"]),
+    ("volunteer_initiative", "Patenschaften {place}", ["family", "education"], ["deu", "eng"], ["families"]),
+    ("counselling", "Sozialberatung {place}", ["money", "housing"], ["deu", "tur"], ["everyone"]),
+    ("childcare", "Spielgruppe Kunterbunt {place}", ["childcare"], ["deu"], ["children", "families"]),
+    ("project", "Hausaufgabenhilfe {place}", ["education"], ["deu", "ara", "ukr"], ["children"]),
+    ("self_help", "Elterncafé {place}", ["family"], ["deu", "ara", "tir"], ["families"]),
+    ("measure", "Bewerbungswerkstatt {place}", ["work_training"], ["deu"], ["young_adults"]),
 ]
 PROVIDERS = ["Nachbarschaftsnetz", "Bürgerverein", "Familienforum", "Lernwerkstatt", "Initiative Miteinander"]
 COUNTY = [
@@ -41,7 +41,7 @@ COUNTY = [
         "Migrationsberatung für Erwachsene",
         "Beratungsverbund Ost",
         ["residence", "work_training"],
-        ["de", "ar", "ru"],
+        ["deu", "ara", "rus"],
         ["everyone"],
     ),
     (
@@ -49,7 +49,7 @@ COUNTY = [
         "Beratung für junge Zugewanderte",
         "Jugendwerkstatt Kreisweit",
         ["education", "work_training"],
-        ["de", "fa", "ps"],
+        ["deu", "fas", "pus"],
         ["young_adults"],
     ),
     (
@@ -57,7 +57,7 @@ COUNTY = [
         "Integrationskurs mit Kinderbetreuung",
         "Bildungswerk Am Lindenhof",
         ["language", "childcare"],
-        ["de"],
+        ["deu"],
         ["women", "families"],
     ),
     (
@@ -65,7 +65,7 @@ COUNTY = [
         "Integrationskurs Abendkurs",
         "Sprachschule Brückenschlag",
         ["language"],
-        ["de"],
+        ["deu"],
         ["everyone"],
     ),
     (
@@ -73,7 +73,7 @@ COUNTY = [
         "Psychosoziale Beratung",
         "Gesundheitsladen Kreisweit",
         ["health"],
-        ["de", "ar", "fa", "uk"],
+        ["deu", "ara", "fas", "ukr"],
         ["everyone"],
     ),
     (
@@ -81,7 +81,7 @@ COUNTY = [
         "Berufssprachkurs B2",
         "Sprachschule Brückenschlag",
         ["language", "work_training"],
-        ["de"],
+        ["deu"],
         ["everyone"],
     ),
     (
@@ -89,7 +89,7 @@ COUNTY = [
         "Wohnungslotsen",
         "Initiative Dach überm Kopf",
         ["housing"],
-        ["de", "ar", "ti", "so"],
+        ["deu", "ara", "tir", "som"],
         ["families"],
     ),
     (
@@ -97,7 +97,7 @@ COUNTY = [
         "Schuldner- und Budgetberatung",
         "Beratungsverbund Ost",
         ["money"],
-        ["de", "tr", "ru"],
+        ["deu", "tur", "rus"],
         ["everyone"],
     ),
     (
@@ -105,7 +105,7 @@ COUNTY = [
         "Ankommen für unbegleitete Minderjährige",
         "Jugendwerkstatt Kreisweit",
         ["education", "residence"],
-        ["de", "fa", "ps", "ar"],
+        ["deu", "fas", "pus", "ara"],
         ["uma"],
     ),
     (
@@ -113,7 +113,7 @@ COUNTY = [
         "Frauentreff International",
         "Familienforum Kreisweit",
         ["family", "health"],
-        ["de", "ar", "uk", "ti"],
+        ["deu", "ara", "ukr", "tir"],
         ["women"],
     ),
 ]

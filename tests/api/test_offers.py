@@ -21,7 +21,7 @@ ARABIC_COURSE = {
     "title": "Deutschkurs A1 mit arabischer Begleitung",
     "kind": "language_course",
     "life_areas": ["language"],
-    "languages": ["ar", "de"],
+    "languages": ["ara", "deu"],
     "target_groups": ["women"],
     "checked_on": "2026-10-01",
 }
@@ -119,17 +119,17 @@ def test_search_ranks_by_criteria_matched_then_own_municipality_before_county(cl
     coord = login("coordinator")
     both_local = offer(client, coord, title="B lokal Sprache arabisch")
     both_county = offer(client, coord, municipality=None, title="A kreisweit Sprache arabisch")
-    language_only = offer(client, coord, title="C Sprache deutsch", languages=["de"])
+    language_only = offer(client, coord, title="C Sprache deutsch", languages=["deu"])
     arabic_health = offer(
         client, coord, title="D Gesundheit arabisch", kind="counselling", life_areas=["health"]
     )
     offer(
-        client, coord, title="E Wohnen deutsch", kind="counselling", life_areas=["housing"], languages=["de"]
+        client, coord, title="E Wohnen deutsch", kind="counselling", life_areas=["housing"], languages=["deu"]
     )
     offer(client, coord, municipality="delbrueck", title="F Delbrück Sprache arabisch")
     offer(client, coord, title="G abgelaufen", valid_from="2020-01-01", valid_until="2021-01-01")
     r = client.get(
-        f"{API}/offers?life_area=language&language=ar&municipality=Borchen", headers=login("cm-borchen")
+        f"{API}/offers?life_area=language&language=ara&municipality=Borchen", headers=login("cm-borchen")
     )
     ids = [o["id"] for o in r.json["items"]]
     assert ids == [both_local["id"], both_county["id"], language_only["id"], arabic_health["id"]]
@@ -176,7 +176,17 @@ def test_import_with_bad_rows_imports_nothing_and_names_every_bad_line(client, l
     coord = login("coordinator")
     rows = [
         HEADER,
-        ["", "borchen", "Träger A", "Sprachcafé", "Sprachkurs", "Sprache", "ar; de", "Frauen", "01.10.2026"],
+        [
+            "",
+            "borchen",
+            "Träger A",
+            "Sprachcafé",
+            "Sprachkurs",
+            "Sprache",
+            "Arabisch; deu",
+            "Frauen",
+            "01.10.2026",
+        ],
         ["", "Atlantis", "Träger B", "Beratung", "counselling", "health", "", "", ""],
         ["", "", "Träger C", "Kurs", "language_course", "language", "", "", "2026-10-01"],
         ["", "", "", "Ohne Träger", "kaputt", "", "", "", "gestern"],

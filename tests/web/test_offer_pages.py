@@ -46,7 +46,7 @@ def test_keep_an_offer_in_the_browser_pages(client, login):
         "provider": "Nachbarschaftshilfe Borchen",
         "kind": "language_course",
         "life_areas": ["language"],
-        "languages": ["ar"],
+        "languages": ["ara"],
     }
     r = client.post("/offers/new", data=form)
     assert r.status_code == 303, r.text
@@ -58,7 +58,7 @@ def test_keep_an_offer_in_the_browser_pages(client, login):
     r = client.post(f"/offers/{offer_id}/edit", data={**form, "cost": "kostenlos"})
     assert r.status_code == 303
     assert "Kosten – kostenlos" in _text(client.get(f"/offers/{offer_id}/history").text)
-    found = client.get("/offers?life_area=language&language=ar").text
+    found = client.get("/offers?life_area=language&language=ara").text
     assert f'data-offer="{offer_id}"' in found and "2/2" in found
     # another municipality's case manager may not edit it
     other = client.application.test_client()
@@ -105,7 +105,7 @@ def test_case_page_picks_an_offer_and_records_a_gap_and_the_dashboard_raises_it(
     (goal,) = client.get(f"/api/v1/cases/{case['id']}/goals", headers=cm).json["items"]
     csrf = web_login(client, "cm-borchen")
     page = client.get(
-        f"/cases/{case['id']}?offer_search=1&offer_target=goal:{goal['id']}&life_area=language&language=ar"
+        f"/cases/{case['id']}?offer_search=1&offer_target=goal:{goal['id']}&life_area=language&language=ara"
     )
     assert page.status_code == 200 and f'data-offer="{course["id"]}"' in page.text
     r = client.post(

@@ -27,7 +27,7 @@ ARABIC = {
     "title": "Deutschkurs A1 mit arabischer Begleitung",
     "kind": "language_course",
     "life_areas": ["language"],
-    "languages": ["de", "ar"],
+    "languages": ["deu", "ara"],
     "checked_on": "2026-10-01",
 }
 
@@ -60,7 +60,7 @@ def test_a_language_course_in_arabic_a_waiting_list_gap_and_the_topic(live_serve
         "POST",
         "/offers",
         coord,
-        json={**ARABIC, "title": "Deutsch Grundkurs", "languages": ["de"]},
+        json={**ARABIC, "title": "Deutsch Grundkurs", "languages": ["deu"]},
     )
     arabic = _api(live_server, "POST", "/offers", coord, json=ARABIC)
     _api(
@@ -68,7 +68,7 @@ def test_a_language_course_in_arabic_a_waiting_list_gap_and_the_topic(live_serve
         "POST",
         "/offers",
         coord,
-        json={**ARABIC, "municipality": None, "title": "Integrationskurs kreisweit", "languages": ["de"]},
+        json={**ARABIC, "municipality": None, "title": "Integrationskurs kreisweit", "languages": ["deu"]},
     )
     for _ in range(2):  # two colleagues' cases already waited for a kindergarten place
         other = _case(live_server, cm)

@@ -30,7 +30,7 @@ def test_the_demo_directory_and_gaps(app, client, login):
         assert count(OfferGap) == gaps <= count(OfferNeed) == 16
         assert all(g.pseudonym and g.reason for g in s.scalars(select(OfferGap)))
         found = search(
-            s, user=coord, query=Query(life_area="language", language="ar", municipality="borchen")
+            s, user=coord, query=Query(life_area="language", language="ara", municipality="borchen")
         )
         assert found.total >= 1 and found.items[0].score >= 1
         assert any(o.needs_review for o in search(s, user=coord, query=Query(limit=200)).items)
