@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import case, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
@@ -196,7 +196,7 @@ def search(session: Session, *, user: Actor, query: Query) -> SearchResult:
                 for f, c in criteria
             )
         ).subquery("matches")
-        score = func.count(matches.c.offer_id)
+        score: ColumnElement[int] = func.count(matches.c.offer_id)
         stmt = (
             select(Offer, score, total_col)
             .join(matches, matches.c.offer_id == Offer.id)
@@ -204,10 +204,11 @@ def search(session: Session, *, user: Actor, query: Query) -> SearchResult:
             .group_by(Offer.id)
         )
     else:
-        score = literal(0)
+        score = literal_column("0")  # inline: PostgreSQL cannot type a bare parameter in the select list
         stmt = select(Offer, score, total_col).where(*cond)
+    order = [county_last, Offer.title, Offer.id]
     rows = session.execute(
-        stmt.order_by(score.desc(), county_last, Offer.title, Offer.id)
+        stmt.order_by(*([score.desc()] if criteria else []), *order)
         .limit(max(1, min(query.limit, MAX_PAGE)))
         .offset(max(0, query.offset))
     ).all()
