@@ -237,6 +237,7 @@ class OfferAnalysisRowSchema(Schema):
 class OfferAnalysisPlaceSchema(Schema):
     municipality = Str()
     name = Str()
+    region = Str(allow_none=True)
     gaps_total = fields.Int(allow_none=True)
     rows = fields.List(fields.Nested(OfferAnalysisRowSchema))
 

@@ -15,6 +15,7 @@ OF = {
     "target_group": "Zielgruppe",
     "target_groups": "Zielgruppen",
     "municipality": "Gemeinde",
+    "region": "Region",
     "kind": "Art",
     "text": "Träger oder Angebot enthält",
     "any": "alle",

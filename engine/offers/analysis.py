@@ -23,7 +23,7 @@ from ..db import begin_write
 from ..errors import Forbidden, InvalidInput
 from ..escalations.models import Topic
 from ..escalations.service import raise_topic
-from ..org.models import Municipality
+from ..org.models import Municipality, Region
 from ..reports.events import school_year_bounds
 from ..vocabulary import label, labels
 from .casework import GAP_REASONS
@@ -112,6 +112,9 @@ def analysis(
     )
     offers = _offer_counts(session, tid, min(end, today_berlin()))
     areas, reasons = labels(LIFE_AREAS), labels(GAP_REASONS)
+    regions = dict(
+        session.execute(select(Region.id, Region.name).where(Region.tenant_id == tid)).tuples().all()
+    )
     out = []
     for place in chosen:
         rows = []
@@ -133,6 +136,7 @@ def analysis(
             {
                 "municipality": place.key,
                 "name": place.name,
+                "region": regions.get(place.region_id) if place.region_id else None,
                 "gaps_total": _hide(total, min_count),
                 "rows": rows,
             }

@@ -22,7 +22,8 @@ def to_xlsx(data: dict) -> bytes:
     reasons = data["reasons"]
     for place in data["municipalities"]:
         sheet = book.create_sheet(place["name"][:31])
-        sheet.append([f"Ist-/Bedarfsanalyse {place['name']}, Schuljahr {data['school_year']}"])
+        region = f" (Region {place['region']})" if place.get("region") else ""
+        sheet.append([f"Ist-/Bedarfsanalyse {place['name']}{region}, Schuljahr {data['school_year']}"])
         sheet["A1"].font = Font(bold=True)
         sheet.append([f"Fallzahlen unter {m} sind unterdrückt („<{m}“); keine personenbezogenen Daten."])
         header = [

@@ -332,6 +332,7 @@ def test_gaps_roll_up_and_become_a_topic_without_personal_data(client, login):
     _no_personal_data(gaps.get_data(as_text=True))
     data = client.get(f"{API}/offers/analysis?school_year={year}&municipality=borchen", headers=coord).json
     (place,) = data["municipalities"]
+    assert (place["name"], place["region"]) == ("Borchen", "Region 3")
     rows = {r["life_area"]: r for r in place["rows"]}
     assert rows["childcare"]["needs"] == 3 and rows["childcare"]["offers_local"] == 1
     assert rows["childcare"]["gaps"] == 3 and rows["childcare"]["gaps_by_reason"]["waiting_list"] == 3
