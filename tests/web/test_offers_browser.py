@@ -112,7 +112,8 @@ def test_a_language_course_in_arabic_a_waiting_list_gap_and_the_topic(live_serve
     page.goto(f"{base}/dashboard")
     panel = page.locator("#offer-gaps")
     row = panel.locator('tr[data-municipality="borchen"]')
-    assert row.locator("td").nth(0).inner_text() == "3"  # three gaps in Borchen
+    assert row.locator("td").nth(0).inner_text() == "Region 3"
+    assert row.locator("td").nth(1).inner_text() == "3"  # three gaps in Borchen
     assert "3 / 3" in row.inner_text()  # Kinderbetreuung: three needs, three without a place
     assert panel.locator("svg.chart").count() == 1
     page.screenshot(path=str(ARTIFACTS / "offers-dashboard.png"), full_page=True)
