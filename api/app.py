@@ -30,6 +30,7 @@ from .views import (
     incidents,
     insight,
     members,
+    offers,
     privacy,
     processes,
     referrals,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         reports,
         members,
         insight,
+        offers,  # the offers directory, its gaps and the Ist-/Bedarfsanalyse
     ):
         api.register_blueprint(module.blp)
 

@@ -19,6 +19,8 @@ The table (process id: after each step)
                                                           goals met, closures) into programme_events
                       goals.projection.project            the case's goals as rows: one per goal of
                                                           the goal agreement; each evaluation's status
+                      offers.projection.project           the assessment's needs by life area and the
+                                                          final evaluation's missing offers (gaps)
     uma_job_followup  followups.projection.project        the case's row in ``followups`` (due date,
                                                           check-ins, outcome) for the overview
     escalation        escalations.projection.project      the topic's row: waiting step, level, body,
@@ -59,11 +61,17 @@ from .escalations.steps import PROCESS_ID as ESCALATION
 from .followups import projection as followup
 from .goals import projection as goals
 from .instances.hook_table import StepHooks, install
+from .offers import projection as offer_needs
 from .referrals import projection as referral
 from .reports import projection as figures
 
 AFTER_STEP = {
-    lifecycle.PROCESS_ID: (lifecycle.apply_step, figures.project_lifecycle, goals.project),
+    lifecycle.PROCESS_ID: (
+        lifecycle.apply_step,
+        figures.project_lifecycle,
+        goals.project,
+        offer_needs.project,
+    ),
     followup.PROCESS_ID: (followup.project,),
     ESCALATION: (escalation.project,),
     referral.PROCESS_ID: (referral.project, figures.project_referral),

@@ -11,6 +11,7 @@ from .followups.models import FollowUp
 from .goals.models import Goal
 from .households.models import Member, MemberChange
 from .instances.models import HistoryEntry, ProcessInstance
+from .offers.models import Offer, OfferGap, OfferGapTopic, OfferLink, OfferNeed, OfferTag, OfferVersion  # noqa: F401
 from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessIncident, ProcessVersion
 from .reports.models import ProgrammeEvent

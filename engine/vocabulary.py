@@ -319,3 +319,59 @@ def label_data(form_key: str | None, data: Any, path: tuple[str, ...] = ()) -> A
         if mapping is not None:
             return mapping.get(data) or UNKNOWN.format(code=data)
     return data
+
+
+# The offers directory and its gap records (engine/offers). Life areas are the assessment's needs
+# ("assessment.needs.life_area"): one list for needs, goals, offers and gaps; the reasons of a gap are
+# the final evaluation's ("final_evaluation.structural_gaps.reason").
+ENGINE.update(
+    {
+        "offer.kind": {
+            "counselling": "Beratung",
+            "language_course": "Sprachkurs",
+            "integration_course": "Integrationskurs",
+            "volunteer_initiative": "Ehrenamtliche Initiative",
+            "project": "Projekt",
+            "measure": "Maßnahme",
+            "self_help": "Selbsthilfegruppe",
+            "childcare": "Kinderbetreuung",
+            "other": "Sonstiges",
+        },
+        "offer.target_group": {
+            "everyone": "alle",
+            "women": "Frauen",
+            "men": "Männer",
+            "young_adults": "junge Erwachsene",
+            "families": "Familien",
+            "children": "Kinder und Jugendliche",
+            "uma": "unbegleitete Minderjährige (UmA)",
+            "seniors": "Ältere",
+        },
+        "offer.language": {
+            "deu": "Deutsch",
+            "ara": "Arabisch",
+            "fas": "Persisch (Farsi/Dari)",
+            "pus": "Paschtu",
+            "kur": "Kurdisch",
+            "tur": "Türkisch",
+            "ukr": "Ukrainisch",
+            "rus": "Russisch",
+            "tir": "Tigrinya",
+            "som": "Somali",
+            "eng": "Englisch",
+            "fra": "Französisch",
+        },
+        "offer.action": {
+            "created": "angelegt",
+            "changed": "geändert",
+            "imported": "importiert",
+            "retired": "ausgetragen",
+        },
+        "offer.gap_source": {
+            "goal": "Ziel",
+            "referral": "Verweisung",
+            "final_evaluation": "Abschließende Auswertung",
+            "case": "Fall",
+        },
+    }
+)

@@ -19,6 +19,7 @@ from . import (
     meetings,
     members,
     modeler,
+    offers,
     pages,
     privacy_pages,
     referrals,
@@ -72,6 +73,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(privacy_pages.bp)  # the data-protection officer: trail, Art. 15 letter, holds
     case_actions.init_app(app)  # the case page's actions: withdrawals, follow-up, topic from a case
     flashes.init_app(app)  # the last action's message on whatever page the user lands on
+    offers.init_app(app)  # the offers directory, its sections on the case page and the dashboard
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

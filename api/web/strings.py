@@ -385,6 +385,7 @@ DE = {
     "dash_chart_places": "Unterstützte Personen je Gemeinde {year}",
     "dash_chart_cm": "CM-Fälle je Gemeinde {year}",
     "dash_forbidden": "Das Dashboard sehen die koordinierenden Stellen und die Lenkungsgruppe.",
+    "nav_offers": "Angebote",
     "org_hint": "Die Organisation wird in der Seed-Datei gepflegt und mit „kim seed“ übernommen.",
 }
 
@@ -396,6 +397,7 @@ NAV = [
     ("dashboard.dashboard", "nav_dashboard", {"coordinator", "steering"}),
     ("topic_pages.topics", "nav_topics", {"case_manager", "coordinator", "steering"}),
     ("meeting_pages.meetings", "nav_meetings", {"coordinator", "steering"}),
+    ("offer_pages.offers", "nav_offers", {"case_manager", "coordinator", "steering"}),
     ("modeler.modeler", "nav_modeler", {"process_owner"}),
     ("insight_pages.processes", "nav_insight", {"process_owner", "coordinator"}),
     ("admin.users", "nav_admin_users", {"admin"}),

@@ -22,7 +22,7 @@ from ..org.models import Municipality, Team, Tenant
 from ..reports.events import school_year_of
 from ..uow import unit_of_work
 from . import data as d
-from . import households
+from . import households, offers
 from .cases import CasePlan, start
 from .runner import Runner, ensure_user
 from .topics import Topics
@@ -200,4 +200,5 @@ def generate(
         if year in d.PERSONS
     )
     runner.run()
+    offers.fill(factory, tenant_id=tenant_id, coordinator=coord, seed=seed)  # directory and gaps
     return Outcome(cases, len(topics.plans), runner.steps, runner.timers_fired, time.perf_counter() - started)

@@ -75,7 +75,10 @@ CONTRACT: dict[str, dict[str, Need]] = {
             codes=("referral", "accompaniment"),
         ),
         "needs": Need(
-            "array", "die Prüfung der Haushaltsmitglieder, die ein Bedarf nennt (member_ids)", removable=True
+            "array",
+            "die Prüfung der Haushaltsmitglieder, die ein Bedarf nennt (member_ids), und die "
+            "Ist-/Bedarfsanalyse der Angebote (Lebensbereiche)",
+            removable=True,
         ),
     },
     "referral": {
@@ -107,6 +110,9 @@ CONTRACT: dict[str, dict[str, Need]] = {
     "final_evaluation": {
         "evaluation_date": Need("string", "die Kennzahl „Ziele erreicht“ (Datum)", format=DATE),
         "goals_met": Need("string", "die Kennzahl „Ziele erreicht“ (alle, teilweise, keine)"),
+        "structural_gaps": Need(
+            "array", "die Einträge „kein passendes Angebot“ (Lebensbereich und Grund)", removable=True
+        ),
     },
     "closure": {
         "closure_reason": Need(

@@ -411,3 +411,109 @@ def add_topics(client, world: dict, heads: dict, login) -> None:
     assert r.status_code == 201, r.json
     for w in world.values():
         w["body"], w["meeting"] = body, r.json["id"]
+
+
+# --- the offers directory (engine/offers): ids that do not exist and bodies a permitted role gets a 422
+# or 404 for, so nothing changes; the case rows use the world's open case and its goal.
+OFFER = {"provider": "Träger", "title": "Kurs", "kind": "language_course", "life_areas": ["language"]}
+OFFER_READERS = (*CM, "coordinator", "steering")
+OFFER_KEEPERS = (*CM, "coordinator")
+
+
+def offer_rows() -> dict:
+    """Rows of the offers endpoints (merged into ROWS below)."""
+    return {
+        ("GET", "/api/v1/offers"): (
+            lambda w, k: (f"{API}/offers?life_area=language", None),
+            only(*OFFER_READERS),
+            None,
+            False,
+        ),
+        ("POST", "/api/v1/offers"): (
+            lambda w, k: (f"{API}/offers", {**OFFER, "municipality": "Atlantis"}),
+            only(*OFFER_KEEPERS, ok=422),
+            None,
+            False,
+        ),
+        ("GET", "/api/v1/offers/{offer_id}"): (
+            lambda w, k: (f"{API}/offers/{MISSING}", None),
+            only(*OFFER_READERS, ok=404),
+            None,
+            False,
+        ),
+        ("PUT", "/api/v1/offers/{offer_id}"): (
+            lambda w, k: (f"{API}/offers/{MISSING}", OFFER),
+            only(*OFFER_KEEPERS, ok=404),
+            None,
+            False,
+        ),
+        ("POST", "/api/v1/offers/{offer_id}/retire"): (
+            lambda w, k: (f"{API}/offers/{MISSING}/retire", None),
+            only(*OFFER_KEEPERS, ok=404),
+            None,
+            False,
+        ),
+        ("GET", "/api/v1/offers/{offer_id}/versions"): (
+            lambda w, k: (f"{API}/offers/{MISSING}/versions", None),
+            only(*OFFER_READERS, ok=404),
+            None,
+            False,
+        ),
+        ("GET", "/api/v1/offers/export"): (
+            lambda w, k: (f"{API}/offers/export", None),
+            only(*OFFER_READERS),
+            None,
+            False,
+        ),
+        ("POST", "/api/v1/offers/import"): (
+            lambda w, k: (f"{API}/offers/import", {}),
+            only(*OFFER_KEEPERS, ok=422),
+            None,
+            False,
+        ),
+        ("GET", "/api/v1/offers/gaps"): (
+            lambda w, k: (f"{API}/offers/gaps", None),
+            only(*CM, "coordinator", "steering", "dpo"),
+            None,
+            False,
+        ),
+        ("GET", "/api/v1/offers/analysis"): (
+            lambda w, k: (f"{API}/offers/analysis", None),
+            only("coordinator", "steering"),
+            None,
+            False,
+        ),
+        ("POST", "/api/v1/offers/analysis/topics"): (
+            lambda w, k: (
+                f"{API}/offers/analysis/topics",
+                {"school_year": "2026/27", "municipality": "Atlantis"},
+            ),
+            only("coordinator", ok=422),
+            None,
+            False,
+        ),
+        ("GET", "/api/v1/cases/{case_id}/offer-links"): (
+            lambda w, k: (f"{API}/cases/{w[k]['consented']}/offer-links", None),
+            case_read,
+            None,
+            True,
+        ),
+        ("POST", "/api/v1/cases/{case_id}/offer-links"): (
+            lambda w, k: (
+                f"{API}/cases/{w[k]['consented']}/offer-links",
+                {"offer_id": MISSING, "goal_id": _get(w, k, "goal")},
+            ),
+            cm_write(422),
+            None,
+            True,
+        ),
+        ("POST", "/api/v1/cases/{case_id}/offer-gaps"): (
+            lambda w, k: (f"{API}/cases/{w[k]['consented']}/offer-gaps", {"reason": "unbekannt"}),
+            cm_write(422),
+            None,
+            True,
+        ),
+    }
+
+
+ROWS.update(offer_rows())

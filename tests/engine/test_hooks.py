@@ -6,16 +6,23 @@ from engine.escalations import projection as escalation
 from engine.followups import projection as followup
 from engine.goals import projection as goals
 from engine.instances import hook_table
+from engine.offers import projection as offer_needs
 from engine.reports import projection as figures
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
 
 
 def test_the_table_names_every_process_and_its_hooks_in_order():
-    """Case first, then the figures and the goals; follow-up and escalation each keep their own row."""
+    """Case first, then the figures, the goals and the offers' needs and gaps; follow-up and escalation
+    each keep their own row."""
     table = hooks.wire()
     assert hook_table.installed() is table
-    assert table.after("case_lifecycle") == (lifecycle.apply_step, figures.project_lifecycle, goals.project)
+    assert table.after("case_lifecycle") == (
+        lifecycle.apply_step,
+        figures.project_lifecycle,
+        goals.project,
+        offer_needs.project,
+    )
     assert table.after("uma_job_followup") == (followup.project,)
     assert table.after("escalation") == (escalation.project,)
     assert table.stopped("uma_job_followup") == (followup.stopped,)

@@ -49,6 +49,17 @@ def test_small_demo_county_and_its_report(db):
         (counts["case_lifecycle"],)
     ]
     assert db.rows("SELECT count(*) FROM meetings WHERE status = 'held'")[0][0] >= 1
+    # the offers directory (invented providers) and gaps beside the assessments' needs
+    assert db.rows("SELECT count(*) FROM offers WHERE municipality_id IS NULL")[0][0] >= 10
+    assert db.rows("SELECT count(DISTINCT municipality_id) FROM offers")[0][0] >= 10
+    assert (
+        db.rows("SELECT count(*) FROM offer_versions")[0][0] == db.rows("SELECT count(*) FROM offers")[0][0]
+    )
+    assert (
+        1
+        <= db.rows("SELECT count(*) FROM offer_gaps")[0][0]
+        < db.rows("SELECT count(*) FROM offer_needs")[0][0]
+    )
     again = _kim(db, "generate-demo", check=False)
     assert again.returncode == 1 and "bereits Fälle" in again.stderr
     csv_out = _kim(db, "report", "--school-year", "2023/24", "--format", "csv").stdout
