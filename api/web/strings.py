@@ -382,6 +382,7 @@ DE = {
     "dash_chart_cm": "CM-Fälle je Gemeinde {year}",
     "dash_forbidden": "Das Dashboard sehen die koordinierenden Stellen und die Lenkungsgruppe.",
     "org_hint": "Die Organisation wird in der Seed-Datei gepflegt und mit „kim seed“ übernommen.",
+    "email": "E-Mail-Adresse (für Erinnerungen; leer: keine E-Mails)",
 }
 
 # (endpoint, text key, roles that see it)
