@@ -145,7 +145,7 @@ def processes(session: Session, *, base: list[ColumnElement[bool]]) -> list[tupl
         select(ProcessVersion.process_id, ProcessVersion.name).where(
             ProcessVersion.process_id.in_([p for p, _ in found]), ProcessVersion.is_current.is_(True)
         )
-    ).tuples()
-    names: dict[str, str | None] = dict(current)
+    ).all()
+    names: dict[str, str | None] = {row[0]: row[1] for row in current}
     out = [(p, names.get(p) or p, int(n)) for p, n in found if p]
     return sorted(out, key=lambda item: item[1].lower())
