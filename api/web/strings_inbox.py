@@ -11,6 +11,7 @@ IN = {
     "view_overdue": "Überfällig",
     "view_week": "Diese Woche fällig",
     "caption": "{view}: {count} offene Aufgaben",
+    "caption_one": "{view}: 1 offene Aufgabe",
     "refine_label": "Filtern, sortieren und suchen",
     "process": "Prozess",
     "process_all": "Alle Prozesse",

@@ -37,7 +37,7 @@ def test_meine_aufgaben_lists_only_the_users_own_tasks_and_counts_every_view(app
     assert _current(home) == "mine" and _shown(home) == [box.mine]
     assert box.colleague not in home and box.unassigned not in home
     assert _counts(home) == {"mine": 1, "team": 3, "unassigned": 1, "overdue": 1, "week": 2}
-    assert "Meine Aufgaben: 1 offene Aufgaben" in home
+    assert "Meine Aufgaben: 1 offene Aufgabe</caption>" in home
     assert _shown(client.get("/?view=team").text) == [box.unassigned, box.colleague, box.mine]
     assert _shown(client.get("/?view=unassigned").text) == [box.unassigned]
     assert _shown(client.get("/?view=overdue").text) == [box.unassigned]
