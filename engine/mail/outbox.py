@@ -7,7 +7,7 @@ while a request or a step holds the database: a slow or broken mail server canno
 is being sent), sends them over SMTP outside any transaction, then marks each sent, or due again after
 a growing pause, or failed after the last attempt; failures are counted (kim_mail_failures_total).
 With mail off (no KIM_SMTP_HOST) queued rows are set aside as ``off``, so nothing piles up or goes out
-late once mail is switched on.
+late once mail is switched on. Rows that are done are deleted after 30 days.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from .. import metrics
@@ -33,11 +33,17 @@ log = logging.getLogger("kim.mail")
 
 LEASE = timedelta(minutes=5)
 BATCH = 50
+KEEP = timedelta(days=30)  # sent, failed and set-aside rows are deleted after this (they name pseudonyms)
+
+
+def exists(session: Session, key: str) -> bool:
+    """Whether a mail with ``key`` was queued already (sent or not)."""
+    return session.scalar(select(OutboxMail.id).where(OutboxMail.key == key[:120])) is not None
 
 
 def queue(session: Session, *, key: str, kind: str, user_id: int, subject: str, body: str) -> bool:
     """Add a mail to the outbox in the caller's transaction; False if one with ``key`` is there already."""
-    if session.scalar(select(OutboxMail.id).where(OutboxMail.key == key)) is not None:
+    if exists(session, key):
         return False
     now = utcnow()
     session.add(
@@ -115,6 +121,12 @@ def send_due(sessions, *, settings: Settings, now: datetime | None = None) -> Co
     """Send every due mail once (a batch at a time); the outcomes counted (sent, retry, given_up, off)."""
     outcomes: Counter = Counter()
     now = now or utcnow()
+    with unit_of_work(sessions) as session:
+        session.execute(
+            delete(OutboxMail)
+            .where(OutboxMail.status.in_((SENT, FAILED, OFF)), OutboxMail.next_attempt_at < now - KEEP)
+            .execution_options(synchronize_session=False)
+        )
     if not settings.mail_enabled:
         with unit_of_work(sessions) as session:
             outcomes[OFF] = session.execute(

@@ -67,6 +67,8 @@ def digest_for(session: Session, *, user: User, now: datetime) -> bool:
     """Queue one user's digest of today (Berlin): their due and overdue tasks and the unassigned ones of
     their scope; nothing if none is due or today's digest is queued already. Whether one was queued."""
     key = f"digest:{user.id}:{now.astimezone(BERLIN).date().isoformat()}"
+    if outbox.exists(session, key):
+        return False
     actor = Actor(user.id, user.username, user.role, user.tenant_id, user.municipality_id, user.team_id)
     due = session.scalars(
         select(TaskRecord)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from engine.access.models import User
 from engine.cases.models import Case
 from engine.clock import BERLIN, utcnow
+from engine.config import Settings
 from engine.mail.models import FAILED, OFF, PENDING, SENT, OutboxMail
 from engine.mail.outbox import send_due
 from engine.scheduler import TimerScheduler, install_housekeeping
@@ -239,3 +240,26 @@ def test_the_last_failed_attempt_gives_up_and_mail_off_queues_nothing_to_send(ap
     assert not off.mail_enabled
     assert send_due(sessions, settings=off)[OFF] == 1
     assert [r.status for r in _outbox(app)] == [FAILED, OFF]
+    # Thirty days on, what is done is deleted (the rows name pseudonyms).
+    send_due(sessions, settings=off, now=utcnow() + timedelta(days=31))
+    assert _outbox(app) == []
+
+
+def test_mail_settings_come_from_the_environment_and_are_off_by_default():
+    assert not Settings.from_env({}).mail_enabled
+    on = Settings.from_env(
+        {
+            "KIM_SMTP_HOST": "mail.kreis.example",
+            "KIM_SMTP_PORT": "465",
+            "KIM_SMTP_USER": "kim",
+            "KIM_SMTP_PASSWORD": "geheim",
+            "KIM_SMTP_FROM": "kim@kreis.example",
+            "KIM_SMTP_TLS": "SSL",
+            "KIM_PUBLIC_URL": "https://kim.kreis.example/",
+            "KIM_MAIL_DIGEST_HOUR": "6",
+        }
+    )
+    assert on.mail_enabled and (on.smtp_port, on.smtp_tls, on.mail_digest_hour) == (465, "ssl", 6)
+    assert (on.smtp_user, on.smtp_password, on.smtp_from) == ("kim", "geheim", "kim@kreis.example")
+    assert on.site_url() == "https://kim.kreis.example"
+    assert Settings.from_env({"KIM_HOST": "0.0.0.0", "KIM_PORT": "8000"}).site_url() == "http://0.0.0.0:8000"
