@@ -87,6 +87,32 @@ class Settings:
     escalation_reminder: str = "P6W"
     # Programme figures: counts from 1 to this minus one are suppressed (a person could be singled out).
     report_min_count: int = 3
+    # E-mail reminders (engine/mail, engine/tasks/reminders.py): off unless smtp_host is set. tls:
+    # "starttls", "ssl" (SMTPS) or "none"; user and password only if the server wants a login.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "kim@localhost"
+    smtp_tls: str = "starttls"
+    smtp_timeout_seconds: float = 10.0
+    # Links in mails start with this address (the site as users reach it); empty: http://host:port.
+    public_url: str = ""
+    # The daily digest goes out from this hour on (Berlin time); the outbox is tried every mail_check_minutes,
+    # a failed message again after mail_retry_seconds (doubling), given up after mail_max_attempts.
+    mail_digest_hour: int = 7
+    mail_check_minutes: float = 1.0
+    mail_retry_seconds: float = 300.0
+    mail_max_attempts: int = 8
+
+    @property
+    def mail_enabled(self) -> bool:
+        """Whether reminders are sent at all (an SMTP host is set)."""
+        return bool(self.smtp_host)
+
+    def site_url(self) -> str:
+        """The address links in mails start with (no trailing slash)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def anchor_dir(self) -> Path:
         """The directory of the audit trail's signed checkpoints."""
@@ -146,4 +172,16 @@ class Settings:
             retention_check_minutes=float(env.get("KIM_RETENTION_CHECK_MINUTES") or 60),
             escalation_reminder=(env.get("KIM_ESCALATION_REMINDER") or "P6W").strip().upper(),
             report_min_count=int(env.get("KIM_REPORT_MIN_COUNT") or 3),
+            smtp_host=(env.get("KIM_SMTP_HOST") or "").strip(),
+            smtp_port=int(env.get("KIM_SMTP_PORT") or 587),
+            smtp_user=env.get("KIM_SMTP_USER") or "",
+            smtp_password=env.get("KIM_SMTP_PASSWORD") or "",
+            smtp_from=env.get("KIM_SMTP_FROM") or "kim@localhost",
+            smtp_tls=(env.get("KIM_SMTP_TLS") or "starttls").strip().lower(),
+            smtp_timeout_seconds=float(env.get("KIM_SMTP_TIMEOUT_SECONDS") or 10),
+            public_url=env.get("KIM_PUBLIC_URL") or "",
+            mail_digest_hour=int(env.get("KIM_MAIL_DIGEST_HOUR") or 7),
+            mail_check_minutes=float(env.get("KIM_MAIL_CHECK_MINUTES") or 1),
+            mail_retry_seconds=float(env.get("KIM_MAIL_RETRY_SECONDS") or 300),
+            mail_max_attempts=int(env.get("KIM_MAIL_MAX_ATTEMPTS") or 8),
         )

@@ -1,4 +1,4 @@
-"""Prometheus metrics of the engine: tasks completed, timers fired and late, open incidents.
+"""Prometheus metrics of the engine: tasks completed, timers fired and late, open incidents, mails.
 
 The metric objects live here so that engine code can count without knowing who serves them (the
 web app's ``/metrics``, or ``kim scheduler`` on ``KIM_METRICS_PORT``). Under gunicorn with several
@@ -34,6 +34,9 @@ TIMER_LATENESS = Histogram(
     "Fire time minus the time the timer was due",
     buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600, 86400),
 )
+MAIL_SENT = Counter("kim_mail_sent_total", "Reminder mails accepted by the SMTP server", ["kind"])
+# outcome: retry (tried again later) | given_up (after KIM_MAIL_MAX_ATTEMPTS)
+MAIL_FAILURES = Counter("kim_mail_failures_total", "Reminder mails the SMTP server did not take", ["outcome"])
 DB_CONNECTIONS_IN_USE = Gauge(
     "kim_db_connections_in_use", "Database connections checked out of the pools", multiprocess_mode="livesum"
 )
@@ -77,6 +80,16 @@ def timer_fired(late_seconds: float) -> None:
 def timer_failed(outcome: str) -> None:
     """A timer fire failed and became a retry or an incident."""
     TIMER_FAILURES.labels(outcome=outcome).inc()
+
+
+def mail_sent(kind: str) -> None:
+    """A mail of ``kind`` (digest, handover) went out."""
+    MAIL_SENT.labels(kind=kind).inc()
+
+
+def mail_failed(outcome: str) -> None:
+    """A mail could not be sent and is tried again (retry) or not any more (given_up)."""
+    MAIL_FAILURES.labels(outcome=outcome).inc()
 
 
 def instrument_pool(engine) -> None:

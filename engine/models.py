@@ -11,12 +11,13 @@ from .followups.models import FollowUp
 from .goals.models import Goal
 from .households.models import Member, MemberChange
 from .instances.models import HistoryEntry, ProcessInstance
+from .mail.models import OutboxMail
 from .offers.models import Offer, OfferGap, OfferGapTopic, OfferLink, OfferNeed, OfferTag, OfferVersion  # noqa: F401
 from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessIncident, ProcessVersion
 from .reports.models import ProgrammeEvent
 from .retention.models import DeletionRecord
-from .tasks.models import TaskDraft, TaskRecord
+from .tasks.models import InboxChoice, TaskDraft, TaskRecord
 from .timers.models import Timer
 
 __all__ = [
@@ -37,10 +38,12 @@ __all__ = [
     "FormVersion",
     "Goal",
     "HistoryEntry",
+    "InboxChoice",
     "Meeting",
     "Member",
     "MemberChange",
     "Municipality",
+    "OutboxMail",
     "ProcessIncident",
     "ProcessInstance",
     "ProcessVersion",

@@ -25,7 +25,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from . import clock
 from .audit import jobs as audit_jobs
 from .config import Settings
+from .mail import outbox as mail_outbox
 from .retention import jobs as retention_jobs
+from .tasks import reminders
 from .timers import jobs as timer_jobs
 from .timers import service as timers
 from .timers.policy import TimerPolicy
@@ -158,6 +160,9 @@ class TimerScheduler:
 
 # -- housekeeping jobs beside the timers -------------------------------------------------
 def install_housekeeping(scheduler: TimerScheduler, sessions, settings) -> None:
-    """The periodic jobs every scheduler runs: retention and the audit trail's checkpoints."""
+    """The periodic jobs every scheduler runs: retention, the audit trail's checkpoints, the mail outbox
+    and (with mail on) the daily digests of due tasks."""
     retention_jobs.install(scheduler, sessions, settings)
     audit_jobs.install(scheduler, sessions, settings)
+    mail_outbox.install(scheduler, sessions, settings)
+    reminders.install(scheduler, sessions, settings)

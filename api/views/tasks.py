@@ -9,19 +9,18 @@ from ..schemas import (
     CompleteRequestSchema,
     CompleteResponseSchema,
     TaskDetailSchema,
-    TaskListArgsSchema,
     TaskListSchema,
 )
-from ..schemas_tasks import AssignmentSchema, AssignRequestSchema
+from ..schemas_tasks import AssignmentSchema, AssignRequestSchema, InboxArgsSchema
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Aufgaben")
 
 
 @blp.route("", methods=["GET"])
-@blp.arguments(TaskListArgsSchema, location="query")
+@blp.arguments(InboxArgsSchema, location="query")
 @blp.response(200, TaskListSchema)
 def inbox(args):
-    """My inbox: ready tasks in my scope, due first (process owners: the tasks of their test runs)."""
+    """My inbox: ready tasks in my scope of one view, refined and sorted (process owners: their test runs)."""
     page = read.inbox(db(), user=current_user(), **args)
     return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page}
 

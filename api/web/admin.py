@@ -31,6 +31,7 @@ def _form_input() -> admin.AccountInput:
         unit=form.get("unit", ""),
         agency=form.get("agency", ""),
         display_name=form.get("display_name", "")[:1000],
+        email=form.get("email", "")[:1000],
     )
 
 
@@ -78,7 +79,7 @@ def new_user():
         else:
             flash(DE["admin_created"].format(username=created.username), "info")
             return redirect(url_for("admin.user", user_id=created.id), 303)
-    values = {k: form.get(k, "") for k in ("username", "display_name", "role", "unit", "agency")}
+    values = {k: form.get(k, "") for k in ("username", "display_name", "role", "unit", "agency", "email")}
     return render_template(
         "admin_user_new.html", values=values, errors=errors, **_choices()
     ), 422 if errors else 200
@@ -94,6 +95,7 @@ def _user_page(user_id: int, errors: dict | None = None, values: dict | None = N
         "role": target.role,
         "unit": _unit_of(target),
         "agency": target.agency or "",
+        "email": target.email or "",
     }
     return render_template(
         "admin_user.html",
@@ -120,7 +122,7 @@ def _change(user_id: int, action, message):
         restart()  # undo the attempt; the account page reads it afresh
         values = None
         if request.form.get("role") is not None:
-            values = {k: request.form.get(k, "") for k in ("display_name", "role", "unit", "agency")}
+            values = {k: request.form.get(k, "") for k in ("display_name", "role", "unit", "agency", "email")}
         return _user_page(user_id, _errors(exc) or {"_form": exc.detail}, values, 422)
     except NotFound:
         fail()

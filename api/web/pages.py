@@ -7,24 +7,32 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.errors import KimError
 from engine.tasks import assign
+from engine.tasks.inbox import SORTS, VIEWS
 from engine.tasks.read import web_inbox
 
 from ..context import current_user, db, fail
 from .strings import DE, nav_for
+from .strings_inbox import IN
 
 bp = Blueprint("web", __name__)
 PER_PAGE = 100
 
 
+ASKED = ("view", "sort", "process", "municipality")
+
+
 @bp.get("/")
 def home():
-    """Case managers: ready tasks in scope, due and overdue first; everyone else: links to their areas."""
+    """Case managers: ready tasks in scope of the chosen view (remembered per user), with counts, filters,
+    sorting and a search; everyone else: links to their areas."""
     session, user = db(), current_user()
     if user.role != "case_manager":
         return render_template("home.html", tasks=None, areas=nav_for(user.role)[1:])
     asked = request.args.get("page", "1")
     number = max(1, min(int(asked), 100000)) if asked.isdigit() else 1
-    page = web_inbox(session, user=user, page=number, per_page=PER_PAGE)
+    choice = {k: request.args.get(k, "")[:100] for k in ASKED if k in request.args}
+    q = request.args.get("q", "")[:100]
+    page = web_inbox(session, user=user, asked=choice, q=q, page=number, per_page=PER_PAGE)
     out = render_template(
         "home.html",
         tasks=page.rows,
@@ -33,6 +41,10 @@ def home():
         pages=max(1, -(-page.total // PER_PAGE)),
         first=(page.page - 1) * PER_PAGE + 1,
         colleagues=page.colleagues,
+        inbox=page,
+        views=VIEWS,
+        sorts=SORTS,
+        it=IN,
     )
     return out
 

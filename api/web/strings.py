@@ -387,6 +387,7 @@ DE = {
     "dash_forbidden": "Das Dashboard sehen die koordinierenden Stellen und die Lenkungsgruppe.",
     "nav_offers": "Angebote",
     "org_hint": "Die Organisation wird in der Seed-Datei gepflegt und mit „kim seed“ übernommen.",
+    "email": "E-Mail-Adresse (für Erinnerungen; leer: keine E-Mails)",
 }
 
 # (endpoint, text key, roles that see it)

@@ -26,6 +26,8 @@ from .models import ROLES, ApiToken, User
 from .service import hash_password
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
+EMAIL = re.compile(r"^[^@\s<>,;\"]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+BAD_EMAIL = "Bitte eine gültige E-Mail-Adresse angeben (z. B. name@kreis-paderborn.de) oder leer lassen."
 PASSWORD_MIN, PASSWORD_MAX = 10, 200
 NO_SUCH_USER = "Dieses Benutzerkonto gibt es nicht."
 INVALID = "Bitte die markierten Angaben prüfen."
@@ -43,6 +45,7 @@ class AccountInput:
     unit: str = ""
     agency: str = ""
     display_name: str = ""
+    email: str = ""  # for reminders (engine/tasks/reminders.py); empty: no mail
 
 
 def require_admin(user: Actor) -> None:
@@ -127,6 +130,16 @@ def _name_errors(name: str) -> list[str]:
     return [problem] if problem else []
 
 
+def _email(data: AccountInput, errors: dict) -> str | None:
+    """The account's e-mail address (None: none), adding a field error if it is not one."""
+    email = data.email.strip()
+    if not email:
+        return None
+    if len(email) > 254 or not EMAIL.match(email):
+        errors["email"] = [BAD_EMAIL]
+    return email
+
+
 def create_user(session: Session, *, user: Actor, username: str, password: str, data: AccountInput) -> User:
     """A new active account of the admin's tenant with an argon2-hashed initial password."""
     require_admin(user)
@@ -142,6 +155,7 @@ def create_user(session: Session, *, user: Actor, username: str, password: str, 
     if msgs := _password_errors(password):
         errors["password"] = msgs
     place, team, agency = _scope(session, user.tenant_id, data, errors)
+    email = _email(data, errors)
     if errors:
         raise InvalidInput(INVALID, errors=errors)
     target = User(
@@ -153,6 +167,7 @@ def create_user(session: Session, *, user: Actor, username: str, password: str, 
         municipality_id=place,
         team_id=team,
         agency=agency,
+        email=email,
         active=True,
         created_at=utcnow(),
         failed_logins=0,
@@ -176,6 +191,7 @@ def update_user(session: Session, *, user: Actor, user_id: int, data: AccountInp
     if msgs := _name_errors(data.display_name):
         errors["display_name"] = msgs
     place, team, agency = _scope(session, user.tenant_id, data, errors)
+    email = _email(data, errors)
     if target.id == user.id and data.role != "admin":
         errors["role"] = ["Die eigene Administrationsrolle kann nur eine andere Administratorin ändern."]
     if errors:
@@ -188,6 +204,7 @@ def update_user(session: Session, *, user: Actor, user_id: int, data: AccountInp
     }
     target.display_name, target.role = tidy(data.display_name), data.role
     target.municipality_id, target.team_id, target.agency = place, team, agency
+    email_changed, target.email = target.email != email, email
     after = {"role": data.role, "municipality_id": place, "team_id": team, "agency": agency}
     revoked = 0
     if before != after:  # sessions carry the old scope: start over with the new one
@@ -199,7 +216,13 @@ def update_user(session: Session, *, user: Actor, user_id: int, data: AccountInp
             "user.update",
             "user",
             target.id,
-            detail={"username": target.username, "before": before, "after": after, "revoked": revoked},
+            detail={
+                "username": target.username,
+                "before": before,
+                "after": after,
+                "revoked": revoked,
+                "email_changed": email_changed,
+            },
         ),
     )
     return target

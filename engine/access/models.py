@@ -26,6 +26,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Authority staff (role "authority") see only referrals addressed to this agency.
     agency: Mapped[str | None] = mapped_column(String(40), index=True)
+    # Where reminders go (daily digest, hand-over message; engine/mail); none: no mail.
+    email: Mapped[str | None] = mapped_column(String(254))
     # Lockout: failures in a row since the last successful login, within the lockout window
     # that began at failures_since.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -181,6 +181,7 @@ def record_step(
             "municipality_id": case.municipality_id if case else None,
             "team_id": case.team_id if case else None,
             "bpmn_id": task.bpmn_id,
+            "process_id": instance.process_id,
             "name": task.name or task.bpmn_id,
             "form_key": task.form_key,
             "lane": task.lane,

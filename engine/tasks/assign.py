@@ -1,5 +1,8 @@
 """Who works on a task: claim it, give it back, hand it over within the team, or take it over.
 
+Whom a task is handed to, and whose task is taken over, is told by e-mail (engine/tasks/reminders.py,
+queued in this transaction, sent by the scheduler after the commit).
+
 A task someone else holds is completed only by them (engine/tasks/service.py refuses everyone else);
 a colleague who must finish it takes it over explicitly. The take-over is audited and written into the
 case's history, so the previous holder reads who has it now.
@@ -21,6 +24,7 @@ from ..db import begin_write
 from ..errors import Conflict, InvalidInput, NotFound
 from ..history_labels import TAKE_OVER_KIND
 from ..instances.models import HistoryEntry
+from . import reminders
 from .models import READY, TaskRecord
 from .service import NO_SUCH_TASK
 
@@ -94,6 +98,7 @@ def take_over(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
     previous = session.get_one(User, previous_id)
     row.assignee_id = user.id
     _audit(session, user, row, "task.take_over", user.username, previous=previous.username)
+    reminders.taken_over(session, row=row, from_id=previous_id, by=user)
     names = display_names(session, {user.id, previous_id})
     now = utcnow()
     session.add(
@@ -172,6 +177,8 @@ def assign(session: Session, *, user: Actor, task_id: str, username: str) -> Tas
         )
     ):
         raise InvalidInput(NO_COLLEAGUE, errors={"username": [NO_COLLEAGUE]})
-    row.assignee_id = target.id
+    previous_id, row.assignee_id = row.assignee_id, target.id
     _audit(session, user, row, "task.assign", target.username)
+    if previous_id != target.id:
+        reminders.handed_over(session, row=row, to_id=target.id, by=user)
     return row

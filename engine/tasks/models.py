@@ -29,6 +29,8 @@ class TaskRecord(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     bpmn_id: Mapped[str] = mapped_column(String(100))
+    # The process the task belongs to (the inbox's process filter; NULL on rows from before 0022).
+    process_id: Mapped[str | None] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))
     form_key: Mapped[str | None] = mapped_column(String(100))
     lane: Mapped[str | None] = mapped_column(String(100))
@@ -39,6 +41,18 @@ class TaskRecord(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class InboxChoice(Base):
+    """The inbox view a user chose last (filter, sort, process, municipality), restored on the next visit."""
+
+    __tablename__ = "inbox_choices"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    view: Mapped[str] = mapped_column(String(20))
+    sort: Mapped[str] = mapped_column(String(20))
+    process_id: Mapped[str | None] = mapped_column(String(100))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class TaskDraft(Base):

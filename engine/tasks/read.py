@@ -7,7 +7,7 @@ record, and returns a ready-to-show view model; the web and API layers only rend
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +23,10 @@ from ..cases.models import Case
 from ..cases.service import Page
 from ..clock import utcnow
 from ..db import begin_write
+from ..errors import InvalidInput
 from ..goals.read import form_choices
-from . import assign, drafts, service
+from . import assign, drafts, inbox_choice, service
+from . import inbox as filters
 from .models import READY, TaskRecord
 
 
@@ -66,9 +68,20 @@ def task_view(row: TaskRecord) -> TaskView:
     )
 
 
-def inbox(session: Session, *, user: Actor, **filters: Any) -> Page:
-    """The API inbox: tasks in scope (no case data, so nothing to record)."""
-    page = service.inbox(session, user=user, **filters)
+def inbox(
+    session: Session,
+    *,
+    user: Actor,
+    process: str | None = None,
+    municipality: str | None = None,
+    q: str | None = None,
+    **args: Any,
+) -> Page:
+    """The API inbox: tasks in scope of one view (``team``, every one, unless asked), refined by process,
+    municipality key and search (no case data, so nothing to record)."""
+    place = filters.municipality_id(session, user=user, key=municipality)
+    refine = filters.Refinement(process or None, place, (q or "").strip() or None)
+    page = service.inbox(session, user=user, refine=refine, **args)
     return Page([task_view(t) for t in page.items], page.total, page.page, page.per_page)
 
 
@@ -95,19 +108,59 @@ class Colleague:
 
 @dataclass(frozen=True)
 class InboxPage:
-    """Meine Aufgaben: one page of rows and the colleagues to hand over to."""
+    """Meine Aufgaben: one page of rows of the chosen view, the count of every view, what can be
+    filtered by, and the colleagues to hand over to."""
 
     rows: list[InboxRow]
     total: int
     page: int
     per_page: int
     colleagues: list[Colleague]
+    choice: inbox_choice.Choice = field(default_factory=inbox_choice.Choice)
+    counts: dict[str, int] = field(default_factory=dict)
+    processes: list[tuple[str, str, int]] = field(default_factory=list)
+    places: list[tuple[str, str, int]] = field(default_factory=list)  # (key, name, id)
+    q: str = ""
 
 
-def web_inbox(session: Session, *, user: Actor, page: int = 1, per_page: int = 100) -> InboxPage:
-    """Meine Aufgaben: ready tasks in scope, due first, with their cases; every case shown is recorded."""
+def _asked_choice(session: Session, user: Actor, asked: dict[str, str]) -> dict[str, str | int | None]:
+    """What the request asks for, with a municipality key turned into its id (unknown: none)."""
+    out: dict[str, str | int | None] = {k: v for k, v in asked.items() if k in ("view", "sort", "process")}
+    if "municipality" in asked:
+        try:
+            out["municipality_id"] = filters.municipality_id(session, user=user, key=asked["municipality"])
+        except InvalidInput:
+            out["municipality_id"] = None
+    return out
+
+
+def web_inbox(
+    session: Session,
+    *,
+    user: Actor,
+    asked: dict[str, str] | None = None,
+    q: str = "",
+    page: int = 1,
+    per_page: int = 100,
+) -> InboxPage:
+    """Meine Aufgaben: ready tasks in scope of the view the user asks for (else the one chosen last,
+    which is then kept), with the count of every view and their cases; every case shown is recorded."""
     begin_write(session)  # the reading is recorded
-    found = service.inbox(session, user=user, page=page, per_page=per_page)
+    choice = inbox_choice.saved(session, user=user)
+    if asked:
+        choice = inbox_choice.merged(choice, _asked_choice(session, user, asked))
+    places = [(m.key, m.name, m.id) for m in filters.places(session, user=user)]
+    if choice.municipality_id not in {pid for _k, _n, pid in places}:
+        choice = replace(choice, municipality_id=None)
+    if asked:
+        inbox_choice.remember(session, user=user, choice=choice)
+    refine = filters.Refinement(choice.process, choice.municipality_id, q.strip()[:100] or None)
+    found = service.inbox(
+        session, user=user, view=choice.view, sort=choice.sort, refine=refine, page=page, per_page=per_page
+    )
+    base = service.scope_conditions(user)
+    counts = filters.counts(session, user=user, base=base, refine=refine, now=utcnow())
+    processes = filters.processes(session, base=base)
     personal = sees_personal_data(user)
     case_ids = {t.case_id for t in found.items if t.case_id}
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))} if case_ids else {}
@@ -136,7 +189,18 @@ def web_inbox(session: Session, *, user: Actor, page: int = 1, per_page: int = 1
         ),
     )
     colleagues = [Colleague(u.username, u.display_name) for u in assign.colleagues(session, user=user)]
-    return InboxPage(rows, found.total, found.page, found.per_page, colleagues)
+    return InboxPage(
+        rows,
+        found.total,
+        found.page,
+        found.per_page,
+        colleagues,
+        choice,
+        counts,
+        processes,
+        places,
+        q.strip()[:100],
+    )
 
 
 def task_detail(session: Session, *, user: Actor, task_id: str) -> dict:

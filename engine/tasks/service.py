@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
@@ -26,6 +26,7 @@ from ..processes.forms import validate_form_data
 from ..processes.models import FormVersion
 from ..processes.runs import RUN_ROLE, is_run, run_condition
 from ..processes.service import current_form, current_form_id, parsed_version
+from . import inbox as filters
 from .kept import keep_after_failure
 from .models import READY, TaskDraft, TaskRecord
 
@@ -70,6 +71,24 @@ def _may_work_on(session: Session, user: Actor, row: TaskRecord, instance: Proce
     return in_scope(user, row.municipality_id, row.team_id, row.tenant_id)
 
 
+def scope_conditions(user: Actor, status: str = READY) -> list[ColumnElement[bool]]:
+    """The tasks a user's inbox holds before any filter: in scope, of the user's role (process owners:
+    their tenant's test runs, whatever the lane)."""
+    _require_task_role(user)
+    if user.role == RUN_ROLE:
+        return [
+            TaskRecord.tenant_id == user.tenant_id,
+            TaskRecord.status == status,
+            TaskRecord.case_id.is_(None),
+            TaskRecord.instance_id.in_(select(ProcessInstance.id).where(run_condition())),
+        ]
+    return [
+        scope_filter(user, TaskRecord.municipality_id, TaskRecord.team_id, TaskRecord.tenant_id),
+        TaskRecord.status == status,
+        TaskRecord.role == user.role,
+    ]
+
+
 def inbox(
     session: Session,
     *,
@@ -78,43 +97,35 @@ def inbox(
     run_id: int | None = None,
     status: str = READY,
     overdue: bool | None = None,
+    view: str = filters.TEAM,
+    sort: str = filters.BY_DUE,
+    refine: filters.Refinement | None = None,
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    """Tasks in the user's scope for the user's role, oldest (most urgent) first.
-
-    Process owners see the tasks of their tenant's test runs, whatever the lane.
-    """
-    _require_task_role(user)
-    if user.role == RUN_ROLE:
-        cond = [
-            TaskRecord.tenant_id == user.tenant_id,
-            TaskRecord.status == status,
-            TaskRecord.case_id.is_(None),
-            TaskRecord.instance_id.in_(select(ProcessInstance.id).where(run_condition())),
-        ]
-    else:
-        cond = [
-            scope_filter(user, TaskRecord.municipality_id, TaskRecord.team_id, TaskRecord.tenant_id),
-            TaskRecord.status == status,
-            TaskRecord.role == user.role,
-        ]
+    """Tasks in the user's scope for the user's role, of one view (engine/tasks/inbox.py), refined and
+    sorted; by default every one, most urgent first."""
+    refine = refine or filters.Refinement()
+    now = utcnow()
+    cond = scope_conditions(user, status)
     if case_id is not None:
         cond.append(TaskRecord.case_id == case_id)
     if run_id is not None:
         cond.append(TaskRecord.instance_id == run_id)
     if overdue is not None:
-        now = utcnow()
         cond.append(
             TaskRecord.due_at < now if overdue else (TaskRecord.due_at.is_(None) | (TaskRecord.due_at >= now))
         )
-    total = session.scalar(select(func.count()).select_from(TaskRecord).where(*cond)) or 0
+    cond += [filters.view_condition(view, user, now), *filters.conditions(refine)]
+    joined = filters.needs_case(refine, sort)
+    counted = select(func.count()).select_from(TaskRecord)
+    listed = select(TaskRecord)
+    if joined:
+        counted = counted.outerjoin(Case, Case.id == TaskRecord.case_id)
+        listed = listed.outerjoin(Case, Case.id == TaskRecord.case_id)
+    total = session.scalar(counted.where(*cond)) or 0
     items = session.scalars(
-        select(TaskRecord)
-        .where(*cond)
-        .order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at, TaskRecord.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        listed.where(*cond).order_by(*filters.order(sort)).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return Page(list(items), total, page, per_page)
 

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import event
 
 from tests.api.helpers import open_case
+from tests.web.helpers import web_login
 
 BIG = {
     "cases",
@@ -241,6 +242,13 @@ def test_hot_queries_use_indexes(filled, db, app, client, login):
     inbox = call("inbox (municipality)", "/api/v1/tasks", cm)
     assert inbox.json["total"] >= 1
     call("inbox (team)", "/api/v1/tasks", uma)
+    for view in ("mine", "unassigned", "overdue", "week"):
+        call(f"inbox ({view})", f"/api/v1/tasks?view={view}", cm)
+    call("inbox (search, by case)", "/api/v1/tasks?q=PL-1&sort=case", cm)
+    call("inbox (process, by task)", "/api/v1/tasks?process=case_lifecycle&sort=task", cm)
+    call("inbox (team, one municipality)", "/api/v1/tasks?municipality=delbrueck&view=overdue", uma)
+    web_login(client, "cm-borchen")
+    call("web inbox (counts, processes)", "/?view=team&q=PL", {})
     found = call("case search", "/api/v1/cases?q=Had", cm)
     assert found.json["total"] > 0
     call("case list", "/api/v1/cases", cm)

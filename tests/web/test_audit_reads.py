@@ -36,7 +36,7 @@ def test_the_web_inbox_records_the_cases_it_shows(db, client, login):
     case = _case(client, login)
     web_login(client, "cm-borchen")
     before, rows = _count(db), len(_audit(db, case["id"]))
-    home = client.get("/")
+    home = client.get("/?view=team")
     assert home.status_code == 200 and "Amina Haddad" in home.text
     assert _count(db) > before
     assert _audit(db, case["id"])[rows:] == [("cm-borchen", "task.list")]

@@ -15,7 +15,7 @@ def test_meine_aufgaben_pages_beyond_the_first(client, login, monkeypatch):
     for name in names:
         open_case(client, cm, family_name=name)
     web_login(client, "cm-borchen")
-    first, second = client.get("/").text, client.get("/", query_string={"page": 2}).text
+    first, second = client.get("/?view=team").text, client.get("/", query_string={"page": 2}).text
     assert "Aufgaben 1–2 von 3" in first and "Seite 1 von 2" in first and 'href="/?page=2"' in first
     assert "Aufgaben 3–3 von 3" in second and "Seite 2 von 2" in second and 'href="/?page=1"' in second
     shown = [[n for n in names if n in page] for page in (first, second)]

@@ -48,7 +48,8 @@ def test_case_manager_pages_are_german_and_a_case_can_be_opened(app, client):
         "02.04.1990",
     ):
         assert text in page.text, text
-    task_id = client.get("/").text.split('href="/tasks/')[1].split('"')[0]
+    assert 'href="/tasks/' not in client.get("/").text  # Meine Aufgaben: nobody has taken it on yet
+    task_id = client.get("/?view=unassigned").text.split('href="/tasks/')[1].split('"')[0]
     assert f'href="/tasks/{task_id}"' in page.text
     listing = client.get("/cases")
     assert "Haddad, Amina" in listing.text and "Neuen Fall anlegen" in listing.text
@@ -76,7 +77,7 @@ def test_claim_unclaim_and_hand_over(app, client):
     # The demo seeds a second case manager in Borchen (cm-borchen-2), so hand-over has someone to go to.
     csrf = web_login(client, "cm-borchen")
     assert _create(client, csrf).status_code == 303
-    home = client.get("/")
+    home = client.get("/?view=team")  # remembered for the next visits
     task_id = home.text.split('href="/tasks/')[1].split('"')[0]
     assert "Übernehmen" in home.text and "Case-Manager Borchen (Vertretung)" in home.text
 
