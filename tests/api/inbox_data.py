@@ -53,6 +53,8 @@ def three_cases(app, client, login) -> Inbox:
         s.get_one(TaskRecord, mine).due_at = end + timedelta(days=1)
         s.get_one(TaskRecord, colleague).due_at = now + (end - now) / 2
         s.get_one(TaskRecord, unassigned).due_at = now - timedelta(days=1)
+        # Cordes's case has no case manager named yet (a team's intake): its task is nobody's.
+        s.get_one(Case, cases["Cordes"]["id"]).case_manager_id = None
         s.commit()
         rows = s.execute(select(Case.family_name, Case.case_number, Case.pseudonym)).all()
     return Inbox(

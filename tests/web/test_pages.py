@@ -48,8 +48,9 @@ def test_case_manager_pages_are_german_and_a_case_can_be_opened(app, client):
         "02.04.1990",
     ):
         assert text in page.text, text
-    assert 'href="/tasks/' not in client.get("/").text  # Meine Aufgaben: nobody has taken it on yet
-    task_id = client.get("/?view=unassigned").text.split('href="/tasks/')[1].split('"')[0]
+    # Meine Aufgaben: nobody holds it yet, and it is a task of her own case
+    task_id = client.get("/").text.split('href="/tasks/')[1].split('"')[0]
+    assert f'href="/tasks/{task_id}"' in client.get("/?view=unassigned").text
     assert f'href="/tasks/{task_id}"' in page.text
     listing = client.get("/cases")
     assert "Haddad, Amina" in listing.text and "Neuen Fall anlegen" in listing.text
