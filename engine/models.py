@@ -15,6 +15,7 @@ from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessIncident, ProcessVersion
 from .reports.models import ProgrammeEvent
 from .retention.models import DeletionRecord
+from .sheets.models import TenantCatalogue
 from .tasks.models import TaskDraft, TaskRecord
 from .timers.models import Timer
 
@@ -50,6 +51,7 @@ __all__ = [
     "TaskRecord",
     "Team",
     "Tenant",
+    "TenantCatalogue",
     "Timer",
     "Topic",
     "TopicCase",

@@ -66,6 +66,12 @@ CONTRACT: dict[str, dict[str, Need]] = {
         "form_version": Need(
             "string", "das Einwilligungsregister (Fassung des Einwilligungsformulars)", removable=True
         ),
+        "sheet_language": Need(
+            "string", "das Einwilligungsregister (Sprache des unterschriebenen Bogens)", removable=True
+        ),
+        "interpreter_service": Need(
+            "string", "die Dolmetschpflicht bei Bögen im Entwurf (Einwilligungsregister)", removable=True
+        ),
     },
     "assessment": {
         "route": Need(
