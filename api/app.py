@@ -34,6 +34,7 @@ from .views import (
     referrals,
     reports,
     runs,
+    sheets,
     tasks,
     topics,
 )
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         bodies,
         reports,
         members,
+        sheets,
     ):
         api.register_blueprint(module.blp)
 

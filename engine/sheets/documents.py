@@ -147,7 +147,8 @@ def html(document: str, code: str, german: Catalogue, client: Catalogue | None, 
     state = REVIEW_STATES[used.review_state]
     footer = f"{short} · {data.case_ref} · Katalog {used.label} · Übersetzung: {state}"
     if code != SOURCE and client is None:
-        footer = f"{short} · {data.case_ref} · Katalog {german.label} · {LANGUAGES.get(code, code)}: nicht vorhanden"
+        missing = LANGUAGES.get(code, code)
+        footer = f"{short} · {data.case_ref} · Katalog {german.label} · {missing}: nicht vorhanden"
     footer = footer.replace("\\", "/").replace('"', "'")
     return (
         _environment()
