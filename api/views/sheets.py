@@ -8,9 +8,9 @@ from io import BytesIO
 from flask import request, send_file
 from flask_smorest import Blueprint
 
+from engine.casefile.documents import MAX_BYTES as MAX_SCAN
 from engine.sheets import scans, uploads
 from engine.sheets import service as sheets
-from engine.casefile.documents import MAX_BYTES as MAX_SCAN
 from engine.sheets.catalogues import MAX_BYTES
 from engine.sheets.documents import Sheet
 

@@ -46,17 +46,46 @@ class Catalogue:
     review_state: str
     reviewed_by: str = ""
     reviewed_on: str = ""
-    source: str = "shipped"  # or "tenant" (uploaded by the tenant)
+    source: str = "shipped"  # or "tenant" (uploaded by the tenant, over the shipped texts)
+    # the message ids whose text comes from a reviewed catalogue (a tenant's upload may cover one
+    # document only; the other texts stay the shipped ones with their own state)
+    reviewed_ids: frozenset[str] = frozenset()
 
     @property
     def reviewed(self) -> bool:
         return self.review_state == REVIEWED
 
-    @property
-    def label(self) -> str:
+    def reviewed_for(self, ids) -> bool:
+        """Whether every text of ``ids`` (one sheet's) comes from a reviewed catalogue."""
+        return all(i in self.reviewed_ids for i in ids)
+
+    def label_for(self, reviewed: bool) -> str:
         """The version as printed in a sheet's footer and stored with a consent: ``ar 1 (Entwurf)``."""
         origin = "" if self.source == "shipped" else " Träger"
-        return f"{self.code} {self.version}{origin} ({REVIEW_STATES[self.review_state]})"
+        return f"{self.code} {self.version}{origin} ({REVIEW_STATES[REVIEWED if reviewed else DRAFT]})"
+
+    @property
+    def label(self) -> str:
+        return self.label_for(self.reviewed)
+
+    def over(self, shipped: Catalogue | None) -> Catalogue:
+        """This (tenant's) catalogue over the shipped one: its texts win, the rest stays shipped."""
+        if shipped is None:
+            return self
+        messages = {**shipped.messages, **self.messages}
+        own = set(self.messages) if self.reviewed else set()
+        reviewed_ids = frozenset(own | (shipped.reviewed_ids - set(self.messages)))
+        full = reviewed_ids >= set(messages)
+        return Catalogue(
+            self.code,
+            messages,
+            self.version,
+            REVIEWED if full else DRAFT,
+            self.reviewed_by,
+            self.reviewed_on,
+            self.source,
+            reviewed_ids,
+        )
 
 
 def _header(text: str, name: str) -> str:
@@ -119,7 +148,8 @@ def parse(code: str, raw: bytes, *, source: str = "tenant") -> Catalogue:
         raise _invalid("Im Kopf fehlt „X-Review-State: draft“ oder „X-Review-State: reviewed“.")
     if state == REVIEWED and (not by or not on):
         raise _invalid("Ein geprüfter Katalog nennt im Kopf „X-Reviewed-By“ und „X-Reviewed-On“.")
-    return Catalogue(code, messages, version or "1", state, by, on, source)
+    reviewed_ids = frozenset(messages) if state == REVIEWED else frozenset()
+    return Catalogue(code, messages, version or "1", state, by, on, source, reviewed_ids)
 
 
 @cache
@@ -133,7 +163,8 @@ def shipped(code: str) -> Catalogue:
     state = _header(text, "X-Review-State").lower()
     by, on = _header(text, "X-Reviewed-By"), _header(text, "X-Reviewed-On")
     reviewed = state == REVIEWED and bool(by) and bool(on)
-    return Catalogue(code, messages, version or "1", REVIEWED if reviewed else DRAFT, by, on)
+    ids = frozenset(messages) if reviewed else frozenset()
+    return Catalogue(code, messages, version or "1", REVIEWED if reviewed else DRAFT, by, on, "shipped", ids)
 
 
 def shipped_codes() -> list[str]:

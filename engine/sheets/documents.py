@@ -19,7 +19,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..documents.pdf import render_pdf
-from .catalogues import REVIEW_STATES, SOURCE, Catalogue
+from .catalogues import DRAFT, REVIEW_STATES, REVIEWED, SOURCE, Catalogue
 from .languages import LANGUAGES, direction
 
 # document -> (short id printed in the footer, German name, message ids in order; the first is the title)
@@ -55,6 +55,13 @@ DOCUMENTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
 }
 SIGNED = ("consent", "release")
+
+
+def needed(document: str) -> tuple[str, ...]:
+    """The message ids a sheet prints in the client's language."""
+    return DOCUMENTS[document][2] + (("sheet.signature",) if document in SIGNED else ())
+
+
 MISSING_DE = "Dieser Bogen liegt in der Sprache {name} noch nicht vor. Es gilt der deutsche Text."
 MISSING_EN = "This sheet is not yet available in the client's language ({name}). The German text applies."
 
@@ -127,7 +134,7 @@ def html(document: str, code: str, german: Catalogue, client: Catalogue | None, 
                 {"lang": "en", "dir": "ltr", "text": MISSING_EN.format(name=name)},
             ]
         )
-    elif bilingual and client is not None and not client.reviewed:
+    elif bilingual and client is not None and not client.reviewed_for(needed(document)):
         notices.append(
             [
                 {"lang": "de", "dir": "ltr", "text": german.messages["sheet.draft_notice"]},
@@ -144,8 +151,9 @@ def html(document: str, code: str, german: Catalogue, client: Catalogue | None, 
             }
         )
     used = client if bilingual and client is not None else german
-    state = REVIEW_STATES[used.review_state]
-    footer = f"{short} · {data.case_ref} · Katalog {used.label} · Übersetzung: {state}"
+    reviewed = used.reviewed_for(needed(document))
+    state = REVIEW_STATES[REVIEWED if reviewed else DRAFT]
+    footer = f"{short} · {data.case_ref} · Katalog {used.label_for(reviewed)} · Übersetzung: {state}"
     if code != SOURCE and client is None:
         missing = LANGUAGES.get(code, code)
         footer = f"{short} · {data.case_ref} · Katalog {german.label} · {missing}: nicht vorhanden"
@@ -175,5 +183,6 @@ def render(document: str, code: str, german: Catalogue, client: Catalogue | None
     """The sheet as PDF with what a consent record keeps about it."""
     bilingual = client is not None and code != SOURCE
     used = client if bilingual and client is not None else german
+    reviewed = used.reviewed_for(needed(document))
     pdf = render_pdf(html(document, code, german, client, data))
-    return Sheet(document, code, code if bilingual else SOURCE, used.label, not used.reviewed, pdf)
+    return Sheet(document, code, code if bilingual else SOURCE, used.label_for(reviewed), not reviewed, pdf)

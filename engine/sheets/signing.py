@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
-from . import catalogues, uploads
+from . import catalogues, documents, uploads
 from .languages import LANGUAGES, require_language
 
 MAX_SERVICE = 200
@@ -44,12 +44,18 @@ def signed_sheet(session: Session, tenant_id: int, data: dict) -> Signed:
     catalogue = uploads.catalogue_for(session, tenant_id, code)
     if code == catalogues.SOURCE:
         return Signed(code, catalogues.shipped(code).label, service)
-    if (catalogue is None or not catalogue.reviewed) and service is None:
+    ids = documents.needed("consent") + documents.needed("release")
+    reviewed = catalogue is not None and catalogue.reviewed_for(ids)
+    if not reviewed and service is None:
         state = "nur als Entwurf vor" if catalogue is not None else "noch nicht vor"
         message = (
             f"Der Bogen liegt auf {LANGUAGES[code]} {state}: die Einwilligung kann nur mit Dolmetschung "
             "erfasst werden. Bitte den Dolmetschdienst angeben."
         )
         raise InvalidInput(message, errors={"interpreter_service": [message]})
-    version = catalogue.label if catalogue is not None else catalogues.shipped(catalogues.SOURCE).label
+    version = (
+        catalogue.label_for(reviewed)
+        if catalogue is not None
+        else catalogues.shipped(catalogues.SOURCE).label
+    )
     return Signed(code, version, service)

@@ -43,12 +43,13 @@ def _row(session: Session, tenant_id: int, code: str) -> TenantCatalogue | None:
 def catalogue_for(session: Session, tenant_id: int, code: str) -> Catalogue | None:
     """The catalogue a sheet in ``code`` uses for the tenant; None when there is none at all."""
     row = _row(session, tenant_id, code)
-    if row is not None:
-        return catalogues.parse(code, row.content.encode("utf-8"), source="tenant")
     try:
-        return catalogues.shipped(code)
+        shipped: Catalogue | None = catalogues.shipped(code)
     except KeyError:
-        return None
+        shipped = None
+    if row is not None:
+        return catalogues.parse(code, row.content.encode("utf-8"), source="tenant").over(shipped)
+    return shipped
 
 
 def upload(session: Session, *, user: Actor, language: str | None, raw: bytes | None) -> TenantCatalogue:
