@@ -12,6 +12,7 @@ DE = {
     "nav_followups": "Nachverfolgung",
     "nav_dashboard": "Dashboard",
     "nav_modeler": "Modellierung",
+    "nav_sheets": "Übersetzungen der Bögen",
     "logout": "Abmelden",
     "signed_in_as": "Angemeldet als",
     "home_title": "Meine Aufgaben",
@@ -392,6 +393,7 @@ NAV = [
     ("dashboard.dashboard", "nav_dashboard", {"coordinator", "steering"}),
     ("topic_pages.topics", "nav_topics", {"case_manager", "coordinator", "steering"}),
     ("modeler.modeler", "nav_modeler", {"process_owner"}),
+    ("sheet_pages.catalogues", "nav_sheets", {"coordinator", "process_owner"}),
     ("admin.users", "nav_admin_users", {"admin"}),
     ("admin.organisation", "nav_admin_org", {"admin"}),
 ]

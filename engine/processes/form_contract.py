@@ -49,6 +49,9 @@ CONTRACT: dict[str, dict[str, Need]] = {
         "contact_date": Need(
             "string", "die Kennzahl „Unterstützte Personen“ (Datum des Erstgesprächs)", format=DATE
         ),
+        "language": Need(
+            "string", "die Sprachen, in denen die Einwilligungsbögen angeboten werden", removable=True
+        ),
     },
     "consent": {
         "consent_given": Need(
