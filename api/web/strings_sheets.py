@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-SH = {
+from typing import Any
+
+SH: dict[str, Any] = {  # texts, and the documents' names by code (a dict)
     "title": "Übersetzungen der Bögen",
     "intro": (
         "Die Bögen für Klient:innen (Einwilligung, Schweigepflichtentbindung, Information nach Art. 13 "

@@ -182,6 +182,9 @@ def test_the_signed_scan_goes_into_the_case_file_encrypted_and_linked(client, lo
     assert r.json["sheet_language"] == "de" and r.json["sheet_version"] == "de 1 (geprüft)"
     ((doc_id, title),) = db.rows("SELECT id, title FROM documents WHERE case_id = :c", c=case["id"])
     assert r.json["scan_document_id"] == doc_id and title.startswith("gAAAAA")  # encrypted at rest
+    register = client.get(f"{API}/cases/{case['id']}/consents", headers=h).json["items"]
+    (processing,) = [c for c in register if c["id"] == consent_id]
+    assert processing["scan_document_id"] == doc_id and processing["sheet_version"] == "de 1 (geprüft)"
     listed = client.get(f"{API}/cases/{case['id']}/documents", headers=h).json["items"]
     assert listed[0]["title"].startswith("Unterschriebener Bogen: Einwilligung Datenverarbeitung")
     r = client.post(
