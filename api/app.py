@@ -36,6 +36,7 @@ from .views import (
     referrals,
     reports,
     runs,
+    sheets,
     tasks,
     topics,
 )
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         members,
         insight,
         offers,  # the offers directory, its gaps and the Ist-/Bedarfsanalyse
+        sheets,
     ):
         api.register_blueprint(module.blp)
 

@@ -21,7 +21,7 @@ from engine.errors import InvalidInput
 
 # Document uploads (API and the Akte page) may be as large as a document; every other request keeps the
 # app's MAX_CONTENT_LENGTH (2 MiB). Set before anything reads the body, by the first hook below.
-UPLOAD_ENDPOINTS = {"casefile.upload_document", "casefile_pages.upload"}
+UPLOAD_ENDPOINTS = {"casefile.upload_document", "casefile_pages.upload", "sheets.attach_scan"}
 UPLOAD_LIMIT = MAX_BYTES + MAX_FIELDS_BYTES
 _MESSAGE = "Die Anfrage enthält ein unzulässiges Zeichen (Steuerzeichen NUL oder ungültiges Unicode)."
 _BAD = re.compile("[\x00\ud800-\udfff]")

@@ -17,6 +17,7 @@ from .org.models import Municipality, Region, Team, Tenant
 from .processes.models import FormVersion, ProcessIncident, ProcessVersion
 from .reports.models import ProgrammeEvent
 from .retention.models import DeletionRecord
+from .sheets.models import TenantCatalogue
 from .tasks.models import InboxChoice, TaskDraft, TaskRecord
 from .timers.models import Timer
 
@@ -54,6 +55,7 @@ __all__ = [
     "TaskRecord",
     "Team",
     "Tenant",
+    "TenantCatalogue",
     "Timer",
     "Topic",
     "TopicCase",

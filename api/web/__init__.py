@@ -23,6 +23,7 @@ from . import (
     pages,
     privacy_pages,
     referrals,
+    sheets,
     tasks,
     topic_actions,
     topics,
@@ -61,6 +62,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(referrals.bp)  # Verweisungen: sending one from the case page
     app.register_blueprint(members.bp)  # the case page's Haushalt: add, change, leave
     app.register_blueprint(goals.bp)  # the case page's goals: add, drop
+    app.register_blueprint(sheets.bp)  # client sheets: a case's PDFs, the tenant's catalogues
     layout.init_app(app)  # texts, navigation by role, Berlin dates
     app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
     app.register_blueprint(tasks.bp)  # case managers: the task forms

@@ -29,6 +29,12 @@ class Consent(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the sheet it was signed on (engine/sheets): language, catalogue version with review state, the
+    # interpreting service present (required for a draft translation) and the signed scan in the case file
+    sheet_language: Mapped[str | None] = mapped_column(String(10))
+    sheet_version: Mapped[str | None] = mapped_column(String(80))
+    interpreter_service: Mapped[str | None] = mapped_column(String(200))
+    scan_document_id: Mapped[int | None] = mapped_column(Integer)  # a document of the same case
     # whom it covers (household members; a minor's given by the guardian)
     members: Mapped[list[ConsentMember]] = relationship(
         "ConsentMember", lazy="selectin", cascade="all, delete-orphan", order_by="ConsentMember.member_id"

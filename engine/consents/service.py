@@ -13,6 +13,7 @@ from ..clock import BERLIN, today_berlin, utcnow
 from ..errors import Conflict, InvalidInput, NotFound
 from ..households.models import Member
 from ..households.service import age_on, display_name, members_of, require_members
+from ..sheets.signing import Signed, signed_sheet
 from ..vocabulary import label, labels
 from .models import DATA_PROCESSING, RELEASE, Consent, ConsentMember, Referral
 
@@ -144,6 +145,7 @@ def add(
     task_id: str | None = None,
     member_ids: list[int] | None = None,
     guardian_id: int | None = None,
+    sheet: Signed | None = None,
 ) -> Consent:
     """Record one consent for the members named (default: the case's person, member 1; a minor's by the
     guardian); the caller holds the write lock; it cannot be dated after today."""
@@ -181,6 +183,9 @@ def add(
         recorded_by_id=user.id,
         task_id=task_id,
         members=covered,
+        sheet_language=sheet.language if sheet else None,
+        sheet_version=sheet.version if sheet else None,
+        interpreter_service=sheet.interpreter_service if sheet else None,
     )
     session.add(row)
     session.flush()
@@ -228,7 +233,10 @@ def withdraw_one(session: Session, *, case, user: Actor, consent_id: int) -> Con
 
 def before_completion(session: Session, *, case, form_key: str | None, data: dict) -> None:
     """Refuse what the consent does not cover, before the process moves; closing the referrals
-    without naming an agency needs a referral sent before (engine/referrals)."""
+    without naming an agency needs a referral sent before (engine/referrals); a consent signed on a
+    sheet whose translation is only a draft needs the interpreting service (engine/sheets/signing.py)."""
+    if form_key == "consent" and case is not None and data.get("consent_given") is True:
+        signed_sheet(session, case.tenant_id, data)
     closing = form_key == "referral" and case is not None and data.get("agency") is None
     if closing and session.scalar(select(Referral.id).where(Referral.case_id == case.id).limit(1)) is None:
         raise InvalidInput(
@@ -273,6 +281,7 @@ def after_completion(
         return
     if form_key == "consent" and data.get("consent_given") is True:
         version, given_on = data.get("form_version"), data.get("consent_date")
+        sheet = signed_sheet(session, case.tenant_id, data)
         if data.get("data_processing") is True:
             add(
                 session,
@@ -283,6 +292,7 @@ def after_completion(
                 given_on=given_on,
                 form_version=version,
                 task_id=task_id,
+                sheet=sheet,
             )
         for agency in data.get("confidentiality_release_agencies") or []:
             if not covers(session, case.id, agency):
@@ -295,6 +305,7 @@ def after_completion(
                     given_on=given_on,
                     form_version=version,
                     task_id=task_id,
+                    sheet=sheet,
                 )
     elif form_key == "referral" and data.get("agency") is not None:
         session.add(

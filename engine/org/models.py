@@ -20,6 +20,10 @@ class Tenant(Base):
     reopen_days: Mapped[int | None] = mapped_column(Integer)
     # Days a referral waits for the agency's answer before the reminder; NULL: 14 (engine/referrals).
     referral_reminder_days: Mapped[int | None] = mapped_column(Integer)
+    # The controller's postal address and the data-protection officer's contact, as the client sheets
+    # print them (engine/sheets); NULL: the tenant's name / a dash.
+    controller_address: Mapped[str | None] = mapped_column(String(500))
+    dpo_contact: Mapped[str | None] = mapped_column(String(500))
 
 
 class Region(Base):

@@ -43,6 +43,8 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
             "retention_days": t.get("retention_days"),
             "reopen_days": t.get("reopen_days"),
             "referral_reminder_days": t.get("referral_reminder_days"),
+            "controller_address": t.get("controller_address"),
+            "dpo_contact": t.get("dpo_contact"),
         },
     )
     regions = {}

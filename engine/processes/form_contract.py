@@ -49,6 +49,9 @@ CONTRACT: dict[str, dict[str, Need]] = {
         "contact_date": Need(
             "string", "die Kennzahl „Unterstützte Personen“ (Datum des Erstgesprächs)", format=DATE
         ),
+        "language": Need(
+            "string", "die Sprachen, in denen die Einwilligungsbögen angeboten werden", removable=True
+        ),
     },
     "consent": {
         "consent_given": Need(
@@ -65,6 +68,12 @@ CONTRACT: dict[str, dict[str, Need]] = {
         ),
         "form_version": Need(
             "string", "das Einwilligungsregister (Fassung des Einwilligungsformulars)", removable=True
+        ),
+        "sheet_language": Need(
+            "string", "das Einwilligungsregister (Sprache des unterschriebenen Bogens)", removable=True
+        ),
+        "interpreter_service": Need(
+            "string", "die Dolmetschpflicht bei Bögen im Entwurf (Einwilligungsregister)", removable=True
         ),
     },
     "assessment": {

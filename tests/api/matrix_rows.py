@@ -351,6 +351,39 @@ ROWS = {
         None,
         False,
     ),
+    # client sheets (engine/sheets): the case's case managers print; coordinators and process owners
+    # manage the catalogues (the PUT row sends JSON: a permitted role gets 422 on `catalogue`; the DELETE
+    # finds no own catalogue: 404); the scan row sends JSON: the case's case managers get 422 on `file`
+    ("GET", "/api/v1/cases/{case_id}/sheets/{document}.pdf"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/sheets/consent.pdf?lang=ar", None),
+        cm_only_read,
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/sheets/catalogues"): (
+        lambda w, k: (f"{API}/sheets/catalogues", None),
+        only("coordinator", "process-owner"),
+        None,
+        False,
+    ),
+    ("PUT", "/api/v1/sheets/catalogues/{language}"): (
+        lambda w, k: (f"{API}/sheets/catalogues/ar", {"file": "x"}),
+        only("coordinator", "process-owner", ok=422),
+        None,
+        False,
+    ),
+    ("DELETE", "/api/v1/sheets/catalogues/{language}"): (
+        lambda w, k: (f"{API}/sheets/catalogues/ar", None),
+        only("coordinator", "process-owner", ok=404),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/cases/{case_id}/consents/{consent_id}/scan"): (
+        lambda w, k: (f"{API}/cases/{w[k]['id']}/consents/{w[k]['consent']}/scan", None),
+        cm_write(422),
+        None,
+        True,
+    ),
 }
 
 
