@@ -173,6 +173,9 @@ KINDS: dict[str, ProblemKind] = {
     "followup-running": ProblemKind(
         409, "Für diesen Fall läuft bereits eine Nachverfolgung.", "Die laufende Nachverfolgung verwenden."
     ),
+    "followup-ended": ProblemKind(
+        409, "Diese Nachverfolgung ist bereits beendet.", "Neu laden; nichts wiederholen."
+    ),
     "topic-not-waiting": ProblemKind(
         409, "Das Thema wartet auf keine Entscheidung (mehr).", "Neu laden; nichts wiederholen."
     ),

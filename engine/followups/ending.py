@@ -45,7 +45,7 @@ def end_followup(session: Session, *, user: Actor, case_id: int, followup_id: in
         select(ProcessInstance).where(ProcessInstance.id == row.instance_id).with_for_update()
     ).one()
     if instance.status != RUNNING:
-        raise Conflict("Diese Nachverfolgung ist bereits beendet.")
+        raise Conflict("Diese Nachverfolgung ist bereits beendet.", kind="followup-ended")
     stop_instance(session, instance, now=utcnow())
     record(session, user, case_event("followup.end", case, reason=text, detail={"followup_id": row.id}))
     session.refresh(row)
