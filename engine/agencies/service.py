@@ -78,7 +78,7 @@ def seed_agencies(session: Session, tenant_id: int, extra: list[dict]) -> int:
     ({code, name, kind, reminder_days}); returns how many rows are new. Nothing is deleted: referrals
     and accounts keep their codes."""
     kinds = _vocabulary()
-    wanted = {c: {"code": c, "name": n, "kind": c} for c, n in kinds.items()}
+    wanted: dict[str, dict] = {c: {"code": c, "name": n, "kind": c} for c, n in kinds.items()}
     own = {str(e.get("code") or ""): e for e in extra or []}
     wanted.update(own)
     existing = {r.code: r for r in session.scalars(select(Agency).where(Agency.tenant_id == tenant_id))}
@@ -90,14 +90,14 @@ def seed_agencies(session: Session, tenant_id: int, extra: list[dict]) -> int:
                 "Ungültige Stelle in der Seed-Datei.",
                 errors={"agencies": [f"Stelle „{code}“: Kürzel (höchstens 40 Zeichen) und Art prüfen."]},
             )
-        days = entry.get("reminder_days") if isinstance(entry.get("reminder_days"), int) else None
+        raw = entry.get("reminder_days")
+        days = raw if isinstance(raw, int) and raw > 0 else None
+        name = str(entry.get("name") or code)[:200]
         row = existing.get(code)
         if row is None:
-            session.add(
-                Agency(tenant_id=tenant_id, code=code, name=entry["name"], kind=kind, reminder_days=days)
-            )
+            session.add(Agency(tenant_id=tenant_id, code=code, name=name, kind=kind, reminder_days=days))
             new += 1
         elif code in own:  # the seed's own agencies follow the seed; the vocabulary's stay as they are
-            row.name, row.kind, row.reminder_days = entry["name"], kind, days
+            row.name, row.kind, row.reminder_days = name, kind, days
     session.flush()
     return new
