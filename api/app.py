@@ -18,6 +18,7 @@ from .context import close_session, db, finish_request, start_request
 from .input_guard import refuse_nul
 from .openapi import make_api
 from .views import (
+    agency_referrals,
     auth,
     bodies,
     case_referrals,
@@ -31,6 +32,7 @@ from .views import (
     members,
     privacy,
     processes,
+    referral_overview,
     referrals,
     reports,
     runs,
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         bodies,
         reports,
         members,
+        *(agency_referrals, referral_overview),  # the agencies' workspace and the overview
     ):
         api.register_blueprint(module.blp)
 

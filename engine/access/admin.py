@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..agencies.service import find_agency
 from ..audit.service import Event, record
 from ..cases.names import name_problem, tidy
 from ..clock import utcnow
-from ..agencies.service import find_agency
 from ..db import begin_write
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..org.models import Municipality, Region, Team, Tenant

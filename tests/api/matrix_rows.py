@@ -86,6 +86,18 @@ def referral_send_expect(role, own):
     return (422 if own else 404) if role in CM else 403
 
 
+AGENCY_STAFF = ("abh", "jobcenter")
+
+
+def agency_only(ok):
+    return lambda role, own: ok if role in AGENCY_STAFF else 403
+
+
+def agency_scoped(ok):
+    """The addressed agency's staff: ``ok`` for their own referral, 404 for another agency's; others 403."""
+    return lambda role, own: (ok if own else 404) if role in AGENCY_STAFF else 403
+
+
 ROWS = {
     # Goals of the world's open ("consented") case; add_goals (below) gave each one goal to drop.
     ("GET", "/api/v1/cases/{case_id}/goals"): (
@@ -307,6 +319,57 @@ ROWS = {
             dict(w[k].get("person", {"given_name": "A", "family_name": "B"})),
         ),
         only(*CM),
+        None,
+        False,
+    ),
+    # The agencies' workspace (tests/api/test_agency_referrals.py): the world's referrals come from the
+    # lifecycle's single referral task and have no process, so accepting one is 409; the other actions
+    # are sent without their required text (422 for the addressed agency, nothing changes).
+    ("GET", "/api/v1/referrals/inbox"): (
+        lambda w, k: (f"{API}/referrals/inbox", None),
+        agency_only(200),
+        None,
+        False,
+    ),
+    ("GET", "/api/v1/referrals/{referral_id}/agency"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/agency", None),
+        agency_scoped(200),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/accept"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/accept", {}),
+        agency_scoped(409),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/questions"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/questions", {"text": " "}),
+        agency_scoped(422),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/answer"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/answer", {"result": ""}),
+        agency_scoped(422),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/decline"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/decline", {"reason": ""}),
+        agency_scoped(422),
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/reports/referrals"): (
+        lambda w, k: (f"{API}/reports/referrals", None),
+        only("coordinator", "steering"),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/reports/referrals/topics"): (
+        lambda w, k: (f"{API}/reports/referrals/topics", {"agency": "nowhere", "school_year": "2026/27"}),
+        only("coordinator", ok=422),
         None,
         False,
     ),

@@ -69,7 +69,8 @@ def test_four_referrals_to_four_agencies_for_different_members(app, client, logi
         {"id": m["Samir"], "name": "Samir Haddad"},
         {"id": m["Nour"], "name": "Nour Haddad"},
     ]
-    assert sent[0]["agency_name"] == "Ausländerbehörde Kreis Paderborn" and sent[3]["need_label"] == "Gesundheit"
+    assert sent[0]["agency_name"] == "Ausländerbehörde Kreis Paderborn"  # the tenant's agency (its seed)
+    assert sent[3]["need_label"] == "Gesundheit"
     assert all(r["due_on"] == "2026-12-04" for r in sent)  # 14 days after they were sent
 
     db = stored(app, case["id"])
