@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from . import (
     admin,
+    agency,
     casefile,
     cases,
     dashboard,
@@ -60,6 +61,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(dashboard.bp)  # coordinators and the Lenkungsgruppe: escalations, figures
     app.register_blueprint(topics.bp)  # the topics' trails
     app.register_blueprint(admin.bp)  # the administration's accounts and organisation
+    app.register_blueprint(agency.bp)  # the agencies' referrals; the coordinators' overview per agency
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

@@ -34,6 +34,7 @@ SUB_PAGES = {
     "casepages.case": "casepages.cases",
     "casepages.new_case": "casepages.cases",
     "topic_pages.topic": "topic_pages.topics",
+    "agencypages.referral": "agencypages.inbox",
     "admin.user": "admin.users",
     "admin.new_user": "admin.users",
     "admin.update": "admin.users",

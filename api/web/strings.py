@@ -382,6 +382,12 @@ DE = {
     "dash_chart_cm": "CM-Fälle je Gemeinde {year}",
     "dash_forbidden": "Das Dashboard sehen die koordinierenden Stellen und die Lenkungsgruppe.",
     "org_hint": "Die Organisation wird in der Seed-Datei gepflegt und mit „kim seed“ übernommen.",
+    "nav_agency_inbox": "Verweisungen",
+    "nav_referral_overview": "Verweisungen je Stelle",
+    "referral_check_result": "Prüfergebnis",
+    "referral_decline_reason": "Grund der Ablehnung",
+    "referral_question": "Rückfrage der Stelle",
+    "referral_reply": "Ihre Antwort",
 }
 
 # (endpoint, text key, roles that see it)
@@ -392,6 +398,8 @@ NAV = [
     ("dashboard.dashboard", "nav_dashboard", {"coordinator", "steering"}),
     ("topic_pages.topics", "nav_topics", {"case_manager", "coordinator", "steering"}),
     ("modeler.modeler", "nav_modeler", {"process_owner"}),
+    ("agencypages.inbox", "nav_agency_inbox", {"authority"}),
+    ("agencypages.overview", "nav_referral_overview", {"coordinator", "steering"}),
     ("admin.users", "nav_admin_users", {"admin"}),
     ("admin.organisation", "nav_admin_org", {"admin"}),
 ]
