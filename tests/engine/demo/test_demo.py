@@ -49,6 +49,15 @@ def test_small_demo_county_and_its_report(db):
         (counts["case_lifecycle"],)
     ]
     assert db.rows("SELECT count(*) FROM meetings WHERE status = 'held'")[0][0] >= 1
+    # The agencies answered referrals (engine/demo/referrals.py): the overview per agency has figures.
+    answered = dict(
+        db.rows(
+            "SELECT agency, count(*) FROM referrals WHERE instance_id IS NOT NULL AND answered_at IS NOT NULL "
+            "AND status IN ('answered', 'declined') GROUP BY agency"
+        )
+    )
+    assert set(answered) >= {"foreigners_authority", "jobcenter"} and sum(answered.values()) >= 5, answered
+    assert db.rows("SELECT count(*) FROM referrals WHERE check_result IS NOT NULL")[0][0] >= 1
     again = _kim(db, "generate-demo", check=False)
     assert again.returncode == 1 and "bereits Fälle" in again.stderr
     csv_out = _kim(db, "report", "--school-year", "2023/24", "--format", "csv").stdout
