@@ -58,7 +58,8 @@ def _unit_of(user) -> str:
 def users():
     """Benutzerkonten: every account of the tenant with role, scope, lock and state."""
     rows = admin.list_users(db(), user=current_user())
-    return render_template("admin_users.html", users=rows, now=utcnow())
+    agencies = {a.code: a.name for a in agency_choices(db(), current_user().tenant_id)}
+    return render_template("admin_users.html", users=rows, now=utcnow(), agencies=agencies)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
