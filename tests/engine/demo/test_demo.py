@@ -52,8 +52,8 @@ def test_small_demo_county_and_its_report(db):
     # The agencies answered referrals (engine/demo/referrals.py): the overview per agency has figures.
     answered = dict(
         db.rows(
-            "SELECT agency, count(*) FROM referrals WHERE instance_id IS NOT NULL AND answered_at IS NOT NULL "
-            "AND status IN ('answered', 'declined') GROUP BY agency"
+            "SELECT agency, count(*) FROM referrals WHERE instance_id IS NOT NULL AND answered_at IS NOT NULL"
+            " AND status IN ('answered', 'declined') GROUP BY agency"
         )
     )
     assert set(answered) >= {"foreigners_authority", "jobcenter"} and sum(answered.values()) >= 5, answered
