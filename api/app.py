@@ -18,6 +18,7 @@ from .context import close_session, db, finish_request, start_request
 from .input_guard import refuse_nul
 from .openapi import make_api
 from .views import (
+    agency_referrals,
     auth,
     bodies,
     case_referrals,
@@ -33,6 +34,7 @@ from .views import (
     offers,
     privacy,
     processes,
+    referral_overview,
     referrals,
     reports,
     runs,
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         insight,
         offers,  # the offers directory, its gaps and the Ist-/Bedarfsanalyse
         sheets,
+        *(agency_referrals, referral_overview),  # the agencies' workspace and the overview
     ):
         api.register_blueprint(module.blp)
 

@@ -78,7 +78,10 @@ class LegalHoldStateSchema(Schema):
 
 
 class ReferralArgsSchema(PageArgsSchema):
-    agency = Str(validate=validate.OneOf(sorted(AGENCIES)))
+    agency = Str(
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "an agency code of the tenant (an unknown one lists nothing)"},
+    )
 
 
 class ReferralSchema(Schema):

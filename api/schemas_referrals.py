@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from engine.consents.service import AGENCIES
-
 Str = fields.String
 
 
 class ReferralCreateSchema(Schema):
     agency = Str(
         required=True,
-        validate=validate.OneOf(sorted(AGENCIES)),
-        metadata={"description": "agency key, e.g. 'jobcenter', 'foreigners_authority'"},
+        validate=validate.Length(min=1, max=40),
+        metadata={
+            "description": "agency code of the tenant, e.g. 'jobcenter', 'foreigners_authority', "
+            "'foreigners_authority_city' (engine/agencies)"
+        },
     )
     member_ids = fields.List(
         fields.Int(strict=True),
@@ -55,6 +56,17 @@ class CaseReferralSchema(Schema):
     )
     reason = Str(allow_none=True)
     answer_text = Str(allow_none=True)
+    check_result = Str(allow_none=True, metadata={"description": "met | not_yet_met | not_met"})
+    check_result_label = Str(allow_none=True)
+    decline_reason = Str(allow_none=True)
+    decline_reason_label = Str(allow_none=True)
+    dialogue = fields.List(
+        fields.Dict(),
+        allow_none=True,
+        metadata={
+            "description": "the agency's questions and replies {question, asked_at, reply, replied_at}"
+        },
+    )
 
 
 class CaseReferralListSchema(Schema):

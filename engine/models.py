@@ -1,6 +1,7 @@
 """Imports every table so that metadata (and Alembic) sees the whole schema."""
 
 from .access.models import ApiToken, User
+from .agencies.models import Agency
 from .audit.models import AuditEntry, AuditHead
 from .casefile.models import CaseNote, Document
 from .cases.models import Case
@@ -22,6 +23,7 @@ from .tasks.models import InboxChoice, TaskDraft, TaskRecord
 from .timers.models import Timer
 
 __all__ = [
+    "Agency",
     "AgendaItem",
     "ApiToken",
     "AuditEntry",

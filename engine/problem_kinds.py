@@ -160,6 +160,12 @@ KINDS: dict[str, ProblemKind] = {
         "beendet); eine Antwort kann nicht mehr erfasst werden.",
         "Neu laden; nichts wiederholen.",
     ),
+    "referral-not-waiting": ProblemKind(
+        409,
+        "Die Verweisung wartet gerade nicht auf eine Rückfrage (es ist bereits eine offen, oder sie läuft "
+        "in einer älteren Prozessversion ohne Rückfragen).",
+        "Neu laden; die offene Rückfrage abwarten oder die Verweisung beantworten.",
+    ),
     "member-left": ProblemKind(
         409,
         "Dieses Haushaltsmitglied ist bereits aus dem Haushalt ausgeschieden.",

@@ -198,6 +198,7 @@ ENGINE: dict[str, dict[str, str]] = {
         "answered": "beantwortet",
         "declined": "abgelehnt",
         "no_answer": "keine Antwort",
+        "question": "Rückfrage offen",
     },
     "body.kind": {
         "local": "Örtliches Gremium",
@@ -213,6 +214,20 @@ ENGINE: dict[str, dict[str, str]] = {
         "waiting": "wartet auf die Tagesordnung",
     },
     "agenda.kind": {"decision": "zur Entscheidung", "information": "zur Kenntnis"},
+    # The agencies' side of a referral (engine/referrals/actions.py)
+    "referral.check_result": {
+        "met": "Voraussetzungen erfüllt",
+        "not_yet_met": "Voraussetzungen noch nicht erfüllt",
+        "not_met": "Voraussetzungen nicht erfüllt",
+    },
+    "referral.decline_reason": {
+        "not_responsible": "Nicht zuständig",
+        "no_capacity": "Keine Kapazität",
+        "requirements_not_met": "Voraussetzungen nicht erfüllt",
+        "client_unreachable": "Person nicht erreichbar",
+        "already_known": "Bereits bei der Stelle bekannt",
+        "other": "Sonstiges",
+    },
 }
 
 # Engine vocabularies that also take the codes of form fields (the forms' titles win).

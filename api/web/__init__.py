@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from . import (
     admin,
+    agency,
     case_actions,
     casefile,
     cases,
@@ -76,6 +77,7 @@ def init_app(app, settings) -> None:
     case_actions.init_app(app)  # the case page's actions: withdrawals, follow-up, topic from a case
     flashes.init_app(app)  # the last action's message on whatever page the user lands on
     offers.init_app(app)  # the offers directory, its sections on the case page and the dashboard
+    app.register_blueprint(agency.bp)  # the agencies' referrals; the coordinators' overview per agency
     if settings.oidc_issuer and settings.oidc_client_id:
         from . import sso  # Authlib and requests only where single sign-on is used
 

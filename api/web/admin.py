@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.access import admin
+from engine.agencies.read import agency_choices
 from engine.clock import utcnow
 from engine.errors import InvalidInput, KimError, NotFound
 from engine.vocabulary import labels
@@ -40,7 +41,8 @@ def _choices() -> dict:
     units = [(f"m:{p.key}", p.name) for p in places] + [
         (f"t:{t.key}", DE["unit_team"].format(name=t.name)) for t in teams
     ]
-    return {"roles": labels("user.role"), "units": units, "agencies": labels("consent.agency")}
+    agencies = {a.code: a.name for a in agency_choices(db(), current_user().tenant_id)}
+    return {"roles": labels("user.role"), "units": units, "agencies": agencies}
 
 
 def _errors(exc: InvalidInput) -> dict[str, str]:
@@ -57,7 +59,8 @@ def _unit_of(user) -> str:
 def users():
     """Benutzerkonten: every account of the tenant with role, scope, lock and state."""
     rows = admin.list_users(db(), user=current_user())
-    return render_template("admin_users.html", users=rows, now=utcnow())
+    agencies = {a.code: a.name for a in agency_choices(db(), current_user().tenant_id)}
+    return render_template("admin_users.html", users=rows, now=utcnow(), agencies=agencies)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -40,6 +40,7 @@ SUB_PAGES = {
     "meeting_pages.plan": "meeting_pages.meetings",
     "meeting_pages.minutes_form": "meeting_pages.meetings",
     "meeting_pages.record": "meeting_pages.meetings",
+    "agencypages.referral": "agencypages.inbox",
     "admin.user": "admin.users",
     "admin.new_user": "admin.users",
     "admin.update": "admin.users",

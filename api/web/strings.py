@@ -389,6 +389,12 @@ DE = {
     "nav_offers": "Angebote",
     "org_hint": "Die Organisation wird in der Seed-Datei gepflegt und mit „kim seed“ übernommen.",
     "email": "E-Mail-Adresse (für Erinnerungen; leer: keine E-Mails)",
+    "nav_agency_inbox": "Verweisungen",
+    "nav_referral_overview": "Verweisungen je Stelle",
+    "referral_check_result": "Prüfergebnis",
+    "referral_decline_reason": "Grund der Ablehnung",
+    "referral_question": "Rückfrage der Stelle",
+    "referral_reply": "Ihre Antwort",
 }
 
 # (endpoint, text key, roles that see it)
@@ -403,6 +409,8 @@ NAV = [
     ("modeler.modeler", "nav_modeler", {"process_owner"}),
     ("insight_pages.processes", "nav_insight", {"process_owner", "coordinator"}),
     ("sheet_pages.catalogues", "nav_sheets", {"coordinator", "process_owner"}),
+    ("agencypages.inbox", "nav_agency_inbox", {"authority"}),
+    ("agencypages.overview", "nav_referral_overview", {"coordinator", "steering"}),
     ("admin.users", "nav_admin_users", {"admin"}),
     ("admin.organisation", "nav_admin_org", {"admin"}),
     ("privacy_pages.audit_trail", "nav_dpo_audit", {"dpo"}),

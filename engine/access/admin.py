@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..agencies.service import find_agency
 from ..audit.service import Event, record
 from ..cases.names import name_problem, tidy
 from ..clock import utcnow
-from ..consents.service import AGENCIES
 from ..db import begin_write
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..org.models import Municipality, Region, Team, Tenant
@@ -105,7 +105,7 @@ def _scope(
         ]
     agency = None
     if data.role == "authority":
-        if data.agency not in AGENCIES:
+        if find_agency(session, tenant_id, data.agency) is None:
             errors["agency"] = ["Behördenkonten brauchen eine Behörde."]
         agency = data.agency or None
     elif data.agency:

@@ -64,7 +64,8 @@ SENT, RECEIVED, IN_PROGRESS, ANSWERED, DECLINED, NO_ANSWER = (
     "declined",
     "no_answer",
 )
-OPEN_STATUSES = (SENT, RECEIVED, IN_PROGRESS)
+QUESTION = "question"  # the agency asked back; the case manager replies
+OPEN_STATUSES = (SENT, RECEIVED, IN_PROGRESS, QUESTION)
 
 
 class Referral(Base):
@@ -99,3 +100,10 @@ class Referral(Base):
     due_on: Mapped[date | None] = mapped_column(Date)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer_text: Mapped[str | None] = mapped_column(EncryptedText)
+    # The agency's questions and the case manager's replies (JSON list, encrypted), the check result an
+    # answer carries (vocabulary referral.check_result), the reason of a decline (referral.decline_reason)
+    # and when the reminder first fell due without an answer (engine/referrals/projection.py).
+    dialogue: Mapped[str | None] = mapped_column(EncryptedText)
+    check_result: Mapped[str | None] = mapped_column(String(40))
+    decline_reason: Mapped[str | None] = mapped_column(String(40))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
+from ..agencies.service import agency_names
 from ..cases.models import Case
 from ..cases.service import Page
 from ..vocabulary import label
@@ -36,13 +37,15 @@ class ReferralView:
     reason: str | None = None
 
 
-def _view(referral: Referral, case: Case, personal: bool, data: dict | None = None) -> ReferralView:
+def _view(
+    referral: Referral, case: Case, personal: bool, data: dict | None = None, names: dict | None = None
+) -> ReferralView:
     out = ReferralView(
         referral.id,
         case.id,
         case.pseudonym,
         referral.agency,
-        label("referral.agency", referral.agency),
+        (names or {}).get(referral.agency) or label("referral.agency", referral.agency),
         referral.referred_on,
     )
     if not personal:
@@ -66,10 +69,13 @@ def referral_list(
     """Referrals the user may see, newest first (each listed case is recorded)."""
     found = service.list_referrals(session, user=user, agency=agency, page=page, per_page=per_page)
     personal = service.sees_client(user)
-    return Page([_view(r, c, personal) for r, c in found.items], found.total, found.page, found.per_page)
+    names = agency_names(session, user.tenant_id)
+    return Page(
+        [_view(r, c, personal, names=names) for r, c in found.items], found.total, found.page, found.per_page
+    )
 
 
 def referral_detail(session: Session, *, user: Actor, referral_id: int) -> ReferralView:
     """One referral with its reason (the reading is recorded)."""
     referral, case, data = service.read_referral(session, user=user, referral_id=referral_id)
-    return _view(referral, case, service.sees_client(user), data)
+    return _view(referral, case, service.sees_client(user), data, agency_names(session, case.tenant_id))

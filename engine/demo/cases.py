@@ -14,7 +14,7 @@ from ..followups.service import start_followup
 from ..tasks.models import READY, TaskRecord
 from ..tasks.service import complete_task
 from . import data as d
-from . import households
+from . import households, referrals
 from .runner import Runner, moment
 
 CLOSURES = [("moved_away", 3), ("no_contact", 3), ("client_request", 2), ("other", 1)]
@@ -171,6 +171,7 @@ def _goals(session, runner: Runner, plan: CasePlan, day: date, areas: list) -> N
             ],
         },
     )
+    referrals.plan(runner, plan, day)  # perhaps a referral to an agency, and its answer
     if rng.random() < 0.02:
         runner.at(moment(_later(plan, day, 20, 90), 9), _withdraw, plan)
         return

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..access.models import User
 from ..access.service import hash_password
+from ..agencies.service import seed_agencies
 from ..clock import utcnow
 from ..db import begin_write
 from ..errors import InvalidInput
@@ -73,6 +74,7 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
             {"tenant_id": tenant.id, "key": tm["key"]},
             {"name": tm["name"], "description": tm.get("description")},
         )
+    seed_agencies(session, tenant.id, seed.get("agencies", []))
     accounts = 0
     if demo:
         for acc in seed.get("demo_accounts", []):

@@ -164,6 +164,13 @@ CONTRACT: dict[str, dict[str, Need]] = {
             codes=("wait", "close"),
         ),
     },
+    "referral_question": {
+        "reply": Need(
+            "string",
+            "die Antwort auf die Rückfrage einer Stelle (Seite der Verweisung bei der Stelle)",
+            required=True,
+        ),
+    },
     "uma_checkin": {
         "status": Need(
             "string",

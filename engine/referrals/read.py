@@ -3,7 +3,8 @@
 Each referral with its agency's and need's labels, its status label, the day it was sent, the day its
 reminder falls due while no answer came, and the answer. The members it names, its reason and the
 answer's text are personal data: only who sees the case's personal data (the case manager) gets
-them; pseudonymised roles see agency, need, status and dates.
+them; pseudonymised roles see agency, need, status and dates. The case manager also sees the agency's
+questions with her replies, the check result and the reason of a decline.
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
 from ..access.service import sees_personal_data
+from ..agencies.service import agencies_of
 from ..audit.service import case_event, record
 from ..cases.models import OPEN
 from ..cases.service import get_case
 from ..consents.models import OPEN_STATUSES, Referral
-from ..consents.service import AGENCIES, active
+from ..consents.service import active
 from ..db import begin_write
 from ..households.service import members_of
 from ..vocabulary import label, labels
-from .service import NEEDS
+from .projection import dialogue
+from .service import CHECK_RESULTS, DECLINE_REASONS, NEEDS
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class ReferralItem:
     members: list[MemberName] | None = None
     reason: str | None = None
     answer_text: str | None = None
+    check_result: str | None = None
+    check_result_label: str | None = None
+    decline_reason: str | None = None
+    decline_reason_label: str | None = None
+    dialogue: list[dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,12 +80,12 @@ class CaseReferrals:
     members: list[MemberName] = field(default_factory=list)
 
 
-def _item(r: Referral, names: dict[int, str] | None) -> ReferralItem:
+def _item(r: Referral, names: dict[int, str] | None, agencies: dict[str, str]) -> ReferralItem:
     ids = [i for i in (r.member_ids or []) if isinstance(i, int)]
     return ReferralItem(
         id=r.id,
         agency=r.agency,
-        agency_name=label("consent.agency", r.agency),
+        agency_name=agencies.get(r.agency) or label("consent.agency", r.agency),
         need=r.need,
         need_label=label(NEEDS, r.need) if r.need else None,
         status=r.status,
@@ -90,6 +98,11 @@ def _item(r: Referral, names: dict[int, str] | None) -> ReferralItem:
         members=[MemberName(i, names.get(i, "–")) for i in ids] if names is not None else None,
         reason=r.reason if names is not None else None,
         answer_text=r.answer_text if names is not None else None,
+        check_result=r.check_result,
+        check_result_label=label(CHECK_RESULTS, r.check_result) if r.check_result else None,
+        decline_reason=r.decline_reason,
+        decline_reason_label=label(DECLINE_REASONS, r.decline_reason) if r.decline_reason else None,
+        dialogue=dialogue(r) if names is not None else None,
     )
 
 
@@ -115,13 +128,13 @@ def case_referrals(session: Session, *, user: Actor, case_id: int) -> CaseReferr
         and case.status == OPEN
         and any(c.kind == "data_processing" for c in active(session, case.id))
     )
+    tenant_agencies = agencies_of(session, case.tenant_id)
+    agency_names = {a.code: a.name for a in tenant_agencies}
     return CaseReferrals(
-        items=[_item(r, names) for r in rows],
+        items=[_item(r, names, agency_names) for r in rows],
         personal=personal,
         can_send=can_send,
-        agencies=sorted((Choice(c, label("consent.agency", c)) for c in AGENCIES), key=lambda c: c.label)
-        if can_send
-        else [],
+        agencies=[Choice(a.code, a.name) for a in tenant_agencies] if can_send else [],
         needs=[Choice(code, text) for code, text in labels(NEEDS).items()] if can_send else [],
         members=[MemberName(m.id, f"{m.given_name} {m.family_name}") for m in household if m.left_at is None]
         if can_send

@@ -3,10 +3,10 @@
 Views (one at a time): ``mine`` (tasks the user holds, and the tasks nobody holds of the cases she is
 the case manager of: a new case's tasks are hers without taking them), ``team`` (every open task of
 the user's scope), ``unassigned`` (nobody holds it), ``overdue`` (past its due time), ``week`` (due by
-the end of this calendar week, Berlin time, the overdue ones included). Refinements on top of any view:
-the process, the municipality (for county-wide teams), a search in the case number, the pseudonym and the task's
-title. Everything is a condition on typed columns the scope indexes lead to (engine/tasks/models.py);
-nothing is filtered in Python.
+the end of this calendar week, Berlin time, the overdue ones included). Refinements on top of any
+view: the process, the municipality (for county-wide teams), a search in the case number, the
+pseudonym and the task's title. Everything is a condition on typed columns the scope indexes lead to
+(engine/tasks/models.py); nothing is filtered in Python.
 """
 
 from __future__ import annotations

@@ -78,9 +78,11 @@ def explain(library_message: str) -> tuple[str, str]:
 
 # Messages the engine itself sends to running instances, and to which processes:
 # engine/cases/service.withdraw_consent sends ``consent_withdrawn`` to the case's lifecycle;
-# engine/referrals/answers.deliver_answer sends ``referral_answer`` ({status, text}) to a referral.
+# engine/referrals/service.deliver_answer sends ``referral_answer`` ({status, text, check_result,
+# decline_reason}) to a referral, engine/referrals/actions.ask ``referral_question`` ({text}).
 # A diagram may wait for these (or for what it throws itself); anything else would wait forever.
 ENGINE_MESSAGES: dict[str, tuple[str, ...]] = {
     "consent_withdrawn": ("case_lifecycle",),
     "referral_answer": ("referral",),
+    "referral_question": ("referral",),
 }

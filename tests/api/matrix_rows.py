@@ -96,6 +96,18 @@ def diagram_read(role, own):
 INSIGHT = ("coordinator", "process-owner")
 
 
+AGENCY_STAFF = ("abh", "jobcenter")
+
+
+def agency_only(ok):
+    return lambda role, own: ok if role in AGENCY_STAFF else 403
+
+
+def agency_scoped(ok):
+    """The addressed agency's staff: ``ok`` for their own referral, 404 for another agency's; others 403."""
+    return lambda role, own: (ok if own else 404) if role in AGENCY_STAFF else 403
+
+
 ROWS = {
     # Process insight: a case's and a topic's diagram, heat map figures, event logs.
     ("GET", "/api/v1/cases/{case_id}/diagrams"): (
@@ -383,6 +395,57 @@ ROWS = {
         cm_write(422),
         None,
         True,
+    ),
+    # The agencies' workspace (tests/api/test_agency_referrals.py): the world's referrals come from the
+    # lifecycle's single referral task and have no process, so accepting one is 409; the other actions
+    # are sent without their required text (422 for the addressed agency, nothing changes).
+    ("GET", "/api/v1/referrals/inbox"): (
+        lambda w, k: (f"{API}/referrals/inbox", None),
+        agency_only(200),
+        None,
+        False,
+    ),
+    ("GET", "/api/v1/referrals/{referral_id}/agency"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/agency", None),
+        agency_scoped(200),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/accept"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/accept", {}),
+        agency_scoped(409),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/questions"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/questions", {"text": " "}),
+        agency_scoped(422),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/answer"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/answer", {"result": ""}),
+        agency_scoped(422),
+        None,
+        True,
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/decline"): (
+        lambda w, k: (f"{API}/referrals/{w[k]['referral']}/decline", {"reason": ""}),
+        agency_scoped(422),
+        None,
+        True,
+    ),
+    ("GET", "/api/v1/reports/referrals"): (
+        lambda w, k: (f"{API}/reports/referrals", None),
+        only("coordinator", "steering"),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/reports/referrals/topics"): (
+        lambda w, k: (f"{API}/reports/referrals/topics", {"agency": "nowhere", "school_year": "2026/27"}),
+        only("coordinator", ok=422),
+        None,
+        False,
     ),
 }
 

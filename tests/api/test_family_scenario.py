@@ -149,9 +149,9 @@ def test_a_family_of_four_in_one_case_from_first_contact_to_closure(app, client,
             ("health_services", ["Lina"], "health"),
         ]
     ]
-    agency = labels("referral.agency")
-    assert [r["agency_name"] for r in sent] == [agency[r["agency"]] for r in sent]
-    assert sent[0]["agency_name"] == "Ausländerbehörde" and len({r["agency"] for r in sent}) == 4
+    agency = {**labels("referral.agency"), "foreigners_authority": "Ausländerbehörde Kreis Paderborn"}
+    assert [r["agency_name"] for r in sent] == [agency[r["agency"]] for r in sent]  # the tenant's agencies
+    assert len({r["agency"] for r in sent}) == 4
     assert [m["name"] for m in sent[2]["members"]] == ["Samir Haddad", "Nour Haddad"]
     assert [t["bpmn_id"] for t in ready(client, h, cid)].count("goal_agreement") == 1
 

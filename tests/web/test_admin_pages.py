@@ -262,11 +262,11 @@ def test_organisation_page_shows_regions_municipalities_teams_and_counts(client)
     ):
         assert text in page.text, text
     # Borchen has two active accounts (cm-borchen, cm-borchen-2), the UmA team one (cm-uma);
-    # seven are county-wide.
+    # nine are county-wide (with the agencies' accounts abh, abh-stadt, ebh and jobcenter).
     assert re.search(r"<td>Borchen</td><td>ja</td><td>2</td>", page.text)
     assert re.search(r"<td>Bad Wünnenberg</td><td>nein</td><td>0</td>", page.text)
     assert re.search(r"<td>UmA-Team</td><td>[^<]*</td><td>1</td>", page.text)
-    assert "Kreisweite Konten (ohne Gemeinde oder Team): <strong>7</strong>" in page.text
+    assert "Kreisweite Konten (ohne Gemeinde oder Team): <strong>9</strong>" in page.text
 
 
 @pytest.mark.parametrize("username", ["cm-borchen", "coordinator", "dpo", "process-owner", "steering", "abh"])

@@ -60,6 +60,15 @@ def test_small_demo_county_and_its_report(db):
         <= db.rows("SELECT count(*) FROM offer_gaps")[0][0]
         < db.rows("SELECT count(*) FROM offer_needs")[0][0]
     )
+    # The agencies answered referrals (engine/demo/referrals.py): the overview per agency has figures.
+    answered = dict(
+        db.rows(
+            "SELECT agency, count(*) FROM referrals WHERE instance_id IS NOT NULL AND answered_at IS NOT NULL"
+            " AND status IN ('answered', 'declined') GROUP BY agency"
+        )
+    )
+    assert set(answered) >= {"foreigners_authority", "jobcenter"} and sum(answered.values()) >= 5, answered
+    assert db.rows("SELECT count(*) FROM referrals WHERE check_result IS NOT NULL")[0][0] >= 1
     again = _kim(db, "generate-demo", check=False)
     assert again.returncode == 1 and "bereits Fälle" in again.stderr
     csv_out = _kim(db, "report", "--school-year", "2023/24", "--format", "csv").stdout

@@ -69,7 +69,8 @@ def test_four_referrals_to_four_agencies_for_different_members(app, client, logi
         {"id": m["Samir"], "name": "Samir Haddad"},
         {"id": m["Nour"], "name": "Nour Haddad"},
     ]
-    assert sent[0]["agency_name"] == "Ausländerbehörde" and sent[3]["need_label"] == "Gesundheit"
+    assert sent[0]["agency_name"] == "Ausländerbehörde Kreis Paderborn"  # the tenant's agency (its seed)
+    assert sent[3]["need_label"] == "Gesundheit"
     assert all(r["due_on"] == "2026-12-04" for r in sent)  # 14 days after they were sent
 
     db = stored(app, case["id"])
@@ -119,6 +120,11 @@ def test_reminder_after_14_days_raises_a_task_and_sets_no_answer_then_the_answer
     assert item["status"] == "answered" and item["answer_text"] == "Termin am 10.12. beim Jobcenter."
     assert item["answered_at"] is not None and not item["open"]
     assert _follow_ups(client, h, case["id"]) == []
+    # The answer becomes the case manager's task "Rückmeldung ansehen"; the referral ends when she saw it.
+    (review,) = [t for t in ready(client, h, case["id"]) if t["bpmn_id"] == "review_answer"]
+    assert review["name"] == "Rückmeldung ansehen" and review["role"] == "case_manager"
+    assert list(stored(app, case["id"])["instances"].values()) == ["running"]
+    complete(client, h, case["id"], "review_answer", {"review_notes": "Termin notiert."})
     db = stored(app, case["id"])
     assert list(db["instances"].values()) == ["completed"]
     with app.extensions["kim"]["sessions"]() as s:
