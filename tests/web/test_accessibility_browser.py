@@ -109,6 +109,17 @@ PAGES = [
     # Agency staff.
     Visit("authority", "/"),
     Visit("authority", "/modeler"),  # refused: the error page
+    Visit("authority", "/agency/referrals"),
+    Visit("authority", "/agency/referrals/{referral}"),
+    Visit("coordinator", "/referrals/overview"),
+    Visit("coordinator", "/offers"),
+    Visit("coordinator", "/offers/new"),
+    Visit("coordinator", "/offers/analysis"),
+    Visit("coordinator", "/boegen/kataloge"),
+    Visit("steering", "/referrals/overview"),
+    Visit("process_owner", "/boegen/kataloge"),
+    Visit("case_manager", "/offers"),
+    Visit("case_manager", "/?view=team"),
 ]
 
 # (role, address) of the pages that must fit a phone.
@@ -161,6 +172,19 @@ def _prepare(server) -> dict[str, object]:
     assess = _task(server, cm, referred, "assessment")
     _post(server, f"/tasks/{assess}/complete", cm, {"data": d.ASSESS_REFERRAL})
     names["task_referral"] = _task(server, cm, referred, "referral")
+    members = requests.get(f"{server.url}/cases/{referred}/members", headers=cm, timeout=30).json()["items"]
+    names["referral"] = _post(
+        server,
+        f"/cases/{referred}/referrals",
+        cm,
+        {
+            "agency": "foreigners_authority",
+            "member_ids": [members[0]["id"]],
+            "need": "residence",
+            "reason": "Prüfung § 25b AufenthG",
+            "referral_date": d.CONSENT_YES["consent_date"],
+        },
+    )["id"]
     names["topic"] = _post(
         server,
         "/topics",
