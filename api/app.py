@@ -23,6 +23,7 @@ from .views import (
     case_referrals,
     casefile,
     cases,
+    checks,
     followups,
     forms,
     goals,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         bodies,
         reports,
         members,
+        checks,
     ):
         api.register_blueprint(module.blp)
 

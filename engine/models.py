@@ -4,6 +4,7 @@ from .access.models import ApiToken, User
 from .audit.models import AuditEntry, AuditHead
 from .casefile.models import CaseNote, Document
 from .cases.models import Case
+from .checks.models import Check
 from .consents.models import Consent, ConsentMember, Referral
 from .db import Base
 from .escalations.models import AgendaItem, Body, BodyMember, Meeting, Topic, TopicCase, TopicEvent
@@ -28,6 +29,7 @@ __all__ = [
     "BodyMember",
     "Case",
     "CaseNote",
+    "Check",
     "Consent",
     "ConsentMember",
     "DeletionRecord",

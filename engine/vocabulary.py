@@ -213,6 +213,9 @@ ENGINE: dict[str, dict[str, str]] = {
         "waiting": "wartet auf die Tagesordnung",
     },
     "agenda.kind": {"decision": "zur Entscheidung", "information": "zur Kenntnis"},
+    # Baustein 3: the authorities' checks (engine/checks)
+    "check.kind": {"residence": "Bleiberechtsprüfung", "naturalisation": "Einbürgerungsprüfung"},
+    "check.status": {"running": "läuft", "finished": "abgeschlossen", "stopped": "beendet (Fall beendet)"},
 }
 
 # Engine vocabularies that also take the codes of form fields (the forms' titles win).

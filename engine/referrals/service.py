@@ -149,11 +149,17 @@ def _may_answer(session: Session, user: Actor, row: Referral) -> Case:
 
 
 def deliver_answer(
-    session: Session, referral_id: int, status: str, text: str | None, user: Actor
+    session: Session,
+    referral_id: int,
+    status: str,
+    text: str | None,
+    user: Actor,
+    check: dict | None = None,
 ) -> Referral:
     """An agency's answer to a referral: status (received, in progress, answered, declined) and text,
     delivered to the referral's process as the message ``referral_answer``; a waiting reminder is
-    cancelled, an open follow-up task too."""
+    cancelled, an open follow-up task too. ``check``: the result of an authority's check the answer
+    carries (engine/checks), in the payload under "check"."""
     begin_write(session)
     row = session.get(Referral, referral_id)
     if row is None:
@@ -175,7 +181,9 @@ def deliver_answer(
     if instance is None or instance.status != RUNNING:
         raise closed
     proc = parsed_version(session, instance.process_version_id)
-    payload = {"status": status, "text": (text or "").strip()}
+    payload: dict = {"status": status, "text": (text or "").strip()}
+    if check is not None:
+        payload["check"] = check
     try:
         result = wf.send_message(proc, instance.state, ANSWER_MESSAGE, payload, ANSWER_VARIABLE)
     except wf.NotWaiting:
