@@ -109,7 +109,7 @@ def check_view(row: Check, version: int, *, personal: bool, can_goal: bool = Fal
             )
             for p in result.get("paths") or []
         ],
-        notes=result.get("notes") if personal else None,
+        notes=result.get("remarks") if personal else None,
     )
 
 

@@ -70,7 +70,7 @@ def result_of(schema: dict, data: dict) -> dict[str, Any]:
             }
         )
     notes = data.get("assessment_notes")
-    return {"paths": out, "notes": str(notes) if isinstance(notes, str) and notes else None}
+    return {"paths": out, "remarks": str(notes) if isinstance(notes, str) and notes else None}
 
 
 def summary(kind_label: str, result: dict) -> str:
