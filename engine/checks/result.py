@@ -38,7 +38,8 @@ def _details(data: dict) -> dict[str, dict]:
 
 def result_of(schema: dict, data: dict) -> dict[str, Any]:
     """The result per checked path: met or not, each criterion met or missing, what and from when."""
-    paths = schema.get(PATHS) if isinstance(schema.get(PATHS), dict) else {}
+    found = schema.get(PATHS)
+    paths: dict = found if isinstance(found, dict) else {}
     criteria = criteria_of(schema)
     details = _details(data)
     out = []

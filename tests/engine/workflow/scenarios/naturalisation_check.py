@@ -1,5 +1,6 @@
-"""Every path of an Einbürgerungsprüfung (§ 10 StAG): the result recorded at once; documents requested and received; documents requested, the due date passed (the reminder brings the
-task back with a new due date), then received and the result recorded."""
+"""Every path of an Einbürgerungsprüfung (§ 10 StAG): the result recorded at once; documents requested
+and not to be had; documents requested, the due date passed (the reminder brings the task back with a new
+due date), then received and the result recorded."""
 
 from datetime import UTC, datetime
 
