@@ -126,18 +126,18 @@ def _checklist(session, check: Check, day: date, rng: random.Random) -> dict:
     paths = schema.get(PATHS) or {}
     weights = {"p25b": 6, "p25a": 3, "p104c": 1}
     code = rng.choices(list(paths), weights=[weights.get(p, 1) for p in paths])[0]
-    data: dict = {paths[code]["field"]: True, "missing": []}
+    entries: dict = {paths[code]["field"]: True, "missing": []}
     for key, spec in criteria_of(schema).items():
         if spec["x-criterion"].get("path") != code:
             continue
         met = rng.random() > 0.12
-        data[key] = "met" if met else "missing"
+        entries[key] = "met" if met else "missing"
         if not met:
             possible = day + timedelta(days=rng.randint(60, 540))
-            data["missing"].append(
+            entries["missing"].append(
                 {"criterion": key, "what": "Nachweis fehlt noch", "possible_from": possible.isoformat()}
             )
-    return data
+    return entries
 
 
 def _assess(session, runner: Runner, case_plan, check_id: int, day: date, rng, first: bool) -> None:
@@ -146,15 +146,15 @@ def _assess(session, runner: Runner, case_plan, check_id: int, day: date, rng, f
     if check.status != RUNNING or task_id is None:
         return
     staff = _staff(session, check.tenant_id, check.agency)
-    data = _checklist(session, check, day, rng)
+    entries = _checklist(session, check, day, rng)
     if first and rng.random() < 0.5:
         due = day + timedelta(days=rng.randint(14, 28))
-        data |= {"next_step": "request_documents", "document_name": rng.choice(DOCUMENTS)}
-        complete_task(session, user=staff, task_id=task_id, data={**data, "document_due": due.isoformat()})
+        entries |= {"next_step": "request_documents", "document_name": rng.choice(DOCUMENTS)}
+        complete_task(session, user=staff, task_id=task_id, data={**entries, "document_due": due.isoformat()})
         brought = due + timedelta(days=rng.randint(-10, 6))  # now and then after the reminder
         runner.at(moment(brought, 11), _documents, runner, case_plan, check_id, brought, rng)
         return
-    complete_task(session, user=staff, task_id=task_id, data={**data, "next_step": "record_result"})
+    complete_task(session, user=staff, task_id=task_id, data={**entries, "next_step": "record_result"})
     later = day + timedelta(days=rng.randint(2, 20))
     runner.at(moment(later, 15), _goals, case_plan, check_id)
 
@@ -164,8 +164,8 @@ def _documents(session, runner: Runner, case_plan, check_id: int, day: date, rng
     task_id = _task(session, check, "collect_documents")
     if check.status != RUNNING or task_id is None:
         return
-    data = {"document_status": "received", "received_on": day.isoformat()}
-    complete_task(session, user=case_plan.user, task_id=task_id, data=data)
+    entries = {"document_status": "received", "received_on": day.isoformat()}
+    complete_task(session, user=case_plan.user, task_id=task_id, data=entries)
     decided = day + timedelta(days=rng.randint(3, 21))
     runner.at(moment(decided, 10), _assess, runner, case_plan, check_id, decided, rng, False)
 
