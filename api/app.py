@@ -24,6 +24,7 @@ from .views import (
     case_referrals,
     casefile,
     cases,
+    checks,
     followups,
     forms,
     goals,
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         offers,  # the offers directory, its gaps and the Ist-/Bedarfsanalyse
         sheets,
         *(agency_referrals, referral_overview),  # the agencies' workspace and the overview
+        checks,
     ):
         api.register_blueprint(module.blp)
 

@@ -28,6 +28,8 @@ The table (process id: after each step)
     referral          referrals.projection.project        the referral's row: status, reminder day,
                                                           the agency's answer and when it came
                       reports.projection.project_referral  one referral counted, by agency, at its start
+    residence_check,  checks.projection.project           at the check's end: its result per path on
+    naturalisation_check                                  its row, sent back through the referral
     (test runs of a diagram have no case; the case hooks skip them)
 
 When a case's processes stop (the case closes for any reason, consent refused or withdrawn,
@@ -38,6 +40,8 @@ personal data deleted)
     ends (closure, no consent, withdrawal), retention calls it before deleting personal data.
     uma_job_followup  followups.projection.stopped        the follow-up row says "stopped"
     referral          referrals.projection.stopped        no reminder falls due any more
+    residence_check,  checks.projection.stopped           the check's row says "stopped"
+    naturalisation_check
 
 Adding a process (households, several referrals, ...)
     Write its projection in its own concern, e.g. ``engine/households/projection.py`` with
@@ -56,6 +60,7 @@ Wiring
 from __future__ import annotations
 
 from .cases import lifecycle
+from .checks import projection as check
 from .escalations import projection as escalation
 from .escalations.steps import PROCESS_ID as ESCALATION
 from .followups import projection as followup
@@ -75,11 +80,13 @@ AFTER_STEP = {
     followup.PROCESS_ID: (followup.project,),
     ESCALATION: (escalation.project,),
     referral.PROCESS_ID: (referral.project, figures.project_referral),
+    **dict.fromkeys(check.PROCESS_IDS, (check.project,)),
 }
 
 ON_STOP = {
     followup.PROCESS_ID: (followup.stopped,),
     referral.PROCESS_ID: (referral.stopped,),
+    **dict.fromkeys(check.PROCESS_IDS, (check.stopped,)),
 }
 
 HOOKS = StepHooks(after_step=AFTER_STEP, on_stop=ON_STOP)

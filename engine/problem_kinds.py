@@ -209,6 +209,18 @@ KINDS: dict[str, ProblemKind] = {
         "Nur Kommandozeile: die Demo-Daten brauchen einen eingerichteten Kreis ohne Fälle.",
         "Zuerst `kim setup` ausführen bzw. eine leere Datenbank verwenden.",
     ),
+    # Baustein 3: the authorities' checks (engine/checks)
+    "check-running": ProblemKind(
+        409,
+        "Zu dieser Verweisung läuft schon eine Prüfung dieser Art, oder die Prüfung läuft noch und hat "
+        "noch kein Ergebnis.",
+        "Die laufende Prüfung abschließen und dann erneut versuchen.",
+    ),
+    "criterion-goal-exists": ProblemKind(
+        409,
+        "Aus diesem fehlenden Kriterium wurde schon ein Ziel gemacht.",
+        "Nichts wiederholen; das Ziel steht im Fall unter „Ziele“.",
+    ),
     # 413, 415
     "payload-too-large": ProblemKind(
         413,

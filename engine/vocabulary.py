@@ -228,6 +228,9 @@ ENGINE: dict[str, dict[str, str]] = {
         "already_known": "Bereits bei der Stelle bekannt",
         "other": "Sonstiges",
     },
+    # Baustein 3: the authorities' checks (engine/checks)
+    "check.kind": {"residence": "Bleiberechtsprüfung", "naturalisation": "Einbürgerungsprüfung"},
+    "check.status": {"running": "läuft", "finished": "abgeschlossen", "stopped": "beendet (Fall beendet)"},
 }
 
 # Engine vocabularies that also take the codes of form fields (the forms' titles win).

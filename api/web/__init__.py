@@ -10,6 +10,7 @@ from . import (
     case_actions,
     casefile,
     cases,
+    checks,
     dashboard,
     flashes,
     goals,
@@ -64,6 +65,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(members.bp)  # the case page's Haushalt: add, change, leave
     app.register_blueprint(goals.bp)  # the case page's goals: add, drop
     app.register_blueprint(sheets.bp)  # client sheets: a case's PDFs, the tenant's catalogues
+    app.register_blueprint(checks.bp)  # the case page's checks: a missing criterion becomes a goal
     layout.init_app(app)  # texts, navigation by role, Berlin dates
     app.register_blueprint(modeler.bp)  # process owners: BPMN modeler and form editor
     app.register_blueprint(tasks.bp)  # case managers: the task forms

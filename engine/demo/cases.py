@@ -13,6 +13,7 @@ from ..cases.service import open_case, withdraw_consent
 from ..followups.service import start_followup
 from ..tasks.models import READY, TaskRecord
 from ..tasks.service import complete_task
+from . import checks as baustein3
 from . import data as d
 from . import households, referrals
 from .runner import Runner, moment
@@ -172,6 +173,7 @@ def _goals(session, runner: Runner, plan: CasePlan, day: date, areas: list) -> N
         },
     )
     referrals.plan(runner, plan, day)  # perhaps a referral to an agency, and its answer
+    baustein3.plan(runner, plan, day)  # maybe a referral for an authority's check (engine/demo/checks.py)
     if rng.random() < 0.02:
         runner.at(moment(_later(plan, day, 20, 90), 9), _withdraw, plan)
         return

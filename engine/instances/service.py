@@ -29,6 +29,7 @@ LANE_ROLES = {
     "koordination": "coordinator",
     "prozessverantwortung": "process_owner",
     "lenkungsgruppe": "steering",
+    "behörde": "authority",  # an authority's staff working a check of their agency (engine/checks)
 }
 
 

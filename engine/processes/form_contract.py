@@ -171,6 +171,30 @@ CONTRACT: dict[str, dict[str, Need]] = {
             required=True,
         ),
     },
+    **{
+        key: {
+            "next_step": Need(
+                "string",
+                f"den Weg nach der Checkliste ({process}: Unterlagen anfordern oder Ergebnis festhalten)",
+                required=True,
+                codes=("request_documents", "record_result"),
+            ),
+            "document_name": Need("string", f"den Titel der Aufgabe „Unterlagen einholen“ ({process})"),
+            "document_due": Need(
+                "string",
+                f"die Frist und die Erinnerung der Aufgabe „Unterlagen einholen“ ({process})",
+                format=DATE,
+            ),
+            "missing": Need("array", "das Ergebnis der Prüfung (was fehlt und ab wann)", removable=True),
+            "assessment_notes": Need(
+                "string", "das Ergebnis der Prüfung (Anmerkungen der Behörde)", removable=True
+            ),
+        }
+        for key, process in (
+            ("check_residence", "Prozess „Bleiberechtsprüfung“"),
+            ("check_naturalisation", "Prozess „Einbürgerungsprüfung“"),
+        )
+    },
     "uma_checkin": {
         "status": Need(
             "string",

@@ -2,6 +2,8 @@
 
     "x-not-after-today": true          the date records what happened: not after today
                                        (first contact, consent, evaluation, closure)
+    "x-not-before-today": true         the date is a deadline still to come: not before today
+                                       (the due date of a document request)
     "x-max-days-ahead": 92             at most so many days after today (a job start may be planned,
                                        about three months ahead, but not further)
     "x-not-before": "agreement_date"   not before the date in that top-level field of the same form;
@@ -20,7 +22,8 @@ from datetime import date, timedelta
 from typing import Any
 
 NOT_AFTER_TODAY, MAX_DAYS_AHEAD, NOT_BEFORE = "x-not-after-today", "x-max-days-ahead", "x-not-before"
-KEYWORDS = (NOT_AFTER_TODAY, MAX_DAYS_AHEAD, NOT_BEFORE)
+NOT_BEFORE_TODAY = "x-not-before-today"
+KEYWORDS = (NOT_AFTER_TODAY, MAX_DAYS_AHEAD, NOT_BEFORE, NOT_BEFORE_TODAY)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -76,6 +79,8 @@ def schema_problems(schema: Any) -> list[str]:
                 problems.append(f"{where}: die Datumsregeln gelten nur für Datumsfelder (format: date).")
             if NOT_AFTER_TODAY in spec and not isinstance(spec[NOT_AFTER_TODAY], bool):
                 problems.append(f"{where}: {NOT_AFTER_TODAY} muss true oder false sein.")
+            if NOT_BEFORE_TODAY in spec and not isinstance(spec[NOT_BEFORE_TODAY], bool):
+                problems.append(f"{where}: {NOT_BEFORE_TODAY} muss true oder false sein.")
             days = spec.get(MAX_DAYS_AHEAD)
             if MAX_DAYS_AHEAD in spec and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
                 problems.append(f"{where}: {MAX_DAYS_AHEAD} muss eine ganze Zahl ab 0 sein.")
@@ -94,6 +99,8 @@ def _check(spec: dict, value: Any, root_schema: dict, root: dict, today: date) -
     out = []
     if spec.get(NOT_AFTER_TODAY) is True and day > today:
         out.append(f"Das Datum darf nicht in der Zukunft liegen (heute ist der {_de(today)}).")
+    if spec.get(NOT_BEFORE_TODAY) is True and day < today:
+        out.append(f"Das Datum darf nicht in der Vergangenheit liegen (heute ist der {_de(today)}).")
     days = spec.get(MAX_DAYS_AHEAD)
     if isinstance(days, int) and not isinstance(days, bool) and day > today + timedelta(days=days):
         latest = today + timedelta(days=days)
@@ -128,6 +135,8 @@ def hint(spec: dict, schema: dict) -> str | None:
     parts = []
     if spec.get(NOT_AFTER_TODAY) is True:
         parts.append("Nicht in der Zukunft.")
+    if spec.get(NOT_BEFORE_TODAY) is True:
+        parts.append("Nicht in der Vergangenheit.")
     days = spec.get(MAX_DAYS_AHEAD)
     if isinstance(days, int) and not isinstance(days, bool):
         parts.append(f"Höchstens {days} Tage nach heute.")

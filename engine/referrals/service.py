@@ -15,6 +15,7 @@ referral stops with its case like every other process.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -219,12 +220,14 @@ def deliver_answer(
     *,
     check_result: str | None = None,
     decline_reason: str | None = None,
+    check: dict | None = None,
 ) -> Referral:
     """An agency's answer to a referral: status (received, in progress, answered, declined), text and,
     for a check, its result (vocabulary ``referral.check_result``), for a decline its reason
     (``referral.decline_reason``), delivered to the referral's process as the message
     ``referral_answer``; a waiting reminder is cancelled, an open follow-up or question task too. A
-    final answer (answered, declined) becomes the case manager's task "Rückmeldung ansehen"."""
+    final answer (answered, declined) becomes the case manager's task "Rückmeldung ansehen". ``check``:
+    the result of an authority's check the answer carries (engine/checks), in the payload under "check"."""
     begin_write(session)
     row = session.get(Referral, referral_id)
     if row is None:
@@ -236,12 +239,14 @@ def deliver_answer(
         raise InvalidInput(
             "Die Antwort ist zu lang.", errors={"text": [f"Höchstens {ANSWER_LENGTH} Zeichen."]}
         )
-    payload = {
+    payload: dict[str, Any] = {
         "status": status,
         "text": (text or "").strip(),
         "check_result": _code(check_result, CHECK_RESULTS, "check_result") or "",
         "decline_reason": _code(decline_reason, DECLINE_REASONS, "reason") or "",
     }
+    if check is not None:
+        payload["check"] = check
     send(session, row, case, user, ANSWER_MESSAGE, payload, ANSWER_VARIABLE)
     detail = {"referral_id": row.id, "status": status}
     if payload["check_result"]:

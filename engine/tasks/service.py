@@ -15,6 +15,7 @@ from ..access.service import in_scope, require_case_manager, scope_filter
 from ..audit.service import Event, record
 from ..cases.models import Case
 from ..cases.service import Page
+from ..checks import access as checks
 from ..clock import utcnow
 from ..consents import service as consents
 from ..db import begin_write
@@ -25,7 +26,7 @@ from ..instances.service import record_step
 from ..processes.forms import validate_form_data
 from ..processes.models import FormVersion
 from ..processes.runs import RUN_ROLE, is_run, run_condition
-from ..processes.service import current_form, current_form_id, parsed_version
+from ..processes.service import current_form_id, parsed_version
 from . import inbox as filters
 from .kept import keep_after_failure
 from .models import READY, TaskDraft, TaskRecord
@@ -54,8 +55,8 @@ def refuse_if_held_by_other(session: Session, user: Actor, row: TaskRecord) -> N
 
 def _require_task_role(user: Actor) -> None:
     """Case managers work on case tasks; coordinators on the case tasks of their lane; process owners
-    on the tasks of their test runs."""
-    if user.role not in (RUN_ROLE, COORDINATOR):
+    on the tasks of their test runs; an authority's staff on the tasks of their agency's checks."""
+    if user.role not in (RUN_ROLE, COORDINATOR, checks.AUTHORITY):
         require_case_manager(user)
 
 
@@ -68,12 +69,18 @@ def _may_work_on(session: Session, user: Actor, row: TaskRecord, instance: Proce
         return row.tenant_id == user.tenant_id and instance is not None and is_run(session, instance)
     if user.role == COORDINATOR and row.role != COORDINATOR:
         return False
+    if user.role == checks.AUTHORITY:
+        return (
+            row.role == checks.AUTHORITY
+            and row.tenant_id == user.tenant_id
+            and checks.works_on(session, user, row.instance_id)
+        )
     return in_scope(user, row.municipality_id, row.team_id, row.tenant_id)
 
 
 def scope_conditions(user: Actor, status: str = READY) -> list[ColumnElement[bool]]:
     """The tasks a user's inbox holds before any filter: in scope, of the user's role (process owners:
-    their tenant's test runs, whatever the lane)."""
+    their tenant's test runs, whatever the lane; an authority's staff: its agency's checks)."""
     _require_task_role(user)
     if user.role == RUN_ROLE:
         return [
@@ -81,6 +88,13 @@ def scope_conditions(user: Actor, status: str = READY) -> list[ColumnElement[boo
             TaskRecord.status == status,
             TaskRecord.case_id.is_(None),
             TaskRecord.instance_id.in_(select(ProcessInstance.id).where(run_condition())),
+        ]
+    if user.role == checks.AUTHORITY:
+        return [
+            TaskRecord.tenant_id == user.tenant_id,
+            TaskRecord.status == status,
+            TaskRecord.role == user.role,
+            TaskRecord.instance_id.in_(checks.agency_instances(user)),
         ]
     return [
         scope_filter(user, TaskRecord.municipality_id, TaskRecord.team_id, TaskRecord.tenant_id),
@@ -139,9 +153,16 @@ def get_task(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
     return row
 
 
+def _form_id(session: Session, row: TaskRecord) -> int:
+    """The form version the task is filled in with: the one its instance pinned (a check's checklist,
+    engine/checks), else the current one."""
+    pinned = checks.pinned_form_id(session, row.instance_id, row.form_key)
+    return pinned if pinned is not None else current_form_id(session, row.form_key or "")
+
+
 def task_form(session: Session, row: TaskRecord) -> dict | None:
     """The JSON Schema of the task's form (None for tasks without a form)."""
-    return current_form(session, row.form_key).schema if row.form_key else None
+    return session.get_one(FormVersion, _form_id(session, row)).schema if row.form_key else None
 
 
 def task_data(session: Session, row: TaskRecord) -> dict[str, Any]:
@@ -222,7 +243,7 @@ def _check_data(session: Session, row: TaskRecord, data: Any) -> None:
     if not isinstance(data, dict):
         raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     if row.form_key:
-        form_id = current_form_id(session, row.form_key)
+        form_id = _form_id(session, row)
         validate_form_data(form_id, lambda: session.get_one(FormVersion, form_id).schema, data)
     elif data:
         raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")

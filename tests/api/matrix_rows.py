@@ -613,3 +613,39 @@ def offer_rows() -> dict:
 
 
 ROWS.update(offer_rows())
+
+
+# Baustein 3: the authorities' checks (engine/checks). Starting one sends an unknown kind, so the addressed
+# agency's staff get 422 and nothing starts; another agency's referral is 404 for them.
+def check_start_expect(role, own):
+    return (422 if own else 404) if role in AGENCY_STAFF else 403
+
+
+ROWS.update(
+    {
+        ("POST", "/api/v1/referrals/{referral_id}/checks"): (
+            lambda w, k: (f"{API}/referrals/{w[k]['referral']}/checks", {"kind": "flying"}),
+            check_start_expect,
+            None,
+            True,
+        ),
+        ("GET", "/api/v1/checks/{check_id}"): (
+            lambda w, k: (f"{API}/checks/{MISSING}", None),
+            lambda role, own: 404 if role in AGENCY_STAFF else 403,
+            None,
+            False,
+        ),
+        ("GET", "/api/v1/cases/{case_id}/checks"): (
+            lambda w, k: (f"{API}/cases/{w[k]['id']}/checks", None),
+            case_read,
+            None,
+            True,
+        ),
+        ("POST", "/api/v1/checks/{check_id}/goals"): (
+            lambda w, k: (f"{API}/checks/{MISSING}/goals", {"criterion": "b_language"}),
+            lambda role, own: 404 if role in CM else 403,
+            None,
+            False,
+        ),
+    }
+)

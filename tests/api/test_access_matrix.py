@@ -103,23 +103,27 @@ def only(who, ok=200):
 
 def listed(role, own, path=""):
     """Whether the scope's case shows up in a list the role may read (process owners: no cases;
-    coordinators list only the tasks of their lane, and the world's cases have none)."""
-    if path == "/api/v1/tasks" and role == "coordinator":
+    coordinators and agency staff list only the tasks of their lane, and the world's cases have none)."""
+    if path == "/api/v1/tasks" and role in ("coordinator", *AUTHORITY):
         return False
     return (own and role != "process-owner") or role in PSEUDO
 
 
 def task_list(role, own):
     """Case managers list their tasks; coordinators the tasks of their lane; process owners list their
-    test runs' tasks (never case tasks)."""
-    return 200 if role in (*CM, "coordinator", "process-owner") else 403
+    test runs' tasks (never case tasks); agency staff the tasks of their agency's checks (engine/checks)."""
+    return 200 if role in (*CM, "coordinator", "process-owner", *AUTHORITY) else 403
 
 
 def task_write(ok):
-    """Case tasks: their case managers; a process owner or a coordinator (a case manager's task is not
-    theirs) gets 404 as for a task that does not exist."""
+    """Case tasks: their case managers; a process owner, a coordinator or agency staff (a case manager's
+    task is not theirs) gets 404 as for a task that does not exist."""
     return lambda role, own: (
-        (ok if own else 404) if role in CM else 404 if role in ("process-owner", "coordinator") else 403
+        (ok if own else 404)
+        if role in CM
+        else 404
+        if role in ("process-owner", "coordinator", *AUTHORITY)
+        else 403
     )
 
 

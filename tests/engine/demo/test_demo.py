@@ -69,6 +69,12 @@ def test_small_demo_county_and_its_report(db):
     )
     assert set(answered) >= {"foreigners_authority", "jobcenter"} and sum(answered.values()) >= 5, answered
     assert db.rows("SELECT count(*) FROM referrals WHERE check_result IS NOT NULL")[0][0] >= 1
+    # Baustein 3: checks of the Ausländerbehörde, finished ones answered their referral
+    assert db.rows("SELECT count(*) FROM checks WHERE status = 'finished'")[0][0] >= 1
+    assert db.rows(
+        "SELECT count(*) FROM checks JOIN referrals ON referrals.id = checks.referral_id "
+        "WHERE checks.status = 'finished' AND referrals.answered_at IS NULL"
+    ) == [(0,)]
     again = _kim(db, "generate-demo", check=False)
     assert again.returncode == 1 and "bereits Fälle" in again.stderr
     csv_out = _kim(db, "report", "--school-year", "2023/24", "--format", "csv").stdout

@@ -1,0 +1,1 @@
+"""Baustein 3: the authorities' checks (Bleiberechtsprüfung, Einbürgerungsprüfung) as processes."""
