@@ -7,10 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import clock
-from engine.access.models import User
-from engine.access.service import hash_password
 from engine.checks.models import Check
-from engine.uow import begin
 from tests.engine.checks.helpers import RESULT, checks_of, do, referred, start, task
 from tests.engine.followups.helpers import travel
 from tests.engine.referrals.helpers import family_case, send
@@ -84,22 +81,7 @@ def test_the_naturalisation_authority_checks_section_10(app, client, login):
     )
     assert r.status_code == 201, r.json
     ref = send(client, h, case["id"], "naturalisation_authority", [m["Karim"]], "residence")
-    with app.extensions["kim"]["sessions"]() as s:
-        begin(s, write=True)
-        abh = s.scalars(select(User).where(User.username == "abh")).one()
-        s.add(
-            User(
-                username="ebh",
-                display_name="Einbürgerungsbehörde",
-                role="authority",
-                agency="naturalisation_authority",
-                tenant_id=abh.tenant_id,
-                active=True,
-                created_at=clock.utcnow(),
-                password_hash=hash_password("demo"),
-            )
-        )
-        s.commit()
+    # the county's Einbürgerungsbehörde: a demo account of the seed (agency naturalisation_authority)
     ebh = login("ebh")
     start(client, login("abh"), ref["id"], expect=404)  # not addressed to the Ausländerbehörde
     start(client, ebh, ref["id"], kind="residence", expect=422)  # not the Einbürgerungsbehörde's check
