@@ -71,7 +71,7 @@ def main() -> None:
     case_id = session.scalar(
         select(Case.id).where(Case.municipality_id == 2).order_by(Case.id.desc()).limit(1)
     ) or session.scalar(select(func.max(Case.id)))
-    history = session.scalar(text("SELECT count(*) FROM history_entries"))
+    history = session.scalar(text("SELECT count(*) FROM history"))
     instances = session.scalar(
         text("SELECT count(*) FROM process_instances WHERE process_id = 'case_lifecycle'")
     )
@@ -87,7 +87,7 @@ def main() -> None:
         return summarize(name, times)
 
     scan = text(
-        "SELECT h.instance_id, h.bpmn_id, h.at FROM history_entries h JOIN process_instances i "
+        "SELECT h.instance_id, h.bpmn_id, h.at FROM history h JOIN process_instances i "
         "ON i.id = h.instance_id WHERE i.process_id = 'case_lifecycle' ORDER BY h.instance_id, h.at, h.id"
     )
     rows = [
