@@ -83,9 +83,9 @@ def events(
             h.at,
             h.lane,
             User.role,
+            ProcessVersion.id.label("version_id"),
             ProcessVersion.process_id,
             ProcessVersion.version,
-            ProcessVersion.xml,
         )
         .join(ProcessInstance, ProcessInstance.id == h.instance_id)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
@@ -97,8 +97,15 @@ def events(
         query = query.where(h.at >= start)
     if end is not None:
         query = query.where(h.at < end)
+    graphs: dict[int, wf.Graph] = {}  # each version's diagram read once per export
+    roles: dict[str | None, str] = {}
     for row in session.execute(query):
-        element = wf.diagram_graph(row.xml).elements.get(row.bpmn_id)
+        graph = graphs.get(row.version_id)
+        if graph is None:
+            graph = graphs[row.version_id] = wf.diagram_graph(
+                session.get_one(ProcessVersion, row.version_id).xml
+            )
+        element = graph.elements.get(row.bpmn_id)
         if element is None or element.kind.endswith("Gateway"):
             continue
         yield LogEvent(
@@ -109,7 +116,8 @@ def events(
             activity=row.name or element.name or row.bpmn_id,
             bpmn_id=row.bpmn_id,
             at=row.at,
-            role=label("user.role", row.role) if row.role else SYSTEM,
+            role=roles.get(row.role)
+            or roles.setdefault(row.role, label("user.role", row.role) if row.role else SYSTEM),
             lane=row.lane,
         )
 
