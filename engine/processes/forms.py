@@ -16,7 +16,7 @@ from .decisions import is_decision
 from .form_dates import date_errors, schema_problems
 
 CHOOSE = "Bitte eine Auswahl treffen."
-_VALIDATORS: dict[int, Draft202012Validator] = {}
+_VALIDATORS: dict[tuple[str, int], Draft202012Validator] = {}
 _LOCK = threading.Lock()
 
 
@@ -35,13 +35,17 @@ def check_form_schema(schema: Any) -> list[str]:
     return problems + schema_problems(schema)
 
 
-def validator_for(form_version_id: int, load_schema: Callable[[], dict]) -> Draft202012Validator:
-    """A compiled validator per form version (schemas are immutable once deployed)."""
-    validator = _VALIDATORS.get(form_version_id)
+def validator_for(
+    form_version_id: int, load_schema: Callable[[], dict], database: str = ""
+) -> Draft202012Validator:
+    """A compiled validator per form version of a database (schemas are immutable once deployed; the
+    database's URL keeps two databases' equal ids apart, as in a test process that serves several)."""
+    key = (database, form_version_id)
+    validator = _VALIDATORS.get(key)
     if validator is None:
         validator = Draft202012Validator(load_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
         with _LOCK:
-            _VALIDATORS[form_version_id] = validator
+            _VALIDATORS[key] = validator
     return validator
 
 
@@ -117,10 +121,12 @@ def _unknown_fields(error) -> str:
     return ("Unbekanntes Feld: " if len(names) == 1 else "Unbekannte Felder: ") + shown + "."
 
 
-def validate_form_data(form_version_id: int, load_schema: Callable[[], dict], data: Any) -> None:
+def validate_form_data(
+    form_version_id: int, load_schema: Callable[[], dict], data: Any, database: str = ""
+) -> None:
     """Raise InvalidInput with German per-field messages if ``data`` does not fit the form, its dates
     included (engine/processes/form_dates.py: not in the future, not before the agreement, ...)."""
-    validator = validator_for(form_version_id, load_schema)
+    validator = validator_for(form_version_id, load_schema, database)
     errors: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):
         # if/then failures are reported through their sub-errors.

@@ -244,7 +244,9 @@ def _check_data(session: Session, row: TaskRecord, data: Any) -> None:
         raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     if row.form_key:
         form_id = _form_id(session, row)
-        validate_form_data(form_id, lambda: session.get_one(FormVersion, form_id).schema, data)
+        validate_form_data(
+            form_id, lambda: session.get_one(FormVersion, form_id).schema, data, str(session.get_bind().engine.url)
+        )
     elif data:
         raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")
 
