@@ -149,7 +149,10 @@ def check_step(session: Session, *, user: Actor, topic: Topic, data) -> tuple[Ta
     assert row.form_key is not None  # every escalation step is a user task with a form
     form_id = current_form_id(session, row.form_key)
     validate_form_data(
-        form_id, lambda: session.get_one(FormVersion, form_id).schema, data, str(session.get_bind().engine.url)
+        form_id,
+        lambda: session.get_one(FormVersion, form_id).schema,
+        data,
+        str(session.get_bind().engine.url),
     )
     cases = linked_cases(session, topic.id)
     refuse_client_data(user, cases, {k: data.get(k) for k in TEXT_FIELDS})

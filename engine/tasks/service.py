@@ -245,7 +245,10 @@ def _check_data(session: Session, row: TaskRecord, data: Any) -> None:
     if row.form_key:
         form_id = _form_id(session, row)
         validate_form_data(
-            form_id, lambda: session.get_one(FormVersion, form_id).schema, data, str(session.get_bind().engine.url)
+            form_id,
+            lambda: session.get_one(FormVersion, form_id).schema,
+            data,
+            str(session.get_bind().engine.url),
         )
     elif data:
         raise InvalidInput("Diese Aufgabe hat kein Formular; es dürfen keine Daten gesendet werden.")
