@@ -281,6 +281,8 @@ class LiveServer:
             "KIM_PORT": str(self.port),
             "KIM_WORKERS": str(self.workers),
             "KIM_LOG_LEVEL": "WARNING",
+            # the database's own checkpoints: never another run's in the shared default data directory
+            "KIM_AUDIT_ANCHOR_DIR": str(self.db.data_dir / "audit-anchors"),
         }
         self.proc = subprocess.Popen(
             [str(BIN / "kim"), "serve"],

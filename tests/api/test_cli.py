@@ -26,7 +26,14 @@ def test_setup_is_idempotent_and_deploy_unchanged_is_a_noop(empty_db):
     assert "nichts geändert" in again
     _kim(db, "seed", KIM_DEMO="1")
     versions = db.rows("SELECT process_id, count(*) FROM process_versions GROUP BY process_id")
-    assert dict(versions) == {"case_lifecycle": 1, "escalation": 1, "referral": 1, "uma_job_followup": 1}
+    assert dict(versions) == {
+        "case_lifecycle": 1,
+        "escalation": 1,
+        "referral": 1,
+        "uma_job_followup": 1,
+        "residence_check": 1,
+        "naturalisation_check": 1,
+    }
     assert db.rows("SELECT count(*) FROM municipalities") == [(10,)]
     assert db.rows("SELECT count(*) FROM users") == [(13,)]  # with the agencies' abh-stadt and ebh
     assert db.rows("SELECT count(*) FROM agencies") == [(14,)]  # 12 of the vocabulary, the city's ABH, EBH

@@ -179,7 +179,7 @@ def test_a_family_is_one_case_from_the_new_case_page_to_the_closure(server, page
 
     # Four referrals beside the accompaniment, from the case page.
     page.goto(f"{base}/cases/{case_id}")
-    _refer(page, "Ausländerbehörde", ["Karim"], "Aufenthalt", "Darf er mit Duldung arbeiten?")
+    _refer(page, "Ausländerbehörde Kreis Paderborn", ["Karim"], "Aufenthalt", "Darf er mit Duldung arbeiten?")
     _refer(page, "Jobcenter (SGB II)", ["Karim"], "Arbeit und Ausbildung", "Arbeitsaufnahme")
     _refer(page, "Jugendamt (SGB VIII)", ["Samir", "Nour"], "Kinderbetreuung", "Schule und Kita")
     _refer(page, "Gesundheitswesen", ["Lina"], "Gesundheit", "Traumatherapie")
@@ -236,7 +236,7 @@ def test_a_family_is_one_case_from_the_new_case_page_to_the_closure(server, page
     assert rows.count() == 4
     referrals = {rows.nth(i).locator("td").nth(0).inner_text(): rows.nth(i).inner_text() for i in range(4)}
     assert set(referrals) == {
-        "Ausländerbehörde",
+        "Ausländerbehörde Kreis Paderborn",
         "Jobcenter (SGB II)",
         "Jugendamt (SGB VIII)",
         "Gesundheitswesen",

@@ -49,7 +49,9 @@ def _rows(tab) -> list[str]:
 def test_inbox_filters_counts_and_the_remembered_choice(live_server, page):  # noqa: F811
     base = site(live_server)
     cm = live_server.token("cm-borchen")
-    cases = [_open(live_server, cm, name) for name in ("Aalto", "Berger", "Cordes")]
+    colleague = live_server.token("cm-borchen-2")
+    # Aalto's and Berger's cases are hers, Cordes's her colleague's (same municipality, same team view)
+    cases = [_open(live_server, cm, "Aalto"), _open(live_server, cm, "Berger"), _open(live_server, colleague, "Cordes")]
     tasks = [_task(live_server, cm, c["id"]) for c in cases]
     assert (
         requests.post(f"{live_server.url}/tasks/{tasks[1]}/claim", headers=cm, timeout=30).status_code == 200
@@ -58,8 +60,9 @@ def test_inbox_filters_counts_and_the_remembered_choice(live_server, page):  # n
 
     browser_login(page, base, "cm-borchen")
     assert page.locator(".inbox-views a[aria-current='page']").get_attribute("data-view") == "mine"
-    assert _counts(page) == {"mine": "1", "team": "3", "unassigned": "2", "overdue": "0", "week": "0"}
-    assert _rows(page) == [tasks[1]]  # Meine Aufgaben: only the task she holds
+    assert _counts(page) == {"mine": "2", "team": "3", "unassigned": "2", "overdue": "0", "week": "0"}
+    # Meine Aufgaben: the task she holds and the unheld one of her own case, not her colleague's
+    assert sorted(_rows(page)) == sorted([tasks[0], tasks[1]])
 
     page.get_by_role("link", name="Nicht zugewiesen").click()
     page.wait_for_url(f"{base}/?view=unassigned")
