@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine.checks import read, service
+from engine.checks import agency_read, read, service
 from engine.errors import KimError
 
 from ..context import current_user, db, fail
@@ -41,3 +41,23 @@ def goal_from_criterion(case_id, check_id):
         return render_template("error.html", message=exc.detail), exc.status
     flash(CK["goal_added"], "ok")
     return redirect(url_for("casepages.case", case_id=case_id) + "#goals", 303)
+
+
+@bp.app_template_global("agency_checks_section")
+def agency_checks_section(referral_id: int) -> dict:
+    """The referral's checks for the addressed authority's page (templates/_agency_checks.html)."""
+    return {"data": agency_read.referral_checks(db(), user=current_user(), referral_id=referral_id), "ck": CK}
+
+
+@bp.post("/agency/referrals/<int:referral_id>/checks")
+def start_check(referral_id):
+    """Prüfung beginnen: a Bleiberechts- or Einbürgerungsprüfung on the referral (the authority's staff)."""
+    try:
+        service.start_check(
+            db(), user=current_user(), referral_id=referral_id, kind=request.form.get("kind", "")
+        )
+    except KimError as exc:
+        fail()
+        return render_template("error.html", message=exc.detail), exc.status
+    flash(CK["check_started"], "ok")
+    return redirect(url_for("agencypages.referral", referral_id=referral_id) + "#checks", 303)

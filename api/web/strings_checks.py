@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 CK = {
+    "agency_title": "Prüfungen zu dieser Verweisung",
+    "agency_intro": (
+        "Die Checkliste hält die Einschätzung der Behörde fest; die Software gibt keine Rechtsberatung."
+    ),
+    "start": "beginnen",
+    "check_started": "Die Prüfung ist begonnen; die Checkliste steht unten als Aufgabe bereit.",
+    "open_tasks": "Offene Aufgaben",
+    "no_open_tasks": "Keine offenen Aufgaben.",
     "title": "Prüfungen der Behörden",
     "intro": (
         "Bleiberechts- und Einbürgerungsprüfungen, die die Behörden auf eine Verweisung hin durchführen. "
