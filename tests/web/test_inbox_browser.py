@@ -51,7 +51,11 @@ def test_inbox_filters_counts_and_the_remembered_choice(live_server, page):  # n
     cm = live_server.token("cm-borchen")
     colleague = live_server.token("cm-borchen-2")
     # Aalto's and Berger's cases are hers, Cordes's her colleague's (same municipality, same team view)
-    cases = [_open(live_server, cm, "Aalto"), _open(live_server, cm, "Berger"), _open(live_server, colleague, "Cordes")]
+    cases = [
+        _open(live_server, cm, "Aalto"),
+        _open(live_server, cm, "Berger"),
+        _open(live_server, colleague, "Cordes"),
+    ]
     tasks = [_task(live_server, cm, c["id"]) for c in cases]
     assert (
         requests.post(f"{live_server.url}/tasks/{tasks[1]}/claim", headers=cm, timeout=30).status_code == 200
