@@ -52,7 +52,7 @@ class TopicDiagramSchema(Schema):
 
 
 class InsightQuerySchema(Schema):
-    version = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    version = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     municipality = fields.String(load_default=None, validate=validate.Length(max=40))
     date_from = fields.Date(load_default=None, data_key="from", metadata={"description": DATE_RANGE_DOC})
     date_to = fields.Date(load_default=None, data_key="to", metadata={"description": DATE_RANGE_DOC})
