@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from engine.cases import actions_read
-from engine.cases import read as case_read
 from engine.cases import service as cases
 from engine.consents import register
 from engine.errors import InvalidInput, KimError, NotFound
@@ -22,9 +21,7 @@ from engine.followups import service as followups
 from engine.vocabulary import label
 
 from ..context import current_user, db, fail, restart, settings
-from . import members
-from .referrals import section as referral_section
-from .strings import DE
+from . import case_page
 from .strings_dpo import CA
 
 bp = Blueprint("case_actions", __name__)
@@ -41,24 +38,7 @@ def actions(case_id: int) -> actions_read.CaseActions:
 
 def _page(case_id: int, status: int = 200, **extra):
     """The case page again with one action form's state (errors, confirmation, values typed)."""
-    try:
-        page = case_read.case_page(db(), user=current_user(), case_id=case_id)
-    except NotFound:
-        fail()
-        return render_template("error.html", message=DE["not_found"]), 404
-    except KimError as exc:
-        fail()
-        return render_template("error.html", message=exc.detail), exc.status
-    out = render_template(
-        "case.html",
-        page=page,
-        case=page.case,
-        personal=page.personal,
-        referral_section=referral_section(case_id),
-        **members.section(case_id),
-        **extra,
-    )
-    return out, status
+    return case_page.render(case_id, status, **extra)
 
 
 def _refused(case_id: int, exc: KimError, **extra):

@@ -13,8 +13,7 @@ from engine.households import duplicates
 
 from ..context import current_user, db, fail, restart
 from ..schemas import ClientSchema
-from . import members
-from .referrals import section as referral_section
+from . import case_page
 from .strings import DE
 from .strings_members import HH
 
@@ -126,23 +125,7 @@ def new_case():
 @bp.get("/cases/<int:case_id>")
 def case(case_id):
     """Der Fall: Verlauf, offene Aufgaben, Einwilligungen, Verweisungen, Ziele, Nachverfolgung."""
-    session, user = db(), current_user()
-    try:
-        page = read.case_page(session, user=user, case_id=case_id)
-    except NotFound:
-        fail()
-        return _not_found()
-    except KimError as exc:
-        return _refused(exc)
-    out = render_template(
-        "case.html",
-        page=page,
-        case=page.case,
-        personal=page.personal,
-        referral_section=referral_section(case_id),
-        **members.section(case_id),
-    )
-    return out
+    return case_page.render(case_id)
 
 
 @bp.post("/cases/<int:case_id>/reopen")
@@ -169,28 +152,16 @@ def reopen_case(case_id):
 def _case_page(case_id: int, *, reason: str, error: str | None):
     """The case page again, with the reason entered and either its error or the confirmation."""
     try:
-        page = read.case_page(db(), user=current_user(), case_id=case_id)
-    except NotFound:
-        fail()
-        return _not_found()
+        page = case_page.read_page(case_id)
     except KimError as exc:
-        return _refused(exc)
+        return case_page.refused(exc)
     if not page.can_reopen:
         period_over = page.reopen is None or not page.reopen.open_now
         key = "reopen_refused_period" if period_over else "reopen_refused_cm"
         return render_template("error.html", message=DE[key]), 409 if period_over else 403
-    out = render_template(
-        "case.html",
-        page=page,
-        case=page.case,
-        personal=page.personal,
-        reopen_reason=reason,
-        reopen_error=error,
-        reopen_confirm=error is None,
-        referral_section=referral_section(case_id),
-        **members.section(case_id),
+    return case_page.render(
+        case_id, page=page, reopen_reason=reason, reopen_error=error, reopen_confirm=error is None
     )
-    return out, 422 if error else 200
 
 
 @bp.get("/followups", endpoint="followups")

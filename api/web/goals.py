@@ -6,11 +6,11 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine.cases import read
-from engine.errors import InvalidInput, KimError, NotFound
+from engine.errors import InvalidInput, KimError
 from engine.goals import service
 
 from ..context import current_user, db, fail, restart
+from . import case_page
 from .strings import DE
 
 bp = Blueprint("goalpages", __name__)
@@ -18,16 +18,7 @@ bp = Blueprint("goalpages", __name__)
 
 def _page(case_id: int, status: int, **extra):
     """The case page again with what was typed and its errors (or the confirmation)."""
-    try:
-        page = read.case_page(db(), user=current_user(), case_id=case_id)
-    except NotFound:
-        fail()
-        return render_template("error.html", message=DE["not_found"]), 404
-    except KimError as exc:
-        fail()
-        return render_template("error.html", message=exc.detail), exc.status
-    out = render_template("case.html", page=page, case=page.case, personal=page.personal, **extra)
-    return out, status
+    return case_page.render(case_id, status, **extra)
 
 
 def _refused(exc: KimError):

@@ -6,16 +6,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from engine.cases import read as case_read
 from engine.consents import register
 from engine.errors import InvalidInput, KimError, NotFound
 from engine.households import duplicates, members
-from engine.households import read as household_read
-from engine.vocabulary import labels
 
 from ..context import current_user, db, fail, restart
 from ..schemas_members import MemberChangeSchema, MemberCreateSchema
 from ..schemas_privacy import ReleaseCreateSchema
+from . import case_page
 from .strings import DE
 from .strings_members import HH
 
@@ -29,17 +27,6 @@ FIELDS = (
     "residence_valid_until",
 )
 DATES = ("birth_date", "residence_valid_until")
-
-
-def section(case_id: int) -> dict:
-    """What the case page's household section needs (the reading is recorded)."""
-    return {
-        "household": household_read.household(db(), user=current_user(), case_id=case_id),
-        "hh": HH,
-        "relationships": labels("household.relationship"),
-        "statuses": labels("residence.status"),
-        "agencies": labels("consent.agency"),
-    }
 
 
 def _raw(form, *, first: bool) -> dict:
@@ -72,18 +59,7 @@ def _engine_errors(exc: KimError) -> dict[str, str]:
 
 def _page(case_id: int, status: int = 200, **extra):
     """The case page again with the household form's state (errors, confirmation, duplicates)."""
-    try:
-        page = case_read.case_page(db(), user=current_user(), case_id=case_id)
-    except NotFound:
-        fail()
-        return render_template("error.html", message=DE["not_found"]), 404
-    except KimError as exc:
-        fail()
-        return render_template("error.html", message=exc.detail), exc.status
-    out = render_template(
-        "case.html", page=page, case=page.case, personal=page.personal, **section(case_id), **extra
-    )
-    return out, status
+    return case_page.render(case_id, status, **extra)
 
 
 def _done(case_id: int, member_id: int | None = None):

@@ -6,11 +6,11 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine.cases import read as cases
 from engine.errors import KimError, NotFound
 from engine.referrals import read, service
 
 from ..context import current_user, db, fail, restart
+from . import case_page
 from .strings import DE
 
 bp = Blueprint("referralpages", __name__)
@@ -48,18 +48,8 @@ def _entered() -> tuple[dict, dict[str, str]]:
 
 def _page(case_id: int, raw: dict, errors: dict[str, str]):
     """The case page again with the referral form as entered and its errors next to the fields."""
-    session, user = restart(), current_user()
-    page = cases.case_page(session, user=user, case_id=case_id)
-    out = render_template(
-        "case.html",
-        page=page,
-        case=page.case,
-        personal=page.personal,
-        referral_section=read.case_referrals(session, user=user, case_id=case_id),
-        ref_form=raw,
-        ref_errors=errors,
-    )
-    return out, 422
+    restart()
+    return case_page.render(case_id, 422, ref_form=raw, ref_errors=errors)
 
 
 @bp.post("/cases/<int:case_id>/referrals")
