@@ -11,10 +11,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
+from ..consents.models import Referral
+from ..errors import Forbidden, NotFound
 from ..processes.models import FormVersion
 from .models import Check
 
 AUTHORITY = "authority"
+NO_REFERRAL = "Diese Verweisung gibt es nicht oder Sie haben keinen Zugriff darauf."
+
+
+def referral_of_agency(session: Session, user: Actor, referral_id: int) -> Referral:
+    """A referral addressed to the user's agency in the user's tenant; 404 for everything else."""
+    if user.role != AUTHORITY:
+        raise Forbidden("Nur Mitarbeitende einer Behörde können eine Prüfung beginnen.")
+    row = session.get(Referral, referral_id) if isinstance(referral_id, int) else None
+    if row is None or row.tenant_id != user.tenant_id or not user.agency or row.agency != user.agency:
+        raise NotFound(NO_REFERRAL)
+    return row
 
 
 def agency_instances(user: Actor):

@@ -13,9 +13,10 @@ from ..access.actor import Actor
 from ..processes.models import FormVersion
 from ..tasks.models import READY, TaskRecord
 from ..vocabulary import label
+from .access import referral_of_agency
 from .models import Check
 from .read import CheckView, check_view
-from .service import KINDS, _referral_of_agency
+from .service import KINDS
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class ReferralChecks:
 
 def referral_checks(session: Session, *, user: Actor, referral_id: int) -> ReferralChecks:
     """The checks of a referral addressed to the user's agency (404 for every other referral)."""
-    referral = _referral_of_agency(session, user, referral_id)
+    referral = referral_of_agency(session, user, referral_id)
     kinds = [(k, label("check.kind", k)) for k, spec in KINDS.items() if referral.agency in spec.agencies]
     rows = session.execute(
         select(Check, FormVersion.version)

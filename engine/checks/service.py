@@ -24,14 +24,13 @@ from ..audit.service import case_event, record
 from ..cases.models import OPEN, Case
 from ..cases.service import get_case
 from ..clock import today_berlin, utcnow
-from ..consents.models import Referral
 from ..db import begin_write
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..goals.models import Goal
 from ..goals.service import add_goal
 from ..instances.service import create_instance, start_current
 from ..processes.service import current_form_id
-from .access import AUTHORITY
+from .access import referral_of_agency
 from .models import FINISHED, RUNNING, Check
 
 
@@ -48,24 +47,13 @@ KINDS = {
     "residence": Kind("residence_check", "check_residence", ("foreigners_authority",)),
     "naturalisation": Kind("naturalisation_check", "check_naturalisation", ("naturalisation_authority",)),
 }
-NO_REFERRAL = "Diese Verweisung gibt es nicht oder Sie haben keinen Zugriff darauf."
 NO_CHECK = "Diese Prüfung gibt es nicht oder Sie haben keinen Zugriff darauf."
-
-
-def _referral_of_agency(session: Session, user: Actor, referral_id: int) -> Referral:
-    """A referral addressed to the user's agency in the user's tenant; 404 for everything else."""
-    if user.role != AUTHORITY:
-        raise Forbidden("Nur Mitarbeitende einer Behörde können eine Prüfung beginnen.")
-    row = session.get(Referral, referral_id) if isinstance(referral_id, int) else None
-    if row is None or row.tenant_id != user.tenant_id or not user.agency or row.agency != user.agency:
-        raise NotFound(NO_REFERRAL)
-    return row
 
 
 def start_check(session: Session, *, user: Actor, referral_id: int, kind: str) -> Check:
     """Begin a check of ``kind`` for the case of a referral addressed to the user's agency."""
     begin_write(session)
-    referral = _referral_of_agency(session, user, referral_id)
+    referral = referral_of_agency(session, user, referral_id)
     spec = KINDS.get(kind) if isinstance(kind, str) else None
     if spec is None or referral.agency not in spec.agencies:
         raise InvalidInput(
