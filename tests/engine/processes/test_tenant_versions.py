@@ -93,6 +93,14 @@ def test_a_form_changed_in_one_county_does_not_change_the_others_next_case(clien
     assert zw_task["form"]["title"] == "Erstgespräch (Basis neu)"
     assert client.get(f"{API}/forms/first_contact", headers=zw).json["source"] == "base"
 
+    # A form of Zweitland's own: Paderborn neither lists nor reads it.
+    note = {"type": "object", "title": "Notiz Zweitland", "properties": {"note": {"type": "string"}}}
+    assert client.put(f"{API}/forms/zw_note", json={"schema": note}, headers=zw).status_code == 200
+    assert "zw_note" in {f["form_key"] for f in client.get(f"{API}/forms", headers=zw).json["items"]}
+    assert "zw_note" not in {f["form_key"] for f in client.get(f"{API}/forms", headers=pb).json["items"]}
+    assert client.get(f"{API}/forms/zw_note", headers=pb).status_code == 404
+    # ... and it has no base to return to.
+    assert client.post(f"{API}/forms/zw_note/reset", headers=zw).status_code == 422
     assert client.post(f"{API}/forms/nope/reset", headers=zw).status_code == 404
     assert client.post(f"{API}/forms/first_contact/reset", headers=zw_cm).status_code == 403
 
@@ -131,6 +139,16 @@ def test_a_process_deployed_in_one_county_is_not_used_by_the_other_and_reset_ret
         theirs = client.post(f"{API}/processes/case_lifecycle/{action}", json={"version": 2}, headers=pb)
         missing = client.post(f"{API}/processes/case_lifecycle/{action}", json={"version": 99}, headers=pb)
         assert theirs.status_code == missing.status_code == 404 and theirs.data == missing.data
+    for path, body in (("runs", "version"), ("migrations", "to_version")):
+        theirs = client.post(f"{API}/processes/case_lifecycle/{path}", json={body: 2}, headers=pb)
+        missing = client.post(f"{API}/processes/case_lifecycle/{path}", json={body: 99}, headers=pb)
+        assert theirs.status_code == missing.status_code == 404 and theirs.data == missing.data
+    theirs = client.get(f"{API}/processes/case_lifecycle/insight?version=2", headers=pb)
+    missing = client.get(f"{API}/processes/case_lifecycle/insight?version=99", headers=pb)
+    assert theirs.status_code == missing.status_code == 404 and theirs.data == missing.data
+    mine = client.get(f"{API}/processes/case_lifecycle/insight", headers=zw).json
+    assert mine["version"] == 2 and mine["versions"] == [1, 2]
+    assert client.get(f"{API}/processes/case_lifecycle/insight", headers=pb).json["versions"] == [1]
     zw_only = _upload(client, zw, LIFECYCLE.replace('name="Erstgespräch"', 'name="Nur Zweitland"', 1))
     pb_list = client.get(f"{API}/processes", headers=pb).json["items"]
     assert {p["process_id"] for p in pb_list} == {
