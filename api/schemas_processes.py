@@ -21,7 +21,8 @@ class VersionSchema(Schema):
     version = fields.Int()
     name = Str(allow_none=True)
     status = Str(metadata={"description": "draft | deployed"})
-    is_current = fields.Bool()
+    is_current = fields.Bool(metadata={"description": "the version new cases of the county start on"})
+    source = Str(metadata={"description": "base (Basisversion) | tenant (eigene Version des Kreises)"})
     deployable = fields.Bool()
     problems = fields.List(fields.Nested(ProblemItemSchema), allow_none=True)
     created_at = fields.DateTime(allow_none=True)
@@ -38,6 +39,7 @@ class ProcessSummarySchema(Schema):
     process_id = Str()
     name = Str(allow_none=True)
     current_version = fields.Int(allow_none=True)
+    current_source = Str(allow_none=True, metadata={"description": "base | tenant"})
     latest_version = fields.Int()
     versions = fields.Int()
 
@@ -63,10 +65,16 @@ def _title(form) -> str | None:
     return schema.get("title") if isinstance(schema, dict) else None
 
 
+def _source(form) -> str:
+    tenant_id = form.get("tenant_id") if isinstance(form, dict) else form.tenant_id
+    return "base" if tenant_id is None else "tenant"
+
+
 class FormSummarySchema(Schema):
     form_key = Str()
     version = fields.Int()
     title = fields.Function(_title, allow_none=True)
+    source = fields.Function(_source, metadata={"description": "base | tenant"})
     deployed_at = fields.DateTime()
     deployed_by = Str()
 

@@ -290,9 +290,13 @@ def refresh(session: Session) -> None:
         return
     merged = {name: dict(mapping) for name, mapping in form_vocabularies().items()}
     rows = session.execute(
-        select(FormVersion.form_key, FormVersion.schema).order_by(FormVersion.is_current, FormVersion.version)
+        select(FormVersion.form_key, FormVersion.schema).order_by(
+            FormVersion.tenant_id.is_(None), FormVersion.is_current, FormVersion.version
+        )
     ).tuples()
-    for form_key, schema in rows:  # oldest first, the current version last: later titles win
+    # Tenants' own versions first, then the base's, oldest first and its current version last: later
+    # titles win, so one tenant's wording never overrides the shared base's.
+    for form_key, schema in rows:
         for name, mapping in schema_vocabularies(form_key, schema).items():
             merged.setdefault(name, {}).update(mapping)
     _DEPLOYED.forms, _DEPLOYED.key = merged, key  # one assignment each: readers see old or new

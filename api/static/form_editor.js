@@ -36,7 +36,10 @@
     return node;
   }
 
-  var state = { key: null, version: null, dirty: false, isNew: false, checkSeq: 0, timer: null, schema: null };
+  var state = { key: null, version: null, dirty: false, isNew: false, checkSeq: 0, timer: null, schema: null,
+    source: null };
+  // Whose version: the shared base or the county's own (engine/processes/scope.py).
+  var SOURCE = { base: 'Basisversion', tenant: 'eigene Version des Kreises' };
 
   function setStatus(text, kind) {
     var s = $('status');
@@ -50,6 +53,8 @@
     if (state.dirty) t += ' (geändert)';
     $('form-title').textContent = t;
     $('btn-save-form').disabled = !state.key;
+    $('btn-reset-form').hidden = state.source !== 'tenant' || state.isNew;
+    $('form-source').textContent = state.key && !state.isNew && state.source ? SOURCE[state.source] : '';
   }
 
   // ---- List ---------------------------------------------------------------------------------
@@ -67,6 +72,7 @@
         b.addEventListener('click', function () { openForm(f.form_key); });
         li.appendChild(b);
         li.appendChild(el('span', { className: 'badge' }, f.form_key + ' · v' + f.version));
+        li.appendChild(el('span', { className: 'badge source' }, SOURCE[f.source]));
         list.appendChild(li);
       });
       box.appendChild(list);
@@ -102,6 +108,7 @@
     setStatus('Formular ' + key + ' wird geladen …');
     return request('GET', '/forms/' + encodeURIComponent(key)).then(function (res) {
       if (!res.ok) { setStatus(failure(res), 'fail'); return; }
+      state.source = res.data.source;
       showSchema(res.data.form_key, res.data.version, res.data.schema, false);
       state.dirty = false;
       setTitle();
@@ -116,6 +123,7 @@
       return;
     }
     if (!confirmDiscard()) return;
+    state.source = null;
     showSchema(key, null, {
       '$schema': 'https://json-schema.org/draft/2020-12/schema',
       'title': 'Neues Formular',
@@ -245,6 +253,7 @@
       if (!res.ok) { setStatus('Nicht gespeichert: ' + failure(res), 'fail'); return; }
       var d = res.data || {};
       state.version = d.version || state.version;
+      state.source = d.source || state.source;
       state.dirty = false;
       state.isNew = false;
       setTitle();
@@ -253,6 +262,23 @@
         : 'Formular ' + state.key + ' als Version ' + state.version + ' gespeichert. Offene und neue ' +
           'Aufgaben verwenden diese Version.', 'ok');
       return loadList();
+    });
+  }
+
+  function resetToBase() {
+    if (!state.key) return Promise.resolve();
+    if (!window.confirm('Die eigene Version des Kreises von „' + state.key + '“ wird nicht mehr verwendet: ' +
+        'offene und neue Aufgaben verwenden die Basisversion. Fortfahren?')) {
+      return Promise.resolve();
+    }
+    var key = state.key;
+    return request('POST', '/forms/' + encodeURIComponent(key) + '/reset', {}).then(function (res) {
+      if (!res.ok) { setStatus('Nicht zurückgesetzt: ' + failure(res), 'fail'); return; }
+      state.dirty = false;
+      return loadList().then(function () { return openForm(key); }).then(function () {
+        setStatus('Formular ' + key + ' verwendet wieder die Basisversion (Version ' + res.data.version +
+          '); offene und neue Aufgaben verwenden sie.', 'ok');
+      });
     });
   }
 
@@ -270,6 +296,7 @@
   $('schema').addEventListener('input', function () { onEdit(false); });
   $('preview').addEventListener('submit', function (e) { e.preventDefault(); });  // "Weitere Zeile" etc.
   $('btn-save-form').addEventListener('click', save);
+  $('btn-reset-form').addEventListener('click', resetToBase);
   $('btn-format').addEventListener('click', format);
   $('new-form').addEventListener('submit', function (e) {
     e.preventDefault();
@@ -282,5 +309,5 @@
   var start = new URLSearchParams(window.location.search).get('form');
   loadList().then(function () { if (start) return openForm(start); });
 
-  window.kimFormEditor = { state: state, openForm: openForm, render: renderPreview };
+  window.kimFormEditor = { state: state, openForm: openForm, render: renderPreview, resetToBase: resetToBase };
 })();

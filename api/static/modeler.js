@@ -138,6 +138,15 @@
         var section = el('div', { className: 'proc' });
         section.appendChild(el('h2', {}, p.name || p.process_id));
         section.appendChild(el('span', { className: 'pid' }, p.process_id));
+        if (p.current_source) {
+          section.appendChild(el('p', { className: 'source' }, SOURCE[p.current_source]));
+        }
+        if (p.current_source === 'tenant') {
+          var back = el('button', { type: 'button', className: 'secondary reset',
+            'data-reset': p.process_id }, 'Zur Basisversion zurückkehren');
+          back.addEventListener('click', function () { resetToBase(p.process_id); });
+          section.appendChild(back);
+        }
         var list = el('ul', { className: 'versions', 'aria-label': 'Versionen von ' + (p.name || p.process_id) });
         section.appendChild(list);
         box.appendChild(section);
@@ -152,12 +161,31 @@
             if (v.is_current) li.appendChild(el('span', { className: 'badge current' }, 'aktuell'));
             else if (v.status === 'deployed') li.appendChild(el('span', { className: 'badge' }, 'war bereitgestellt'));
             else li.appendChild(el('span', { className: 'badge' }, 'Entwurf'));
+            li.appendChild(el('span', { className: 'badge source' }, SOURCE[v.source]));
             if (v.deployable === false) li.appendChild(el('span', { className: 'badge bad' }, 'nicht bereitstellbar'));
             list.appendChild(li);
           });
         });
       })).then(markList);
     });
+  }
+
+  // Whose version: the shared base or the county's own (engine/processes/scope.py).
+  var SOURCE = { base: 'Basisversion', tenant: 'eigene Version des Kreises' };
+
+  function resetToBase(processId) {
+    if (!window.confirm('Die eigene Version des Kreises von „' + processId + '“ wird nicht mehr verwendet: ' +
+        'neue Fälle starten auf der Basisversion, laufende Fälle bleiben auf ihrer Version. Fortfahren?')) {
+      return Promise.resolve();
+    }
+    setBusy(true);
+    var path = '/processes/' + encodeURIComponent(processId) + '/reset';
+    return request('POST', path, '{}', 'application/json').then(function (res) {
+      if (!res.ok) { setStatus('Nicht zurückgesetzt: ' + failure(res), 'fail'); return; }
+      setStatus('„' + processId + '“ verwendet wieder die Basisversion (Version ' + res.data.version +
+        '): neue Fälle starten auf ihr, laufende Fälle bleiben auf ihrer Version.', 'ok');
+      return loadList();
+    }).finally(function () { setBusy(false); });
   }
 
   function markList() {
@@ -408,6 +436,7 @@
     modeler: modeler,
     state: state,
     openVersion: openVersion,
+    resetToBase: resetToBase,
     xml: currentXml,
     select: selectElement,
     selectedIds: function () {

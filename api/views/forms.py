@@ -1,4 +1,5 @@
-"""Process owners: the forms (JSON Schema) user tasks show, with a check and new versions."""
+"""Process owners: the forms (JSON Schema) user tasks show, with a check, new versions of the county's
+own and a reset to the shared base."""
 
 from flask_smorest import Blueprint
 
@@ -15,6 +16,19 @@ from ..schemas_processes import (
 )
 
 blp = Blueprint("forms", __name__, url_prefix="/api/v1/forms", description="Formulare")
+
+
+def _saved(row, changed: bool) -> dict:
+    return {
+        "form_key": row.form_key,
+        "version": row.version,
+        "schema": row.schema,
+        "changed": changed,
+        "title": row.schema.get("title"),
+        "deployed_at": row.deployed_at,
+        "deployed_by": row.deployed_by,
+        "tenant_id": row.tenant_id,
+    }
 
 
 @blp.route("", methods=["GET"])
@@ -48,12 +62,13 @@ def get_form(form_key):
 def save_form(args, form_key):
     """Save a form as its new version; open and future tasks use it (unchanged content: no-op)."""
     row, changed = service.save_form(db(), user=current_user(), form_key=form_key, schema=args["schema"])
-    return {
-        "form_key": row.form_key,
-        "version": row.version,
-        "schema": row.schema,
-        "changed": changed,
-        "title": row.schema.get("title"),
-        "deployed_at": row.deployed_at,
-        "deployed_by": row.deployed_by,
-    }
+    return _saved(row, changed)
+
+
+@blp.route("/<form_key:form_key>/reset", methods=["POST"])
+@blp.response(200, FormSavedSchema)
+def reset_form(form_key):
+    """Back to the base: the county's own version of the form stops being used; open and future tasks
+    use the base's current version (returned)."""
+    row, changed = service.reset_form(db(), user=current_user(), form_key=form_key)
+    return _saved(row, changed)

@@ -1,4 +1,5 @@
-"""Process owners: upload diagrams as drafts, see verdicts, deploy, roll back, read versions."""
+"""Process owners: upload diagrams as drafts, see verdicts, deploy, roll back, reset to the base, read
+versions (the shared base's and the county's own)."""
 
 from flask import Response, request
 from flask_smorest import Blueprint
@@ -58,22 +59,7 @@ def _diagram() -> bytes:
 
 
 def _out(row, changed=None) -> dict:
-    out = {
-        c: getattr(row, c)
-        for c in (
-            "process_id",
-            "version",
-            "name",
-            "status",
-            "is_current",
-            "deployable",
-            "problems",
-            "created_at",
-            "created_by",
-            "deployed_at",
-            "deployed_by",
-        )
-    }
+    out = service.view(row, service.current_for(db(), current_user(), row.process_id))
     if changed is not None:
         out["changed"] = changed
     return out
@@ -118,9 +104,7 @@ def validate():
 @blp.response(200, VersionListSchema)
 def list_versions(process_id):
     """Every version of a process, newest first."""
-    return {
-        "items": [_out(r) for r in service.list_versions(db(), user=current_user(), process_id=process_id)]
-    }
+    return {"items": service.list_versions(db(), user=current_user(), process_id=process_id)}
 
 
 @blp.route("/<process_id>/versions/<int:version>", methods=["GET"])
@@ -128,7 +112,7 @@ def list_versions(process_id):
 def get_version(process_id, version):
     """One version with its verdict."""
     service.require_process_owner(current_user())
-    return _out(service.get_version(db(), process_id, version))
+    return _out(service.get_version(db(), process_id, version, tenant_id=current_user().tenant_id))
 
 
 @blp.route("/<process_id>/versions/<int:version>/xml", methods=["GET"])
@@ -136,7 +120,7 @@ def get_version(process_id, version):
 def get_xml(process_id, version):
     """The BPMN XML of a version."""
     service.require_process_owner(current_user())
-    row = service.get_version(db(), process_id, version)
+    row = service.get_version(db(), process_id, version, tenant_id=current_user().tenant_id)
     return Response(row.xml, mimetype="application/xml")
 
 
@@ -155,4 +139,13 @@ def deploy(args, process_id):
 def rollback(args, process_id):
     """Deploy an earlier version again."""
     row, changed = service.rollback(db(), user=current_user(), process_id=process_id, version=args["version"])
+    return _out(row, changed)
+
+
+@blp.route("/<process_id>/reset", methods=["POST"])
+@blp.response(200, DeployResultSchema)
+def reset(process_id):
+    """Back to the base: the county's own version stops being current, new cases start on the base's
+    current version (returned); running cases stay on their version."""
+    row, changed = service.reset(db(), user=current_user(), process_id=process_id)
     return _out(row, changed)

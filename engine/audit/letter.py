@@ -92,7 +92,7 @@ def _person(case: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _forms(session: Session, part: dict) -> list[FormEntry]:
+def _forms(session: Session, part: dict, tenant_id: int) -> list[FormEntry]:
     keys = {t["id"]: t.get("form_key") for t in part["tasks"]}
     schemas: dict[str, dict | None] = {}
     out = []
@@ -101,7 +101,7 @@ def _forms(session: Session, part: dict) -> list[FormEntry]:
         if not entry.get("data") or not key:
             continue
         if key not in schemas:
-            schemas[key] = current_form(session, key).schema
+            schemas[key] = current_form(session, key, tenant_id=tenant_id).schema
         fields = formview.readable(key, schemas[key], entry["data"])
         if fields:
             out.append(FormEntry(entry["title"], _day(entry.get("at")), fields))
@@ -120,7 +120,7 @@ def _accesses(rows: list[dict]) -> list[AccessLine]:
     return [AccessLine(r, a, n, spans[(r, a)][0], spans[(r, a)][1]) for (r, a), n in sorted(counts.items())]
 
 
-def _case(session: Session, part: dict) -> CaseLetter:
+def _case(session: Session, part: dict, tenant_id: int) -> CaseLetter:
     case = part["case"]
     out = CaseLetter(
         case_number=case["case_number"],
@@ -136,7 +136,7 @@ def _case(session: Session, part: dict) -> CaseLetter:
         out.consents.append(f"{what}, erteilt am {_day(c['given_on'])}, {state}")
     for r in part["referrals"]:
         out.referrals.append(f"{r.get('agency_label') or r['agency']}, verwiesen am {_day(r['referred_on'])}")
-    out.forms = _forms(session, part)
+    out.forms = _forms(session, part, tenant_id)
     for f in part["followups"]:
         line = f"{f.get('status_label') or f['status']}, begonnen am {_day(f.get('started_at'))}"
         if f.get("outcome_label"):
@@ -178,7 +178,7 @@ def person_letter(
         name=f"{first.get('given_name') or ''} {first.get('family_name') or ''}".strip(),
         birth_date=_day((first.get("client") or {}).get("birth_date")),
         retention_days=tenant.retention_days if tenant.retention_days is not None else default_retention_days,
-        cases=[_case(session, part) for part in export["cases"]],
+        cases=[_case(session, part, user.tenant_id) for part in export["cases"]],
         export=export,
     )
 

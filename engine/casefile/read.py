@@ -181,7 +181,7 @@ def _forms(session: Session, case: Case, personal: bool) -> list[FormView]:
     out = []
     for r in rows:
         if personal and r.form_key not in schemas:
-            schemas[r.form_key] = current_form(session, r.form_key).schema
+            schemas[r.form_key] = current_form(session, r.form_key, tenant_id=case.tenant_id).schema
         who_id = r.completed_by_id or r.user_id
         out.append(
             FormView(

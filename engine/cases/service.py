@@ -62,7 +62,9 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     place = find_municipality(session, user.tenant_id, municipality)
     if user.team_id is None and place.id != user.municipality_id:
         raise Forbidden("Sie können nur Fälle Ihrer eigenen Gemeinde anlegen.", kind="out-of-scope")
-    version_id, result = start_current(session, LIFECYCLE, "Der Fallprozess konnte nicht gestartet werden.")
+    version_id, result = start_current(
+        session, LIFECYCLE, "Der Fallprozess konnte nicht gestartet werden.", tenant_id=user.tenant_id
+    )
     tenant = session.get(Tenant, user.tenant_id)
     stored = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in client.items()}
     case = Case(

@@ -68,10 +68,15 @@ def start_check(session: Session, *, user: Actor, referral_id: int, kind: str) -
     )
     if running is not None:
         raise Conflict("Zu dieser Verweisung läuft schon eine Prüfung dieser Art.", kind="check-running")
-    form_id = current_form_id(session, spec.form_key)  # the checklist this check keeps
+    # the checklist this check keeps
+    form_id = current_form_id(session, spec.form_key, tenant_id=case.tenant_id)
     start = {"check_kind": kind, "referral_id": referral.id}
     version_id, result = start_current(
-        session, spec.process_id, "Die Prüfung konnte nicht gestartet werden.", start
+        session,
+        spec.process_id,
+        "Die Prüfung konnte nicht gestartet werden.",
+        start,
+        tenant_id=case.tenant_id,
     )
     instance, _ = create_instance(
         session, case=case, version_id=version_id, process_id=spec.process_id, result=result, user=user

@@ -147,7 +147,7 @@ def check_step(session: Session, *, user: Actor, topic: Topic, data) -> tuple[Ta
     if row is None or row.status != READY:
         raise Conflict("Dieser Schritt ist nicht mehr offen.", kind="task-already-done")
     assert row.form_key is not None  # every escalation step is a user task with a form
-    form_id = current_form_id(session, row.form_key)
+    form_id = current_form_id(session, row.form_key, tenant_id=row.tenant_id)
     validate_form_data(
         form_id,
         lambda: session.get_one(FormVersion, form_id).schema,

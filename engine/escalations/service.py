@@ -83,7 +83,7 @@ def raise_topic(
             )
         )
     version_id, result = start_current(
-        session, PROCESS_ID, "Der Eskalationsprozess konnte nicht gestartet werden."
+        session, PROCESS_ID, "Der Eskalationsprozess konnte nicht gestartet werden.", tenant_id=user.tenant_id
     )
     instance, _ = create_instance(
         session, case=None, version_id=version_id, process_id=PROCESS_ID, result=result, user=user

@@ -63,7 +63,9 @@ def form_of(session: Session, topic: Topic) -> dict | None:
     row = session.get(TaskRecord, topic.waiting_task_id)
     if row is None or row.status != READY or row.form_key is None:
         return None
-    return with_working_groups(session, topic.tenant_id, current_form(session, row.form_key).schema)
+    return with_working_groups(
+        session, topic.tenant_id, current_form(session, row.form_key, tenant_id=topic.tenant_id).schema
+    )
 
 
 def step_form(session: Session, *, user: Actor, topic_id: int) -> StepForm | None:

@@ -67,7 +67,7 @@ def start_followup(session: Session, *, user: Actor, case_id: int) -> FollowUp:
     if running is not None:
         raise Conflict("Für diesen Fall läuft bereits eine Nachverfolgung.", kind="followup-running")
     version_id, result = start_current(
-        session, PROCESS_ID, "Die Nachverfolgung konnte nicht gestartet werden."
+        session, PROCESS_ID, "Die Nachverfolgung konnte nicht gestartet werden.", tenant_id=case.tenant_id
     )
     instance, _ = create_instance(
         session, case=case, version_id=version_id, process_id=PROCESS_ID, result=result, user=user

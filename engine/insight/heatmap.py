@@ -25,6 +25,7 @@ from ..escalations.models import Topic
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..org.models import Municipality
 from ..processes.models import ProcessVersion
+from ..processes.scope import current_row, visible
 from ..tasks.models import READY, TaskRecord
 from ..timers.models import WAITING, Timer
 from ..vocabulary import label
@@ -34,22 +35,31 @@ from .paths import Tally, walk
 MIN_COUNT = 3
 
 
-def _version(session: Session, process_id: str, version: int | None) -> ProcessVersion:
-    query = select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+def _version(session: Session, process_id: str, version: int | None, tenant_id: int) -> ProcessVersion:
+    """A version the tenant sees (the base's or its own; its current one without ``version``)."""
     if version is None:
-        query = query.where(ProcessVersion.is_current.is_(True))
+        row = current_row(session, ProcessVersion, process_id, tenant_id)
     else:
-        query = query.where(ProcessVersion.version == version)
-    row = session.scalars(query.order_by(ProcessVersion.version.desc())).first()
+        row = session.scalars(
+            select(ProcessVersion).where(
+                ProcessVersion.process_id == process_id,
+                ProcessVersion.version == version,
+                visible(ProcessVersion, tenant_id),
+            )
+        ).first()
     if row is None:
         raise NotFound("Diesen Prozess oder diese Version gibt es nicht.")
     return row
 
 
-def versions(session: Session, process_id: str) -> list[int]:
+def versions(session: Session, process_id: str, tenant_id: int) -> list[int]:
     rows = session.scalars(
         select(ProcessVersion.version)
-        .where(ProcessVersion.process_id == process_id, ProcessVersion.status == "deployed")
+        .where(
+            ProcessVersion.process_id == process_id,
+            ProcessVersion.status == "deployed",
+            visible(ProcessVersion, tenant_id),
+        )
         .order_by(ProcessVersion.version)
     )
     return list(rows)
@@ -179,7 +189,7 @@ def insight(
 ) -> dict:
     """The heat map's figures for one version of a process (see the module docstring)."""
     require_insight(user)
-    row = _version(session, process_id, version)
+    row = _version(session, process_id, version, user.tenant_id)
     place = _municipality(session, user, municipality)
     start, end = _bounds(date_from, date_to)
     graph = wf.diagram_graph(row.xml)
@@ -217,7 +227,7 @@ def insight(
         "process_id": process_id,
         "name": row.name,
         "version": row.version,
-        "versions": versions(session, process_id),
+        "versions": versions(session, process_id, user.tenant_id),
         "municipality": place.key if place else None,
         "date_from": date_from.isoformat() if date_from else None,
         "date_to": date_to.isoformat() if date_to else None,

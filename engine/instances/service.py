@@ -39,11 +39,11 @@ def role_for_lane(lane: str | None) -> str:
 
 
 def start_current(
-    session: Session, process_id: str, failure_message: str, data: dict | None = None
+    session: Session, process_id: str, failure_message: str, data: dict | None = None, *, tenant_id: int
 ) -> tuple[int, wf.StepResult]:
-    """Run the current version of ``process_id`` to its first wait, with ``data`` as its start data;
-    (version id, result)."""
-    version = current_version(session, process_id)
+    """Run the tenant's current version of ``process_id`` (its own, else the base's) to its first wait,
+    with ``data`` as its start data; (version id, result)."""
+    version = current_version(session, process_id, tenant_id=tenant_id)
     try:
         return version.id, wf.start(parsed_version(session, version.id), data)
     except wf.EngineFailure as exc:

@@ -1,11 +1,12 @@
-"""Process owners edit forms: list, read, check and save a new version."""
+"""Process owners edit forms: list, read, check and save a new version of the tenant's own, and reset
+to the shared base (engine/processes/scope.py)."""
 
 from __future__ import annotations
 
 import json
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
@@ -15,6 +16,7 @@ from ..errors import InvalidInput
 from .form_contract import require_contract, violations
 from .forms import check_form_schema
 from .models import FormVersion
+from .scope import current_row, visible
 from .service import current_form, deploy_form
 from .versions import require_process_owner
 
@@ -23,19 +25,22 @@ MAX_SCHEMA_BYTES = 200_000
 
 
 def list_forms(session: Session, *, user: Actor) -> list[FormVersion]:
-    """The deployed version of every form."""
+    """The version of every form the tenant's tasks use (its own where it has one, else the base's)."""
     require_process_owner(user)
-    return list(
-        session.scalars(
-            select(FormVersion).where(FormVersion.is_current.is_(True)).order_by(FormVersion.form_key)
-        )
-    )
+    current: dict[str, FormVersion] = {}
+    for row in session.scalars(
+        select(FormVersion)
+        .where(FormVersion.is_current.is_(True), visible(FormVersion, user.tenant_id))
+        .order_by(FormVersion.tenant_id.is_(None).desc())  # the base first: the tenant's own win
+    ):
+        current[row.form_key] = row
+    return [current[key] for key in sorted(current)]
 
 
 def get_form(session: Session, *, user: Actor, form_key: str) -> FormVersion:
-    """A form's deployed version."""
+    """The version of a form the tenant's tasks use."""
     require_process_owner(user)
-    return current_form(session, form_key)
+    return current_form(session, form_key, tenant_id=user.tenant_id)
 
 
 def check(schema, form_key: str | None = None) -> list[str]:
@@ -65,7 +70,35 @@ def save_form(session: Session, *, user: Actor, form_key: str, schema) -> tuple[
         )
     require_contract(form_key, schema)
     begin_write(session)
-    version, created = deploy_form(session, form_key, json.dumps(schema).encode("utf-8"), user.username)
+    version, created = deploy_form(
+        session, form_key, json.dumps(schema).encode("utf-8"), user.username, tenant_id=user.tenant_id
+    )
     if created:
         record(session, user, Event("form.deploy", "form_version", f"{form_key}@{version.version}"))
     return version, created
+
+
+def reset_form(session: Session, *, user: Actor, form_key: str) -> tuple[FormVersion, bool]:
+    """Back to the base: the tenant's own version of the form stops being used; open and future tasks
+    use the base's current version. (base version, changed)."""
+    require_process_owner(user)
+    begin_write(session)
+    current_form(session, form_key, tenant_id=user.tenant_id)  # 404 for a form the tenant cannot see
+    base = current_row(session, FormVersion, form_key, None)
+    if base is None:
+        raise InvalidInput(
+            "Für dieses Formular gibt es keine Basisversion; der Kreis kann nicht zu ihr zurückkehren.",
+        )
+    changed = session.execute(
+        update(FormVersion)
+        .where(
+            FormVersion.form_key == form_key,
+            FormVersion.tenant_id == user.tenant_id,
+            FormVersion.is_current.is_(True),
+        )
+        .values(is_current=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    if changed:
+        record(session, user, Event("form.reset", "form_version", f"{form_key}@{base.version}"))
+    return base, bool(changed)

@@ -27,6 +27,7 @@ from ..tasks.models import READY, TaskRecord
 from ..timers.models import Timer
 from .models import FormVersion, ProcessVersion
 from .runs import parsed_runnable, runnable_version
+from .scope import current_row
 from .service import parsed_version
 from .versions import get_version, require_process_owner
 
@@ -48,15 +49,14 @@ def _reason(
 class _Forms:
     """Current form schemas by key, with a validator that ignores missing fields."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, tenant_id: int):
         self.session = session
+        self.tenant_id = tenant_id
         self.cache: dict[str, tuple[dict, Draft202012Validator] | None] = {}
 
     def get(self, key: str):
         if key not in self.cache:
-            form = self.session.scalars(
-                select(FormVersion).where(FormVersion.form_key == key, FormVersion.is_current.is_(True))
-            ).first()
+            form = current_row(self.session, FormVersion, key, self.tenant_id)
             self.cache[key] = (
                 None
                 if form is None
@@ -211,15 +211,19 @@ def migrate_cases(
     """Check (dry run) or move the running cases of a process to a deployed version."""
     require_process_owner(user)
     begin_write(session)
-    target = runnable_version(session, process_id, to_version)
+    target = runnable_version(session, process_id, to_version, user.tenant_id)
     new = parsed_runnable(session, target)
-    source = get_version(session, process_id, from_version) if from_version is not None else None
+    source = (
+        get_version(session, process_id, from_version, tenant_id=user.tenant_id)
+        if from_version is not None
+        else None
+    )
     if source is not None and source.id == target.id:
         raise InvalidInput(
             "Ausgangs- und Zielversion sind dieselbe.",
             errors={"from_version": ["Muss sich von to_version unterscheiden."]},
         )
-    forms = _Forms(session)
+    forms = _Forms(session, user.tenant_id)
     items = []
     for instance, case, number in _instances(session, user, process_id, target, source, lock=not dry_run):
         item = {

@@ -1,4 +1,4 @@
-"""Deployed process versions and form versions."""
+"""Deployed process versions and form versions: the shared base's and each tenant's own."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ class ProcessVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int] = mapped_column(Integer)
+    # NULL: the shared base; a tenant's own version overrides it for that tenant (engine/processes/scope.py).
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)
     name: Mapped[str | None] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     xml: Mapped[str] = mapped_column(Text)
@@ -37,6 +39,7 @@ class FormVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form_key: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int] = mapped_column(Integer)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"), index=True)  # NULL: the base
     content_hash: Mapped[str] = mapped_column(String(64))
     schema: Mapped[dict] = mapped_column(JSON)
     is_current: Mapped[bool] = mapped_column(Boolean, default=False, index=True)

@@ -47,11 +47,14 @@ def is_run(session: Session, instance: ProcessInstance) -> bool:
     return session.scalar(select(User.role).where(User.id == instance.started_by_id)) == RUN_ROLE
 
 
-def runnable_version(session: Session, process_id: str, version: int | None) -> ProcessVersion:
-    """A deployed version (the current one by default); drafts and refused versions never run."""
+def runnable_version(
+    session: Session, process_id: str, version: int | None, tenant_id: int
+) -> ProcessVersion:
+    """A deployed version the tenant sees (its current one by default); drafts and refused versions
+    never run."""
     if version is None:
-        get_version(session, process_id)  # 404 for a process that does not exist at all
-        row = current_version(session, process_id, required=False)
+        get_version(session, process_id, tenant_id=tenant_id)  # 404 for a process the tenant cannot see
+        row = current_version(session, process_id, required=False, tenant_id=tenant_id)
         if row is None:
             raise InvalidInput(
                 "Dieser Prozess hat keine bereitgestellte Version.",
@@ -59,7 +62,7 @@ def runnable_version(session: Session, process_id: str, version: int | None) -> 
                 errors={"version": ["Keine bereitgestellte Version."]},
             )
         return row
-    row = get_version(session, process_id, version)
+    row = get_version(session, process_id, version, tenant_id=tenant_id)
     if row.status != DEPLOYED or not row.deployable:
         raise InvalidInput(
             f"Version {row.version} ist nicht bereitgestellt (Entwurf oder nicht bereitstellbar) "
@@ -89,7 +92,7 @@ def start_run(
     """Start a test run of a deployed version; (instance, version, first tasks)."""
     require_process_owner(user)
     begin_write(session)
-    row = runnable_version(session, process_id, version)
+    row = runnable_version(session, process_id, version, user.tenant_id)
     proc = parsed_runnable(session, row)
     try:
         result = wf.start(proc)
@@ -122,7 +125,7 @@ def start_run(
 def list_runs(session: Session, *, user: Actor, process_id: str) -> list[dict]:
     """The test runs of a process in the user's tenant, newest first, with their open tasks."""
     require_process_owner(user)
-    get_version(session, process_id)  # 404 for an unknown process
+    get_version(session, process_id, tenant_id=user.tenant_id)  # 404 for an unknown process
     rows = session.execute(
         select(ProcessInstance, ProcessVersion.version, User.username)
         .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)

@@ -17,37 +17,41 @@ from ..errors import InvalidInput, NotFound
 from .form_contract import require_contract
 from .forms import check_form_schema
 from .models import FormVersion, ProcessVersion
+from .scope import current_id, current_row, next_number, owned
 
 
 def _hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def current_form_id(session: Session, form_key: str) -> int:
-    """Id of the deployed version of a form (cheap: validators are cached per id)."""
-    form_id = session.scalar(
-        select(FormVersion.id).where(FormVersion.form_key == form_key, FormVersion.is_current.is_(True))
-    )
+def current_form_id(session: Session, form_key: str, *, tenant_id: int | None) -> int:
+    """Id of the version of a form the tenant's tasks use (cheap: validators are cached per id)."""
+    form_id = current_id(session, FormVersion, form_key, tenant_id)
     if form_id is None:
         raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.", kind="not-deployed")
     return form_id
 
 
-def current_form(session: Session, form_key: str) -> FormVersion:
-    """The deployed version of a form."""
-    form = session.scalars(
-        select(FormVersion).where(FormVersion.form_key == form_key, FormVersion.is_current.is_(True))
-    ).first()
+def current_form(session: Session, form_key: str, *, tenant_id: int | None) -> FormVersion:
+    """The version of a form the tenant's tasks use: its own current one, else the base's."""
+    form = current_row(session, FormVersion, form_key, tenant_id)
     if form is None:
         raise NotFound(f"Das Formular '{form_key}' ist nicht bereitgestellt.", kind="not-deployed")
     return form
 
 
 def deploy_form(
-    session: Session, form_key: str, content: bytes, by: str, only_new: bool = False
+    session: Session,
+    form_key: str,
+    content: bytes,
+    by: str,
+    only_new: bool = False,
+    *,
+    tenant_id: int | None = None,
 ) -> tuple[FormVersion, bool]:
-    """Deploy a form schema; returns (version, created). Unchanged content is a no-op; with
-    ``only_new`` (repository files at start-up) so is any content stored before."""
+    """Deploy a form schema as the base's version (``tenant_id`` None) or a tenant's own; returns
+    (version, created). Content the tenant already uses is a no-op; with ``only_new`` (repository
+    files at start-up, the base) so is any base content stored before."""
     try:
         schema = json.loads(content)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -61,27 +65,31 @@ def deploy_form(
     digest = _hash(json.dumps(schema, sort_keys=True).encode())
     # Content stored before is no news: a repository file never overrides a newer version
     # deployed in the browser (or a rollback) at the next start-up.
-    cond = [FormVersion.form_key == form_key, FormVersion.content_hash == digest]
-    if not only_new:
-        cond.append(FormVersion.is_current.is_(True))
-    known = session.scalars(
-        select(FormVersion).where(*cond).order_by(FormVersion.is_current.desc(), FormVersion.version.desc())
-    ).first()
+    if only_new:
+        known = session.scalars(
+            select(FormVersion)
+            .where(
+                FormVersion.form_key == form_key,
+                FormVersion.content_hash == digest,
+                owned(FormVersion, tenant_id),
+            )
+            .order_by(FormVersion.is_current.desc(), FormVersion.version.desc())
+        ).first()
+    else:
+        known = current_row(session, FormVersion, form_key, tenant_id)
+        known = known if known is not None and known.content_hash == digest else None
     if known is not None:
         return known, False
-    last = (
-        session.scalar(
-            select(FormVersion.version)
-            .where(FormVersion.form_key == form_key)
-            .order_by(FormVersion.version.desc())
-            .limit(1)
-        )
-        or 0
+    number = next_number(session, FormVersion, form_key)
+    session.execute(
+        update(FormVersion)
+        .where(FormVersion.form_key == form_key, owned(FormVersion, tenant_id))
+        .values(is_current=False)
     )
-    session.execute(update(FormVersion).where(FormVersion.form_key == form_key).values(is_current=False))
     version = FormVersion(
         form_key=form_key,
-        version=last + 1,
+        version=number,
+        tenant_id=tenant_id,
         content_hash=digest,
         schema=schema,
         is_current=True,
@@ -96,8 +104,8 @@ def deploy_form(
 def deploy_process(
     session: Session, xml: bytes, by: str, by_id: int | None = None, process_id: str | None = None
 ) -> tuple[ProcessVersion, bool]:
-    """Validate and deploy a repository diagram; returns (version, created). Content stored
-    before (deployed, rolled back from, or a browser draft) is a no-op."""
+    """Validate and deploy a repository diagram as the base's version; returns (version, created).
+    Base content stored before (deployed, rolled back from, or a draft) is a no-op."""
     try:
         parsed = wf.parse_diagram(xml, process_id)
     except wf.DiagramError as exc:
@@ -107,14 +115,7 @@ def deploy_process(
             problems=[p.as_dict() for p in exc.problems],
         ) from None
     missing = sorted(
-        {
-            key
-            for key in parsed.form_keys.values()
-            if session.scalar(
-                select(FormVersion.id).where(FormVersion.form_key == key, FormVersion.is_current.is_(True))
-            )
-            is None
-        }
+        {key for key in parsed.form_keys.values() if current_row(session, FormVersion, key, None) is None}
     )
     if missing:
         raise InvalidInput(
@@ -124,26 +125,24 @@ def deploy_process(
     digest = _hash(xml)
     known = session.scalars(
         select(ProcessVersion)
-        .where(ProcessVersion.process_id == parsed.process_id, ProcessVersion.content_hash == digest)
+        .where(
+            ProcessVersion.process_id == parsed.process_id,
+            ProcessVersion.content_hash == digest,
+            ProcessVersion.tenant_id.is_(None),
+        )
         .order_by(ProcessVersion.is_current.desc(), ProcessVersion.version.desc())
     ).first()
-    if known is not None:  # stored before (maybe as a browser draft): never re-deployed behind owners' backs
+    if known is not None:  # stored before (maybe as a draft): never re-deployed behind owners' backs
         return known, False
-    last = (
-        session.scalar(
-            select(ProcessVersion.version)
-            .where(ProcessVersion.process_id == parsed.process_id)
-            .order_by(ProcessVersion.version.desc())
-            .limit(1)
-        )
-        or 0
-    )
+    number = next_number(session, ProcessVersion, parsed.process_id)
     session.execute(
-        update(ProcessVersion).where(ProcessVersion.process_id == parsed.process_id).values(is_current=False)
+        update(ProcessVersion)
+        .where(ProcessVersion.process_id == parsed.process_id, ProcessVersion.tenant_id.is_(None))
+        .values(is_current=False)
     )
     version = ProcessVersion(
         process_id=parsed.process_id,
-        version=last + 1,
+        version=number,
         name=parsed.name,
         content_hash=digest,
         xml=xml.decode("utf-8"),
@@ -175,20 +174,23 @@ def deploy_directories(
 
 
 @overload
-def current_version(session: Session, process_id: str, required: Literal[True] = True) -> ProcessVersion: ...
+def current_version(
+    session: Session, process_id: str, required: Literal[True] = True, *, tenant_id: int | None
+) -> ProcessVersion: ...
 
 
 @overload
-def current_version(session: Session, process_id: str, required: bool) -> ProcessVersion | None: ...
+def current_version(
+    session: Session, process_id: str, required: bool, *, tenant_id: int | None
+) -> ProcessVersion | None: ...
 
 
-def current_version(session: Session, process_id: str, required: bool = True) -> ProcessVersion | None:
-    """The version new instances of ``process_id`` start on."""
-    version = session.scalars(
-        select(ProcessVersion).where(
-            ProcessVersion.process_id == process_id, ProcessVersion.is_current.is_(True)
-        )
-    ).first()
+def current_version(
+    session: Session, process_id: str, required: bool = True, *, tenant_id: int | None
+) -> ProcessVersion | None:
+    """The version new instances of ``process_id`` in the tenant start on: its own current one, else
+    the base's (``tenant_id`` None: the base's)."""
+    version = current_row(session, ProcessVersion, process_id, tenant_id)
     if version is None and required:
         raise NotFound(f"Der Prozess '{process_id}' ist nicht bereitgestellt.", kind="not-deployed")
     return version

@@ -135,7 +135,7 @@ def send_referral(
         "reminder_days": reminder_days(session, case.tenant_id, agency),
     }
     version_id, result = start_current(
-        session, PROCESS_ID, "Die Verweisung konnte nicht gestartet werden.", start
+        session, PROCESS_ID, "Die Verweisung konnte nicht gestartet werden.", start, tenant_id=case.tenant_id
     )
     create_instance(
         session, case=case, version_id=version_id, process_id=PROCESS_ID, result=result, user=user

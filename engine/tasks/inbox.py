@@ -23,6 +23,7 @@ from ..clock import BERLIN
 from ..errors import InvalidInput
 from ..org.models import Municipality
 from ..processes.models import ProcessVersion
+from ..processes.scope import visible
 from .models import TaskRecord
 
 MINE, TEAM, UNASSIGNED, OVERDUE, WEEK = "mine", "team", "unassigned", "overdue", "week"
@@ -135,8 +136,11 @@ def places(session: Session, *, user: Actor) -> list[Municipality]:
     )
 
 
-def processes(session: Session, *, base: list[ColumnElement[bool]]) -> list[tuple[str, str, int]]:
-    """(process id, name, open tasks) of the processes that have tasks in the scope, by name."""
+def processes(
+    session: Session, *, base: list[ColumnElement[bool]], tenant_id: int
+) -> list[tuple[str, str, int]]:
+    """(process id, name, open tasks) of the processes that have tasks in the scope, by name (the name
+    of the version the tenant starts new work on)."""
     found = session.execute(
         select(TaskRecord.process_id, func.count())
         .where(*base, TaskRecord.process_id.is_not(None))
@@ -145,9 +149,13 @@ def processes(session: Session, *, base: list[ColumnElement[bool]]) -> list[tupl
     if not found:
         return []
     current = session.execute(
-        select(ProcessVersion.process_id, ProcessVersion.name).where(
-            ProcessVersion.process_id.in_([p for p, _ in found]), ProcessVersion.is_current.is_(True)
+        select(ProcessVersion.process_id, ProcessVersion.name)
+        .where(
+            ProcessVersion.process_id.in_([p for p, _ in found]),
+            ProcessVersion.is_current.is_(True),
+            visible(ProcessVersion, tenant_id),
         )
+        .order_by(ProcessVersion.tenant_id.is_(None).desc())  # the base first: the tenant's own win
     ).all()
     names: dict[str, str | None] = {row[0]: row[1] for row in current}
     out = [(p, names.get(p) or p, int(n)) for p, n in found if p]

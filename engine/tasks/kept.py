@@ -29,7 +29,7 @@ from .models import READY, TaskDraft, TaskRecord
 
 def store_draft(session: Session, *, user: Actor, row: TaskRecord, data: dict[str, Any]) -> TaskDraft:
     """Store (or replace) the task's draft without decisions, and record it in the audit trail."""
-    schema = current_form(session, row.form_key).schema if row.form_key else None
+    schema = current_form(session, row.form_key, tenant_id=row.tenant_id).schema if row.form_key else None
     data = without_decisions(schema, data)
     draft = session.get(TaskDraft, row.id)
     if draft is None:

@@ -160,7 +160,7 @@ def web_inbox(
     )
     base = service.scope_conditions(user)
     counts = filters.counts(session, user=user, base=base, refine=refine, now=utcnow())
-    processes = filters.processes(session, base=base)
+    processes = filters.processes(session, base=base, tenant_id=user.tenant_id)
     personal = sees_personal_data(user)
     case_ids = {t.case_id for t in found.items if t.case_id}
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))} if case_ids else {}

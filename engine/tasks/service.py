@@ -157,7 +157,11 @@ def _form_id(session: Session, row: TaskRecord) -> int:
     """The form version the task is filled in with: the one its instance pinned (a check's checklist,
     engine/checks), else the current one."""
     pinned = checks.pinned_form_id(session, row.instance_id, row.form_key)
-    return pinned if pinned is not None else current_form_id(session, row.form_key or "")
+    return (
+        pinned
+        if pinned is not None
+        else current_form_id(session, row.form_key or "", tenant_id=row.tenant_id)
+    )
 
 
 def task_form(session: Session, row: TaskRecord) -> dict | None:

@@ -325,6 +325,12 @@ MATRIX = {
         None,
         False,
     ),
+    ("POST", "/api/v1/processes/{process_id}/reset"): (
+        lambda w, k: (f"{API}/processes/case_lifecycle/reset", None),
+        only("process-owner"),
+        None,
+        False,
+    ),
     ("GET", "/api/v1/forms"): (lambda w, k: (f"{API}/forms", None), only("process-owner"), None, False),
     ("GET", "/api/v1/forms/{form_key}"): (
         lambda w, k: (f"{API}/forms/consent", None),
@@ -340,6 +346,12 @@ MATRIX = {
     ),
     ("PUT", "/api/v1/forms/{form_key}"): (
         lambda w, k: (f"{API}/forms/matrix_note", {"schema": TINY_FORM}),
+        only("process-owner"),
+        None,
+        False,
+    ),
+    ("POST", "/api/v1/forms/{form_key}/reset"): (
+        lambda w, k: (f"{API}/forms/consent/reset", None),
         only("process-owner"),
         None,
         False,

@@ -99,7 +99,7 @@ def test_refused_consent_stops_a_follow_up_started_before_it(app, client, login)
     with app.extensions["kim"]["sessions"]() as s:
         begin(s, write=True)
         row = s.scalars(select(Case).where(Case.id == case["id"])).one()
-        version_id, result = start_current(s, PROCESS_ID, "nicht gestartet")
+        version_id, result = start_current(s, PROCESS_ID, "nicht gestartet", tenant_id=row.tenant_id)
         create_instance(
             s,
             case=row,

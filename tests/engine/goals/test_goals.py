@@ -98,7 +98,7 @@ def test_the_evaluation_check_names_the_field_of_each_bad_pick(session, case_id)
 
 
 def test_the_evaluation_form_offers_the_cases_goals_and_keeps_free_text_without_rows(session, case_id):
-    schema = current_form(session, "evaluation").schema
+    schema = current_form(session, "evaluation", tenant_id=None).schema
     filled = form_choices(session, schema, case_id)
     item = filled["properties"]["progress"]["items"]
     assert item["properties"]["goal_id"]["enum"] == [g.id for g in _rows(session, case_id)]
@@ -117,7 +117,7 @@ def test_the_evaluation_form_offers_the_cases_goals_and_keeps_free_text_without_
 
 
 def test_the_agreement_form_offers_the_household(session, case_id):
-    schema = form_choices(session, current_form(session, "goal_agreement").schema, case_id)
+    schema = form_choices(session, current_form(session, "goal_agreement", tenant_id=None).schema, case_id)
     members = schema["properties"]["goals"]["items"]["properties"]["member_ids"]
     assert members["items"]["x-enum-titles"] == ["Amina Haddad"] and len(members["items"]["enum"]) == 1
 
