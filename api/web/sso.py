@@ -103,21 +103,28 @@ def callback():
     except Exception as exc:  # noqa: BLE001 - network, signature, claims: details go to the log only
         log.warning("OIDC login failed: %s: %s", exc.__class__.__name__, exc)
         return login_page(FAILED, next_url=next_url, status=502)
+    user_id, refusal = _account(claims, claim)
+    if user_id is None:
+        return login_page(refusal, next_url=next_url)
+    start_session(user_id)
+    return redirect(next_url, 303)
+
+
+def _account(claims: dict, claim: str) -> tuple[int | None, str]:
+    """The id of the account the identity maps to, or None and the German reason why none."""
     username = claims.get(claim)
     if not isinstance(username, str) or not username.strip():
         log.warning("OIDC identity without the claim %r", claim)
-        return login_page(NO_NAME, next_url=next_url)
+        return None, NO_NAME
     tenant = _tenant(claims)
     if tenant is None:
         log.warning("OIDC identity without the tenant claim %r", settings().oidc_tenant_claim)
-        return login_page(NO_TENANT, next_url=next_url)
+        return None, NO_TENANT
     try:
-        user = sso_user(db(), username.strip(), tenant or None)
+        return sso_user(db(), username.strip(), tenant or None).id, ""
     except InvalidInput:  # several tenants and none configured
         log.warning("OIDC login without a tenant: set KIM_OIDC_TENANT_CLAIM or KIM_OIDC_TENANT")
-        return login_page(NO_TENANT, next_url=next_url)
+        return None, NO_TENANT
     except Unauthorized as exc:
         log.info("OIDC identity without an active account")
-        return login_page(exc.detail, next_url=next_url)
-    start_session(user.id)
-    return redirect(next_url, 303)
+        return None, exc.detail

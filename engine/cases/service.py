@@ -24,8 +24,8 @@ from ..org.models import Municipality, Tenant
 from ..org.service import filter_id, find_municipality
 from ..processes.service import parsed_version
 from ..tasks.models import READY, TaskRecord
-from .lifecycle import PROCESS_ID as LIFECYCLE
 from . import numbers
+from .lifecycle import PROCESS_ID as LIFECYCLE
 from .models import OPEN, Case
 from .names import clean_names
 
@@ -70,7 +70,9 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     year = opened.astimezone(BERLIN).year
     stored = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in client.items()}
     case = Case(
-        case_number=numbers.case_number(tenant.case_prefix, year, numbers.next_number(session, tenant.id, year)),
+        case_number=numbers.case_number(
+            tenant.case_prefix, year, numbers.next_number(session, tenant.id, year)
+        ),
         pseudonym=_pseudonym(),
         tenant_id=user.tenant_id,
         municipality_id=place.id,

@@ -43,8 +43,9 @@ def test_existing_numbers_stay_and_the_next_case_continues_after_them(empty_db):
             conn.execute(
                 text(
                     "INSERT INTO cases (id, case_number, pseudonym, tenant_id, municipality_id, status, "
-                    "opened_at, family_name, given_name, client, legal_hold) VALUES (:id, :number, :pseudonym, "
-                    ":tenant, :tenant, 'open', '2026-01-02 10:00:00', 'Müller', 'Amina', :client, false)"
+                    "opened_at, family_name, given_name, client, legal_hold) VALUES (:id, :number, "
+                    ":pseudonym, :tenant, :tenant, 'open', '2026-01-02 10:00:00', 'Müller', 'Amina', "
+                    ":client, false)"
                 ),
                 {
                     "id": case_id,

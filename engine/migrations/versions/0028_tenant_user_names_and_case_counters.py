@@ -32,7 +32,9 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("last_number", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_case_counters_tenant_id_tenants")),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_case_counters_tenant_id_tenants")
+        ),
         sa.PrimaryKeyConstraint("tenant_id", "year", name=op.f("pk_case_counters")),
     )
     highest: dict[tuple[int, int], int] = {}
