@@ -42,9 +42,14 @@ SEED = {
 
 def add_hoexter(app, folder: Path) -> None:
     """Seed Kreis Höxter (with its demo accounts) into the app's database."""
+    seed_hoexter(app.extensions["kim"]["sessions"], folder)
+
+
+def seed_hoexter(sessions, folder: Path) -> None:
+    """Seed Kreis Höxter (with its demo accounts) through ``sessions`` (a session factory)."""
     path = folder / "kreis_hoexter.json"
     path.write_text(json.dumps(SEED), encoding="utf-8")
-    with app.extensions["kim"]["sessions"]() as s:
+    with sessions() as s:
         begin(s, write=True)
         seed_organisation(s, path, demo=True)
         s.commit()
