@@ -44,9 +44,17 @@ def _username() -> str:
     return name if isinstance(name, str) else ""
 
 
+def _tenant() -> str:
+    body = request.get_json(silent=True) if request.is_json else None
+    key = body.get("tenant") if isinstance(body, dict) else request.form.get("tenant")
+    return key if isinstance(key, str) else ""
+
+
 def user_at_address() -> str:
-    """The user name tried (hashed: no user names in the limiter's storage) from this client address."""
-    name = hashlib.sha256(_username().encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    """The tenant and user name tried (hashed: no user names in the limiter's storage) from this
+    client address: user names are unique per tenant only."""
+    tried = f"{_tenant()}\n{_username()}" if _tenant() else _username()
+    name = hashlib.sha256(tried.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"{client_address()}|{name}"
 
 

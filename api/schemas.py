@@ -66,6 +66,13 @@ class ReadySchema(Schema):
 class TokenRequestSchema(Schema):
     username = Str(required=True, validate=validate.Length(min=1, max=80))
     password = Str(required=True, validate=validate.Length(min=1, max=200), load_only=True)
+    tenant = Str(
+        validate=validate.Length(min=1, max=40),
+        metadata={
+            "description": "the key of the county (tenant) the account belongs to, e.g. 'paderborn'; "
+            "required when the installation has more than one tenant"
+        },
+    )
 
 
 class RevocationSchema(Schema):
@@ -79,6 +86,7 @@ class RevokedSchema(Schema):
 
 class UserSchema(Schema):
     username = Str()
+    tenant = Str(attribute="tenant.key", metadata={"description": "the key of the user's county"})
     display_name = Str()
     role = Str()
     municipality = Str(attribute="municipality.name", allow_none=True)

@@ -602,13 +602,15 @@ def create_organisation(conn, rng: random.Random, password_hash: str) -> list[di
                 cur.execute(
                     "INSERT INTO users (username, display_name, password_hash, role, tenant_id, "
                     "municipality_id, team_id, active, created_at, failed_logins) VALUES "
-                    "(%s, %s, %s, %s, %s, %s, %s, true, %s, 0) ON CONFLICT (username) DO NOTHING "
+                    "(%s, %s, %s, %s, %s, %s, %s, true, %s, 0) ON CONFLICT (tenant_id, username) DO NOTHING "
                     "RETURNING id",
                     (username, username, password_hash, role, tenant_id, municipality_id, team_id, now),
                 )
                 row = cur.fetchone()
                 if row is None:
-                    cur.execute("SELECT id FROM users WHERE username = %s", (username,))
+                    cur.execute(
+                        "SELECT id FROM users WHERE tenant_id = %s AND username = %s", (tenant_id, username)
+                    )
                     row = cur.fetchone()
                 return row[0]
 
@@ -1132,6 +1134,15 @@ def main() -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"
             )
+    # The copies' case numbers count on from the per-county, per-year counters (engine/cases/numbers.py).
+    cur.execute(
+        "INSERT INTO case_counters (tenant_id, year, last_number) "
+        "SELECT tenant_id, (regexp_match(case_number, '-(\\d{4})-(\\d+)$'))[1]::int AS year, "
+        "max((regexp_match(case_number, '-(\\d{4})-(\\d+)$'))[2]::int) FROM cases "
+        "WHERE case_number ~ '-\\d{4}-\\d+$' GROUP BY 1, 2 "
+        "ON CONFLICT (tenant_id, year) DO UPDATE SET last_number = "
+        "greatest(case_counters.last_number, excluded.last_number)"
+    )
     conn.commit()
 
     t0 = time.perf_counter()

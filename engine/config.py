@@ -77,6 +77,10 @@ class Settings:
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_username_claim: str = "preferred_username"
+    # The tenant an SSO identity belongs to (user names are unique per tenant): the claim naming the
+    # tenant's key, else this fixed tenant key, else the only tenant (api/web/sso.py).
+    oidc_tenant_claim: str = ""
+    oidc_tenant: str = ""
     oidc_label: str = "Mit dem Kreis-Konto anmelden"
     # Retention: personal data of closed cases is removed after this many days (per tenant
     # overridable); after a consent withdrawal after this many days.
@@ -166,6 +170,8 @@ class Settings:
             oidc_client_id=env.get("KIM_OIDC_CLIENT_ID") or "",
             oidc_client_secret=env.get("KIM_OIDC_CLIENT_SECRET") or "",
             oidc_username_claim=env.get("KIM_OIDC_USERNAME_CLAIM") or "preferred_username",
+            oidc_tenant_claim=env.get("KIM_OIDC_TENANT_CLAIM") or "",
+            oidc_tenant=env.get("KIM_OIDC_TENANT") or "",
             oidc_label=env.get("KIM_OIDC_LABEL") or "Mit dem Kreis-Konto anmelden",
             retention_days=int(env.get("KIM_RETENTION_DAYS") or 1095),
             withdrawal_deletion_days=int(env.get("KIM_WITHDRAWAL_DELETION_DAYS") or 30),

@@ -5,6 +5,7 @@ from .agencies.models import Agency
 from .audit.models import AuditEntry, AuditHead
 from .casefile.models import CaseNote, Document
 from .cases.models import Case
+from .cases.numbers import CaseCounter
 from .checks.models import Check
 from .consents.models import Consent, ConsentMember, Referral
 from .db import Base
@@ -33,6 +34,7 @@ __all__ = [
     "Body",
     "BodyMember",
     "Case",
+    "CaseCounter",
     "CaseNote",
     "Check",
     "Consent",

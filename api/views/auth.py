@@ -25,16 +25,21 @@ def login_policy() -> LoginPolicy:
 @blp.response(200, TokenSchema)
 @login_limited
 def token(args):
-    """Exchange user name and password for a bearer token (repeated failures lock the account)."""
+    """Exchange user name and password for a bearer token (repeated failures lock the account).
+
+    With more than one county in the installation, ``tenant`` names the user's county (its key).
+    """
     ttl = settings().token_ttl_hours
     refused = None
     with own_unit() as session:  # committed either way: a refusal counts towards the lockout
         try:
-            access_token, user = issue_token(session, args["username"], args["password"], ttl, login_policy())
+            access_token, user = issue_token(
+                session, args["username"], args["password"], ttl, login_policy(), args.get("tenant")
+            )
         except LoginRefused as exc:
             refused = exc
         else:
-            _places = user.municipality, user.team  # loaded now: the answer is built after the unit ends
+            _places = user.tenant, user.municipality, user.team  # loaded now: the answer is built later
     if refused is not None:
         raise refused
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl * 3600, "user": user}

@@ -1,11 +1,12 @@
-"""The login page (user name and password) and logout."""
+"""The login page (user name and password; the county when there are several) and logout."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from engine.access.service import authenticate, check_password
-from engine.errors import LoginRefused, Unauthorized
+from engine.access.tenants import login_tenants
+from engine.errors import InvalidInput, LoginRefused, Unauthorized
 
 from ..context import db, own_unit, settings
 from ..login_marks import count_failure, login_limited
@@ -18,8 +19,11 @@ bp = Blueprint("login", __name__)
 MISSING, STALE_FORM = DE["login_missing"], DE["login_stale"]
 
 
-def login_page(error: str | None = None, username: str = "", next_url: str = "/", status: int = 200):
-    """The login page, with an error message if given (also used by single sign-on)."""
+def login_page(
+    error: str | None = None, username: str = "", next_url: str = "/", status: int = 200, tenant: str = ""
+):
+    """The login page, with an error message if given (also used by single sign-on); with more than
+    one tenant it offers the "Kreis / kreisfreie Stadt" select (engine/access/tenants.py)."""
     sso_label = settings().oidc_label if "oidc" in current_app.extensions["kim"] else None
     return render_template(
         "login.html",
@@ -27,6 +31,8 @@ def login_page(error: str | None = None, username: str = "", next_url: str = "/"
         username=username,
         next_url=None if next_url == "/" else next_url,
         sso_label=sso_label,
+        tenants=login_tenants(db()),
+        tenant=tenant,
     ), status
 
 
@@ -51,19 +57,21 @@ def login_submit():
     next_url = safe_next(request.args.get("next"))
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
+    tenant = request.form.get("tenant", "").strip()
     if not csrf_valid():
-        return login_page(STALE_FORM, username, next_url, 400)
+        return login_page(STALE_FORM, username, next_url, 400, tenant)
     if not username or not password:
-        return login_page(MISSING, username, next_url)
-    refused = None
+        return login_page(MISSING, username, next_url, tenant=tenant)
+    refused: LoginRefused | InvalidInput | None = None
     with own_unit() as session:  # committed either way: a refusal counts towards the lockout
         try:
-            user = check_password(session, username, password, api_auth.login_policy())
-        except LoginRefused as exc:
+            user = check_password(session, username, password, api_auth.login_policy(), tenant or None)
+        except (LoginRefused, InvalidInput) as exc:  # InvalidInput: no tenant chosen although several
             refused = exc
     if refused is not None:
-        count_failure()
-        return login_page(refused.detail, username, next_url)
+        if isinstance(refused, LoginRefused):
+            count_failure()
+        return login_page(refused.detail, username, next_url, tenant=tenant)
     start_session(user.id)
     return redirect(next_url, 303)
 

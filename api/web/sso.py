@@ -1,8 +1,9 @@
 """Optional single sign-on with OpenID Connect (authorization code flow with PKCE).
 
 Registered only when KIM_OIDC_ISSUER and KIM_OIDC_CLIENT_ID are set. The identity provider's
-claim ``KIM_OIDC_USERNAME_CLAIM`` names an existing active account; nobody gets an account
-by signing in. Every failure ends on the login page with a German message, never a 500.
+claim ``KIM_OIDC_USERNAME_CLAIM`` names an existing active account of the tenant that the claim
+``KIM_OIDC_TENANT_CLAIM`` (or the setting ``KIM_OIDC_TENANT``, or the only tenant) names; nobody
+gets an account by signing in. Every failure ends on the login page with a German message, never a 500.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from authlib.integrations.flask_client import OAuth, OAuthError
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from engine.access.service import sso_user
-from engine.errors import Unauthorized
+from engine.errors import InvalidInput, Unauthorized
 
 from ..context import db, settings
 from .login import login_page
@@ -26,11 +27,12 @@ bp = Blueprint("sso", __name__)
 
 NEXT_KEY = "sso_next"
 TIMEOUT_SECONDS = 10
-UNAVAILABLE, DENIED, FAILED, NO_NAME = (
+UNAVAILABLE, DENIED, FAILED, NO_NAME, NO_TENANT = (
     DE["sso_unavailable"],
     DE["sso_denied"],
     DE["sso_failed"],
     DE["sso_no_name"],
+    DE["sso_no_tenant"],
 )
 
 
@@ -52,6 +54,17 @@ def init_app(app, settings) -> None:
     )
     app.extensions["kim"]["oidc"] = client
     app.register_blueprint(bp)
+
+
+def _tenant(claims: dict) -> str | None:
+    """The tenant key of the identity: from the configured claim (None when it lacks it), else the
+    configured tenant, else "" (the only tenant). Never from the browser: the login form's choice
+    would let one county's identity act as another county's account of the same name."""
+    claim = settings().oidc_tenant_claim
+    if claim:
+        value = claims.get(claim)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+    return settings().oidc_tenant
 
 
 def _client():
@@ -90,14 +103,28 @@ def callback():
     except Exception as exc:  # noqa: BLE001 - network, signature, claims: details go to the log only
         log.warning("OIDC login failed: %s: %s", exc.__class__.__name__, exc)
         return login_page(FAILED, next_url=next_url, status=502)
+    user_id, refusal = _account(claims, claim)
+    if user_id is None:
+        return login_page(refusal, next_url=next_url)
+    start_session(user_id)
+    return redirect(next_url, 303)
+
+
+def _account(claims: dict, claim: str) -> tuple[int | None, str]:
+    """The id of the account the identity maps to, or None and the German reason why none."""
     username = claims.get(claim)
     if not isinstance(username, str) or not username.strip():
         log.warning("OIDC identity without the claim %r", claim)
-        return login_page(NO_NAME, next_url=next_url)
+        return None, NO_NAME
+    tenant = _tenant(claims)
+    if tenant is None:
+        log.warning("OIDC identity without the tenant claim %r", settings().oidc_tenant_claim)
+        return None, NO_TENANT
     try:
-        user = sso_user(db(), username.strip())
+        return sso_user(db(), username.strip(), tenant or None).id, ""
+    except InvalidInput:  # several tenants and none configured
+        log.warning("OIDC login without a tenant: set KIM_OIDC_TENANT_CLAIM or KIM_OIDC_TENANT")
+        return None, NO_TENANT
     except Unauthorized as exc:
         log.info("OIDC identity without an active account")
-        return login_page(exc.detail, next_url=next_url)
-    start_session(user.id)
-    return redirect(next_url, 303)
+        return None, exc.detail

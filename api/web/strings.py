@@ -143,6 +143,8 @@ DE = {
     "username": "Benutzername",
     "password": "Passwort",
     "login_button": "Anmelden",
+    "login_tenant": "Kreis / kreisfreie Stadt",
+    "login_tenant_choose": "Bitte wählen",
     "or": "oder",
     "login_missing": "Bitte Benutzername und Passwort eingeben.",
     "login_stale": (
@@ -159,6 +161,10 @@ DE = {
     ),
     "sso_denied": "Die Anmeldung wurde beim Anmeldedienst abgebrochen oder abgelehnt.",
     "sso_failed": "Die Anmeldung über den Anmeldedienst ist fehlgeschlagen. Bitte noch einmal versuchen.",
+    "sso_no_tenant": (
+        "Für die Anmeldung über den Anmeldedienst ist kein Kreis bzw. keine kreisfreie Stadt festgelegt. "
+        "Bitte an die Administration wenden oder mit Benutzername und Passwort anmelden."
+    ),
     "sso_no_name": (
         "Der Anmeldedienst hat keinen Benutzernamen übermittelt. Bitte an die Administration wenden."
     ),

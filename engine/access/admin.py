@@ -148,7 +148,10 @@ def create_user(session: Session, *, user: Actor, username: str, password: str, 
     username = username.strip()
     if not USERNAME.match(username):
         errors["username"] = [BAD_USERNAME]
-    elif session.scalar(select(User.id).where(User.username == username)) is not None:
+    elif (
+        session.scalar(select(User.id).where(User.tenant_id == user.tenant_id, User.username == username))
+        is not None
+    ):
         errors["username"] = ["Diesen Benutzernamen gibt es schon."]
     if msgs := _name_errors(data.display_name):
         errors["display_name"] = msgs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime
@@ -14,8 +14,11 @@ ROLES = ("case_manager", "coordinator", "process_owner", "steering", "authority"
 
 class User(Base):
     __tablename__ = "users"
+    # A user name is unique within its tenant: two counties may both have a ``coordinator``;
+    # the login names the tenant (engine/access/tenants.py).
+    __table_args__ = (UniqueConstraint("tenant_id", "username"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
+    username: Mapped[str] = mapped_column(String(80))
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(30), index=True)
@@ -34,6 +37,7 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failures_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    tenant = relationship("Tenant")
     municipality = relationship("Municipality")
     team = relationship("Team")
 

@@ -17,6 +17,7 @@ from ..db import begin_write
 from ..errors import Forbidden, LoginRefused, NotFound, Unauthorized
 from .actor import Actor
 from .models import ApiToken, User
+from .tenants import login_tenant
 
 _HASHER = PasswordHasher()
 # Verifying against this keeps unknown user names as slow as wrong passwords.
@@ -42,16 +43,26 @@ def hash_password(password: str) -> str:
 
 
 def check_password(
-    session: Session, username: str, password: str, policy: LoginPolicy = LoginPolicy()
+    session: Session,
+    username: str,
+    password: str,
+    policy: LoginPolicy = LoginPolicy(),
+    tenant: str | None = None,
 ) -> User:
-    """The active user with these credentials; failures count towards a lockout.
+    """The active user of the tenant (its key; engine/access/tenants.py) with these credentials;
+    failures count towards a lockout of that tenant's account.
 
     A refusal raises LoginRefused, whose changes (the failure count) the caller commits.
-    The message is the same for unknown names, wrong passwords and locked accounts of
-    unknown state, so that it reveals nothing; a locked account says so and until when.
+    The message is the same for unknown tenants, unknown names, wrong passwords and locked
+    accounts of unknown state, so that it reveals nothing; a locked account says so and until when.
     """
     begin_write(session)  # the outcome is written either way
-    user = session.scalars(select(User).where(User.username == username)).first()
+    tenant_id = login_tenant(session, tenant)
+    user = (
+        session.scalars(select(User).where(User.tenant_id == tenant_id, User.username == username)).first()
+        if tenant_id is not None
+        else None
+    )
     now = utcnow()
     if user is not None and user.locked_until is not None and user.locked_until > now:
         until = user.locked_until.astimezone(BERLIN).strftime("%H:%M")
@@ -99,10 +110,16 @@ def new_token(session: Session, user_id: int, ttl_hours: float, kind: str = "api
 
 
 def issue_token(
-    session: Session, username: str, password: str, ttl_hours: int, policy: LoginPolicy = LoginPolicy()
+    session: Session,
+    username: str,
+    password: str,
+    ttl_hours: int,
+    policy: LoginPolicy = LoginPolicy(),
+    tenant: str | None = None,
 ) -> tuple[str, User]:
-    """Check credentials and return a new bearer token (shown once) and the user."""
-    user = check_password(session, username, password, policy)
+    """Check credentials (within ``tenant``, see check_password) and return a new bearer token
+    (shown once) and the user; the token acts only within the user's tenant."""
+    user = check_password(session, username, password, policy, tenant)
     return new_token(session, user.id, ttl_hours), user
 
 
@@ -133,9 +150,13 @@ def revoke_user_tokens(session: Session, *, user: Actor, username: str) -> int:
     ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
 
 
-def sso_user(session: Session, username: str) -> User:
-    """The active account a single-sign-on identity maps to (no automatic accounts)."""
-    user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
+def sso_user(session: Session, username: str, tenant: str | None = None) -> User:
+    """The active account of the tenant (its key; None: the only tenant) a single-sign-on identity
+    maps to (no automatic accounts)."""
+    tenant_id = login_tenant(session, tenant)
+    user = session.scalars(
+        select(User).where(User.tenant_id == tenant_id, User.username == username, User.active.is_(True))
+    ).first()
     if user is None:
         raise Unauthorized(
             "Für diese Anmeldung gibt es kein aktives Konto. Bitte an die Administration wenden.",

@@ -13,7 +13,7 @@ from .. import workflow as wf
 from ..access.actor import Actor
 from ..access.service import can_read_cases, in_scope, require_case_manager, scope_filter, sees_personal_data
 from ..audit.service import case_event, record
-from ..clock import today_berlin, utcnow
+from ..clock import BERLIN, today_berlin, utcnow
 from ..consents import service as consents
 from ..db import begin_write
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessFailure
@@ -24,6 +24,7 @@ from ..org.models import Municipality, Tenant
 from ..org.service import filter_id, find_municipality
 from ..processes.service import parsed_version
 from ..tasks.models import READY, TaskRecord
+from . import numbers
 from .lifecycle import PROCESS_ID as LIFECYCLE
 from .models import OPEN, Case
 from .names import clean_names
@@ -66,15 +67,20 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
         session, LIFECYCLE, "Der Fallprozess konnte nicht gestartet werden.", tenant_id=user.tenant_id
     )
     tenant = session.get(Tenant, user.tenant_id)
+    assert tenant is not None  # the user's tenant exists (foreign key)
+    opened = utcnow()
+    year = opened.astimezone(BERLIN).year
     stored = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in client.items()}
     case = Case(
-        case_number="",
+        case_number=numbers.case_number(
+            tenant.case_prefix, year, numbers.next_number(session, tenant.id, year)
+        ),
         pseudonym=_pseudonym(),
         tenant_id=user.tenant_id,
         municipality_id=place.id,
         team_id=user.team_id,
         status=OPEN,
-        opened_at=utcnow(),
+        opened_at=opened,
         case_manager_id=user.id,
         family_name=stored["family_name"],
         given_name=stored["given_name"],
@@ -82,8 +88,6 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     )
     session.add(case)
     session.flush()
-    assert tenant is not None  # the user's tenant exists (foreign key)
-    case.case_number = f"{tenant.case_prefix}-{case.opened_at:%Y}-{case.id:06d}"
     session.add(households.first_member(case, client, case.opened_at))
     create_instance(session, case=case, version_id=version_id, process_id=LIFECYCLE, result=result, user=user)
     record(session, user, case_event("case.create", case))

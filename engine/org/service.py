@@ -78,7 +78,10 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
     accounts = 0
     if demo:
         for acc in seed.get("demo_accounts", []):
-            existing = session.scalars(select(User).where(User.username == acc["username"])).first()
+            # per tenant: another county's ``coordinator`` is another account (never moved here)
+            existing = session.scalars(
+                select(User).where(User.tenant_id == tenant.id, User.username == acc["username"])
+            ).first()
             values = {
                 "display_name": acc["display_name"],
                 "role": acc["role"],

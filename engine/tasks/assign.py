@@ -154,7 +154,9 @@ def assign(session: Session, *, user: Actor, task_id: str, username: str) -> Tas
     """Hand the task over to a case manager of the same scope."""
     row = _ready_task(session, user, task_id)
     target = (
-        session.scalars(select(User).where(User.username == username)).first()
+        session.scalars(
+            select(User).where(User.tenant_id == row.tenant_id, User.username == username)
+        ).first()
         if isinstance(username, str)
         else None
     )

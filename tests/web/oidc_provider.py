@@ -28,6 +28,7 @@ class Provider:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig"}, private=True)
         self.signing_key = self.key  # a test may swap in a key the JWKS does not publish
         self.username = "cm-borchen"
+        self.extra_claims: dict = {}  # more claims in the ID token (e.g. the tenant)
         self.deny = False
         self.codes: dict[str, dict] = {}
         self.server = make_server("127.0.0.1", 0, self._app(), threaded=True)
@@ -102,6 +103,7 @@ class Provider:
                 "exp": now + 300,
                 "nonce": grant["nonce"],
                 "preferred_username": grant["username"],
+                **self.extra_claims,
             }
             id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.signing_key)
             return jsonify(
