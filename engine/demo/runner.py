@@ -19,6 +19,7 @@ from .. import clock
 from ..access.actor import Actor
 from ..access.models import User
 from ..access.service import hash_password
+from ..org.models import Tenant
 from ..timers.jobs import run_due
 from ..timers.policy import TimerPolicy
 from ..timers.service import next_due, on_new_due, remove_listener
@@ -86,20 +87,30 @@ def ensure_user(
     demo: bool,
     municipality_id: int | None = None,
     team_id: int | None = None,
+    agency: str | None = None,
+    password: str | None = None,
 ) -> Actor:
-    """The demo's acting accounts (created if missing; password 'demo' only in demo mode)."""
-    user = session.scalars(select(User).where(User.username == username)).first()
+    """The demo's acting accounts of the tenant (created if missing; password ``password``, else 'demo'
+    only in demo mode). Until user names are unique per tenant, a name another county already uses gets
+    the tenant's key appended (``coordinator-hoexter``); another county's account is never used."""
+    key = session.scalar(select(Tenant.key).where(Tenant.id == tenant_id))
+    names = [username, f"{username}-{key}"]
+    user = session.scalars(
+        select(User).where(User.tenant_id == tenant_id, User.username.in_(names)).order_by(User.id)
+    ).first()
     if user is None:
+        taken = session.scalar(select(User.id).where(User.username == username)) is not None
         user = User(
-            username=username,
+            username=names[1] if taken else username,
             display_name=display_name,
             role=role,
             tenant_id=tenant_id,
             municipality_id=municipality_id,
             team_id=team_id,
+            agency=agency,
             active=True,
             created_at=clock.utcnow(),
-            password_hash=hash_password("demo" if demo else secrets.token_urlsafe(24)),
+            password_hash=hash_password(password or ("demo" if demo else secrets.token_urlsafe(24))),
         )
         session.add(user)
         session.flush()

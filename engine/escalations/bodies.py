@@ -20,9 +20,10 @@ from .access import can_read, require_coordinator
 from .models import LOCAL, STEERING, WORKING_GROUP, Body, BodyMember, Topic
 
 
-def seed_bodies(session: Session, seed_file: Path) -> int:
-    """Create or update the bodies named in the organisation seed (its ``bodies`` section)."""
-    seed = json.loads(seed_file.read_text(encoding="utf-8"))
+def seed_bodies(session: Session, seed_file: Path | dict) -> int:
+    """Create or update the bodies named in the organisation seed (its ``bodies`` section; the file or its
+    parsed JSON, checked by engine/org/service.seed_organisation before)."""
+    seed = json.loads(seed_file.read_text(encoding="utf-8")) if isinstance(seed_file, Path) else seed_file
     if not seed.get("bodies"):
         return 0
     begin_write(session)
