@@ -22,7 +22,7 @@ from .cli_common import settings as load_settings
 
 
 @click.command("generate-demo")
-@click.option("--county", default=None, help="tenant key of the county (default: the only one; `kim tenant list`)")
+@click.option("--county", default=None, help="tenant key (default: the only county; see `kim tenant list`)")
 @click.option(
     "--seed", default=2024, show_default=True, type=int, help="random seed (same seed, same county)"
 )

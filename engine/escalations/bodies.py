@@ -20,6 +20,11 @@ from .access import can_read, require_coordinator
 from .models import LOCAL, STEERING, WORKING_GROUP, Body, BodyMember, Topic
 
 
+def _seat(m: dict) -> tuple:
+    """A seat of the seed as (function, organisation, membership, chair)."""
+    return m["function"], m.get("organisation"), m.get("membership", "permanent"), m.get("chair", False)
+
+
 def seed_bodies(session: Session, seed_file: Path | dict) -> int:
     """Create or update the bodies named in the organisation seed (its ``bodies`` section; the file or its
     parsed JSON, checked by engine/org/service.seed_organisation before)."""
@@ -53,7 +58,11 @@ def seed_bodies(session: Session, seed_file: Path | dict) -> int:
                 setattr(body, key, value)
         session.flush()
         if "members" in spec:
-            for old in session.scalars(select(BodyMember).where(BodyMember.body_id == body.id)):
+            seats = [_seat(m) for m in spec["members"]]
+            now = members(session, body.id)
+            if [(o.function, o.organisation, o.membership, o.chair) for o in now] == seats:
+                continue  # unchanged: the same seed twice changes nothing
+            for old in now:
                 session.delete(old)
             for m in spec["members"]:
                 session.add(

@@ -159,10 +159,11 @@ def _path(parts) -> str:
 
 
 def _messages(error) -> list[tuple[list, str]]:
-    """The paths and German messages of a schema error (a missing field each at its own path)."""
+    """The paths and German messages of a schema error (a missing field at its own path)."""
     path = list(error.absolute_path)
     if error.validator == "required":
-        return [([*path, m], "Pflichtfeld fehlt") for m in error.validator_value if m not in error.instance]
+        missing = error.message.split("'")[1]  # one error per missing field: "'key' is a required property"
+        return [([*path, missing], "Pflichtfeld fehlt")]
     return [_message(error)]
 
 
@@ -261,9 +262,15 @@ def check_seed(seed: Any) -> dict[str, list[str]]:
     return dict(sorted(errors.items(), key=lambda kv: _order(kv[0])))
 
 
+_SECTIONS = list(SCHEMA["properties"])
+
+
 def _order(path: str) -> list[tuple[int, int, str]]:
-    """Paths in reading order: municipalities[10] after municipalities[9]."""
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[\[\].]+", path) if p]
+    """Paths in the seed's reading order: sections as documented (tenant first), then by position
+    (municipalities[10] after municipalities[9])."""
+    parts = [p for p in re.split(r"[\[\].]+", path) if p]
+    head = _SECTIONS.index(parts[0]) if parts and parts[0] in _SECTIONS else -1
+    return [(0, head, "")] + [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts[1:]]
 
 
 def require_valid_seed(seed: Any) -> dict:
