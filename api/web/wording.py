@@ -23,7 +23,7 @@ def nav_items(items: list[tuple[str, str]], terms: Terms) -> list[tuple[str, str
 
 def _reword_page(response):
     terms: Terms | None = g.get("kim_terms")
-    if terms is None or terms.plain or response.mimetype != "text/html" or response.direct_passthrough:
+    if terms is None or terms.plain or response.mimetype != "text/html" or response.is_streamed:
         return response
     response.set_data(reword(response.get_data(as_text=True), terms))
     return response
