@@ -17,6 +17,7 @@ COMMANDS = {
     "deploy": "api.cli_setup:deploy",
     "seed": "api.cli_setup:seed",
     "setup": "api.cli_setup:setup",
+    "tenant": "api.cli_tenants:tenant",
     "serve": "api.cli_serve:serve",
     "scheduler": "api.cli_scheduler:scheduler",
     "keys": "api.cli_setup:keys",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -12,6 +13,7 @@ from engine import hooks
 from engine.db import make_engine, make_session_factory
 from engine.demo.generator import generate
 from engine.errors import KimError
+from engine.org.read import only_tenant_key
 from engine.reports.export import to_csv
 from engine.reports.read import county_figures
 from engine.uow import unit_of_work
@@ -20,7 +22,7 @@ from .cli_common import settings as load_settings
 
 
 @click.command("generate-demo")
-@click.option("--county", default="paderborn", show_default=True, help="tenant key of the county")
+@click.option("--county", default=None, help="tenant key (default: the only county; see `kim tenant list`)")
 @click.option(
     "--seed", default=2024, show_default=True, type=int, help="random seed (same seed, same county)"
 )
@@ -38,7 +40,7 @@ from .cli_common import settings as load_settings
     type=click.FloatRange(0.01, 1.0),
     help="share of the real volume (tests use a small county)",
 )
-def generate_demo(county: str, seed: int, from_year: int, scale: float) -> None:
+def generate_demo(county: str | None, seed: int, from_year: int, scale: float) -> None:
     """Fill an empty database with a realistic synthetic county, through the services the API uses."""
     settings = load_settings()
     hooks.wire()  # the demo runs the processes through the services
@@ -69,7 +71,9 @@ def generate_demo(county: str, seed: int, from_year: int, scale: float) -> None:
 @click.command("report")
 @click.option("--school-year", required=True, help="e.g. 2023/24 (1 Aug 2023 - 31 Jul 2024)")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--county", default=None, help="tenant key (default KIM_TENANT)")
+@click.option(
+    "--county", default=None, help="tenant key (default KIM_TENANT, else the installation's only county)"
+)
 def report(school_year: str, fmt: str, county: str | None) -> None:
     """Print the programme figures of a school year (small counts suppressed below the county level)."""
     settings = load_settings()
@@ -78,7 +82,7 @@ def report(school_year: str, fmt: str, county: str | None) -> None:
         with unit_of_work(make_session_factory(engine), write=False) as session:
             fig = county_figures(
                 session,
-                county=county or settings.tenant,
+                county=county or os.environ.get("KIM_TENANT") or only_tenant_key(session),
                 school_year=school_year,
                 min_count=settings.report_min_count,
             )

@@ -16,6 +16,7 @@ from engine.org.service import seed_organisation
 from engine.processes.service import deploy_directories
 from engine.uow import unit_of_work
 
+from .cli_common import fail
 from .cli_common import sessions as open_sessions
 from .cli_common import settings as load_settings
 
@@ -53,6 +54,8 @@ def seed() -> None:
         with unit_of_work(sessions) as session:
             counts = seed_organisation(session, settings.seed_file, settings.demo)
             counts["new_bodies"] = seed_bodies(session, settings.seed_file)
+    except KimError as exc:
+        fail(exc)
     finally:
         engine.dispose()
     click.echo(f"Organisation geladen: {counts}")

@@ -11,6 +11,7 @@ from engine.errors import KimError
 from engine.escalations import read
 from engine.escalations.service import overdue_topics
 from engine.followups import read as followups
+from engine.org.terms import tenant_terms
 from engine.reports.dashboard import dashboard as dashboard_data
 from engine.reports.events import school_year_bounds, school_year_of
 from engine.vocabulary import label, labels
@@ -49,6 +50,7 @@ def dashboard():
         for u in read.upcoming(session, user=user, limit=6)
     ]
     due = followups.overview(session, user=user, within_days=30)
+    uma = tenant_terms(session, user.tenant_id).uma_team  # follow-ups exist only with a UmA team
     out = render_template(
         "dashboard.html",
         year=year,
@@ -60,6 +62,7 @@ def dashboard():
         upcoming=upcoming,
         followups=due.items[:15],
         followup_counts=due.counts,
+        uma_team=uma,
         fig=fig,
         hidden=hidden,
         min_count=min_count,

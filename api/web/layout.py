@@ -8,9 +8,11 @@ from flask import g, request
 
 from engine.access.read import display_name
 from engine.clock import BERLIN
+from engine.org.terms import tenant_terms
 from engine.vocabulary import label
 
 from ..context import db
+from . import wording
 from .strings import DE, nav_for
 
 
@@ -61,14 +63,18 @@ def _layout() -> dict:
         "nav_current": SUB_PAGES.get(endpoint, endpoint) if endpoint else endpoint,
     }
     if user is not None and request.endpoint not in ("login.login", "static"):
-        out["me"] = display_name(db(), user)
-        out["nav_items"] = nav_for(user.role)
+        session = db()
+        out["me"] = display_name(session, user)
+        terms = g.get("kim_terms") or tenant_terms(session, user.tenant_id)
+        g.kim_terms = out["terms"] = terms  # api/web/wording.py rewords the page with them
+        out["nav_items"] = wording.nav_items(nav_for(user.role), terms)
     return out
 
 
 def init_app(app) -> None:
     """Register the layout context, the date filter, ``label`` (codes as people read them) and the icon."""
     app.context_processor(_layout)
+    wording.init_app(app)
     app.add_template_filter(berlin, "berlin")
     app.add_template_global(label, "label")
     # Browsers ask for /favicon.ico on every site: the static file itself, so it is public, read-only

@@ -231,7 +231,7 @@ def _job_start(session, runner: Runner, plan: CasePlan, day: date) -> None:
         "job_start",
         {
             "placement_kind": plan.rng.choice(["job", "training"]),
-            "employer": "Betrieb im Kreis Paderborn",
+            "employer": "Betrieb im Kreisgebiet",
             "start_date": day.isoformat(),
         },
     )

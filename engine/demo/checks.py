@@ -17,25 +17,23 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ..access.actor import Actor
-from ..access.models import User
-from ..access.service import hash_password
+from ..agencies.service import agency_name
 from ..cases.models import OPEN, Case
 from ..checks.models import FINISHED, RUNNING, Check
 from ..checks.result import PATHS, criteria_of
 from ..checks.service import goal_from_criterion, start_check
-from ..clock import utcnow
 from ..consents.models import OPEN_STATUSES, Referral
 from ..households.service import members_of
 from ..processes.models import FormVersion
 from ..referrals.service import send_referral
 from ..tasks.models import READY, TaskRecord
 from ..tasks.service import complete_task
-from .runner import Runner, moment
+from .runner import Runner, ensure_user, moment
 
 SHARE = 0.25  # accompanied cases referred for a check
 STAFF = {  # agency -> (username, display name, kind of check)
-    "foreigners_authority": ("abh", "Ausländerbehörde Kreis Paderborn", "residence"),
-    "naturalisation_authority": ("ebh", "Einbürgerungsbehörde Kreis Paderborn", "naturalisation"),
+    "foreigners_authority": ("abh", "Ausländerbehörde", "residence"),
+    "naturalisation_authority": ("ebh", "Einbürgerungsbehörde", "naturalisation"),
 }
 DOCUMENTS = ["Schulbescheinigung", "Sprachzertifikat", "Arbeitsvertrag und Gehaltsnachweise", "Reisepass"]
 REASONS = {
@@ -45,23 +43,17 @@ REASONS = {
 
 
 def _staff(session, tenant_id: int, agency: str) -> Actor:
-    """The authority's demo account (created with its agency if missing; password 'demo')."""
-    username, display, _ = STAFF[agency]
-    user = session.scalars(select(User).where(User.username == username)).first()
-    if user is None:
-        user = User(
-            username=username,
-            display_name=display,
-            role="authority",
-            agency=agency,
-            tenant_id=tenant_id,
-            active=True,
-            created_at=utcnow(),
-            password_hash=hash_password("demo"),
-        )
-        session.add(user)
-        session.flush()
-    return Actor(user.id, user.username, user.role, user.tenant_id, None, None, user.agency)
+    """The authority's demo account of the tenant (created with its agency if missing; password 'demo')."""
+    username, _, _ = STAFF[agency]
+    return ensure_user(
+        session,
+        username=username,
+        display_name=agency_name(session, tenant_id, agency),
+        role="authority",
+        tenant_id=tenant_id,
+        demo=True,
+        agency=agency,
+    )
 
 
 def plan(runner: Runner, case_plan, day: date) -> None:

@@ -160,20 +160,9 @@ AGENCIES = [
     ("school", "none", 1),
     ("integration_agency", "none", 1),
 ]
-# Share of first contacts per municipality (Stadt Paderborn: four CM posts)
-WEIGHTS = {
-    "paderborn": 40,
-    "delbrueck": 10,
-    "salzkotten": 9,
-    "bueren": 7,
-    "bad-lippspringe": 8,
-    "hoevelhof": 7,
-    "borchen": 6,
-    "altenbeken": 5,
-    "lichtenau": 5,
-}
-# Municipalities with KIM case management per school year start (annual report 2023/24: 8 of 10 took part)
-ACTIVE_FROM = {"lichtenau": 2024}
+# Inhabitants of the county the volumes below describe (Kreis Paderborn, its seed's populations); other
+# counties scale by their own (engine/demo/generator.py). Shares per municipality come from the seeds.
+REFERENCE_POPULATION = 317_100
 # Persons supported per school year (2023/24 is the annual report's 930; others plausible), CM cases likewise
 PERSONS = {2022: 780, 2023: 930, 2024: 985, 2025: 1010, 2026: 1000}
 CM_CASES = {2022: 301, 2023: 364, 2024: 392, 2025: 405, 2026: 400}
@@ -222,7 +211,7 @@ TOPICS = [
     (
         "language",
         "Sprachkurse im ländlichen Raum schlecht erreichbar",
-        "Ohne ÖPNV-Anbindung sind Kurse in Paderborn für viele nicht erreichbar.",
+        "Ohne ÖPNV-Anbindung sind Kurse in der Kreisstadt für viele nicht erreichbar.",
     ),
     (
         "work",

@@ -2,7 +2,9 @@
 
 Cases are opened and their tasks completed on a clock travelled into past school years, so
 the figures come out of the same projections real work feeds. 2023/24 reproduces the annual
-report of Kreis Paderborn: 930 persons supported, 364 CM cases.
+report of Kreis Paderborn: 930 persons supported, 364 CM cases. Any other county gets the same
+volume per inhabitant (its seed's populations), spread over its municipalities by their weight
+or population, with as many case-manager accounts as the seed's ``case_managers``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from ..access.actor import Actor
 from ..cases.models import Case
 from ..errors import Conflict
 from ..org.models import Municipality, Team, Tenant
+from ..org.read import only_tenant_key, tenants
+from ..org.terms import tenant_terms
 from ..reports.events import school_year_of
 from ..uow import unit_of_work
 from . import data as d
@@ -27,7 +31,17 @@ from .cases import CasePlan, start
 from .runner import Runner, ensure_user
 from .topics import Topics
 
-COUNTIES = {"paderborn": "paderborn"}
+
+@dataclass(frozen=True)
+class Place:
+    """A municipality with case management: its name, the accounts working there, its share of first
+    contacts and its first school year (all from the seed: weight or population, case_managers,
+    active_from)."""
+
+    name: str
+    accounts: list
+    weight: int
+    active_from: int
 
 
 @dataclass
@@ -39,25 +53,40 @@ class Outcome:
     seconds: float
 
 
-def _accounts(session, tenant: Tenant, demo: bool) -> tuple[dict, Actor | None, Actor]:
-    places = {
-        m.key: m for m in session.scalars(select(Municipality).where(Municipality.tenant_id == tenant.id))
-    }
-    users: dict[str, list] = {}
-    for key in d.WEIGHTS:
-        count = 4 if key == "paderborn" else 1
-        users[key] = [
+def _weight(m: Municipality) -> int:
+    """The seed's share of first contacts: its weight, else its population, else equal shares."""
+    if m.weight is not None:
+        return m.weight
+    return m.population if m.population is not None else 1
+
+
+def _accounts(session, tenant: Tenant, demo: bool) -> tuple[dict[str, Place], Actor | None, Actor]:
+    places = session.scalars(
+        select(Municipality).where(Municipality.tenant_id == tenant.id, Municipality.has_case_management)
+    ).all()
+    users: dict[str, Place] = {}
+    for m in sorted(places, key=lambda p: (-_weight(p), p.key)):
+        if _weight(m) <= 0:
+            continue
+        count = m.case_managers or 1
+        accounts = [
             ensure_user(
                 session,
-                username=f"cm-{key}" + (f"-{i}" if count > 1 else ""),
-                display_name=f"Case-Management {places[key].name}" + (f" {i}" if count > 1 else ""),
+                username=f"cm-{m.key}" + (f"-{i}" if count > 1 else ""),
+                display_name=f"Case-Management {m.name}" + (f" {i}" if count > 1 else ""),
                 role="case_manager",
                 tenant_id=tenant.id,
                 demo=demo,
-                municipality_id=places[key].id,
+                municipality_id=m.id,
             )
             for i in range(1, count + 1)
         ]
+        users[m.key] = Place(m.name, accounts, _weight(m), m.active_from or 0)
+    if not users:
+        raise Conflict(
+            "Dieser Kreis hat keine Gemeinde mit Case-Management; die Demo braucht mindestens eine.",
+            kind="demo-refused",
+        )
     team = session.scalars(select(Team).where(Team.tenant_id == tenant.id, Team.key == "uma")).first()
     uma = (
         ensure_user(
@@ -69,7 +98,7 @@ def _accounts(session, tenant: Tenant, demo: bool) -> tuple[dict, Actor | None, 
             demo=demo,
             team_id=team.id,
         )
-        if team
+        if team and tenant_terms(session, tenant.id).uma_team
         else None
     )
     coord = ensure_user(
@@ -80,7 +109,16 @@ def _accounts(session, tenant: Tenant, demo: bool) -> tuple[dict, Actor | None, 
         tenant_id=tenant.id,
         demo=demo,
     )
-    return {k: (places[k].name, v) for k, v in users.items()}, uma, coord
+    return users, uma, coord
+
+
+def _volume(session, tenant: Tenant) -> float:
+    """The county's volume relative to the reference county (Kreis Paderborn's annual report), by the
+    population its seed gives; 1 when the seed gives none."""
+    people = session.scalar(
+        select(func.sum(Municipality.population)).where(Municipality.tenant_id == tenant.id)
+    )
+    return people / d.REFERENCE_POPULATION if people else 1.0
 
 
 def _days(rng: random.Random, first: date, last: date, n: int) -> list[date]:
@@ -107,8 +145,8 @@ def _plan_year(
     first, last = date(year, 8, 1), date(year + 1, 7, 31)
     share = (1.0 if last < today else max(0.0, (today - first).days / 365)) * scale
     persons, cm_cases = round(d.PERSONS[year] * share), round(d.CM_CASES[year] * share)
-    active = [k for k in d.WEIGHTS if d.ACTIVE_FROM.get(k, 0) <= year]
-    weights = [(k, d.WEIGHTS[k]) for k in active]
+    active = [k for k, place in users.items() if place.active_from <= year]
+    weights = [(k, users[k].weight) for k in active]
     no_consent = round(persons * 0.04)
     # persons are household members: the cases' household sizes add up to them (a family is one case)
     sizes = households.sizes_for(rng, persons, cm_cases + no_consent)
@@ -127,10 +165,10 @@ def _plan_year(
     by_place: dict[str, list] = {k: [] for k in active}
     for n, route in enumerate(routes):
         key = d.weighted(rng, weights)[0]
-        name, accounts = users[key]
+        place = users[key]
         plan = CasePlan(
-            user=accounts[n % len(accounts)],
-            municipality=name,
+            user=place.accounts[n % len(place.accounts)],
+            municipality=place.name,
             route=route,
             contact=next(acc_days) if route == "accompaniment" else next(other_days),
             year_end=last,
@@ -143,7 +181,7 @@ def _plan_year(
         for day in _days(rng, max(first, date(2024, 10, 1)), min(late, today), round(d.UMA_PER_YEAR * share)):
             plan = CasePlan(
                 user=uma,
-                municipality=users[rng.choice(active)][0],
+                municipality=users[rng.choice(active)].name,
                 route="accompaniment",
                 contact=day,
                 year_end=last,
@@ -162,20 +200,24 @@ def _plan_year(
 def generate(
     factory,
     *,
-    county: str = "paderborn",
+    county: str | None = None,
     seed: int = 2024,
     first_year: int = 2023,
     demo: bool = True,
     allow_existing: bool = False,
     scale: float = 1.0,
 ) -> Outcome:
-    """Fill the database with the demo county; refuses a county that already has cases."""
+    """Fill county ``county`` (a tenant key; None: the installation's only one) with demo cases spread
+    over its municipalities as its seed says; refuses a county that already has cases."""
     started = time.perf_counter()
     with unit_of_work(factory) as session:
-        tenant = session.scalars(select(Tenant).where(Tenant.key == COUNTIES.get(county, county))).first()
+        key = county or only_tenant_key(session)
+        tenant = session.scalars(select(Tenant).where(Tenant.key == key)).first()
         if tenant is None:
+            keys = ", ".join(r.key for r in tenants(session)) or "keine"
             raise Conflict(
-                f"Den Kreis '{county}' gibt es nicht; bitte zuerst `kim setup` ausführen.",
+                f"Den Kreis '{key}' gibt es nicht (vorhanden: {keys}); bitte zuerst `kim setup` oder "
+                "`kim tenant add` ausführen.",
                 kind="demo-refused",
             )
         if not allow_existing and session.scalar(
@@ -187,11 +229,12 @@ def generate(
                 kind="demo-refused",
             )
         users, uma, coord = _accounts(session, tenant, demo)
-        tenant_id = tenant.id
+        scale *= _volume(session, tenant)
+        tenant_id, terms, where = tenant.id, tenant_terms(session, tenant.id), tenant.name
     now = clock.utcnow()
     today = now.astimezone(clock.BERLIN).date()
     runner = Runner(factory, until=now)
-    topics = Topics(runner, coord, tenant_id)
+    topics = Topics(runner, coord, tenant_id, terms, where)
     rng = random.Random(seed)
     current = int(school_year_of(today)[:4])
     cases = sum(

@@ -21,10 +21,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from .. import clock
 from ..access.actor import Actor
-from ..access.models import User
-from ..access.service import hash_password
+from ..agencies.service import agency_name, find_agency
 from ..consents.models import Referral
 from ..errors import KimError
 from ..households.service import members_of
@@ -32,14 +30,14 @@ from ..referrals import actions
 from ..referrals.service import send_referral
 from ..tasks.models import READY, TaskRecord
 from ..tasks.service import complete_task
-from .runner import Runner, moment
+from .runner import Runner, ensure_user, moment
 
 SHARE = 0.35  # accompaniments with a referral to an agency
 # agency code -> (account, display name, weight, need, days to accept, days to answer, no answer %, decline %)
 AGENCIES = {
     "foreigners_authority": (
         "abh",
-        "Ausländerbehörde Kreis Paderborn",
+        "Ausländerbehörde des Kreises",
         40,
         "residence",
         (2, 10),
@@ -49,7 +47,7 @@ AGENCIES = {
     ),
     "foreigners_authority_city": (
         "abh-stadt",
-        "Ausländerbehörde Stadt Paderborn",
+        "Ausländerbehörde der großen Stadt (wo der Kreis eine hat)",
         20,
         "residence",
         (1, 7),
@@ -57,7 +55,7 @@ AGENCIES = {
         12,
         6,
     ),
-    "jobcenter": ("jobcenter", "Jobcenter Kreis Paderborn", 40, "work_training", (1, 4), (3, 20), 10, 15),
+    "jobcenter": ("jobcenter", "Jobcenter", 40, "work_training", (1, 4), (3, 20), 10, 15),
 }
 REASONS = [("not_responsible", 5), ("already_known", 3), ("no_capacity", 2), ("requirements_not_met", 2)]
 CHECKS = [("met", 5), ("not_yet_met", 4), ("not_met", 1)]
@@ -72,22 +70,16 @@ def _weighted(rng: random.Random, items):
 
 
 def _agency_user(session, tenant_id: int, code: str) -> Actor:
-    username, name = AGENCIES[code][0], AGENCIES[code][1]
-    user = session.scalars(select(User).where(User.username == username)).first()
-    if user is None:
-        user = User(
-            username=username,
-            display_name=name,
-            role="authority",
-            agency=code,
-            tenant_id=tenant_id,
-            active=True,
-            created_at=clock.utcnow(),
-            password_hash=hash_password(f"{random.random()}-{username}"),
-        )
-        session.add(user)
-        session.flush()
-    return Actor(user.id, user.username, user.role, user.tenant_id, None, None, agency=user.agency)
+    return ensure_user(
+        session,
+        username=AGENCIES[code][0],
+        display_name=agency_name(session, tenant_id, code),
+        role="authority",
+        tenant_id=tenant_id,
+        demo=False,
+        agency=code,
+        password=f"{random.random()}-{AGENCIES[code][0]}",
+    )
 
 
 def plan(runner: Runner, plan, day: date) -> None:
@@ -102,6 +94,8 @@ def plan(runner: Runner, plan, day: date) -> None:
 
 def _send(session, runner: Runner, plan, code: str, day: date, rng: random.Random) -> None:
     first = members_of(session, plan.case_id)[0]
+    if find_agency(session, first.tenant_id, code) is None:  # a county without a city's own authority
+        code = "foreigners_authority"
     need = AGENCIES[code][3]
     try:
         row = send_referral(

@@ -86,9 +86,15 @@ def ensure_user(
     demo: bool,
     municipality_id: int | None = None,
     team_id: int | None = None,
+    agency: str | None = None,
+    password: str | None = None,
 ) -> Actor:
-    """The demo's acting accounts (created if missing; password 'demo' only in demo mode)."""
-    user = session.scalars(select(User).where(User.username == username)).first()
+    """The demo's acting accounts of the tenant (created if missing; password ``password``, else 'demo'
+    only in demo mode). User names are unique per tenant: another county's account of the same name is
+    another account and never used."""
+    user = session.scalars(
+        select(User).where(User.tenant_id == tenant_id, User.username == username)
+    ).first()
     if user is None:
         user = User(
             username=username,
@@ -97,9 +103,10 @@ def ensure_user(
             tenant_id=tenant_id,
             municipality_id=municipality_id,
             team_id=team_id,
+            agency=agency,
             active=True,
             created_at=clock.utcnow(),
-            password_hash=hash_password("demo" if demo else secrets.token_urlsafe(24)),
+            password_hash=hash_password(password or ("demo" if demo else secrets.token_urlsafe(24))),
         )
         session.add(user)
         session.flush()

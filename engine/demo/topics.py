@@ -14,11 +14,24 @@ from ..clock import today_berlin
 from ..escalations import decisions, meetings
 from ..escalations.models import LOCAL, STEERING, Body, Topic
 from ..escalations.service import raise_topic
+from ..org.terms import Terms
 from ..vocabulary import labels
 from . import data as d
 from .runner import Runner, moment
 
+# Months between meetings when the seed gives none: round tables quarterly, the steering body twice a year.
+DEFAULT_RHYTHM = {LOCAL: 3, STEERING: 6}
+# Their meeting days in the school year (month, day), as Paderborn's bodies meet.
+DEFAULT_DAYS = {LOCAL: ((9, 16), (12, 9), (3, 10), (6, 16)), STEERING: ((11, 12), (5, 13))}
 CURRENT_ROUTES = ("working_group", "state_slow", "deferred", "local", "steering", "state_fast")
+
+
+def meeting_days(kind: str, rhythm: int) -> tuple[tuple[int, int], ...]:
+    """The (month, day) meetings of a body meeting every ``rhythm`` months in a school year: the
+    default days for the default rhythm, else every ``rhythm`` months from September on the 12th."""
+    if rhythm == DEFAULT_RHYTHM[kind]:
+        return DEFAULT_DAYS[kind]
+    return tuple(((8 + m - 1) % 12 + 1, 12) for m in range(1, 13, rhythm))
 
 
 @dataclass
@@ -31,8 +44,10 @@ class TopicPlan:
 class Topics:
     """Plans topics for the school years and holds the meetings that decide on them."""
 
-    def __init__(self, runner: Runner, coordinator: Actor, tenant_id: int):
+    def __init__(self, runner: Runner, coordinator: Actor, tenant_id: int, terms: Terms, county: str):
         self.runner, self.coord, self.tenant_id = runner, coordinator, tenant_id
+        self.terms = terms
+        self.steering_place = terms.meeting_place or f"Kreishaus, {county}"
         self.plans: dict[int, TopicPlan] = {}
 
     def plan_year(
@@ -82,12 +97,22 @@ class Topics:
                 text,
                 raised,
             )
-        for month, day in ((9, 16), (12, 9), (3, 10), (6, 16)):
-            when = date(year + (month < 8), month, day)
-            self.runner.at(moment(when - timedelta(days=21), 9), self._meetings, LOCAL, when)
-        for month, day in ((11, 12), (5, 13)):
-            when = date(year + (month < 8), month, day)
-            self.runner.at(moment(when - timedelta(days=28), 9), self._meetings, STEERING, when)
+        for kind, lead in ((LOCAL, 21), (STEERING, 28)):
+            for rhythm, keys in self._rhythms(kind).items():
+                for month, day in meeting_days(kind, rhythm):
+                    when = date(year + (month < 8), month, day)
+                    self.runner.at(moment(when - timedelta(days=lead), 9), self._meetings, kind, when, keys)
+
+    def _rhythms(self, kind: str) -> dict[int, frozenset[str] | None]:
+        """Months between meetings -> the keys of the bodies of ``kind`` meeting so (None: every other
+        body of the kind), from the seed's ``rhythm_months``."""
+        default = DEFAULT_RHYTHM[kind]
+        own: dict[int, set[str]] = {}
+        for key, months in self.terms.meeting_rhythm_months.items():
+            own.setdefault(months, set()).add(key)
+        out: dict[int, frozenset[str] | None] = {m: frozenset(k) for m, k in own.items() if m != default}
+        out[default] = None  # the default rhythm: every body without another one
+        return out
 
     def _raise(
         self, session, plan: TopicPlan, candidates: list, category: str, title: str, text: str, day: date
@@ -109,15 +134,19 @@ class Topics:
         plan.topic_id = topic.id
         self.plans[topic.id] = plan
 
-    def _meetings(self, session, kind: str, when: date) -> None:
-        """Schedule the meetings of every body of this kind; agenda a week before, minutes on the day."""
+    def _meetings(self, session, kind: str, when: date, keys: frozenset[str] | None = None) -> None:
+        """Schedule the meetings of the bodies of this kind meeting in this rhythm (``keys``; None: those
+        of the default rhythm); agenda a week before, minutes on the day."""
         for body in session.scalars(select(Body).where(Body.tenant_id == self.tenant_id, Body.kind == kind)):
+            rhythm = self.terms.meeting_rhythm_months.get(body.key, DEFAULT_RHYTHM[kind])
+            if (body.key not in keys) if keys is not None else (rhythm != DEFAULT_RHYTHM[kind]):
+                continue
             meeting = meetings.create_meeting(
                 session,
                 user=self.coord,
                 body_id=body.id,
                 meets_on=when,
-                location="Kreishaus Paderborn" if kind == STEERING else "Rathaus",
+                location=self.steering_place if kind == STEERING else "Rathaus",
             )
             session.flush()  # the meeting's id, for the steps scheduled below
             self.runner.at(moment(when - timedelta(days=7), 9), self._agenda, meeting.id)
@@ -194,7 +223,7 @@ class Topics:
             user=self.coord,
             body_id=topic.working_group_id,
             meets_on=when,
-            location="Kreishaus Paderborn",
+            location=self.steering_place,
         )
         session.flush()  # the meeting's id, for the step scheduled below
         self.runner.at(moment(when, 17), self._minutes, meeting.id)

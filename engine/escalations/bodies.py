@@ -20,9 +20,15 @@ from .access import can_read, require_coordinator
 from .models import LOCAL, STEERING, WORKING_GROUP, Body, BodyMember, Topic
 
 
-def seed_bodies(session: Session, seed_file: Path) -> int:
-    """Create or update the bodies named in the organisation seed (its ``bodies`` section)."""
-    seed = json.loads(seed_file.read_text(encoding="utf-8"))
+def _seat(m: dict) -> tuple:
+    """A seat of the seed as (function, organisation, membership, chair)."""
+    return m["function"], m.get("organisation"), m.get("membership", "permanent"), m.get("chair", False)
+
+
+def seed_bodies(session: Session, seed_file: Path | dict) -> int:
+    """Create or update the bodies named in the organisation seed (its ``bodies`` section; the file or its
+    parsed JSON, checked by engine/org/service.seed_organisation before)."""
+    seed = json.loads(seed_file.read_text(encoding="utf-8")) if isinstance(seed_file, Path) else seed_file
     if not seed.get("bodies"):
         return 0
     begin_write(session)
@@ -52,7 +58,11 @@ def seed_bodies(session: Session, seed_file: Path) -> int:
                 setattr(body, key, value)
         session.flush()
         if "members" in spec:
-            for old in session.scalars(select(BodyMember).where(BodyMember.body_id == body.id)):
+            seats = [_seat(m) for m in spec["members"]]
+            now = members(session, body.id)
+            if [(o.function, o.organisation, o.membership, o.chair) for o in now] == seats:
+                continue  # unchanged: the same seed twice changes nothing
+            for old in now:
                 session.delete(old)
             for m in spec["members"]:
                 session.add(

@@ -17,6 +17,7 @@ from ..db import begin_write
 from ..errors import Conflict, InvalidInput, ProcessFailure
 from ..instances.models import ProcessInstance
 from ..instances.service import record_step
+from ..org.terms import tenant_terms
 from ..processes.forms import validate_form_data
 from ..processes.models import FormVersion
 from ..processes.service import current_form_id, parsed_version
@@ -72,7 +73,9 @@ def complete_step(
     code = decision_code(bpmn_id, data)
     payload = dict(data)
     if bpmn_id == "forward_to_state":
-        payload["reminder_after"] = data.get("answer_within") or reminder_default
+        # the answer period: the decision's, else the county's (its seed's terms), else the installation's
+        county = tenant_terms(session, topic.tenant_id).escalation_reminder
+        payload["reminder_after"] = data.get("answer_within") or county or reminder_default
     if bpmn_id == "steering_decision" and code == "working_group":
         topic.working_group_id = _working_group(session, topic, data).id
     body_id = topic.waiting_body_id

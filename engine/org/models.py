@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
@@ -24,6 +24,9 @@ class Tenant(Base):
     # print them (engine/sheets); NULL: the tenant's name / a dash.
     controller_address: Mapped[str | None] = mapped_column(String(500))
     dpo_contact: Mapped[str | None] = mapped_column(String(500))
+    # The county's own words and features from the seed's ``terms`` (and its bodies' rhythm and region);
+    # read only through engine/org/terms.py ``tenant_terms``; NULL: the defaults there.
+    terms: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Region(Base):
@@ -44,6 +47,13 @@ class Municipality(Base):
     key: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     has_case_management: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Inhabitants (seed ``population``); ``weight``: the municipality's share of first contacts (the demo
+    # distributes cases by it; NULL: the population, else equal); ``case_managers``: CM posts (NULL: 1);
+    # ``active_from``: the first school year with case management (2024 = 2024/25; NULL: always).
+    population: Mapped[int | None] = mapped_column(Integer)
+    weight: Mapped[int | None] = mapped_column(Integer)
+    case_managers: Mapped[int | None] = mapped_column(Integer)
+    active_from: Mapped[int | None] = mapped_column(Integer)
 
 
 class Team(Base):

@@ -15,6 +15,7 @@ from ..clock import utcnow
 from ..db import begin_write
 from ..errors import InvalidInput
 from .models import Municipality, Region, Team, Tenant
+from .seed_check import require_valid_seed
 
 
 def _upsert(session: Session, model, where: dict, values: dict):
@@ -29,9 +30,48 @@ def _upsert(session: Session, model, where: dict, values: dict):
     return row
 
 
-def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str, int]:
-    """Create or update a tenant's organisation (and, in demo mode, its demo accounts)."""
-    seed = json.loads(seed_file.read_text(encoding="utf-8"))
+def read_seed(seed_file: Path) -> dict:
+    """The seed file's JSON (InvalidInput naming the file if it is missing or no JSON)."""
+    try:
+        seed = json.loads(seed_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        missing = f"Die Seed-Datei {seed_file} gibt es nicht."
+        raise InvalidInput(missing, errors={"(Datei)": ["fehlt"]}) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"Die Seed-Datei {seed_file} ist kein gültiges JSON.",
+            errors={"(Datei)": [f"Zeile {exc.lineno}, Spalte {exc.colno}: {exc.msg}"]},
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"Die Seed-Datei {seed_file} ist nicht in UTF-8 geschrieben.", errors={"(Datei)": ["kein UTF-8"]}
+        ) from None
+    return seed
+
+
+def _terms(seed: dict) -> dict:
+    """What ``tenants.terms`` keeps: the seed's ``terms``, whether there is a UmA team, and each body's
+    meeting rhythm and region (engine/org/terms.py reads it)."""
+    out = dict(seed.get("terms") or {})
+    out.setdefault("uma_team", any(t["key"] == "uma" for t in seed.get("teams", [])))
+    place_region = {m["key"]: m.get("region") for m in seed["municipalities"]}
+    bodies = {
+        b["key"]: {
+            "rhythm_months": b.get("rhythm_months"),
+            "region": b.get("region") or place_region.get(b.get("municipality") or ""),
+        }
+        for b in seed.get("bodies", [])
+    }
+    bodies = {k: {f: v for f, v in spec.items() if v is not None} for k, spec in bodies.items()}
+    out["bodies"] = {k: v for k, v in bodies.items() if v}
+    return out
+
+
+def seed_organisation(session: Session, seed_file: Path | dict, demo: bool) -> dict[str, int]:
+    """Create or update a tenant's organisation (and, in demo mode, its demo accounts) from a seed file
+    or its parsed JSON; the seed is checked first (engine/org/seed_check.py), nothing is written if it
+    has any error. Running it again with the same seed changes nothing."""
+    seed = require_valid_seed(read_seed(seed_file) if isinstance(seed_file, Path) else seed_file)
     t = seed["tenant"]
     begin_write(session)
     tenant = _upsert(
@@ -46,6 +86,7 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
             "referral_reminder_days": t.get("referral_reminder_days"),
             "controller_address": t.get("controller_address"),
             "dpo_contact": t.get("dpo_contact"),
+            "terms": _terms(seed),
         },
     )
     regions = {}
@@ -64,6 +105,10 @@ def seed_organisation(session: Session, seed_file: Path, demo: bool) -> dict[str
                 "name": m["name"],
                 "region_id": region.id if region else None,
                 "has_case_management": m.get("case_management", True),
+                "population": m.get("population"),
+                "weight": m.get("weight"),
+                "case_managers": m.get("case_managers"),
+                "active_from": m.get("active_from"),
             },
         )
     teams = {}
