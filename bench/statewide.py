@@ -348,6 +348,7 @@ def run_templates(url: str) -> dict[str, int]:
     from engine.cases.service import open_case
     from engine.config import Settings
     from engine.db import make_engine, make_session_factory
+    from engine.errors import KimError
     from engine.goals.service import goals_of
     from engine.tasks.models import READY, TaskRecord
     from engine.tasks.service import complete_task
@@ -366,7 +367,7 @@ def run_templates(url: str) -> dict[str, int]:
         for name, (steps, _share, _span) in _steps().items():
             case = open_case(s, user=actor, municipality="Borchen", client=CLIENT)
             s.commit()
-            for bpmn_id, data in steps:
+            for bpmn_id, step_data in steps:
                 task_id = s.scalar(
                     select(TaskRecord.id).where(
                         TaskRecord.case_id == case.id,
@@ -375,13 +376,14 @@ def run_templates(url: str) -> dict[str, int]:
                     )
                 )
                 assert task_id, (name, bpmn_id)
+                data = step_data
                 if bpmn_id == "evaluation":  # the goal agreement's goals are rows: progress picks them by id
                     picks = [{"goal_id": g.id, "status": "in_progress"} for g in goals_of(s, case.id)]
-                    data = {**data, "progress": picks}
+                    data = {**step_data, "progress": picks}
                 try:
                     complete_task(s, user=actor, task_id=task_id, data=data)
-                except Exception as e:
-                    raise SystemExit(f"template {name}, step {bpmn_id}: {e} {getattr(e, 'errors', '')}") from e
+                except KimError as e:
+                    raise SystemExit(f"template {name}, step {bpmn_id}: {e.detail} {e.extra or ''}") from e
                 s.commit()
             out[name] = case.id
     engine.dispose()
