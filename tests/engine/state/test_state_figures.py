@@ -45,7 +45,8 @@ def test_every_county_side_by_side_equals_the_direct_counts(sessions, world):
     for row in fig["tenants"]:
         direct = state_data.counts(row["tenant_key"])
         for name, (kind, breakdown) in FIGURES.items():
-            assert row[name] == sum(n for (k, _c), n in direct.items() if k == kind), (row["tenant_key"], name)
+            expected = sum(n for (k, _c), n in direct.items() if k == kind)
+            assert row[name] == expected, (row["tenant_key"], name)
             if breakdown:
                 assert row[breakdown] == {c: n for (k, c), n in direct.items() if k == kind}
     total = state_data.counts("paderborn") + state_data.counts("hoexter")
@@ -117,6 +118,8 @@ def test_setting_up_the_state_level_is_idempotent_and_validated(sessions, world)
             ensure_state_tenant(s, key="paderborn", name="Land")  # a county's key
         assert "key" in exc.value.errors
         with pytest.raises(InvalidInput) as exc:
-            add_state_user(s, tenant_key="paderborn", username="coordinator", display_name="", password="kurz")
+            add_state_user(
+                s, tenant_key="paderborn", username="coordinator", display_name="", password="kurz"
+            )
         assert set(exc.value.errors) == {"tenant", "username", "display_name", "password"}
         s.rollback()
