@@ -57,7 +57,11 @@ def test_the_three_export_formats_parse_with_the_documented_columns(client, land
     data = json.loads(_export(client, land, "json").get_data(as_text=True))
     codes = [c["code"] for c in data["columns"]]
     assert data["layout"] == "kim-programmcontrolling-land/1"
-    assert (data["school_year"], data["period_start"], data["period_end"]) == (YEAR, "2025-08-01", "2026-07-31")
+    assert (data["school_year"], data["period_start"], data["period_end"]) == (
+        YEAR,
+        "2025-08-01",
+        "2026-07-31",
+    )
     assert codes[:6] == [*FIXED, "persons_supported", "cm_cases", "referrals"]
     documented = (PROJECT_ROOT / "docs" / "state.md").read_text(encoding="utf-8")
     for code in codes:
@@ -114,7 +118,9 @@ def test_the_state_account_is_refused_on_every_other_endpoint(client, land):
             continue
         url, body = build(world, "B")
         if isinstance(body, bytes):
-            r = client.open(url, method=method, data=body, headers={**land, "Content-Type": "application/xml"})
+            r = client.open(
+                url, method=method, data=body, headers={**land, "Content-Type": "application/xml"}
+            )
         else:
             r = client.open(url, method=method, json=body, headers=land)
         assert r.status_code == 403, (method, path, r.status_code, r.get_data(as_text=True)[:200])
