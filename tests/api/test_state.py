@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +16,7 @@ from engine.config import PROJECT_ROOT
 from engine.vocabulary import label
 from tests import state_data
 from tests.api.test_access_matrix import MATRIX, NO_TASK
+from tests.conftest import BIN
 from tests.state_data import STATE_PASSWORD, STATE_USER, YEAR
 
 API = "/api/v1"
@@ -129,3 +131,27 @@ def test_the_state_account_is_refused_on_every_other_endpoint(client, land):
     assert checked > 80
     assert client.get(f"{API}/state/figures", headers=land).status_code == 200  # still signed in
     assert client.delete(f"{API}/auth/token", headers=land).status_code == 204  # logging out works
+
+
+@pytest.mark.slow  # five `kim` processes
+def test_kim_state_sets_up_the_state_level_and_its_account(db, client):
+    def kim(*args, **env):
+        return subprocess.run(
+            [str(BIN / "kim"), "state", *args],
+            env=db.env(**env),
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert kim("add", "nrw", "Land Nordrhein-Westfalen").stdout.strip().endswith("angelegt.")
+    assert kim("add", "nrw", "Land NRW").stdout.strip().endswith("aktualisiert.")
+    refused = kim("add", "paderborn", "Land")
+    assert refused.returncode == 1 and "gehört einem Kreis" in refused.stderr
+    made = kim("user", "nrw", "land-nrw", "--display-name", "Landesstelle", KIM_STATE_PASSWORD=STATE_PASSWORD)
+    assert made.returncode == 0, made.stderr
+    token = client.post(f"{API}/auth/token", json={"username": "land-nrw", "password": STATE_PASSWORD})
+    assert token.status_code == 200 and token.json["user"]["role"] == "state"
+    short = kim("user", "nrw", "land-zwei", "--display-name", "Zwei", KIM_STATE_PASSWORD="kurz")
+    assert short.returncode == 1 and "password" in short.stderr
