@@ -12,7 +12,7 @@ from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.errors import Unauthorized
 
-from . import errors, observability, ratelimit, web
+from . import errors, observability, ratelimit, state_fence, web
 from . import metrics as metrics_view
 from .context import close_session, db, finish_request, start_request
 from .input_guard import refuse_nul
@@ -40,6 +40,7 @@ from .views import (
     reports,
     runs,
     sheets,
+    state,
     tasks,
     topics,
 )
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         sheets,
         *(agency_referrals, referral_overview),  # the agencies' workspace and the overview
         checks,
+        state,  # the state-level role: every county's figures side by side, the controlling export
     ):
         api.register_blueprint(module.blp)
 
@@ -138,6 +140,8 @@ def create_app(settings: Settings | None = None) -> Flask:
             raise Unauthorized("Bitte mit einem Bearer-Token anmelden (POST /api/v1/auth/token).")
         g.user = authenticate(db(), token.strip())
         return None
+
+    app.before_request(state_fence.fence)  # after authentication: state accounts reach only their view
 
     metrics_view.init_app(app)  # GET /metrics: loopback or KIM_METRICS_TOKEN (it checks itself)
     web.init_app(app, settings)

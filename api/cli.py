@@ -27,6 +27,7 @@ COMMANDS = {
     "restore": "api.cli_ops:restore",
     "generate-demo": "api.cli_reports:generate_demo",
     "report": "api.cli_reports:report",
+    "state": "api.cli_state:state",
 }
 
 

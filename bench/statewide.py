@@ -313,7 +313,7 @@ def _steps():
                 ev_go,
                 ev_stop,
                 final_partly,
-                ("closure", {"closure_reason": "moved_away", "closure_date": "2027-07-02"}),
+                ("closure", {"closure_reason": "moved_away", "closure_date": "2026-11-30"}),
             ],
             0.18,
             (150, 900),
@@ -348,8 +348,11 @@ def run_templates(url: str) -> dict[str, int]:
     from engine.cases.service import open_case
     from engine.config import Settings
     from engine.db import make_engine, make_session_factory
+    from engine.errors import KimError
+    from engine.goals.service import goals_of
     from engine.tasks.models import READY, TaskRecord
     from engine.tasks.service import complete_task
+    from engine.uow import begin
     from tests.api.helpers import CLIENT
 
     crypto.configure(Settings.from_env())
@@ -358,12 +361,13 @@ def run_templates(url: str) -> dict[str, int]:
     sessions = make_session_factory(engine)
     out = {}
     with sessions() as s:
+        begin(s, write=True)  # one writing unit; the services check for it (engine/uow.py)
         u = s.scalars(select(User).where(User.username == "cm-borchen")).one()
         actor = Actor(u.id, u.username, u.role, u.tenant_id, u.municipality_id, u.team_id, u.agency)
         for name, (steps, _share, _span) in _steps().items():
             case = open_case(s, user=actor, municipality="Borchen", client=CLIENT)
             s.commit()
-            for bpmn_id, data in steps:
+            for bpmn_id, step_data in steps:
                 task_id = s.scalar(
                     select(TaskRecord.id).where(
                         TaskRecord.case_id == case.id,
@@ -372,7 +376,14 @@ def run_templates(url: str) -> dict[str, int]:
                     )
                 )
                 assert task_id, (name, bpmn_id)
-                complete_task(s, user=actor, task_id=task_id, data=data)
+                data = step_data
+                if bpmn_id == "evaluation":  # the goal agreement's goals are rows: progress picks them by id
+                    picks = [{"goal_id": g.id, "status": "in_progress"} for g in goals_of(s, case.id)]
+                    data = {**step_data, "progress": picks}
+                try:
+                    complete_task(s, user=actor, task_id=task_id, data=data)
+                except KimError as e:
+                    raise SystemExit(f"template {name}, step {bpmn_id}: {e.detail} {e.extra or ''}") from e
                 s.commit()
             out[name] = case.id
     engine.dispose()
@@ -440,6 +451,7 @@ EXPECTED_COLUMNS = {
         "due_at",
         "completed_at",
         "completed_by_id",
+        "process_id",
     ],
     "consents": [
         "id",
@@ -453,6 +465,10 @@ EXPECTED_COLUMNS = {
         "task_id",
         "withdrawn_at",
         "withdrawn_by_id",
+        "sheet_language",
+        "sheet_version",
+        "interpreter_service",
+        "scan_document_id",
     ],
     "programme_events": [
         "id",
@@ -466,6 +482,7 @@ EXPECTED_COLUMNS = {
         "occurred_on",
         "school_year",
         "recorded_at",
+        "member_id",
     ],
 }
 
@@ -920,6 +937,7 @@ class Copier:
                             due,
                             ts(row[15]) if row[15] else "\\N",
                             str(cm) if row[16] else "\\N",
+                            e[17],
                         )
                     )
                 )
@@ -943,6 +961,10 @@ class Copier:
                             new_ids[idx[row[8]]] if row[8] else "\\N",
                             "\\N",
                             "\\N",
+                            e[11],
+                            e[12],
+                            e[13],
+                            "\\N",  # no scanned sheet
                         )
                     )
                 )
@@ -966,6 +988,7 @@ class Copier:
                             day_text(rec),
                             school_year(rec),
                             ts_text(rec),
+                            "\\N",  # household members are not copied
                         )
                     )
                 )

@@ -113,6 +113,7 @@ ENGINE: dict[str, dict[str, str]] = {
         "authority": "Behörde",
         "admin": "Administration",
         "dpo": "Datenschutzbeauftragte:r",
+        "state": "Land (Programmsteuerung)",
     },
     "deletion.reason": {
         "retention_period": "Aufbewahrungsfrist abgelaufen",

@@ -26,6 +26,7 @@ from . import (
     privacy_pages,
     referrals,
     sheets,
+    state,
     tasks,
     topic_actions,
     topics,
@@ -75,6 +76,7 @@ def init_app(app, settings) -> None:
     app.register_blueprint(meetings.bp)  # Sitzungen: plan, agenda, minutes, PDF
     app.register_blueprint(admin.bp)  # the administration's accounts and organisation
     app.register_blueprint(insight.bp)  # diagrams of a case's progress, heat maps, event logs
+    app.register_blueprint(state.bp)  # the state-level role: every county's figures side by side
     app.register_blueprint(privacy_pages.bp)  # the data-protection officer: trail, Art. 15 letter, holds
     case_actions.init_app(app)  # the case page's actions: withdrawals, follow-up, topic from a case
     flashes.init_app(app)  # the last action's message on whatever page the user lands on

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.access import admin
+from engine.access.models import ASSIGNABLE_ROLES
 from engine.agencies.read import agency_choices
 from engine.clock import utcnow
 from engine.errors import InvalidInput, KimError, NotFound
@@ -42,7 +43,8 @@ def _choices() -> dict:
         (f"t:{t.key}", DE["unit_team"].format(name=t.name)) for t in teams
     ]
     agencies = {a.code: a.name for a in agency_choices(db(), current_user().tenant_id)}
-    return {"roles": labels("user.role"), "units": units, "agencies": agencies}
+    roles = {code: name for code, name in labels("user.role").items() if code in ASSIGNABLE_ROLES}
+    return {"roles": roles, "units": units, "agencies": agencies}
 
 
 def _errors(exc: InvalidInput) -> dict[str, str]:

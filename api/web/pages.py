@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.errors import KimError
+from engine.state.access import is_state_user
 from engine.tasks import assign
 from engine.tasks.inbox import SORTS, VIEWS
 from engine.tasks.read import web_inbox
@@ -26,6 +27,8 @@ def home():
     """Case managers: ready tasks in scope of the chosen view (remembered per user), with counts, filters,
     sorting and a search; everyone else: links to their areas."""
     session, user = db(), current_user()
+    if is_state_user(user):  # the state level has no tasks: its start page is the state's view
+        return redirect(url_for("state_pages.overview"))
     if user.role != "case_manager":
         return render_template("home.html", tasks=None, areas=nav_for(user.role)[1:])
     asked = request.args.get("page", "1")

@@ -5,12 +5,15 @@ Labels of codes (roles, agencies, statuses) are not here: they come from engine/
 
 from __future__ import annotations
 
+from engine.access.models import ASSIGNABLE_ROLES
+
 from .strings_dpo import NAV_TEXTS as DPO_NAV_TEXTS
 
 DE = {
     "nav_insight": "Prozessauswertung",
     "nav_label": "Hauptnavigation",
     "nav_tasks": "Meine Aufgaben",
+    "nav_state": "Landesübersicht",
     "nav_cases": "Fälle",
     "nav_followups": "Nachverfolgung",
     "nav_dashboard": "Dashboard",
@@ -405,7 +408,8 @@ DE = {
 
 # (endpoint, text key, roles that see it)
 NAV = [
-    ("web.home", "nav_tasks", None),
+    ("web.home", "nav_tasks", set(ASSIGNABLE_ROLES)),  # the state's start page is its overview
+    ("state_pages.overview", "nav_state", {"state"}),
     ("casepages.cases", "nav_cases", {"case_manager", "coordinator", "steering", "dpo"}),
     ("casepages.followups", "nav_followups", {"case_manager", "coordinator", "steering"}),
     ("dashboard.dashboard", "nav_dashboard", {"coordinator", "steering"}),

@@ -22,7 +22,7 @@ from ..db import begin_write
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..org.models import Municipality, Region, Team, Tenant
 from .actor import Actor
-from .models import ROLES, ApiToken, User
+from .models import ASSIGNABLE_ROLES, ApiToken, User
 from .service import hash_password
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
@@ -84,7 +84,7 @@ def _scope(
     session: Session, tenant_id: int, data: AccountInput, errors: dict
 ) -> tuple[int | None, int | None, str | None]:
     """(municipality id, team id, agency) for the role, adding field errors where they do not fit."""
-    if data.role not in ROLES:
+    if data.role not in ASSIGNABLE_ROLES:  # state accounts: `kim state user`, in the state's tenant
         errors["role"] = ["Bitte eine Rolle auswählen."]
         return None, None, None
     place = team = None

@@ -9,7 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime
 
-ROLES = ("case_manager", "coordinator", "process_owner", "steering", "authority", "admin", "dpo")
+ROLES = ("case_manager", "coordinator", "process_owner", "steering", "authority", "admin", "dpo", "state")
+# The state-level role (engine/state): accounts of a tenant of kind "state" that see the pseudonymised
+# figures of every county side by side and nothing else. Created with `kim state user`, never by a
+# county's administration.
+STATE_ROLE = "state"
+# The roles a county's administration gives (engine/access/admin.py).
+ASSIGNABLE_ROLES = tuple(r for r in ROLES if r != STATE_ROLE)
 
 
 class User(Base):

@@ -14,6 +14,9 @@ class Tenant(Base):
     key: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     case_prefix: Mapped[str] = mapped_column(String(10))
+    # "county" (a Kreis or kreisfreie Stadt running KIM) or "state" (the state-level accounts' tenant,
+    # engine/state: it holds no cases and is left out of every figure).
+    kind: Mapped[str] = mapped_column(String(10), default="county", server_default="county")
     # Days after closure until personal data is removed; NULL: the installation default.
     retention_days: Mapped[int | None] = mapped_column(Integer)
     # Days after closure in which its case manager may reopen a case; NULL: 30 (engine/cases/reopen.py).

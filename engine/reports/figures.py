@@ -53,13 +53,15 @@ def require_reader(user: Actor) -> None:
         raise Forbidden("Die Programmzahlen sehen die koordinierenden Stellen und die Lenkungsgruppe.")
 
 
-def _empty() -> dict:
+def empty_set() -> dict:
+    """Every figure at 0 and every breakdown empty."""
     out: dict = dict.fromkeys(FIGURES, 0)
     out.update({b: {} for b in BREAKDOWNS})
     return out
 
 
-def _add(target: dict, kind: str, code: str | None, n: int) -> None:
+def add_count(target: dict, kind: str, code: str | None, n: int) -> None:
+    """Count ``n`` events of ``kind`` (with ``code``) into the figure set ``target``."""
     for name, (event_kind, breakdown) in FIGURES.items():
         if event_kind == kind:
             target[name] += n
@@ -104,16 +106,16 @@ def figures(session: Session, *, tenant_id: int, school_year: str, min_count: in
         session.execute(select(Team.id, Team.name).where(Team.tenant_id == tenant_id)).tuples().all()
     )
     region_of = {pid: rid for pid, _n, rid in places}
-    totals = _empty()
-    by_place: defaultdict[int | None, dict] = defaultdict(_empty)
-    by_region: defaultdict[int | None, dict] = defaultdict(_empty)
-    by_team: defaultdict[int, dict] = defaultdict(_empty)
+    totals = empty_set()
+    by_place: defaultdict[int | None, dict] = defaultdict(empty_set)
+    by_region: defaultdict[int | None, dict] = defaultdict(empty_set)
+    by_team: defaultdict[int, dict] = defaultdict(empty_set)
     for kind, code, place, team, n in raw_counts(session, tenant_id, school_year):
-        _add(totals, kind, code, n)
-        _add(by_place[place], kind, code, n)
-        _add(by_region[region_of.get(place)], kind, code, n)
+        add_count(totals, kind, code, n)
+        add_count(by_place[place], kind, code, n)
+        add_count(by_region[region_of.get(place)], kind, code, n)
         if team is not None:
-            _add(by_team[team], kind, code, n)
+            add_count(by_team[team], kind, code, n)
     municipality_rows = [
         {"municipality": name, "region": regions.get(rid), **by_place[pid]} for pid, name, rid in places
     ]
@@ -143,6 +145,12 @@ def breakdown_labels(session: Session, totals: dict) -> dict[str, dict[str, str]
     """Per breakdown, every code with its label, in column order: the vocabulary's codes, then any
     other code the year's events hold (a code since removed from a form still gets its column)."""
     vocabulary.refresh(session)
+    return code_labels(totals)
+
+
+def code_labels(totals: dict) -> dict[str, dict[str, str]]:
+    """``breakdown_labels`` from the vocabularies as loaded (no database read: the state's view reads
+    only programme facts and tenants)."""
     out: dict[str, dict[str, str]] = {}
     for breakdown, (name, only) in VOCABULARIES.items():
         known = vocabulary.labels(name)

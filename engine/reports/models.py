@@ -20,6 +20,8 @@ class ProgrammeEvent(Base):
     __table_args__ = (
         Index("ix_programme_events_year", "tenant_id", "school_year", "kind"),
         Index("ix_programme_events_case", "case_id", "kind"),
+        # the state's view: all tenants' figures of a school year from the index alone (engine/state)
+        Index("ix_programme_events_state", "school_year", "tenant_id", "kind", "code"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))

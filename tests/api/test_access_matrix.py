@@ -29,6 +29,7 @@ from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
 from tests.api.matrix_rows import ROWS as ESCALATION_ROWS
 from tests.api.matrix_rows import add_documents, add_goals, add_topics
+from tests.api.matrix_rows_state import ROWS as STATE_ROWS
 
 API = "/api/v1"
 PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/ready"), ("POST", "/api/v1/auth/token")}
@@ -378,6 +379,7 @@ MATRIX = {
 }
 # Topics, bodies, meetings and programme figures (rows and their world: tests/api/matrix_rows.py).
 MATRIX.update(ESCALATION_ROWS)
+MATRIX.update(STATE_ROWS)  # the state's view: no county role sees it
 # Logging out ends the walk: keep that row last whatever is added above.
 MATRIX[("DELETE", "/api/v1/auth/token")] = MATRIX.pop(("DELETE", "/api/v1/auth/token"))
 # Access bugs found by this matrix: (method, path, role) -> reason; each has its own strict xfail.
