@@ -132,7 +132,9 @@ def backfill(connection: Connection) -> int:
         vid: wf.diagram_graph(xml)
         for vid, xml in connection.execute(select(ProcessVersion.id, ProcessVersion.xml))
     }
-    source = connection.execution_options(stream_results=True, yield_per=BATCH).execute(_history_in_order())
+    source = connection.execute(
+        _history_in_order(), execution_options={"stream_results": True, "yield_per": BATCH}
+    )
     written = 0
     batch: list[dict] = []
     group: list = []
