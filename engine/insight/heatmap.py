@@ -170,19 +170,33 @@ def tally(session: Session, cond: list) -> Figures:
     return out
 
 
-def waiting_now(session: Session, scope: Select) -> dict[str, int]:
-    """Open user tasks and waiting timers per element."""
-    out: dict[str, int] = {}
+def waiting_now(session: Session, user: Actor, version_id: int, place: Municipality | None) -> dict[str, int]:
+    """Open user tasks and waiting timers per element, of the version's instances in scope (the tenant's
+    cases, optionally of one municipality, and its topics); tasks found by their own tenant column."""
+    topics = select(Topic.instance_id).where(
+        Topic.tenant_id == user.tenant_id, Topic.instance_id.is_not(None)
+    )
+    if place is not None:
+        topics = topics.where(Topic.municipality_id == place.id)
+    t = TaskRecord
+    of_cases = t.case_id.is_not(None) if place is None else t.municipality_id == place.id
     tasks = session.execute(
-        select(TaskRecord.bpmn_id, func.count())
-        .where(TaskRecord.status == READY, TaskRecord.instance_id.in_(scope))
-        .group_by(TaskRecord.bpmn_id)
+        select(t.bpmn_id, func.count())
+        .join(ProcessInstance, ProcessInstance.id == t.instance_id)
+        .where(
+            t.tenant_id == user.tenant_id,
+            t.status == READY,
+            ProcessInstance.process_version_id == version_id,
+            or_(of_cases, and_(t.case_id.is_(None), t.instance_id.in_(topics))),
+        )
+        .group_by(t.bpmn_id)
     )
     timers = session.execute(
         select(Timer.bpmn_id, func.count())
-        .where(Timer.status == WAITING, Timer.instance_id.in_(scope))
+        .where(Timer.status == WAITING, Timer.instance_id.in_(instances_in_scope(user, version_id, place)))
         .group_by(Timer.bpmn_id)
     )
+    out: dict[str, int] = {}
     for bpmn_id, count in [*tasks, *timers]:
         out[bpmn_id] = out.get(bpmn_id, 0) + count
     return out
@@ -225,7 +239,7 @@ def insight(
     graph = wf.diagram_graph(row.xml)
     scope = instances_in_scope(user, row.id, place)
     counts = tally(session, steps_in_scope(user, row.id, place, start, end))
-    waiting = waiting_now(session, scope)
+    waiting = waiting_now(session, user, row.id, place)
     instances = session.scalar(select(func.count()).select_from(scope.subquery())) or 0
     elements = []
     for element in graph.elements.values():

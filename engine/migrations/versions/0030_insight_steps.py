@@ -1,5 +1,6 @@
 """The heat map's step projection: one row per finished element of an instance's diagram with the flow
-taken into it and the time spent there (engine/insight/steps.py), filled from the whole history.
+taken into it and the time spent there (engine/insight/steps.py), filled from the whole history; and an
+index of the open tasks per tenant for the heat map's waiting counts.
 
 Revision ID: 0030
 Revises: 0019
@@ -42,9 +43,12 @@ def upgrade() -> None:
     # The indexes after the bulk load (cheaper than keeping them up to date row by row).
     op.create_index("ix_insight_steps_scope", "insight_steps", ["tenant_id", "process_version_id", "at"])
     op.create_index("ix_insight_steps_instance", "insight_steps", ["instance_id", "at"])
+    # Open tasks per tenant (the heat map's waiting counts; the inbox indexes start with the place).
+    op.create_index("ix_tasks_tenant_open", "tasks", ["tenant_id", "status", "bpmn_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tasks_tenant_open", table_name="tasks")
     op.drop_index("ix_insight_steps_instance", table_name="insight_steps")
     op.drop_index("ix_insight_steps_scope", table_name="insight_steps")
     op.drop_table("insight_steps")
