@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, func, select
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from ..processes.models import ProcessVersion
 from .models import InsightStep
 from .paths import attribute
 
-BATCH = 5000
+BATCH = 20000
 
 
 def _rows(
@@ -159,16 +159,29 @@ def backfill(connection: Connection) -> int:
                 }
             )
 
+    def write() -> int:
+        if connection.dialect.name == "postgresql":  # COPY: millions of rows in minutes, not an hour
+            columns = list(batch[0])
+            raw = cast(Any, connection.connection.driver_connection)
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY insight_steps ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
+                for item in batch:
+                    copy.write_row([item[c] for c in columns])
+        else:
+            connection.execute(table.insert(), batch)
+        return len(batch)
+
     for row in source:
         if group and row.instance_id != group[0].instance_id:
             flush()
             group = []
             if len(batch) >= BATCH:
-                connection.execute(table.insert(), batch)
-                written, batch = written + len(batch), []
+                written += write()
+                batch = []
         group.append(row)
     flush()
     if batch:
-        connection.execute(table.insert(), batch)
-        written += len(batch)
+        written += write()
     return written
