@@ -18,7 +18,19 @@ class InsightStep(Base):
 
     __tablename__ = "insight_steps"
     __table_args__ = (
-        Index("ix_insight_steps_scope", "tenant_id", "process_version_id", "at"),
+        # Covering: the heat map's counts read the index alone.
+        Index(
+            "ix_insight_steps_scope",
+            "tenant_id",
+            "process_version_id",
+            "at",
+            "case_id",
+            "municipality_id",
+            "instance_id",
+            "bpmn_id",
+            "flow_id",
+            "seconds",
+        ),
         Index("ix_insight_steps_instance", "instance_id", "at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
