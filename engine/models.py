@@ -13,6 +13,7 @@ from .escalations.models import AgendaItem, Body, BodyMember, Meeting, Topic, To
 from .followups.models import FollowUp
 from .goals.models import Goal
 from .households.models import Member, MemberChange
+from .insight.models import InsightStep
 from .instances.models import HistoryEntry, ProcessInstance
 from .mail.models import OutboxMail
 from .offers.models import Offer, OfferGap, OfferGapTopic, OfferLink, OfferNeed, OfferTag, OfferVersion  # noqa: F401
@@ -46,6 +47,7 @@ __all__ = [
     "Goal",
     "HistoryEntry",
     "InboxChoice",
+    "InsightStep",
     "Meeting",
     "Member",
     "MemberChange",

@@ -2,7 +2,8 @@
  * - a case's or topic's progress: [data-diagram-url] fetches {instances: [...]} and marks done steps,
  *   open tasks and waiting timers; a click on a step lists when it was done and by whom;
  * - the process insight's heat map: [data-heatmap] names a <script type="application/json"> block with
- *   the figures (elements with waiting counts, flows with how often taken). */
+ *   the figures (elements with waiting counts, flows with how often taken); a click on an element where
+ *   instances wait opens their list ([data-waiting-url], "__element__" stands for the element's id). */
 (function () {
   'use strict';
   var Kim = window.KimBpmn;
@@ -119,6 +120,14 @@
         span.className = 'kim-badge kim-badge-flow';
         span.textContent = String(f.taken);
         overlays.add(f.flow_id, { position: { top: -8, left: 0 }, html: span });
+      });
+      var waiting = root.getAttribute('data-waiting-url');
+      var counts = {};
+      data.elements.forEach(function (e) { counts[e.bpmn_id] = e.waiting; });
+      viewer.get('eventBus').on('element.click', function (ev) {
+        var id = ev.element.id;
+        if (!waiting || !counts[id]) { return; }
+        window.location.href = waiting.replace('__element__', encodeURIComponent(id));
       });
       root.setAttribute('data-ready', 'yes');
     });

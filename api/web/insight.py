@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from engine.errors import InvalidInput, KimError
-from engine.insight import case_diagram, eventlog, heatmap, read
+from engine.insight import case_diagram, eventlog, heatmap, instances, read
 from engine.insight.access import INSIGHT_ROLES
 
 from ..context import current_user, db, fail, settings
@@ -27,6 +27,11 @@ def _texts() -> dict:
 def _problem(exc: KimError):
     fail()
     return jsonify({"title": exc.title, "detail": exc.detail, "status": exc.status}), exc.status
+
+
+def _refuse(exc: KimError):
+    fail()
+    return render_template("error.html", message=exc.detail), exc.status
 
 
 @bp.get("/cases/<int:case_id>/ablauf.json")
@@ -105,8 +110,7 @@ def process(process_id):
             else None
         )
     except KimError as exc:
-        fail()
-        return render_template("error.html", message=exc.detail), exc.status
+        return _refuse(exc)
     return render_template(
         "insight.html",
         maps=[m for m in (first, second) if m],
@@ -114,6 +118,86 @@ def process(process_id):
         args=request.args,
         min_count=min_count,
         process_id=process_id,
+    )
+
+
+@bp.get("/prozessauswertung/<string:process_id>/wartend/<string:bpmn_id>")
+def waiting(process_id, bpmn_id):
+    """Die Instanzen, die jetzt bei einem Schritt warten (von der Heatmap aus), mit Link zum Ablauf."""
+    refused = _allowed()
+    if refused:
+        return refused
+    try:
+        listed = instances.waiting_at(
+            db(),
+            user=current_user(),
+            process_id=process_id,
+            bpmn_id=bpmn_id,
+            version=_int("version"),
+            municipality=request.args.get("kommune") or None,
+        )
+    except KimError as exc:
+        return _refuse(exc)
+    return render_template("insight_waiting.html", listed=listed, step=listed["step"], args=request.args)
+
+
+@bp.get("/prozessauswertung/instanz/<int:instance_id>")
+def instance(instance_id):
+    """Eine Instanz (Fall, Nachsorge, Vermittlung oder Thema) als Diagramm, pseudonymisiert."""
+    refused = _allowed()
+    if refused:
+        return refused
+    try:
+        view = instances.instance_diagram(db(), user=current_user(), instance_id=instance_id)
+    except KimError as exc:
+        return _refuse(exc)
+    return render_template(
+        "insight_instance.html",
+        view=view,
+        diagram_url=url_for("insight_pages.instance_progress", instance_id=instance_id),
+    )
+
+
+@bp.get("/prozessauswertung/instanz/<int:instance_id>/ablauf.json")
+def instance_progress(instance_id):
+    """Die Instanz mit erledigten, offenen und wartenden Schritten (für das Diagramm)."""
+    try:
+        return jsonify(instances.instance_diagram(db(), user=current_user(), instance_id=instance_id))
+    except KimError as exc:
+        return _problem(exc)
+
+
+@bp.get("/prozessauswertung/faelle")
+def find_case():
+    """Einen Fall per Pseudonym oder Aktenzeichen finden und zu seinen Abläufen gehen."""
+    refused = _allowed()
+    if refused:
+        return refused
+    query = (request.args.get("q") or "").strip()
+    if not query:
+        return render_template("insight_search.html", query="", message=None)
+    try:
+        case_id = instances.find_case(db(), user=current_user(), query=query)
+    except KimError as exc:
+        fail()
+        return render_template("insight_search.html", query=query, message=PI["search_none"]), exc.status
+    return redirect(url_for("insight_pages.case", case_id=case_id), 303)
+
+
+@bp.get("/prozessauswertung/faelle/<int:case_id>")
+def case(case_id):
+    """Die Abläufe eines Falls als Diagramme (Lebenslauf, Nachsorge, Vermittlungen), pseudonymisiert."""
+    refused = _allowed()
+    if refused:
+        return refused
+    try:
+        found = instances.case_for_insight(db(), user=current_user(), case_id=case_id)
+    except KimError as exc:
+        return _refuse(exc)
+    return render_template(
+        "insight_case.html",
+        found=found,
+        diagram_url=url_for("insight_pages.case_progress", case_id=case_id),
     )
 
 

@@ -50,6 +50,11 @@ SUB_PAGES = {
     "admin.disable": "admin.users",
     "admin.enable": "admin.users",
     "admin.unlock": "admin.users",
+    "insight_pages.process": "insight_pages.processes",
+    "insight_pages.waiting": "insight_pages.processes",
+    "insight_pages.instance": "insight_pages.processes",
+    "insight_pages.find_case": "insight_pages.processes",
+    "insight_pages.case": "insight_pages.processes",
 }
 
 

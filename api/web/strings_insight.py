@@ -59,6 +59,30 @@ PI = {
     "merge": "(Zusammenführung)",
     "kind_labels": {"startEvent": "(Start)", "endEvent": "(Ende)", "boundaryEvent": "(Ereignis am Schritt)"},
     "heat_legend": (
-        "Je dunkler ein Schritt, desto mehr Instanzen warten dort; Zahlen an Pfeilen: wie oft genommen."
+        "Je dunkler ein Schritt, desto mehr Instanzen warten dort; Zahlen an Pfeilen: wie oft genommen. "
+        "Ein Klick auf einen Schritt (oder auf die Zahl der Wartenden in der Tabelle) listet die "
+        "wartenden Instanzen."
     ),
+    "waiting_title": "Wartend bei „{step}“",
+    "waiting_intro": (
+        "{process}, Version {v}: {n} Instanzen warten dort jetzt, die am längsten wartenden zuerst."
+    ),
+    "waiting_more": "Gezeigt werden die ersten {shown}.",
+    "waiting_none": "Derzeit wartet hier keine Instanz.",
+    "waiting_since": "wartet seit",
+    "waiting_case": "Fall / Thema",
+    "waiting_open": "Ablauf ansehen",
+    "back_to_map": "Zurück zur Heatmap",
+    "topic": "Thema",
+    "case_number": "Aktenzeichen",
+    "pseudonym": "Pseudonym",
+    "instance_title": "Ablauf von {who}",
+    "case_title": "Abläufe von {who}",
+    "search_title": "Einen Fall ansehen",
+    "search_intro": (
+        "Pseudonym oder Aktenzeichen eingeben; gezeigt werden die Abläufe des Falls als Diagramm."
+    ),
+    "search_label": "Pseudonym oder Aktenzeichen",
+    "search_button": "Suchen",
+    "search_none": "Keinen Fall mit diesem Pseudonym oder Aktenzeichen gefunden.",
 }

@@ -11,9 +11,10 @@ needs at least ``min_count`` visits.
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
@@ -22,7 +23,7 @@ from ..cases.models import Case
 from ..clock import BERLIN
 from ..errors import InvalidInput, NotFound
 from ..escalations.models import Topic
-from ..instances.models import HistoryEntry, ProcessInstance
+from ..instances.models import ProcessInstance
 from ..org.models import Municipality
 from ..processes.models import ProcessVersion
 from ..processes.scope import current_row, visible
@@ -30,7 +31,7 @@ from ..tasks.models import READY, TaskRecord
 from ..timers.models import WAITING, Timer
 from ..vocabulary import label
 from .access import require_insight
-from .paths import Tally, walk
+from .models import InsightStep
 
 MIN_COUNT = 3
 
@@ -116,43 +117,96 @@ def _quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[int(q * 100) - 1]
 
 
-def tally(session: Session, scope: Select, graph: wf.Graph, start, end) -> Tally:
-    """Visits, durations and flows of the instances in scope (elements finished in the period)."""
-    h = HistoryEntry
-    query = select(h.instance_id, h.bpmn_id, h.at).where(h.instance_id.in_(scope), h.bpmn_id.is_not(None))
+@dataclass
+class Figures:
+    """Per element: visits and (count, median, 90th percentile) of the seconds spent; per flow: taken."""
+
+    visits: dict[str, int] = field(default_factory=dict)
+    flows: dict[str, int] = field(default_factory=dict)
+    durations: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+
+
+def steps_in_scope(user: Actor, version_id: int, place: Municipality | None, start, end) -> list:
+    """Conditions on the step projection for the version's instances in scope (as
+    ``instances_in_scope``: the tenant's cases, and its topics), finished in the period."""
+    s = InsightStep
+    topics = select(Topic.instance_id).where(
+        Topic.tenant_id == user.tenant_id, Topic.instance_id.is_not(None)
+    )
+    if place is not None:
+        topics = topics.where(Topic.municipality_id == place.id)
+    of_cases = s.case_id.is_not(None) if place is None else s.municipality_id == place.id
+    cond = [
+        s.tenant_id == user.tenant_id,
+        s.process_version_id == version_id,
+        or_(of_cases, and_(s.case_id.is_(None), s.instance_id.in_(topics))),
+    ]
+    if start is not None:
+        cond.append(s.at >= start)
     if end is not None:
-        query = query.where(h.at < end)
-    rows = session.execute(query.order_by(h.instance_id, h.at, h.id))
-    result = Tally()
-    current: int | None = None
-    steps: list[tuple[str, datetime]] = []
-
-    def flush() -> None:
-        if steps:
-            walk(graph, steps, result, since=start)
-
-    for instance_id, bpmn_id, at in rows:
-        if instance_id != current:
-            flush()
-            current, steps = instance_id, []
-        steps.append((bpmn_id, at))
-    flush()
-    return result
+        cond.append(s.at < end)
+    return cond
 
 
-def waiting_now(session: Session, scope: Select) -> dict[str, int]:
-    """Open user tasks and waiting timers per element."""
-    out: dict[str, int] = {}
+def tally(session: Session, cond: list) -> Figures:
+    """Visits, flows taken and time spent per element, counted from the step projection
+    (engine/insight/steps.py: the same attribution as engine/insight/paths.py over the history)."""
+    s = InsightStep
+    out = Figures()
+    for bpmn_id, flow_id, n in session.execute(
+        select(s.bpmn_id, s.flow_id, func.count()).where(*cond).group_by(s.bpmn_id, s.flow_id)
+    ):
+        out.visits[bpmn_id] = out.visits.get(bpmn_id, 0) + n
+        if flow_id is not None:
+            out.flows[flow_id] = out.flows.get(flow_id, 0) + n
+    timed = [*cond, s.seconds.is_not(None)]
+    if session.get_bind().dialect.name == "postgresql":  # the percentiles in the database
+        rows = session.execute(
+            select(
+                s.bpmn_id,
+                func.count(),
+                func.percentile_cont(0.5).within_group(s.seconds),
+                func.percentile_cont(0.9).within_group(s.seconds),
+            )
+            .where(*timed)
+            .group_by(s.bpmn_id)
+        )
+        out.durations = {b: (n, float(median), float(p90)) for b, n, median, p90 in rows}
+        return out
+    seconds: dict[str, list[float]] = {}
+    for bpmn_id, value in session.execute(select(s.bpmn_id, s.seconds).where(*timed)):
+        seconds.setdefault(bpmn_id, []).append(value)
+    out.durations = {b: (len(v), statistics.median(v), _quantile(v, 0.9)) for b, v in seconds.items()}
+    return out
+
+
+def waiting_now(session: Session, user: Actor, version_id: int, place: Municipality | None) -> dict[str, int]:
+    """Open user tasks and waiting timers per element, of the version's instances in scope (the tenant's
+    cases, optionally of one municipality, and its topics); tasks found by their own tenant column."""
+    topics = select(Topic.instance_id).where(
+        Topic.tenant_id == user.tenant_id, Topic.instance_id.is_not(None)
+    )
+    if place is not None:
+        topics = topics.where(Topic.municipality_id == place.id)
+    t = TaskRecord
+    of_cases = t.case_id.is_not(None) if place is None else t.municipality_id == place.id
     tasks = session.execute(
-        select(TaskRecord.bpmn_id, func.count())
-        .where(TaskRecord.status == READY, TaskRecord.instance_id.in_(scope))
-        .group_by(TaskRecord.bpmn_id)
+        select(t.bpmn_id, func.count())
+        .join(ProcessInstance, ProcessInstance.id == t.instance_id)
+        .where(
+            t.tenant_id == user.tenant_id,
+            t.status == READY,
+            ProcessInstance.process_version_id == version_id,
+            or_(of_cases, and_(t.case_id.is_(None), t.instance_id.in_(topics))),
+        )
+        .group_by(t.bpmn_id)
     )
     timers = session.execute(
         select(Timer.bpmn_id, func.count())
-        .where(Timer.status == WAITING, Timer.instance_id.in_(scope))
+        .where(Timer.status == WAITING, Timer.instance_id.in_(instances_in_scope(user, version_id, place)))
         .group_by(Timer.bpmn_id)
     )
+    out: dict[str, int] = {}
     for bpmn_id, count in [*tasks, *timers]:
         out[bpmn_id] = out.get(bpmn_id, 0) + count
     return out
@@ -194,13 +248,13 @@ def insight(
     start, end = _bounds(date_from, date_to)
     graph = wf.diagram_graph(row.xml)
     scope = instances_in_scope(user, row.id, place)
-    counts = tally(session, scope, graph, start, end)
-    waiting = waiting_now(session, scope)
+    counts = tally(session, steps_in_scope(user, row.id, place, start, end))
+    waiting = waiting_now(session, user, row.id, place)
     instances = session.scalar(select(func.count()).select_from(scope.subquery())) or 0
     elements = []
     for element in graph.elements.values():
-        seconds = counts.seconds.get(element.bpmn_id, [])
-        timed = len(seconds) >= min_count
+        n, median, p90 = counts.durations.get(element.bpmn_id, (0, 0.0, 0.0))
+        timed = n >= min_count
         elements.append(
             {
                 "bpmn_id": element.bpmn_id,
@@ -208,8 +262,8 @@ def insight(
                 "kind": element.kind,
                 "waiting": _hide(waiting.get(element.bpmn_id, 0), min_count),
                 "visits": _hide(counts.visits.get(element.bpmn_id, 0), min_count),
-                "median_hours": round(statistics.median(seconds) / 3600, 1) if timed else None,
-                "p90_hours": round(_quantile(seconds, 0.9) / 3600, 1) if timed else None,
+                "median_hours": round(median / 3600, 1) if timed else None,
+                "p90_hours": round(p90 / 3600, 1) if timed else None,
             }
         )
     flows = [

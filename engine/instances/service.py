@@ -16,6 +16,7 @@ from ..access.models import User
 from ..cases.models import Case
 from ..clock import utcnow
 from ..errors import Conflict, ProcessFailure
+from ..insight import steps as insight_steps
 from ..processes.service import current_version, parsed_version
 from ..tasks.models import CANCELLED, COMPLETED, READY, TaskRecord
 from ..timers import service as timers
@@ -148,6 +149,14 @@ def record_step(
                 }
                 for item in result.finished
             ],
+        )
+        # The heat map's step projection, from the same rows (engine/insight/steps.py).
+        insight_steps.project(
+            session,
+            instance=instance,
+            tenant_id=case.tenant_id if case else _tenant_of(session, instance, user),
+            case=case,
+            finished=[(item.bpmn_id, item.finished_at) for item in result.finished],
         )
 
     ready_ids = {t.task_id for t in result.ready}

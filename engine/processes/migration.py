@@ -21,6 +21,7 @@ from ..audit.service import Event, case_event, record
 from ..cases.models import Case
 from ..db import begin_write
 from ..errors import InvalidInput, KimError
+from ..insight import steps as insight_steps
 from ..instances.models import RUNNING, ProcessInstance
 from ..instances.service import record_step, role_for_lane
 from ..tasks.models import READY, TaskRecord
@@ -163,6 +164,7 @@ def _move(
         .execution_options(synchronize_session=False)
     )
     set_committed_value(instance, "process_version_id", target.id)
+    insight_steps.rebuild(session, instance=instance, tenant_id=case.tenant_id, case=case)
     for task in result.ready:  # the same tasks, now as the new version names and routes them
         session.execute(
             update(TaskRecord)

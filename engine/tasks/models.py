@@ -21,6 +21,7 @@ class TaskRecord(Base):
         Index("ix_tasks_case", "case_id", "status"),
         Index("ix_tasks_instance", "instance_id", "status"),
         Index("ix_tasks_assignee", "assignee_id", "status"),
+        Index("ix_tasks_tenant_open", "tenant_id", "status", "bpmn_id"),  # the heat map's waiting counts
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))

@@ -98,6 +98,10 @@ PAGES = [
     Visit("process_owner", "/prozessauswertung"),
     Visit("process_owner", "/prozessauswertung/case_lifecycle?vergleich=1", ".heatmap[data-ready=yes]"),
     Visit("coordinator", "/prozessauswertung/case_lifecycle", ".heatmap[data-ready=yes]"),
+    Visit("process_owner", "/prozessauswertung/case_lifecycle/wartend/assessment"),
+    Visit("process_owner", "/prozessauswertung/instanz/{case_instance}", "#ablauf .bpmn-box[data-ready=yes]"),
+    Visit("process_owner", "/prozessauswertung/faelle?q=gibt-es-nicht"),
+    Visit("coordinator", "/prozessauswertung/faelle/{case}", "#ablauf .bpmn-box[data-ready=yes]"),
     Visit("process_owner", "/modeler?process=case_lifecycle&version=1", "#canvas .djs-element"),
     Visit("process_owner", "/modeler/forms?form=assessment", "#preview form"),
     # The administration.
@@ -155,7 +159,8 @@ def _new_case(server, headers: dict) -> int:
 
 def _prepare(server) -> dict[str, object]:
     """What the addresses name: one case waiting at each step of the lifecycle (its task as
-    task_<step>), a case on the referral route, a closed case, a topic from a case and an account."""
+    task_<step>), a case on the referral route (and its lifecycle instance), a closed case, a topic
+    from a case and an account."""
     cm = server.token("cm-borchen")
     names: dict[str, object] = {}
     for i in range(len(LIFECYCLE) + 1):  # a case waiting at step i; the last one has gone through all
@@ -198,6 +203,9 @@ def _prepare(server) -> dict[str, object]:
         },
     )["id"]
     ((names["user"],),) = server.db.rows("SELECT id FROM users WHERE username = 'cm-borchen'")
+    ((names["case_instance"],),) = server.db.rows(
+        f"SELECT id FROM process_instances WHERE case_id = {referred} AND process_id = 'case_lifecycle'"
+    )
     return names
 
 

@@ -97,3 +97,53 @@ def test_a_process_owners_heat_map_of_the_demo_county_marks_where_most_cases_wai
         page.screenshot(path=str(ARTIFACTS / "heat-map-demo-county.png"), full_page=True)
     finally:
         server.stop()
+
+
+def test_a_process_owner_goes_from_the_heat_map_to_a_waiting_case_and_its_diagram(live_server, page):  # noqa: F811
+    cm = live_server.token("cm-borchen")
+    cases = []
+    for _ in range(3):  # three cases waiting at evaluation #2: enough to be shown on the heat map
+        r = requests.post(
+            live_server.url + "/cases",
+            json={"municipality": "borchen", "client": CLIENT},
+            headers=cm,
+            timeout=30,
+        )
+        cases.append(r.json())
+        for bpmn_id, data in [
+            ("first_contact", d.FIRST_CONTACT),
+            ("consent", d.CONSENT_YES),
+            ("assessment", d.ASSESS_ACCOMPANY),
+            ("goal_agreement", d.GOALS),
+            ("evaluation", d.evaluation(True, 15)),
+        ]:
+            _complete(live_server, cm, cases[-1]["id"], bpmn_id, data)
+    pseudonym = cases[0]["pseudonym"]
+    base = site(live_server)
+    browser_login(page, base, "process-owner")
+    page.goto(f"{base}/prozessauswertung/case_lifecycle")
+    page.wait_for_selector(".heatmap[data-ready=yes]")
+    page.locator('.heatmap g.djs-element[data-element-id="evaluation"]').click()
+    page.wait_for_url("**/prozessauswertung/case_lifecycle/wartend/evaluation*")
+    rows = page.locator("#waiting tbody tr")
+    assert rows.count() == 3
+    row = rows.filter(has_text=pseudonym)
+    row.get_by_role("link", name="Ablauf ansehen").click()
+    page.wait_for_url("**/prozessauswertung/instanz/*")
+    page.wait_for_selector("#ablauf .bpmn-box[data-ready=yes]")
+    assert page.locator('#ablauf g.djs-element.kim-current[data-element-id="evaluation"]').count() == 1
+    assert page.locator("#ablauf g.djs-element.kim-current").count() == 1
+    assert page.locator('#ablauf g.djs-element.kim-done[data-element-id="assessment"]').count() == 1
+    page.locator('#ablauf g.djs-element[data-element-id="first_contact"]').click()
+    detail = page.locator("#ablauf .diagram-detail")
+    detail.get_by_text("Case-Management", exact=False).wait_for()  # by role, not by name
+    assert pseudonym in page.locator("h1").inner_text()
+    html = page.content()
+    for needle in (
+        CLIENT["given_name"],
+        CLIENT["family_name"],
+        CLIENT["birth_date"],
+        "Case-Managerin Borchen",
+    ):
+        assert needle not in html, needle
+    page.screenshot(path=str(ARTIFACTS / "insight-case-diagram-process-owner.png"), full_page=True)
