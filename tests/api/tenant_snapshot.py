@@ -7,6 +7,8 @@ a timer through its process instance through its case). Read with raw SQL, outsi
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import inspect, text
 
 
@@ -25,12 +27,17 @@ def _tables(engine) -> dict[str, tuple[list[str], list[tuple[str, str, str]]]]:
     return out
 
 
+def _plain(value):
+    """A column value that can go into a set (PostgreSQL hands JSON columns over as dicts and lists)."""
+    return json.dumps(value, sort_keys=True, default=str) if isinstance(value, dict | list) else value
+
+
 def tenant_rows(engine, tenant_id: int) -> dict[str, set[tuple]]:
     """Every row of the tenant's, per table (rows as tuples of their columns, in column order)."""
     tables = _tables(engine)
     with engine.connect() as conn:
         rows = {
-            name: [tuple(r) for r in conn.execute(text(f'SELECT * FROM "{name}"'))]
+            name: [tuple(map(_plain, r)) for r in conn.execute(text(f'SELECT * FROM "{name}"'))]
             for name in tables
             if name != "alembic_version"
         }

@@ -24,6 +24,7 @@ from engine.escalations.bodies import seed_bodies
 from engine.instances.models import ProcessInstance
 from engine.org.models import Tenant
 from engine.org.service import seed_organisation
+from engine.processes.models import ProcessIncident
 from engine.timers.models import INCIDENT, Timer
 from engine.uow import unit_of_work
 from tests import lifecycle_data as d
@@ -93,6 +94,11 @@ MARKERS = (
     "qt-cm",
     "qt-coordinator",
     "qt-abh",
+    "qt-dpo",
+    "qt-admin",
+    "qt-steering",
+    "qt-process-owner",
+    "qt-jobcenter",
     "QT-",
 )
 
@@ -105,6 +111,10 @@ def add_tenant(app, folder: Path) -> int:
         seed_organisation(s, seed_file, demo=True)
         seed_bodies(s, seed_file)
         return s.scalars(select(Tenant.id).where(Tenant.key == "quellental")).one()
+
+
+def _tenant_id(session) -> int:
+    return session.scalars(select(Tenant.id).where(Tenant.key == "quellental")).one()
 
 
 def _ok(r, status=201):
@@ -187,6 +197,8 @@ def build_tenant_world(app, client, login) -> dict:
         )
     )
     check = _ok(client.post(f"{API}/referrals/{referral}/checks", json={"kind": "residence"}, headers=abh))
+    owner = login("qt-process-owner")
+    run = _ok(client.post(f"{API}/processes/case_lifecycle/runs", json={}, headers=owner))
     with unit_of_work(app.extensions["kim"]["sessions"]) as s:  # a failed timer: an incident
         timer = s.scalars(
             select(Timer)
@@ -196,6 +208,22 @@ def build_tenant_world(app, client, login) -> dict:
         ).first()
         timer.status, timer.last_error = INCIDENT, "RuntimeError: Quellental"
         timer_id = timer.id
+        s.add(  # a process incident of Quellental's (for its process owners only)
+            ProcessIncident(
+                tenant_id=_tenant_id(s),
+                process_id="case_lifecycle",
+                process_version_id=s.get_one(ProcessInstance, timer.instance_id).process_version_id,
+                instance_id=timer.instance_id,
+                source="timer",
+                element_id=timer.bpmn_id,
+                element_name="Quellentaler Wartezeit",
+                kind="error",
+                cause="RuntimeError: Quellental",
+                count=1,
+                created_at=timer.created_at,
+                last_at=timer.created_at,
+            )
+        )
         users = dict(s.execute(select(User.username, User.id).where(User.username.like("qt-%"))).all())
     return {
         "id": cid,
@@ -215,6 +243,7 @@ def build_tenant_world(app, client, login) -> dict:
         "meeting": meeting["id"],
         "offer": offer["id"],
         "check": check["id"],
+        "run": run,
         "timer": timer_id,
         "users": users,
         "person": PERSON,
