@@ -4,7 +4,8 @@
 Kreis Quellental (prefix QT) has two municipalities, a team and an account of every role; its world
 is one case run to a referral and a follow-up (with a note, a document, a goal and household
 members), a fresh case with a ready task, an open case with consent, a topic on a meeting agenda, an
-offer, an authority's check, a failed timer (an incident) and the audit entries all of that writes.
+offer, an authority's check, a failed timer (an incident), a process incident, a test run, its own
+Arabic sheet catalogue and the audit entries all of that writes.
 Every free text of the world carries a marker (``MARKERS``): a response to Kreis Paderborn that
 contains one has leaked Quellental's data.
 """
@@ -29,6 +30,7 @@ from engine.timers.models import INCIDENT, Timer
 from engine.uow import unit_of_work
 from tests import lifecycle_data as d
 from tests.api.helpers import complete, open_case
+from tests.api.test_sheets import REVIEWED_AR
 from tests.casefile_data import pdf
 
 API = "/api/v1"
@@ -199,6 +201,11 @@ def build_tenant_world(app, client, login) -> dict:
     check = _ok(client.post(f"{API}/referrals/{referral}/checks", json={"kind": "residence"}, headers=abh))
     owner = login("qt-process-owner")
     run = _ok(client.post(f"{API}/processes/case_lifecycle/runs", json={}, headers=owner))
+    catalogue = {"file": (BytesIO(REVIEWED_AR.encode("utf-8")), "ar.po")}  # Quellental's own Arabic sheets
+    r = client.put(
+        f"{API}/sheets/catalogues/ar", data=catalogue, headers=owner, content_type="multipart/form-data"
+    )
+    _ok(r, 200)
     with unit_of_work(app.extensions["kim"]["sessions"]) as s:  # a failed timer: an incident
         timer = s.scalars(
             select(Timer)

@@ -252,6 +252,10 @@ def test_another_tenants_ids_are_answered_like_missing_ones(two):
             checks += 1
             if found:
                 problems.append(f"{name} as {role}: {found}")
+        # a language, not an id: Quellental's own Arabic catalogue is not Paderborn's to remove
+        status = client.delete(f"{API}/sheets/catalogues/ar", headers=headers).status_code
+        if status != MATRIX[("DELETE", "/api/v1/sheets/catalogues/{language}")][1](role, True):
+            problems.append(f"DELETE /sheets/catalogues/ar as {role}: {status}")
     assert checks == len(ROLES) * (len(PATH_ROWS) + len(BODY_ROWS))
     assert not problems, f"{len(problems)} of {checks} checks failed:\n" + "\n".join(problems)
     assert changes(before, tenant_rows(two.db.engine, two.tenant)) == []
@@ -305,6 +309,8 @@ def test_no_list_search_figure_export_or_audit_names_another_tenant(two):
             ids = case_ids(not_own_reads(body) if path.startswith("/audit") else body, set()) & their_cases
             if path.startswith("/cases?"):
                 ids |= {i["id"] for i in body["items"]} & their_cases
+            if path == "/sheets/catalogues":  # Quellental's own Arabic catalogue is not Paderborn's
+                found += [i["code"] for i in body["items"] if i["source"] == "tenant"]
             if found or ids:
                 problems.append(f"{path} as {role}: {found} {sorted(ids)}")
     # the DPO's Art. 15 export of Paderborn's own case, and the whole audit trail, page by page
@@ -341,6 +347,8 @@ def test_their_own_roles_still_see_their_world(two):
     assert "qt-cm" in get("qt-dpo", "/audit?per_page=100").get_data(as_text=True)
     assert [i["id"] for i in get("qt-admin", "/incidents").json] == [theirs["timer"]]
     assert "Quellentaler" in get("qt-process-owner", "/processes/incidents").get_data(as_text=True)
+    catalogues = get("qt-process-owner", "/sheets/catalogues").json["items"]
+    assert [i["code"] for i in catalogues if i["source"] == "tenant"] == ["ar"]
     assert client.get(f"{API}/cases/{theirs['id']}", headers=two.heads["cm-borchen"]).status_code == 404
 
 
