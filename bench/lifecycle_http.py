@@ -139,7 +139,7 @@ def _port_in_use(port: int) -> bool:
 class Server:
     """A ``kim serve`` (gunicorn) process on a fresh database in a temporary directory."""
 
-    def __init__(self, port: int, workers: int, database_url: str | None = None):
+    def __init__(self, port: int, workers: int, database_url: str | None = None, threads: int = 4):
         self.port = port
         self.database_url = database_url
         self.workers = workers
@@ -151,6 +151,7 @@ class Server:
             "KIM_DEMO": "1",
             "KIM_PORT": str(port),
             "KIM_WORKERS": str(workers),
+            "KIM_THREADS": str(threads),
             "KIM_LOG_LEVEL": "WARNING",
         }
         for key in ("KIM_DATABASE_URL", "KIM_PROCESSES_DIR", "KIM_FORMS_DIR", "KIM_SEED_FILE"):
@@ -463,10 +464,13 @@ def count_statements(
 
 
 def run_http(args) -> tuple[list[dict], dict]:
-    server = Server(args.port, args.workers, args.database_url)
+    server = Server(args.port, args.workers, args.database_url, args.threads)
     info: dict = {}
     where = args.database_url.split("@")[-1] if args.database_url else f"database {server.db_path}"
-    log(f"Starting server on 127.0.0.1:{args.port} (kim serve, {args.workers} worker(s)), {where}")
+    log(
+        f"Starting server on 127.0.0.1:{args.port} (kim serve, {args.workers} worker(s), "
+        f"KIM_THREADS={args.threads}), {where}"
+    )
     try:
         server.start()
         client = Client(server.base)
@@ -633,6 +637,7 @@ def main(argv=None) -> int:
     ap.add_argument("--warmup", type=int, default=20, help="warm-up requests/cycles per series")
     ap.add_argument("--port", type=int, default=5077)
     ap.add_argument("--workers", type=int, default=1, help="gunicorn workers")
+    ap.add_argument("--threads", type=int, default=4, help="threads per worker (KIM_THREADS; 0: sync worker)")
     ap.add_argument("--setup-threads", type=int, default=4, help="client threads for the setup")
     ap.add_argument("--json", type=Path, help="write the results as JSON to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data directory")
@@ -679,7 +684,7 @@ def main(argv=None) -> int:
     print(
         f"KIM lifecycle benchmark: {args.other_cases:,} other open cases, {args.evaluations:,} "
         f"prior evaluations, {args.samples} samples (+{args.warmup} warm-up), "
-        f"{args.workers} gunicorn worker(s)"
+        f"{args.workers} gunicorn worker(s), KIM_THREADS={args.threads}"
     )
     print(
         f"machine: {machine['nproc']} cores ({machine['cpu']}), Python {machine['python']}, "
