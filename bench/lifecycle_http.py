@@ -47,6 +47,8 @@ from importlib import metadata
 from pathlib import Path
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's engine and api
 from bench_common import (
     MUNICIPALITY,
     PAYLOADS,
@@ -153,6 +155,8 @@ class Server:
             "KIM_WORKERS": str(workers),
             "KIM_THREADS": str(threads),
             "KIM_LOG_LEVEL": "WARNING",
+            # `kim` of the virtualenv imports this checkout's code, not the one it was installed from
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
         for key in ("KIM_DATABASE_URL", "KIM_PROCESSES_DIR", "KIM_FORMS_DIR", "KIM_SEED_FILE"):
             self.env.pop(key, None)
