@@ -12,6 +12,9 @@ from engine import logs
 from engine.config import Settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# How long an idle client connection stays open; a reverse proxy's upstream keep-alive timeout
+# (nginx: keepalive_timeout in the upstream block) should be shorter.
+KEEPALIVE_SECONDS = 15
 
 
 def _child_exit(_server, worker) -> None:
@@ -31,9 +34,17 @@ class _Server(BaseApplication):
     def load_config(self):
         self.cfg.set("bind", f"{self._settings.host}:{self._settings.port}")
         self.cfg.set("workers", self._workers)
-        # Sync workers measured faster than gthread here (bench/, docs/performance.md),
-        # even though they close the connection after each request.
-        self.cfg.set("worker_class", "sync")
+        # gthread keeps client connections open (a sync worker closes each one after its response,
+        # so every request paid a new TCP connection) and serves several requests per process;
+        # idle keep-alive connections wait in the worker's selector, not in a thread.
+        # Measured against sync workers: docs/performance.md ("Keep-alive worker").
+        # KIM_THREADS=0 falls back to sync workers.
+        if self._settings.threads > 0:
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", self._settings.threads)
+            self.cfg.set("keepalive", KEEPALIVE_SECONDS)
+        else:
+            self.cfg.set("worker_class", "sync")
         # The app writes its own access line (JSON or text, with request id and duration).
         self.cfg.set("accesslog", None)
         self.cfg.set("logconfig_dict", logs.dict_config(self._settings.log_level, self._settings.log_format))

@@ -4,11 +4,16 @@ Starts its own production server (gunicorn via ``kim serve``) on a fresh SQLite 
 temporary directory, fills it with open cases, and measures over loopback HTTP:
 
 * open-case:      POST /api/v1/cases
+* inbox:          GET /api/v1/tasks?per_page=100 (a page of 100 ready tasks)
 * complete-task:  POST /api/v1/tasks/{id}/complete on an evaluation task of a case with
                   1 prior evaluation, and of a case with N (default 1,000) prior evaluations;
                   with ``--household M --referrals R`` also of a family's case: M household members
                   (added over the API, releases for every member), R referrals sent beside the
                   accompaniment, each its own referral process.
+
+Every kind of request is then sent again to the same app served in this process (bench/sql_count.py),
+which counts its SQL statements and database round trips (BEGIN and COMMIT included) per request.
+``--database-url`` runs all of it on PostgreSQL (an empty database) instead of a fresh SQLite file.
 
 Before that, in the same process, the raw engine cycle (load -> complete -> save) for our engine layer
 (``engine.workflow``: specless state, pruning) and for plain SpiffWorkflow (default serializer with
@@ -17,6 +22,7 @@ the spec embedded in the state, no pruning, no spec cache) at the same evaluatio
 Usage:  .venv/bin/python bench/lifecycle_http.py [--other-cases 10000] [--evaluations 1000]
                                                  [--samples 200] [--port 5077] [--workers 1]
                                                  [--household 8 --referrals 20]
+                                                 [--database-url postgresql+psycopg://.../empty_db]
                                                  [--json results.json]
 """
 
@@ -41,6 +47,8 @@ from importlib import metadata
 from pathlib import Path
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's engine and api
 from bench_common import (
     MUNICIPALITY,
     PAYLOADS,
@@ -53,6 +61,7 @@ from bench_common import (
     summarize,
 )
 from raw_engine import run_engine_layer, run_plain_spiff
+from sql_count import StatementCounter, serve_in_thread
 
 
 def _cpu_busy_ticks() -> int | None:
@@ -132,8 +141,9 @@ def _port_in_use(port: int) -> bool:
 class Server:
     """A ``kim serve`` (gunicorn) process on a fresh database in a temporary directory."""
 
-    def __init__(self, port: int, workers: int):
+    def __init__(self, port: int, workers: int, database_url: str | None = None, threads: int = 4):
         self.port = port
+        self.database_url = database_url
         self.workers = workers
         self.data_dir = Path(tempfile.mkdtemp(prefix="kim-bench-"))
         self.base = f"http://127.0.0.1:{port}/api/v1"
@@ -143,10 +153,15 @@ class Server:
             "KIM_DEMO": "1",
             "KIM_PORT": str(port),
             "KIM_WORKERS": str(workers),
+            "KIM_THREADS": str(threads),
             "KIM_LOG_LEVEL": "WARNING",
+            # `kim` of the virtualenv imports this checkout's code, not the one it was installed from
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
         for key in ("KIM_DATABASE_URL", "KIM_PROCESSES_DIR", "KIM_FORMS_DIR", "KIM_SEED_FILE"):
             self.env.pop(key, None)
+        if database_url:
+            self.env["KIM_DATABASE_URL"] = database_url
         self.proc: subprocess.Popen | None = None
         self._log = None
 
@@ -370,48 +385,101 @@ def parallel(fn, items, threads: int, label: str) -> list:
     return results
 
 
+INBOX = "/tasks?per_page=100"
+
+
 def measure_rounds(
     client: Client,
     n: int,
     small_cases: list[dict],
     big_task: dict,
-    open_ns: list,
-    small_ns: list,
-    big_ns: list,
-    health_ns: list,
+    series: dict[str, list[int]],
     house_task: dict | None = None,
-    house_ns: list | None = None,
-) -> None:
-    """Interleaved rounds, so that drift affects every series alike."""
+) -> dict:
+    """Interleaved rounds, so that drift affects every series alike; returns the next tasks."""
     for i in range(n):
         ns, _ = client.open_case(2 * 10**6 + i)
-        open_ns.append(ns)
+        series["open"].append(ns)
         ns, out = client.complete(small_cases[i])
         _only_task(out["next_tasks"], "evaluation")
-        small_ns.append(ns)
+        series["small"].append(ns)
         ns, out = client.complete(big_task)
         big_task = _only_task(out["next_tasks"], "evaluation")
-        big_ns.append(ns)
+        series["big"].append(ns)
+        ns, page = client.timed_get(INBOX)
+        if len(page["items"]) != 100:
+            raise RuntimeError(f"the inbox page holds {len(page['items'])} tasks, not 100")
+        series["inbox"].append(ns)
         ns, _ = client.timed_get("/health")
-        health_ns.append(ns)
-        if house_task is not None and house_ns is not None:
+        series["health"].append(ns)
+        if house_task is not None:
             ns, out = client.complete(house_task)
             house_task = _only_task(out["next_tasks"], "evaluation")
-            house_ns.append(ns)
+            series["house"].append(ns)
+    return {"big": big_task, "house": house_task}
+
+
+def count_statements(
+    server: Server, token: str, port: int, small_cases: list[dict], tasks: dict, n: int
+) -> tuple[dict[str, dict], list[str]]:
+    """Each kind of request ``n`` times more, to the same app served in this process, counting its SQL.
+
+    Returns per series the most frequent count (every sample must agree within one statement) and the
+    SQL of one complete-task request."""
+    os.environ.update({k: v for k, v in server.env.items() if k.startswith("KIM_")})
+    from api.app import create_app
+    from api.cli_common import settings as load_settings
+
+    app = create_app(load_settings())
+    counter = StatementCounter(app.extensions["kim"]["engine"])
+    stop = serve_in_thread(app, port)
+    client = Client(f"http://127.0.0.1:{port}/api/v1")
+    client.token = token
+    samples: dict[str, list[dict]] = {k: [] for k in ("open", "small", "big", "inbox", "health", "house")}
+    big, house = tasks["big"], tasks["house"]
+    try:
+        client.timed_get("/health")  # the pool's first connection is not part of any sample
+        counter.take()
+        for i in range(n):
+            client.open_case(4 * 10**6 + i)
+            samples["open"].append(counter.take())
+            out = client.complete(small_cases[i])[1]
+            _only_task(out["next_tasks"], "evaluation")
+            samples["small"].append(counter.take())
+            big = _only_task(client.complete(big)[1]["next_tasks"], "evaluation")
+            samples["big"].append(counter.take())
+            client.timed_get(INBOX)
+            samples["inbox"].append(counter.take())
+            client.timed_get("/health")
+            samples["health"].append(counter.take())
+            if house is not None:
+                house = _only_task(client.complete(house)[1]["next_tasks"], "evaluation")
+                samples["house"].append(counter.take())
+    finally:
+        stop()
+        app.extensions["kim"]["engine"].dispose()
+    out: dict[str, dict] = {}
+    for key, got in samples.items():
+        if got:
+            stmts = sorted(s["statements"] for s in got)
+            trips = sorted(s["round_trips"] for s in got)
+            out[key] = {"statements": stmts[len(stmts) // 2], "round_trips": trips[len(trips) // 2]}
+    return out, samples["small"][-1]["sql"] if samples["small"] else []
 
 
 def run_http(args) -> tuple[list[dict], dict]:
-    server = Server(args.port, args.workers)
+    server = Server(args.port, args.workers, args.database_url, args.threads)
     info: dict = {}
+    where = args.database_url.split("@")[-1] if args.database_url else f"database {server.db_path}"
     log(
-        f"Starting server on 127.0.0.1:{args.port} (gunicorn, {args.workers} worker(s)), "
-        f"database {server.db_path}"
+        f"Starting server on 127.0.0.1:{args.port} (kim serve, {args.workers} worker(s), "
+        f"KIM_THREADS={args.threads}), {where}"
     )
     try:
         server.start()
         client = Client(server.base)
         client.login()
-        n, warm = args.samples, args.warmup
+        n, warm, counted = args.samples, args.warmup, args.count_samples
 
         t0 = time.monotonic()
         parallel(
@@ -422,17 +490,17 @@ def run_http(args) -> tuple[list[dict], dict]:
         )
         info["other_cases_setup_s"] = round(time.monotonic() - t0, 1)
 
-        # Cases for the 1-prior-evaluation samples (and warm-up): each waits at evaluation #2.
+        # Cases for the 1-prior-evaluation samples (warm-up and counting): each waits at evaluation #2.
         base_no = args.other_cases
         small_cases = parallel(
             lambda i: advance_to_evaluation(client, client.open_case(base_no + i)[1], 1),
-            list(range(n + warm)),
+            list(range(n + warm + counted)),
             args.setup_threads,
             "cases at evaluation #2",
         )
         # The long-running case: N evaluations done, evaluation N+1 waits.
         log(f"  long-running case: completing {args.evaluations} evaluations ...")
-        _, big_case = client.open_case(base_no + n + warm)
+        _, big_case = client.open_case(base_no + n + warm + counted)
         big_task = advance_to_evaluation(client, big_case, args.evaluations)
 
         house_task = None
@@ -445,47 +513,57 @@ def run_http(args) -> tuple[list[dict], dict]:
             client.open_case(10**6 + i)
             _, out = client.complete(small_cases[n + i])
             client.complete(_only_task(out["next_tasks"], "evaluation"))
+            client.timed_get(INBOX)
             client.timed_get("/health")
 
         _, listing = client.timed_get("/cases?status=open&per_page=1")
         info["open_cases_at_start"] = listing["total"]
         log(f"  measuring {n} rounds over {listing['total']} open cases ...")
 
-        open_ns, small_ns, big_ns, health_ns, house_ns = [], [], [], [], []
+        series: dict[str, list[int]] = {k: [] for k in ("open", "small", "big", "inbox", "health", "house")}
         foreign = ForeignLoad(server.proc.pid)
         with foreign:
-            measure_rounds(
-                client, n, small_cases, big_task, open_ns, small_ns, big_ns, health_ns, house_task, house_ns
-            )
+            tasks = measure_rounds(client, n, small_cases, big_task, series, house_task)
         info["foreign_cpu_cores"] = None if foreign.cores is None else round(foreign.cores, 2)
 
         _, listing = client.timed_get("/cases?status=open&per_page=1")
         info["open_cases_at_end"] = listing["total"]
-        con = sqlite3.connect(server.db_path)
-        try:
-            info["db_rows"] = {
-                t: con.execute(f"select count(*) from {t}").fetchone()[0]
-                for t in ("cases", "process_instances", "tasks", "history")
-                if con.execute("select 1 from sqlite_master where name=?", (t,)).fetchone()
-            }
-        finally:
-            con.close()
-        info["db_mb"] = round(server.db_path.stat().st_size / 2**20, 1)
+        if not args.database_url:
+            con = sqlite3.connect(server.db_path)
+            try:
+                info["db_rows"] = {
+                    t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                    for t in ("cases", "process_instances", "tasks", "history")
+                    if con.execute("select 1 from sqlite_master where name=?", (t,)).fetchone()
+                }
+            finally:
+                con.close()
+            info["db_mb"] = round(server.db_path.stat().st_size / 2**20, 1)
+
+        log(f"  counting SQL statements: {counted} requests of each kind, app in this process ...")
+        assert client.token is not None
+        counts, info["complete_task_sql"] = count_statements(
+            server, client.token, args.port + 1, small_cases[n + warm :], tasks, counted
+        )
         last = args.evaluations + n - 1
-        rows = [
-            summarize("HTTP open-case (POST /cases)", open_ns),
-            summarize("HTTP complete-task, 1 prior evaluation", small_ns, prior=1),
-            summarize(
+        names = {
+            "open": ("HTTP open-case (POST /cases)", {}),
+            "small": ("HTTP complete-task, 1 prior evaluation", {"prior": 1}),
+            "big": (
                 f"HTTP complete-task, {args.evaluations:,} prior evaluations",
-                big_ns,
-                prior=args.evaluations,
-                prior_last=last,
+                {"prior": args.evaluations, "prior_last": last},
             ),
-            summarize("HTTP floor: GET /health (SELECT 1)", health_ns),
-        ]
-        if house_ns:
-            name = f"HTTP complete-task, household {args.household}, {args.referrals} referrals"
-            rows.append(summarize(name, house_ns, prior=1, prior_last=n))
+            "inbox": ("HTTP inbox, 100 tasks (GET /tasks?per_page=100)", {}),
+            "health": ("HTTP floor: GET /health", {}),
+            "house": (
+                f"HTTP complete-task, household {args.household}, {args.referrals} referrals",
+                {"prior": 1, "prior_last": n},
+            ),
+        }
+        rows = []
+        for key, (name, extra) in names.items():
+            if series[key]:
+                rows.append(summarize(name, series[key], kind=key, **extra, **counts.get(key, {})))
         return rows, info
     except BaseException:
         log("Server log (tail):\n" + server.log_tail())
@@ -532,13 +610,23 @@ def machine_info() -> dict:
     }
 
 
-def print_table(rows: list[dict]) -> None:
-    head = f"{'measurement':<58} {'n':>5} {'median ms':>10} {'p95 ms':>9} {'state KB':>9}"
+def print_table(rows: list[dict], engine_ms: float | None = None) -> None:
+    """Median, p95, SQL statements and round trips per request, and the ratio to the engine cycle."""
+    head = (
+        f"{'measurement':<58} {'n':>5} {'median ms':>10} {'p95 ms':>9} {'stmts':>6} {'trips':>6} "
+        f"{'x engine':>9} {'state KB':>9}"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
         kb = f"{r['state_kb']:.1f}" if "state_kb" in r else ""
-        print(f"{r['name']:<58} {r['n']:>5} {r['median_ms']:>10.2f} {r['p95_ms']:>9.2f} {kb:>9}")
+        stmts = str(r["statements"]) if "statements" in r else ""
+        trips = str(r["round_trips"]) if "round_trips" in r else ""
+        ratio = f"{r['median_ms'] / engine_ms:.2f}x" if engine_ms and "kind" in r else ""
+        print(
+            f"{r['name']:<58} {r['n']:>5} {r['median_ms']:>10.2f} {r['p95_ms']:>9.2f} {stmts:>6} {trips:>6} "
+            f"{ratio:>9} {kb:>9}"
+        )
 
 
 def main(argv=None) -> int:
@@ -553,6 +641,7 @@ def main(argv=None) -> int:
     ap.add_argument("--warmup", type=int, default=20, help="warm-up requests/cycles per series")
     ap.add_argument("--port", type=int, default=5077)
     ap.add_argument("--workers", type=int, default=1, help="gunicorn workers")
+    ap.add_argument("--threads", type=int, default=4, help="threads per worker (KIM_THREADS; 0: sync worker)")
     ap.add_argument("--setup-threads", type=int, default=4, help="client threads for the setup")
     ap.add_argument("--json", type=Path, help="write the results as JSON to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data directory")
@@ -561,6 +650,13 @@ def main(argv=None) -> int:
         "--household", type=int, default=0, help="also measure a family's case with this many members"
     )
     ap.add_argument("--referrals", type=int, default=20, help="referrals sent on the family's case")
+    ap.add_argument(
+        "--database-url", help="an empty PostgreSQL database to run on instead of a fresh SQLite file"
+    )
+    ap.add_argument(
+        "--count-samples", type=int, default=10, help="requests of each kind whose SQL statements are counted"
+    )
+    ap.add_argument("--show-sql", action="store_true", help="print the SQL of one complete-task request")
     args = ap.parse_args(argv)
     if args.samples < 1 or args.evaluations < 2:
         ap.error("--samples must be >= 1 and --evaluations >= 2")
@@ -592,7 +688,7 @@ def main(argv=None) -> int:
     print(
         f"KIM lifecycle benchmark: {args.other_cases:,} other open cases, {args.evaluations:,} "
         f"prior evaluations, {args.samples} samples (+{args.warmup} warm-up), "
-        f"{args.workers} gunicorn worker(s)"
+        f"{args.workers} gunicorn worker(s), KIM_THREADS={args.threads}"
     )
     print(
         f"machine: {machine['nproc']} cores ({machine['cpu']}), Python {machine['python']}, "
@@ -605,7 +701,7 @@ def main(argv=None) -> int:
     if "open_cases_at_start" in info:
         print(
             f"open cases in the database while measuring: {info['open_cases_at_start']:,} -> "
-            f"{info['open_cases_at_end']:,}; database {info['db_mb']} MB"
+            f"{info['open_cases_at_end']:,}" + (f"; database {info['db_mb']} MB" if "db_mb" in info else "")
         )
     if info.get("foreign_cpu_cores") is not None or info.get("foreign_cpu_cores_raw") is not None:
 
@@ -618,7 +714,18 @@ def main(argv=None) -> int:
             f"{cores('foreign_cpu_cores_raw')}"
         )
     print()
-    print_table(rows)
+    engine_ms = engine_rows[0]["median_ms"]
+    print_table(rows, engine_ms)
+    print(
+        f"stmts: SQL statements per request, BEGIN/COMMIT not included; trips: database round trips "
+        f"(statements, BEGIN, COMMIT, ROLLBACK, pre-ping); x engine: median / engine layer cycle "
+        f"({engine_ms:.2f} ms, 1 prior evaluation, same run); database: "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}"
+    )
+    if args.show_sql and info.get("complete_task_sql"):
+        print("SQL of one complete-task request (1 prior evaluation):")
+        for i, text in enumerate(info["complete_task_sql"], 1):
+            print(f"  {i:>2}. {text[:160]}")
     if http_rows:
         print(
             f"the long-running case has {args.evaluations:,} prior evaluations at the first HTTP sample "
@@ -652,8 +759,8 @@ def main(argv=None) -> int:
             f"HTTP complete-task median: {one['median_ms']:.2f} ms / {many['median_ms']:.2f} ms "
             f"(target <= {TARGET_MEDIAN_MS} ms: {'met' if verdict['median_met'] else 'MISSED'})"
         )
-        if len(http_rows) > 4:
-            house = http_rows[4]
+        if len(http_rows) > 5:
+            house = http_rows[5]
             verdict["household_ratio"] = house["median_ms"] / one["median_ms"]
             print(
                 f"HTTP complete-task (evaluation), household of {args.household} with {args.referrals} "

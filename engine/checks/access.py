@@ -14,7 +14,7 @@ from ..access.actor import Actor
 from ..consents.models import Referral
 from ..errors import Forbidden, NotFound
 from ..processes.models import FormVersion
-from .models import Check
+from .models import PROCESS_IDS, Check
 
 AUTHORITY = "authority"
 NO_REFERRAL = "Diese Verweisung gibt es nicht oder Sie haben keinen Zugriff darauf."
@@ -43,10 +43,13 @@ def works_on(session: Session, user: Actor, instance_id: int) -> bool:
     return found is not None
 
 
-def pinned_form_id(session: Session, instance_id: int, form_key: str | None) -> int | None:
+def pinned_form_id(
+    session: Session, instance_id: int, form_key: str | None, process_id: str | None = None
+) -> int | None:
     """The checklist form version a check started with, if the instance is a check and the form is its
-    checklist (a new version of the criteria applies to checks started later); None otherwise."""
-    if not form_key:
+    checklist (a new version of the criteria applies to checks started later); None otherwise. With the
+    instance's ``process_id`` an instance of another process needs no query."""
+    if not form_key or (process_id is not None and process_id not in PROCESS_IDS):
         return None
     return session.scalar(
         select(FormVersion.id)

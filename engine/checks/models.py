@@ -17,6 +17,8 @@ from ..crypto import EncryptedJSON
 from ..db import Base, UTCDateTime
 
 RUNNING, FINISHED, STOPPED = "running", "finished", "stopped"
+# The processes whose instances are checks (one row here each; engine/hooks.py wires their projection).
+PROCESS_IDS = ("residence_check", "naturalisation_check")
 
 
 class Check(Base):

@@ -25,10 +25,12 @@ from ..processes.models import FormVersion
 from ..referrals.service import deliver_answer
 from ..tasks.models import COMPLETED, TaskRecord
 from ..vocabulary import label
+from . import models
 from .models import FINISHED, RUNNING, STOPPED, Check
 from .result import result_of, summary
 
-PROCESS_IDS = ("residence_check", "naturalisation_check")
+PROCESS_IDS = models.PROCESS_IDS  # engine/hooks.py wires the hooks below for these
+
 ANSWER_LENGTH = 2000
 
 

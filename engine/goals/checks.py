@@ -43,6 +43,8 @@ def before_completion(session: Session, *, case, form_key: str | None, data: dic
 
 
 def _progress_errors(session: Session, case_id: int, progress: list[Any]) -> dict[str, list[str]]:
+    if not progress:
+        return {}  # nothing to check: no query
     goals = {g.id: g for g in goals_of(session, case_id)}
     errors: dict[str, list[str]] = {}
     seen: set[int] = set()

@@ -76,6 +76,8 @@ def agree(session: Session, case: Case, data: dict, *, task_id: str | None, now:
 
 def evaluate(session: Session, case: Case, data: dict, *, now: datetime) -> int:
     """Each goal an evaluation picked takes the status it gave (after-step hook); goals updated."""
+    if not data.get("progress"):
+        return 0  # the evaluation gave no goal a status: no query
     goals = {g.id: g for g in goals_of(session, case.id)}
     on = _day(data.get("evaluation_date"))
     count = 0

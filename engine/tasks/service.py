@@ -156,7 +156,7 @@ def get_task(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
 def _form_id(session: Session, row: TaskRecord) -> int:
     """The form version the task is filled in with: the one its instance pinned (a check's checklist,
     engine/checks), else the current one."""
-    pinned = checks.pinned_form_id(session, row.instance_id, row.form_key)
+    pinned = checks.pinned_form_id(session, row.instance_id, row.form_key, row.process_id)
     return (
         pinned
         if pinned is not None

@@ -3,21 +3,120 @@
 SpiffWorkflow's default serializer embeds the whole spec in every instance. Here the
 instance JSON carries only the live task tree; the spec comes from the spec cache of
 the process version the instance belongs to.
+
+The task converters write and read exactly SpiffWorkflow's task format (``kim-1`` states stored by
+its own converters load unchanged, and a state written here is the same JSON they would write), only
+cheaper: each task id string becomes one ``UUID`` per load instead of four (its key, its ``id``, its
+parent's ``children``, its children's ``parent``), and empty data, internal data and deltas skip the
+registry's generic walk. tests/engine/workflow/test_state_format.py compares both byte for byte.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.task import Task, TaskState
+from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from .expressions import SCRIPT_ENGINE
 
 FORMAT = "kim-1"
+
+
+def _uid(text: str, ids: dict[str, UUID]) -> UUID:
+    """One UUID object per id string within a load."""
+    found = ids.get(text)
+    if found is None:
+        found = ids[text] = UUID(text)
+    return found
+
+
+class FastTaskConverter(TaskConverter):
+    """SpiffWorkflow's task format (data as a delta against the parent's), written and read directly."""
+
+    def to_dict(self, task):
+        parent = task.workflow.tasks.get(task._parent)
+        if parent is None:
+            data, delta = task.data, {}
+        else:
+            mine, theirs = task.data, parent.data
+            data = {}
+            delta = {
+                "updates": {k: v for k, v in mine.items() if k not in theirs or v != theirs[k]},
+                "deletions": [k for k in theirs if k not in mine],
+            }
+        internal = task.internal_data
+        return {
+            "id": str(task.id),
+            "parent": str(task._parent) if parent is not None else None,
+            "children": [str(child) for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task._state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": self.registry.convert(internal) if internal else {},
+            "data": data,
+            "delta": delta,
+        }
+
+    def from_dict(self, dct, workflow, ids: dict[str, UUID] | None = None):
+        ids = {} if ids is None else ids
+        restore = self.registry.restore
+        task_spec = workflow.spec.task_specs.get(dct["task_spec"])
+        task = Task(workflow, task_spec, state=dct["state"], id=_uid(dct["id"], ids))
+        parent_id = dct["parent"]
+        task._parent = _uid(parent_id, ids) if parent_id is not None else None
+        task._children = [_uid(child, ids) for child in dct["children"]]
+        task.last_state_change = dct["last_state_change"]
+        task.triggered = dct["triggered"]
+        internal = dct["internal_data"]
+        task.internal_data = restore(internal) if internal else {}
+        if isinstance(task_spec, CatchingEvent) and task._state & TaskState.WAITING:
+            workflow.top_workflow.event_manager.add_task(task)
+        delta = dct.get("delta")
+        parent = workflow.tasks.get(task._parent) if delta else None
+        if parent is not None:
+            data = DeepMerge.merge({}, parent.data)
+            updates = delta.get("updates")
+            if updates:
+                data.update(restore(updates))
+            for key in delta.get("deletions", ()):
+                data.pop(key, None)
+        else:
+            data = restore(dct["data"]) if dct["data"] else {}
+        task.data = data
+        return task
+
+
+def _tasks_from_dict(workflow, tasks: dict[str, Any], ids: dict[str, UUID]) -> dict[UUID, Task]:
+    restore = _TASKS.from_dict
+    return {_uid(key, ids): restore(dct, workflow, ids) for key, dct in tasks.items()}
+
+
+class FastSubWorkflowConverter(BpmnSubWorkflowConverter):
+    """An embedded subprocess's tasks through ``FastTaskConverter`` with the load's id cache."""
+
+    def from_dict(self, dct, task, top_workflow):
+        ids = getattr(top_workflow, "_kim_ids", None) or {}
+        spec = top_workflow.subprocess_specs.get(task.task_spec.spec)
+        subprocess = self.target_class(spec, task.id, top_workflow, deserializing=True)
+        subprocess.tasks = _tasks_from_dict(subprocess, dct["tasks"], ids)
+        subprocess.task_tree = subprocess.tasks.get(_uid(dct["root"], ids))
+        self.set_default_attributes(subprocess, dct)
+        return subprocess
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -30,11 +129,16 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return dct
 
     def from_dict(self, dct, spec=None, subprocess_specs=None):
+        ids: dict[str, UUID] = {}
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-        self.set_default_attributes(workflow, dct)
-        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow._kim_ids = ids  # for the subprocesses restored below (FastSubWorkflowConverter)
+        try:
+            workflow.tasks = _tasks_from_dict(workflow, dct["tasks"], ids)
+            workflow.task_tree = workflow.tasks.get(_uid(dct["root"], ids))
+            self.set_default_attributes(workflow, dct)
+            self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        finally:
+            del workflow._kim_ids
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
 
@@ -42,10 +146,13 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(CAMUNDA_CONFIG)
     config[BpmnWorkflow] = SpeclessWorkflowConverter
+    config[BpmnSubWorkflow] = FastSubWorkflowConverter
+    config[Task] = FastTaskConverter
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 
 _SERIALIZER = _make_serializer()
+_TASKS: FastTaskConverter = _SERIALIZER.registry.convert_from_dict["Task"].args[0].__self__
 
 
 def dumps(workflow: BpmnWorkflow) -> str:

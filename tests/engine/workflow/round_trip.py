@@ -9,13 +9,18 @@ step and end with the same data, so neither the round trips nor the pruning chan
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock
@@ -103,10 +108,53 @@ def _timers(timers) -> list[tuple[str, datetime]]:
     return sorted((t.bpmn_id, t.due_at) for t in timers)
 
 
+class _SpiffSpeclessConverter(serializer.SpeclessWorkflowConverter):
+    """The state format read and written by SpiffWorkflow's own task converters (engine/workflow/serializer.py
+    reads and writes the same format with faster ones)."""
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        WorkflowConverter.set_default_attributes(self, workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+SPIFF_SERIALIZER = BpmnWorkflowSerializer(
+    BpmnWorkflowSerializer.configure({**CAMUNDA_CONFIG, BpmnWorkflow: _SpiffSpeclessConverter})
+)
+
+
+def spiff_loads(state: str, proc: wf.ParsedProcess) -> BpmnWorkflow:
+    """A stored state restored by SpiffWorkflow's own converters."""
+    dct = json.loads(state)
+    assert dct.pop("format") == serializer.FORMAT
+    workflow = SPIFF_SERIALIZER.from_dict(dct, spec=proc.spec, subprocess_specs=proc.subprocess_specs)
+    workflow.script_engine = SCRIPT_ENGINE
+    return workflow
+
+
+def spiff_dumps(workflow: BpmnWorkflow) -> str:
+    """A workflow written by SpiffWorkflow's own converters, in the stored format."""
+    registry = SPIFF_SERIALIZER.registry
+    registry._encoder_mode = True
+    try:
+        dct = SPIFF_SERIALIZER.to_dict(workflow)
+        dct["format"] = serializer.FORMAT
+        return json.dumps(dct, cls=SPIFF_SERIALIZER._encoder_cls, separators=(",", ":"))
+    finally:
+        registry._encoder_mode = False
+
+
 def assert_round_trip(proc: wf.ParsedProcess, result: wf.StepResult) -> None:
-    """Restoring the stored state gives back the very same state: same text, tasks, timers, completion."""
+    """Restoring the stored state gives back the very same state: same text, tasks, timers, completion;
+    and SpiffWorkflow's own converters read it and write the very same text too."""
     restored = serializer.loads(result.state, proc.spec, proc.subprocess_specs)
     assert serializer.dumps(restored) == result.state
+    assert spiff_dumps(restored) == result.state
+    assert serializer.dumps(spiff_loads(result.state, proc)) == result.state
     assert sorted((str(t.id), t.task_spec.bpmn_id) for t in _plain_ready(restored)) == sorted(
         (t.task_id, t.bpmn_id) for t in result.ready
     )

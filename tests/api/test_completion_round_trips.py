@@ -1,0 +1,100 @@
+"""Database round trips of one task completion through the API, counted and capped (issue 23).
+
+Counted with SQLAlchemy's events on the app's engine, for the whole request: every statement, BEGIN,
+COMMIT and ROLLBACK, and on PostgreSQL the pool's pre-ping, each one exchange with the server (psycopg
+sends BEGIN on its own before a transaction's first statement). On SQLite our BEGIN IMMEDIATE is a
+statement of its own (engine/db.py) and there is no pre-ping. The request is an evaluation of a running
+case: the step a case repeats for years. ``LIMITS`` is what the completion path needs today; a change
+that adds a round trip fails here and names every one of them. Where they go: docs/performance.md.
+"""
+
+import pytest
+from sqlalchemy import event
+
+from tests import lifecycle_data as d
+from tests.api.helpers import open_case, ready, run_to_evaluation
+from tests.conftest import BACKEND
+
+LIMITS = {"sqlite": 15, "postgresql": 16}
+
+
+class Exchanges:
+    """What the engine sends to the database, in order."""
+
+    def __init__(self, engine):
+        self.sent: list[str] = []
+        self.postgres = engine.dialect.name == "postgresql"
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._begin)
+        event.listen(engine, "commit", lambda _conn: self.sent.append("COMMIT"))
+        event.listen(engine, "rollback", lambda _conn: self.sent.append("ROLLBACK"))
+        ping = engine.dialect.do_ping
+
+        def counted_ping(dbapi_connection):
+            self.sent.append("pre-ping")
+            return ping(dbapi_connection)
+
+        engine.dialect.do_ping = counted_ping
+
+    def _statement(self, _conn, _cursor, statement, _params, _context, _many):
+        self.sent.append(" ".join(statement.split())[:90])
+
+    def _begin(self, _conn):
+        if self.postgres:
+            self.sent.append("BEGIN")
+
+
+def _evaluation_task(client, headers) -> dict:
+    """A case at its second evaluation (the first one filled this process's caches: form validators)."""
+    case = open_case(client, headers)
+    run_to_evaluation(client, headers, case["id"])
+    (task,) = [t for t in ready(client, headers, case["id"]) if t["bpmn_id"] == "evaluation"]
+    r = client.post(
+        f"/api/v1/tasks/{task['id']}/complete", json={"data": d.evaluation(True)}, headers=headers
+    )
+    assert r.status_code == 200, r.json
+    (task,) = r.json["next_tasks"]
+    return task
+
+
+def _complete(client, headers, task, counter) -> tuple[list[str], dict]:
+    counter.sent.clear()
+    r = client.post(
+        f"/api/v1/tasks/{task['id']}/complete", json={"data": d.evaluation(True)}, headers=headers
+    )
+    assert r.status_code == 200, r.json
+    return list(counter.sent), r.json
+
+
+def test_a_task_completion_stays_within_its_round_trips(app, client, login):
+    headers = login("cm-borchen")
+    task = _evaluation_task(client, headers)
+    counter = Exchanges(app.extensions["kim"]["engine"])
+    sent, out = _complete(client, headers, task, counter)
+    assert [t["bpmn_id"] for t in out["next_tasks"]] == ["evaluation"]
+    listing = "\n".join(f"{i:>2}. {s}" for i, s in enumerate(sent, 1))
+    assert len(sent) <= LIMITS[BACKEND], f"{len(sent)} round trips (limit {LIMITS[BACKEND]}):\n{listing}"
+    assert sent[-1] == "COMMIT"
+    assert sum(s.startswith("BEGIN") for s in sent) == 1, listing  # one transaction for the request
+    # The next evaluation of the same case costs the same: nothing grows with the case's age.
+    again, _ = _complete(client, headers, out["next_tasks"][0], counter)
+    assert len(again) == len(sent), "\n".join(again)
+
+
+def test_the_count_sees_every_statement(app, client, login):
+    """The counter can fail: a request that reads one more row shows one more round trip."""
+    headers = login("cm-borchen")
+    task = _evaluation_task(client, headers)
+    counter = Exchanges(app.extensions["kim"]["engine"])
+    counter.sent.clear()
+    assert client.get(f"/api/v1/tasks/{task['id']}", headers=headers).status_code == 200
+    reading = len(counter.sent)
+    counter.sent.clear()
+    assert client.get("/api/v1/tasks?per_page=1", headers=headers).status_code == 200
+    assert reading > 0 and len(counter.sent) > 0
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_listeners(app):
+    yield
+    app.extensions["kim"]["engine"].dispose()
