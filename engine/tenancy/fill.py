@@ -6,7 +6,8 @@ An ORM flush looks at every new object whose table has a NOT NULL ``tenant_id`` 
 - otherwise (all-tenant scope: jobs, setup, the CLI) it takes the tenant of the row's parent, found
   through the foreign key named in ``PARENTS`` (a history entry from its instance, a timer from its
   instance, a token from its user, ...);
-- if neither gives one, the flush fails: a row of a tenant table is never written without its tenant
+- a row added through its parent's collection (a consent's members) takes the parent's;
+- if none gives one, the flush fails: a row of a tenant table is never written without its tenant
   (a test finds the insert site that forgot it).
 
 Inserts that bypass the ORM (``insert()`` statements, COPY in the benchmarks) set ``tenant_id``
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from .scope import current_tenant
@@ -71,6 +72,20 @@ def _parent_tenant(session: Session, obj: Any, cache: dict) -> int | None:
     return None
 
 
+def _from_collections(session: Session) -> dict[int, int]:
+    """id(child) -> tenant, for new children held in the loaded collections of new rows with a tenant."""
+    found: dict[int, int] = {}
+    for obj in session.new:
+        tenant = getattr(obj, "tenant_id", None)
+        if tenant is None:
+            continue
+        for rel in inspect(obj).mapper.relationships:
+            if rel.uselist and rel.key in obj.__dict__:
+                for child in obj.__dict__[rel.key]:
+                    found[id(child)] = tenant
+    return found
+
+
 @event.listens_for(Session, "before_flush")
 def fill_tenant(session: Session, _context, _instances) -> None:
     """Fill the missing tenant of new rows (see the module's docstring); fail where none is found."""
@@ -82,6 +97,12 @@ def fill_tenant(session: Session, _context, _instances) -> None:
     with session.no_autoflush:
         for obj in pending:
             found = tenant if tenant is not None else _parent_tenant(session, obj, cache)
+            if found is not None:
+                obj.tenant_id = found
+        pending = [obj for obj in pending if obj.tenant_id is None]
+        held = _from_collections(session) if pending else {}
+        for obj in pending:
+            found = held.get(id(obj))
             if found is None:
                 raise MissingTenant(
                     f"new {obj.__table__.name} row without a tenant (no tenant scope, no parent with one)"

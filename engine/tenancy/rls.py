@@ -66,7 +66,10 @@ def enable_tenant_rls(op: Any, table: str, shared_base: bool = False) -> None:
     tenant = f"(kim_scope() = '{ALL}' OR tenant_id = kim_tenant())"
     _run(op, f"CREATE POLICY kim_tenant ON {table} USING {tenant} WITH CHECK {tenant}")
     if shared_base:
-        _run(op, f"CREATE POLICY kim_shared ON {table} FOR SELECT USING (tenant_id IS NULL AND kim_scope() <> '')")
+        _run(
+            op,
+            f"CREATE POLICY kim_shared ON {table} FOR SELECT USING (tenant_id IS NULL AND kim_scope() <> '')",
+        )
     if table in STATE_READABLE:
         _run(op, f"CREATE POLICY kim_state ON {table} FOR SELECT USING (kim_scope() = '{STATE}')")
     if table in IDENTITY_TABLES:
