@@ -421,6 +421,7 @@ EXPECTED_COLUMNS = {
         "at",
         "user_id",
         "data",
+        "tenant_id",
     ],
     "tasks": [
         "id",
@@ -453,6 +454,11 @@ EXPECTED_COLUMNS = {
         "task_id",
         "withdrawn_at",
         "withdrawn_by_id",
+        "sheet_language",
+        "sheet_version",
+        "interpreter_service",
+        "scan_document_id",
+        "tenant_id",
     ],
     "programme_events": [
         "id",
@@ -861,6 +867,7 @@ class Copier:
                 "state": state,
                 "lock_version": i["lock_version"],
                 "started_by_id": "\\N",
+                "tenant_id": str(tenant),
                 "created_at": ts(i["created_at"]),
                 "updated_at": ts(i["updated_at"]),
             }
@@ -888,6 +895,7 @@ class Copier:
                             ts(row[9]),
                             str(cm) if row[10] else "\\N",
                             "\\N" if (data is None or anonymised) else e[11],
+                            str(tenant),
                         )
                     )
                 )
@@ -941,6 +949,8 @@ class Copier:
                             new_ids[idx[row[8]]] if row[8] else "\\N",
                             "\\N",
                             "\\N",
+                            *(e[11:15]),  # the sheet it was signed on, as in the template
+                            str(tenant),
                         )
                     )
                 )
@@ -974,6 +984,7 @@ class Copier:
                 self.next_id["timers"] += 1
                 vals = dict(zip(cols, row, strict=True))
                 vals.update(id=str(tid), instance_id=str(inst_id), task_id=new_ids[idx[vals["task_id"]]])
+                vals.update(tenant_id=str(tenant))
                 out["timers"].append("\t".join(_escape(vals[c2]) for c2 in cols))
         for table, lines in out.items():
             self.counts[table] += len(lines)

@@ -53,13 +53,14 @@ def two_tenants(db, client, login) -> tuple[int, int, int, int]:
     ]
     listed = ", ".join(columns)
     db.execute(
-        f"INSERT INTO audit_log (id, {listed}, tenant_id) SELECT -row_number() OVER (ORDER BY id), {listed}, :b "
-        "FROM audit_log WHERE case_id = :c",
+        f"INSERT INTO audit_log (id, {listed}, tenant_id) "
+        f"SELECT -row_number() OVER (ORDER BY id), {listed}, :b FROM audit_log WHERE case_id = :c",
         b=b,
         c=b_case,
     )
     db.execute(
-        "UPDATE consent_members SET tenant_id = :b WHERE consent_id IN (SELECT id FROM consents WHERE case_id = :c)",
+        "UPDATE consent_members SET tenant_id = :b "
+        "WHERE consent_id IN (SELECT id FROM consents WHERE case_id = :c)",
         b=b,
         c=b_case,
     )
