@@ -20,6 +20,11 @@ def run_migrations_online() -> None:
             # table other rows refer to would fail. Off for the migration (outside its transaction, where
             # SQLite allows it); checked below before it counts as done.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        elif connection.dialect.name == "postgresql":
+            # Data migrations act for all tenants (engine/tenancy): Row-Level Security binds the tables'
+            # owner too (FORCE), so without it an UPDATE of existing rows would see none.
+            connection.exec_driver_sql("SELECT set_config('kim.tenant', 'all', false)")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
