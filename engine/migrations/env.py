@@ -19,7 +19,9 @@ def run_migrations_online() -> None:
             # Batch migrations copy a table, drop it and rename the copy: with foreign keys on, dropping a
             # table other rows refer to would fail. Off for the migration (outside its transaction, where
             # SQLite allows it); checked below before it counts as done.
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            driver = connection.connection.driver_connection  # below SQLAlchemy: no BEGIN before it
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys=OFF")
         elif connection.dialect.name == "postgresql":
             # Data migrations act for all tenants (engine/tenancy): Row-Level Security binds the tables'
             # owner too (FORCE), so without it an UPDATE of existing rows would see none.
