@@ -6,7 +6,6 @@ import swagger_ui_bundle
 from flask import Flask, g, request, send_from_directory
 
 from engine import crypto, hooks, logs, metrics
-from engine.access.service import authenticate
 from engine.audit import keys as audit_keys
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
@@ -14,7 +13,7 @@ from engine.errors import Unauthorized
 
 from . import errors, observability, ratelimit, state_fence, web
 from . import metrics as metrics_view
-from .context import close_session, db, finish_request, start_request
+from .context import authenticated, close_session, finish_request, start_request
 from .input_guard import refuse_nul
 from .openapi import make_api
 from .views import (
@@ -138,7 +137,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Bitte mit einem Bearer-Token anmelden (POST /api/v1/auth/token).")
-        g.user = authenticate(db(), token.strip())
+        authenticated(token.strip())
         return None
 
     app.before_request(state_fence.fence)  # after authentication: state accounts reach only their view

@@ -5,6 +5,10 @@ whether it writes, ``db()`` begins it on first use (a request that never touches
 database opens no transaction), ``finish_request`` commits it once when the answer is a
 success and rolls it back otherwise, ``close_session`` rolls back whatever an unhandled
 error left open.
+
+The request's unit starts in the identity lookup of authentication (engine/tenancy/scope.py): it
+finds accounts and tokens only. ``authenticated`` then makes it act for the user's tenant, which on
+PostgreSQL Row-Level Security enforces for every statement after it (engine/tenancy/rls.py).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from engine import uow
 from engine.access.actor import Actor
+from engine.access.service import authenticate
+from engine.tenancy import scope
 
 log = logging.getLogger("kim.api")
 
@@ -31,13 +37,28 @@ def start_request(*, write: bool) -> None:
     g.kim_write = write
 
 
+def _tenant() -> int | str:
+    user = g.get("user")
+    return user.tenant_id if user is not None else scope.IDENTITY
+
+
 def db() -> Session:
-    """The request's session; its unit of work begins on first use."""
+    """The request's session; its unit of work begins on first use, for the user's tenant once known."""
     if "db" not in g:
-        g.db = uow.begin(_sessions()(), write=g.get("kim_write", True))
+        g.db = uow.begin(_sessions()(), write=g.get("kim_write", True), tenant=_tenant())
         if g.pop("kim_failed", False):
             uow.fail(g.db)
     return g.db
+
+
+def authenticated(token: str, kind: str = "api") -> Actor:
+    """The user a token belongs to (engine/access authenticate); from now on the request acts for
+    that user's tenant only."""
+    session = db()
+    user = authenticate(session, token, kind)
+    scope.use_tenant(session, user.tenant_id)
+    g.user = user
+    return user
 
 
 def fail() -> None:
@@ -67,7 +88,7 @@ def own_unit() -> Iterator[Session]:
     """
     if "db" in g:
         raise RuntimeError("own_unit() after the request's unit of work began")
-    with uow.unit_of_work(_sessions()) as session:
+    with uow.unit_of_work(_sessions(), tenant=_tenant()) as session:
         yield session
 
 
@@ -79,7 +100,7 @@ def keep_after_rollback(write: Callable[[Session], None]) -> None:
     if session is not None:
         uow.finish(session, ok=False)
     try:
-        with uow.unit_of_work(_sessions()) as own:
+        with uow.unit_of_work(_sessions(), tenant=_tenant()) as own:
             write(own)
     except Exception:
         log.exception("keeping the draft and incident after a refused step failed")

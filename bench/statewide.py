@@ -432,6 +432,7 @@ EXPECTED_COLUMNS = {
         "at",
         "user_id",
         "data",
+        "tenant_id",
     ],
     "tasks": [
         "id",
@@ -469,6 +470,7 @@ EXPECTED_COLUMNS = {
         "sheet_version",
         "interpreter_service",
         "scan_document_id",
+        "tenant_id",
     ],
     "programme_events": [
         "id",
@@ -880,6 +882,7 @@ class Copier:
                 "state": state,
                 "lock_version": i["lock_version"],
                 "started_by_id": "\\N",
+                "tenant_id": str(tenant),
                 "created_at": ts(i["created_at"]),
                 "updated_at": ts(i["updated_at"]),
             }
@@ -907,6 +910,7 @@ class Copier:
                             ts(row[9]),
                             str(cm) if row[10] else "\\N",
                             "\\N" if (data is None or anonymised) else e[11],
+                            str(tenant),
                         )
                     )
                 )
@@ -965,6 +969,7 @@ class Copier:
                             e[12],
                             e[13],
                             "\\N",  # no scanned sheet
+                            str(tenant),
                         )
                     )
                 )
@@ -999,6 +1004,7 @@ class Copier:
                 self.next_id["timers"] += 1
                 vals = dict(zip(cols, row, strict=True))
                 vals.update(id=str(tid), instance_id=str(inst_id), task_id=new_ids[idx[vals["task_id"]]])
+                vals.update(tenant_id=str(tenant))
                 out["timers"].append("\t".join(_escape(vals[c2]) for c2 in cols))
         for table, lines in out.items():
             self.counts[table] += len(lines)

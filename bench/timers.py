@@ -182,19 +182,19 @@ def _many_waiting(url: str, count: int) -> None:
             if len(batch_inst) == 5000 or n == count - 2:
                 conn.execute(
                     text(
-                        "INSERT INTO process_instances (id, case_id, process_version_id, process_id, "
-                        "status, state, lock_version, created_at, updated_at) VALUES (:id, :case_id, "
-                        ":process_version_id, :process_id, :status, :state, :lock_version, "
-                        ":created_at, :updated_at)"
+                        "INSERT INTO process_instances (id, case_id, tenant_id, process_version_id, "
+                        "process_id, status, state, lock_version, created_at, updated_at) VALUES (:id, "
+                        ":case_id, :tenant_id, :process_version_id, :process_id, :status, :state, "
+                        ":lock_version, :created_at, :updated_at)"
                     ),
                     batch_inst,
                 )
                 conn.execute(
                     text(
-                        "INSERT INTO timers (instance_id, task_id, bpmn_id, name, kind, scheduled_for, "
-                        "due_at, remaining, status, attempts, created_at) VALUES (:instance_id, "
-                        ":task_id, :bpmn_id, :name, :kind, :scheduled_for, :due_at, :remaining, "
-                        ":status, 0, :created_at)"
+                        "INSERT INTO timers (instance_id, tenant_id, task_id, bpmn_id, name, kind, "
+                        "scheduled_for, due_at, remaining, status, attempts, created_at) VALUES "
+                        "(:instance_id, :tenant_id, :task_id, :bpmn_id, :name, :kind, :scheduled_for, "
+                        ":due_at, :remaining, :status, 0, :created_at)"
                     ),
                     batch_timer,
                 )

@@ -40,9 +40,12 @@ def _pg_tool(name: str) -> str:
 
 
 def _pg_args(database_url: str) -> tuple[str, dict[str, str]]:
-    """A libpq URI without the password, and the environment that carries it (not visible in ps)."""
+    """A libpq URI without the password, and the environment that carries it (not visible in ps).
+
+    The tools act for all tenants (``kim.tenant``, engine/tenancy/scope.py): a role bound by Row-Level
+    Security dumps and restores every tenant's rows, not none."""
     url = make_url(database_url)
-    env = {**os.environ}
+    env = {**os.environ, "PGOPTIONS": f"{os.environ.get('PGOPTIONS', '')} -c kim.tenant=all".strip()}
     if url.password:
         env["PGPASSWORD"] = url.password
     uri = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
@@ -93,7 +96,18 @@ def backup(database_url: str, target: Path) -> Outcome:
         kind = "sqlite"
     else:
         uri, env = _pg_args(database_url)
-        _run([_pg_tool("pg_dump"), "--format=custom", "--file", str(part), "--dbname", uri], env)
+        _run(
+            [
+                _pg_tool("pg_dump"),
+                "--format=custom",
+                "--enable-row-security",
+                "--file",
+                str(part),
+                "--dbname",
+                uri,
+            ],
+            env,
+        )
         _run([_pg_tool("pg_restore"), "--list", str(part)], env)  # readable as a whole
         kind = "postgresql"
     os.replace(part, target)

@@ -17,6 +17,7 @@ from sqlalchemy import case, event, func, select
 from sqlalchemy.orm import Session
 
 from .clock import utcnow
+from .tenancy.scope import use_all_tenants
 from .timers.models import INCIDENT, WAITING, Timer
 
 disable_created_metrics()  # no *_created series: half the lines, nothing an alert needs
@@ -111,6 +112,7 @@ class DatabaseCollector:
         up = GaugeMetricFamily("kim_database_up", "1 when the database answered this scrape")
         try:
             with self.session_factory() as session:
+                use_all_tenants(session)  # every tenant's timers (engine/tenancy)
                 overdue_before = utcnow() - OVERDUE_AFTER
                 incidents, overdue = session.execute(
                     select(

@@ -16,6 +16,10 @@ How it works (the same on SQLite and PostgreSQL):
 - The unit commits once when its block ends normally. Any exception, or ``fail(session)``
   (an error answered without raising, e.g. a web form shown again with a message), rolls
   back everything it did, audit rows included.
+- A unit acts for a tenant scope (engine/tenancy/scope.py), set when it opens: job units act for all
+  tenants unless given one (``tenant=``), the HTTP request's unit starts in the identity lookup of
+  authentication and acts for the user's tenant once it is known (api/context.py). On PostgreSQL the
+  scope is set per transaction and Row-Level Security enforces it (engine/tenancy/rls.py).
 - Jobs that work in batches open one unit per batch or item in the job's own loop
   (engine/timers/jobs.py: one per timer; engine/retention/jobs.py: one per case;
   engine/crypto.py key rotation: one per batch), so one failure rolls back only its part.
@@ -30,15 +34,23 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .db import UNIT, WRITE
+from .tenancy import fill as _fill  # noqa: F401  (registers the tenant fill of new rows)
+from .tenancy import scope
 
 FAILED = "kim_unit_failed"
 WRITING, READING = "write", "read"
 
 
-def begin(session: Session, *, write: bool) -> Session:
-    """Make ``session`` a unit of work; a writing unit begins its transaction (and lock) now."""
+def begin(session: Session, *, write: bool, tenant: int | str | None = None) -> Session:
+    """Make ``session`` a unit of work; a writing unit begins its transaction (and lock) now.
+
+    ``tenant``: the tenant id it acts for, or a scope word of engine/tenancy/scope.py; by default it
+    keeps the scope the session has, else all tenants (a job's unit).
+    """
     if session.in_transaction():
         raise RuntimeError("a unit of work must start with a fresh session")
+    if tenant is not None or scope.scope_of(session) is None:
+        session.info[scope.SCOPE] = scope.ALL if tenant is None else tenant
     session.info[UNIT] = WRITING if write else READING
     session.info.pop(FAILED, None)
     if write:
@@ -74,13 +86,18 @@ def finish(session: Session, *, ok: bool = True) -> None:
     finally:
         session.info.pop(UNIT, None)
         session.info.pop(FAILED, None)
+        scope.clear(session)
         session.close()
 
 
 @contextmanager
-def unit_of_work(sessions: Callable[[], Session], *, write: bool = True) -> Iterator[Session]:
-    """A new session as one unit of work: committed at the end, rolled back on any error."""
-    session = begin(sessions(), write=write)
+def unit_of_work(
+    sessions: Callable[[], Session], *, write: bool = True, tenant: int | str | None = None
+) -> Iterator[Session]:
+    """A new session as one unit of work: committed at the end, rolled back on any error.
+
+    It acts for ``tenant`` (an id or a scope word), by default for all tenants (a job)."""
+    session = begin(sessions(), write=write, tenant=tenant)
     try:
         yield session
     except BaseException:

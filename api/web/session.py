@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import g, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.access.actor import Actor
-from engine.access.service import authenticate, new_token, revoke_token
+from engine.access.service import new_token, revoke_token
 from engine.errors import Forbidden, Unauthorized
 
-from ..context import db, settings
+from ..context import authenticated, db, settings
 from .strings import DE
 
 TOKEN_KEY = "web_token"
@@ -52,7 +52,7 @@ def csrf_valid() -> bool:
 
 def cookie_user(token: str) -> Actor:
     """The user of a cookie-authenticated API request; unsafe methods need the CSRF token."""
-    actor = authenticate(db(), token, kind="web")
+    actor = authenticated(token, kind="web")
     if not csrf_valid():
         raise Forbidden(CSRF_REFUSED, kind="csrf-refused")
     return actor
@@ -63,7 +63,7 @@ def require_login():
     token = session_token()
     if token:
         try:
-            g.user = authenticate(db(), token, kind="web")
+            authenticated(token, kind="web")
         except Unauthorized:
             session.clear()  # expired or revoked: start over
             token = None

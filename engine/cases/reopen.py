@@ -144,6 +144,7 @@ def reopen_case(session: Session, *, user: Actor, case_id: int, reason: str | No
         [
             {
                 "instance_id": instance.id,
+                "tenant_id": instance.tenant_id,
                 "case_id": case.id,
                 "task_id": None,
                 "bpmn_id": None,

@@ -20,6 +20,7 @@ class Consent(Base):
     __table_args__ = (Index("ix_consents_case", "case_id", "kind", "agency"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the case's
     kind: Mapped[str] = mapped_column(String(30))
     agency: Mapped[str | None] = mapped_column(String(40))
     form_version: Mapped[str | None] = mapped_column(String(50))
@@ -51,6 +52,7 @@ class ConsentMember(Base):
     __tablename__ = "consent_members"
     __table_args__ = (Index("ix_consent_members_member", "member_id"),)
     consent_id: Mapped[int] = mapped_column(ForeignKey("consents.id"), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the consent's
     member_id: Mapped[int] = mapped_column(ForeignKey("household_members.id"), primary_key=True)
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("household_members.id"))
 

@@ -36,6 +36,7 @@ class BodyMember(Base):
     __tablename__ = "body_members"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the body's
     function: Mapped[str] = mapped_column(String(300))
     organisation: Mapped[str | None] = mapped_column(String(200))
     membership: Mapped[str] = mapped_column(String(20), default="permanent")  # permanent | as_needed
@@ -110,6 +111,7 @@ class TopicCase(Base):
     __table_args__ = (UniqueConstraint("topic_id", "case_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the topic's
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     pseudonym: Mapped[str] = mapped_column(String(40))
     linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -123,6 +125,7 @@ class TopicEvent(Base):
     __table_args__ = (Index("ix_topic_events_topic", "topic_id", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the topic's
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     username: Mapped[str | None] = mapped_column(String(80))
@@ -144,6 +147,7 @@ class AgendaItem(Base):
     __table_args__ = (UniqueConstraint("meeting_id", "topic_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the meeting's
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     step: Mapped[str] = mapped_column(String(60))

@@ -54,6 +54,7 @@ class MemberChange(Base):
     __table_args__ = (Index("ix_member_changes_member", "member_id", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("household_members.id"))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the member's
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     field: Mapped[str] = mapped_column(String(40))  # given_name, birth_date, residence_status, left, ...
     # {"old": ..., "new": ...}: names and dates are personal data, encrypted at rest like ``person``

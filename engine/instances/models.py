@@ -17,6 +17,7 @@ class ProcessInstance(Base):
     __tablename__ = "process_instances"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     process_id: Mapped[str | None] = mapped_column(String(100), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
@@ -35,6 +36,7 @@ class HistoryEntry(Base):
     __table_args__ = (Index("ix_history_case", "case_id", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the instance's
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     task_id: Mapped[str | None] = mapped_column(String(36))
     bpmn_id: Mapped[str | None] = mapped_column(String(100))

@@ -65,6 +65,8 @@ def create_instance(
     now = utcnow()
     instance = ProcessInstance(
         case_id=case.id if case else None,
+        # the case's tenant, else the acting user's; else the unit's (engine/tenancy/fill.py)
+        tenant_id=case.tenant_id if case else (user.tenant_id if user else None),
         process_version_id=version_id,
         process_id=process_id,
         status=RUNNING,
@@ -136,6 +138,7 @@ def record_step(
             [
                 {
                     "instance_id": instance.id,
+                    "tenant_id": instance.tenant_id,
                     "case_id": case_id,
                     "task_id": item.task_id,
                     "bpmn_id": item.bpmn_id,
@@ -208,7 +211,14 @@ def record_step(
     ]
     if new_rows:
         session.execute(tasks.insert(), new_rows)
-    timers.sync(session, instance_id=instance.id, waiting=result.timers, now=now, fired_by=fired_by)
+    timers.sync(
+        session,
+        instance_id=instance.id,
+        waiting=result.timers,
+        now=now,
+        fired_by=fired_by,
+        tenant_id=instance.tenant_id,
+    )
     for hook in hooks:
         hook(session, instance, case, result, now)
     return Recorded(ready_rows + new_rows, completed)

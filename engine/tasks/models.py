@@ -49,6 +49,7 @@ class InboxChoice(Base):
 
     __tablename__ = "inbox_choices"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the user's
     view: Mapped[str] = mapped_column(String(20))
     sort: Mapped[str] = mapped_column(String(20))
     process_id: Mapped[str | None] = mapped_column(String(100))
@@ -61,6 +62,7 @@ class TaskDraft(Base):
 
     __tablename__ = "task_drafts"
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the task's
     data: Mapped[dict] = mapped_column(EncryptedJSON)
     saved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -107,16 +107,22 @@ def _fire_leased(session: Session, *, timer_id: int, owner: str) -> tuple[FireOu
     }
 
 
-def fire(sessions, *, timer_id: int, owner: str, policy: TimerPolicy) -> FireOutcome:
-    """Fire one leased timer in its own unit of work; on failure record a retry or an incident."""
+def fire(
+    sessions, *, timer_id: int, owner: str, policy: TimerPolicy, tenant_id: int | None = None
+) -> FireOutcome:
+    """Fire one leased timer in its own unit of work; on failure record a retry or an incident.
+
+    The unit acts for the timer's tenant (``tenant_id``; looked up when not given)."""
     started = utcnow()
+    if tenant_id is None:
+        tenant_id = _tenants(sessions, [timer_id]).get(timer_id)
     try:
-        with unit_of_work(sessions) as session:
+        with unit_of_work(sessions, tenant=tenant_id) as session:
             outcome, fired = _fire_leased(session, timer_id=timer_id, owner=owner)
     except Exception as exc:  # noqa: BLE001 - any failure becomes a retry, never a lost timer
         failure = exc if isinstance(exc, wf.EngineFailure) else None
         message = str(exc)[:500] or type(exc).__name__
-        with unit_of_work(sessions) as session:
+        with unit_of_work(sessions, tenant=tenant_id) as session:
             outcome, attempts = _record_failure(
                 session, timer_id=timer_id, owner=owner, policy=policy, error=message, failure=failure
             )
@@ -186,6 +192,16 @@ def _tell_owners(session: Session, timer: Timer, failure: wf.EngineFailure) -> N
     metrics.process_incident(session, incident.process_id, incident.kind)
 
 
+def _tenants(sessions, ids: list[int]) -> dict[int, int]:
+    """The tenant of each timer (read in all-tenant scope, before each fires in its tenant's)."""
+    with unit_of_work(sessions, write=False) as session:
+        return _tenants_in(session, ids)
+
+
+def _tenants_in(session: Session, ids: list[int]) -> dict[int, int]:
+    return dict(session.execute(select(Timer.id, Timer.tenant_id).where(Timer.id.in_(ids))).tuples().all())
+
+
 def run_due(
     sessions, *, owner: str, policy: TimerPolicy, should_stop: Callable[[], bool] = lambda: False
 ) -> list[FireOutcome]:
@@ -194,10 +210,12 @@ def run_due(
     while not should_stop():
         with unit_of_work(sessions) as session:
             ids = claim(session, owner=owner, policy=policy)
+            tenants = _tenants_in(session, ids) if ids else {}
         if not ids:
             break
         for timer_id in ids:
             if should_stop():
                 break
-            outcomes.append(fire(sessions, timer_id=timer_id, owner=owner, policy=policy))
+            tenant = tenants.get(timer_id)
+            outcomes.append(fire(sessions, timer_id=timer_id, owner=owner, policy=policy, tenant_id=tenant))
     return outcomes

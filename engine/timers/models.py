@@ -22,6 +22,7 @@ class Timer(Base):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))  # the instance's
     task_id: Mapped[str] = mapped_column(String(36))
     bpmn_id: Mapped[str] = mapped_column(String(100))
     name: Mapped[str | None] = mapped_column(String(200))

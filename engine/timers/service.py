@@ -64,8 +64,10 @@ def sync(
     waiting: list[wf.WaitingTimer],
     now: datetime,
     fired_by: str | None = None,
+    tenant_id: int | None = None,
 ) -> None:
-    """Make the instance's timer rows match what its state waits on (same transaction)."""
+    """Make the instance's timer rows match what its state waits on (same transaction); new rows
+    carry the instance's tenant (``tenant_id``, needed when the state waits on a timer)."""
     table = cast(Table, Timer.__table__)
     rows = session.execute(
         select(
@@ -84,6 +86,7 @@ def sync(
             new_rows.append(
                 {
                     "instance_id": instance_id,
+                    "tenant_id": tenant_id,
                     "task_id": task_id,
                     "bpmn_id": timer.bpmn_id,
                     "name": timer.name,

@@ -102,16 +102,16 @@ def fill(db, *, rows: int) -> dict:
         NULL, {names} || (i % 97), 'Amina', {json_empty}, false,
         CASE WHEN {is_open} THEN NULL ELSE {_ts(db, "i * 4 + 1600000")} END
         FROM {n(db, rows)}""")
-    db.execute(f"""INSERT INTO process_instances (id, case_id, process_version_id, process_id, status, state,
-        lock_version, created_at, updated_at)
-        SELECT {base} + i, {base} + i, {pv}, 'case_lifecycle',
+    db.execute(f"""INSERT INTO process_instances (id, case_id, tenant_id, process_version_id, process_id,
+        status, state, lock_version, created_at, updated_at)
+        SELECT {base} + i, {base} + i, {tenant}, {pv}, 'case_lifecycle',
         CASE WHEN {is_open} THEN 'running' ELSE 'completed' END, '', 1, {_ts(db, "i * 4")},
         {_ts(db, "i * 4 + 20000")}
         FROM {n(db, rows)}""")
-    db.execute(f"""INSERT INTO history (id, instance_id, case_id, task_id, bpmn_id, name, kind, state,
-        lane, at)
-        SELECT {base} + i, {base} + 1 + i / 3, {base} + 1 + i / 3, 'h-' || i, 'evaluation', 'Evaluation',
-        'UserTask', 'completed', 'Case Management', {_ts(db, "i")}
+    db.execute(f"""INSERT INTO history (id, instance_id, case_id, tenant_id, task_id, bpmn_id, name, kind,
+        state, lane, at)
+        SELECT {base} + i, {base} + 1 + i / 3, {base} + 1 + i / 3, {tenant}, 'h-' || i, 'evaluation',
+        'Evaluation', 'UserTask', 'completed', 'Case Management', {_ts(db, "i")}
         FROM {n(db, rows * 3 - 3)}""")
     db.execute(f"""INSERT INTO tasks (id, instance_id, case_id, tenant_id, municipality_id, team_id,
         bpmn_id, name, form_key, lane, role, status, created_at, due_at, completed_at)
@@ -121,10 +121,11 @@ def fill(db, *, rows: int) -> dict:
         {_ts(db, "i * 4")}, {_ts(db, "i * 4 + 80000")},
         CASE WHEN {is_open} THEN NULL ELSE {_ts(db, "i * 4 + 9")} END
         FROM {n(db, rows)}""")
-    db.execute(f"""INSERT INTO timers (id, instance_id, task_id, bpmn_id, name, kind, scheduled_for, due_at,
-        status, attempts, created_at)
-        SELECT {base} + i, {base} + i, 'timer-' || i, 'wait', 'Warten', 'duration', {_ts(db, "4000000 + i")},
-        {_ts(db, "4000000 + i")}, 'waiting', 0, {_ts(db, "i")} FROM {n(db, rows // 2)}""")
+    db.execute(f"""INSERT INTO timers (id, instance_id, tenant_id, task_id, bpmn_id, name, kind,
+        scheduled_for, due_at, status, attempts, created_at)
+        SELECT {base} + i, {base} + i, {tenant}, 'timer-' || i, 'wait', 'Warten', 'duration',
+        {_ts(db, "4000000 + i")}, {_ts(db, "4000000 + i")}, 'waiting', 0, {_ts(db, "i")}
+        FROM {n(db, rows // 2)}""")
     db.execute(f"""INSERT INTO followups (id, instance_id, case_id, tenant_id, municipality_id, team_id,
         status, due_date, checkins_done, started_at)
         SELECT {base} + i, {base} + i, {base} + i, {tenant}, {place}, {team},
@@ -140,9 +141,9 @@ def fill(db, *, rows: int) -> dict:
         CASE i % 3 WHEN 0 THEN 'persons_supported' WHEN 1 THEN 'cm_case' ELSE 'closure' END,
         NULL, {place}, {team}, {base} + i, {_day(db, "i % 300")}, {years},
         {_ts(db, "i")} FROM {n(db, rows)}""")
-    db.execute(f"""INSERT INTO consents (id, case_id, kind, agency, given_on, recorded_at)
-        SELECT {base} + i, {base} + i, 'data_processing', NULL, {_day(db, "i % 300")}, {_ts(db, "i")}
-        FROM {n(db, rows)}""")
+    db.execute(f"""INSERT INTO consents (id, case_id, tenant_id, kind, agency, given_on, recorded_at)
+        SELECT {base} + i, {base} + i, {tenant}, 'data_processing', NULL, {_day(db, "i % 300")},
+        {_ts(db, "i")} FROM {n(db, rows)}""")
     if db.is_sqlite:
         db.execute("ANALYZE")
     else:

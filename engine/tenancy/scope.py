@@ -1,0 +1,93 @@
+"""The tenant scope of a unit of work, set per transaction on PostgreSQL as the GUC ``kim.tenant``.
+
+A scope is one of:
+
+- a tenant id: the unit acts for that county (a request after authentication, a firing timer);
+- ``all`` (``use_all_tenants``): system work that spans counties (setup, the scheduler's jobs, CLI
+  commands, the demo generator). It sees and writes every tenant's rows: such code must filter
+  by tenant itself;
+- ``state`` (``use_state``): read-only across tenants, and only the tables in ``STATE_READABLE``;
+- ``identity`` (``use_identity_lookup``): authentication before the tenant is known; it reads and
+  writes accounts and tokens only (engine/tenancy/rls.py ``IDENTITY_TABLES``).
+
+The scope lives in ``session.info``. On PostgreSQL the session's ``after_begin`` event sets it for the
+transaction with ``set_config('kim.tenant', ..., true)`` (one statement per transaction); a scope
+changed inside a transaction (a request after authentication) is set at once. The policies of
+engine/tenancy/rls.py compare each row's ``tenant_id`` with it: a transaction without a scope sees
+nothing. On SQLite the scope is only recorded (the ORM fill of new rows uses it).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+SCOPE = "kim_tenant"  # session.info: a tenant id, or one of the words below
+_APPLIED = "kim_tenant_applied"  # session.info: the scope set on the open transaction's connection
+ALL, STATE, IDENTITY = "all", "state", "identity"
+STATE_READABLE = ("tenants", "programme_events")
+
+_SET = text("SELECT set_config('kim.tenant', :scope, true)")
+
+
+def use_tenant(session: Session, tenant_id: int) -> None:
+    """Act for one tenant from now on (in this transaction and the next ones of ``session``)."""
+    if isinstance(tenant_id, bool) or not isinstance(tenant_id, int):
+        raise TypeError(f"a tenant id is an int, not {tenant_id!r}")
+    _set(session, tenant_id)
+
+
+def use_all_tenants(session: Session) -> None:
+    """System scope: every tenant's rows (jobs, setup, CLI, migrations). Filter by tenant yourself."""
+    _set(session, ALL)
+
+
+def use_state(session: Session) -> None:
+    """Read-only across tenants, and only on ``STATE_READABLE`` (the state's figures)."""
+    _set(session, STATE)
+
+
+def use_identity_lookup(session: Session) -> None:
+    """Authentication before any tenant is known: accounts and tokens only."""
+    _set(session, IDENTITY)
+
+
+def current_tenant(session: Session) -> int | None:
+    """The tenant the session acts for; None in all-tenant, state or identity scope, or none set."""
+    scope = session.info.get(SCOPE)
+    return scope if isinstance(scope, int) else None
+
+
+def scope_of(session: Session) -> int | str | None:
+    """The session's scope as recorded: a tenant id, ``all``, ``state``, ``identity`` or None."""
+    return session.info.get(SCOPE)
+
+
+def clear(session: Session) -> None:
+    """Forget the scope (the session goes back to a pool of sessions without one)."""
+    session.info.pop(SCOPE, None)
+
+
+def _set(session: Session, scope: int | str) -> None:
+    session.info[SCOPE] = scope
+    applied = session.info.get(_APPLIED)
+    if applied is not None and applied != scope:  # a transaction is open on PostgreSQL: set it now
+        session.connection().execute(_SET, {"scope": str(scope)})
+        session.info[_APPLIED] = scope
+
+
+@event.listens_for(Session, "after_begin")
+def _set_for_transaction(session: Session, _transaction, connection: Connection) -> None:
+    scope = session.info.get(SCOPE)
+    if connection.dialect.name != "postgresql":
+        return
+    if scope is not None:
+        connection.execute(_SET, {"scope": str(scope)})
+    session.info[_APPLIED] = scope if scope is not None else ""
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_APPLIED, None)
