@@ -92,9 +92,7 @@ def ensure_user(
     """The demo's acting accounts of the tenant (created if missing; password ``password``, else 'demo'
     only in demo mode). User names are unique per tenant: another county's account of the same name is
     another account and never used."""
-    user = session.scalars(
-        select(User).where(User.tenant_id == tenant_id, User.username == username)
-    ).first()
+    user = session.scalars(select(User).where(User.tenant_id == tenant_id, User.username == username)).first()
     if user is None:
         user = User(
             username=username,

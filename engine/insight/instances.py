@@ -42,7 +42,7 @@ def waiting_at(
     """The instances of a version waiting at one element now (open task or waiting timer), longest
     waiting first, with the case's pseudonym or the topic's number and the municipality."""
     require_insight(user)
-    row = _version(session, process_id, version)
+    row = _version(session, process_id, version, user.tenant_id)
     place = _municipality(session, user, municipality)
     element = wf.diagram_graph(row.xml).elements.get(bpmn_id)
     if element is None:

@@ -19,6 +19,9 @@ nothing. On SQLite the scope is only recorded (the ORM fill of new rows uses it)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -46,6 +49,19 @@ def use_all_tenants(session: Session) -> None:
 def use_state(session: Session) -> None:
     """Read-only across tenants, and only on ``STATE_READABLE`` (the state's figures)."""
     _set(session, STATE)
+
+
+@contextmanager
+def reading_as_state(session: Session) -> Iterator[None]:
+    """Within the block: the state's read-only scope across tenants (the state figures' one query);
+    afterwards the scope before it again (the state account's own tenant for its audit entries)."""
+    before = session.info.get(SCOPE)
+    use_state(session)
+    try:
+        yield
+    finally:
+        if before is not None:
+            _set(session, before)
 
 
 def use_identity_lookup(session: Session) -> None:

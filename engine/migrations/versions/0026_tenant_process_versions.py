@@ -5,7 +5,7 @@
 become the base. Version numbers stay one sequence per process or form (the unique keys are unchanged).
 
 Revision ID: 0026
-Revises: 0019
+Revises: 0025
 Create Date: 2026-12-02 17:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0019"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ share of first contacts, case-management posts, first school year). Nothing exis
 means the defaults of engine/org/terms.py and the demo.
 
 Revision ID: 0027
-Revises: 0019
+Revises: 0026
 Create Date: 2026-12-02 17:30:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0019"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ filled from the existing cases (the highest number per tenant and year in their 
 the next case continues after them. Existing case numbers stay as they are.
 
 Revision ID: 0028
-Revises: 0019
+Revises: 0027
 Create Date: 2026-12-02 17:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0028"
-down_revision = "0019"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

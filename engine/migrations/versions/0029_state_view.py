@@ -7,7 +7,7 @@ accounts' tenant, engine/state; its own figures are never counted). ``ix_program
 scan of the year's facts instead of a parallel scan of the whole table; docs/perf_state.md).
 
 Revision ID: 0029
-Revises: 0019
+Revises: 0028
 Create Date: 2026-12-02 17:30:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0029"
-down_revision = "0019"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 

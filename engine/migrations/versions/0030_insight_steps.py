@@ -3,7 +3,7 @@ taken into it and the time spent there (engine/insight/steps.py), filled from th
 index of the open tasks per tenant for the heat map's waiting counts.
 
 Revision ID: 0030
-Revises: 0019
+Revises: 0029
 Create Date: 2026-12-02 18:00:00
 """
 
@@ -14,7 +14,7 @@ import engine.db
 from engine.insight.steps import backfill
 
 revision = "0030"
-down_revision = "0019"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
