@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from engine import hooks
 from engine.config import PROJECT_ROOT, Settings
+from tests.tenant_login import tenant_of
 
 BIN = Path(sys.executable).parent
 # A fixed data key (engine/crypto.py); also in the environment for `kim` subprocesses.
@@ -267,8 +268,12 @@ _TOKENS: dict[tuple[int, str], str] = {}
 def login(client):
     """login('cm-borchen') -> headers with a bearer token."""
 
-    def _login(username: str, password: str = "demo") -> dict[str, str]:
-        r = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+    def _login(username: str, password: str = "demo", tenant: str | None = None) -> dict[str, str]:
+        body = {"username": username, "password": password}
+        county = tenant or tenant_of(client.application, username)
+        if county:
+            body["tenant"] = county
+        r = client.post("/api/v1/auth/token", json=body)
         assert r.status_code == 200, r.json
         return {"Authorization": "Bearer " + r.json["access_token"]}
 

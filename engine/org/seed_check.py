@@ -15,7 +15,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ..access.models import ROLES
+from ..access.models import ASSIGNABLE_ROLES
 from ..errors import InvalidInput
 from ..vocabulary import labels
 
@@ -120,7 +120,7 @@ SCHEMA: dict = _object(
                     "username": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]{0,79}$"},
                     "password": {"type": "string", "minLength": 1},
                     "display_name": NAME,
-                    "role": {"enum": list(ROLES)},
+                    "role": {"enum": list(ASSIGNABLE_ROLES)},
                     "municipality": {"type": ["string", "null"]},
                     "team": {"type": ["string", "null"]},
                     "agency": {"type": ["string", "null"]},

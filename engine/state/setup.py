@@ -58,11 +58,13 @@ def add_state_user(
     if tenant is None:
         errors["tenant"] = ["Diese Landesebene gibt es nicht (zuerst „kim state add“)."]
     username = username.strip()
-    existing = session.scalars(select(User).where(User.username == username)).first()
+    existing = (
+        session.scalars(select(User).where(User.tenant_id == tenant.id, User.username == username)).first()
+        if tenant is not None
+        else None
+    )
     if not USERNAME.match(username):
         errors["username"] = [BAD_USERNAME]
-    elif existing is not None and (tenant is None or existing.tenant_id != tenant.id):
-        errors["username"] = ["Diesen Benutzernamen gibt es schon."]
     if msgs := _name_errors(display_name):
         errors["display_name"] = msgs
     if msgs := _password_errors(password):

@@ -151,7 +151,9 @@ def test_kim_state_sets_up_the_state_level_and_its_account(db, client):
     assert refused.returncode == 1 and "gehört einem Kreis" in refused.stderr
     made = kim("user", "nrw", "land-nrw", "--display-name", "Landesstelle", KIM_STATE_PASSWORD=STATE_PASSWORD)
     assert made.returncode == 0, made.stderr
-    token = client.post(f"{API}/auth/token", json={"username": "land-nrw", "password": STATE_PASSWORD})
+    token = client.post(
+        f"{API}/auth/token", json={"username": "land-nrw", "password": STATE_PASSWORD, "tenant": "nrw"}
+    )
     assert token.status_code == 200 and token.json["user"]["role"] == "state"
     short = kim("user", "nrw", "land-zwei", "--display-name", "Zwei", KIM_STATE_PASSWORD="kurz")
     assert short.returncode == 1 and "password" in short.stderr

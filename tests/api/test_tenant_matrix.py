@@ -35,6 +35,7 @@ from tests.api.tenant_world import (
 )
 from tests.api.test_access_matrix import MATRIX, ROLES, build_world
 from tests.conftest import _settings, clone_database, drop_database
+from tests.tenant_login import tenant_of
 from tests.web.helpers import web_login
 
 API = "/api/v1"
@@ -191,7 +192,8 @@ def two(template_db, tmp_path_factory):
     client = app.test_client()
 
     def login(username: str) -> dict[str, str]:
-        r = client.post(f"{API}/auth/token", json={"username": username, "password": "demo"})
+        body = {"username": username, "password": "demo", "tenant": tenant_of(app, username)}
+        r = client.post(f"{API}/auth/token", json=body)
         assert r.status_code == 200, r.json
         return {"Authorization": "Bearer " + r.json["access_token"]}
 
@@ -336,7 +338,8 @@ def test_their_own_roles_still_see_their_world(two):
     client, theirs = two.client, two.theirs
 
     def get(username: str, path: str):
-        token = client.post(f"{API}/auth/token", json={"username": username, "password": "demo"}).json
+        body = {"username": username, "password": "demo", "tenant": tenant_of(client.application, username)}
+        token = client.post(f"{API}/auth/token", json=body).json
         return client.get(API + path, headers={"Authorization": "Bearer " + token["access_token"]})
 
     assert get("qt-cm", f"/cases/{theirs['id']}").status_code == 200

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.tenant_login import tenant_of
+
 _FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
@@ -15,15 +17,17 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def submit_login(client, username: str, password: str = "demo", next_url: str | None = None):
-    """Open the login page and submit it; returns the response to the POST."""
+def submit_login(
+    client, username: str, password: str = "demo", next_url: str | None = None, tenant: str | None = None
+):
+    """Open the login page and submit it (with the county when there are several); the POST's answer."""
     query = {"next": next_url} if next_url is not None else {}
     page = client.get("/login", query_string=query)
-    return client.post(
-        "/login",
-        query_string=query,
-        data={"username": username, "password": password, "csrf_token": csrf_from(page.text)},
-    )
+    data = {"username": username, "password": password, "csrf_token": csrf_from(page.text)}
+    county = tenant or tenant_of(client.application, username)
+    if county:
+        data["tenant"] = county
+    return client.post("/login", query_string=query, data=data)
 
 
 def web_login(client, username: str = "cm-borchen") -> str:

@@ -192,7 +192,9 @@ def test_requests_as_the_app_role_act_for_the_users_tenant(db, two_tenants, sett
     *_, a_case, b_case = two_tenants
     app = create_app(dataclasses.replace(settings, database_url=_app_url(db)))
     client = app.test_client()
-    r = client.post("/api/v1/auth/token", json={"username": "cm-borchen", "password": "demo"})
+    r = client.post(
+        "/api/v1/auth/token", json={"username": "cm-borchen", "password": "demo", "tenant": "paderborn"}
+    )
     assert r.status_code == 200, r.json
     headers = {"Authorization": f"Bearer {r.json['access_token']}"}
     assert r.json["user"]["municipality"]  # the account's places, read before the tenant was known
