@@ -38,6 +38,7 @@ def test_the_state_page_is_accessible_and_the_state_accounts_start(browser, serv
         page.goto(base + "/login")
         page.get_by_label("Benutzername").fill(STATE_USER)
         page.get_by_label("Passwort").fill(STATE_PASSWORD)
+        page.get_by_label("Kreis / kreisfreie Stadt").select_option(label="Land Nordrhein-Westfalen")
         page.get_by_role("button", name="Anmelden").click()
         page.wait_for_url(base + "/state")
         page.get_by_label("Schuljahr", exact=True).select_option(YEAR)

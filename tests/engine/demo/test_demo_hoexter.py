@@ -57,7 +57,7 @@ def test_generate_demo_for_hoexter_fills_hoexter_only(db):
         "SELECT u.username FROM users u JOIN tenants t ON t.id = u.tenant_id "
         "WHERE t.key = 'hoexter' AND u.role = 'coordinator'"
     )
-    assert coordinators == [("coordinator-hoexter",)]
+    assert coordinators == [("coordinator",)]  # user names are per county: Paderborn's stays its own
     assert db.rows("SELECT count(*) FROM users WHERE username = 'cm-hoexter-1'") == [(1,)]  # 2 CM posts
     # the steering body meets in the seed's meeting place, every 3 months as the seed says
     held = db.rows(
