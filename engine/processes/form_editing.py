@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
@@ -16,7 +16,7 @@ from ..errors import InvalidInput
 from .form_contract import require_contract, violations
 from .forms import check_form_schema
 from .models import FormVersion
-from .scope import current_row, visible
+from .scope import reset_to_base, visible
 from .service import current_form, deploy_form
 from .versions import require_process_owner
 
@@ -84,21 +84,7 @@ def reset_form(session: Session, *, user: Actor, form_key: str) -> tuple[FormVer
     require_process_owner(user)
     begin_write(session)
     current_form(session, form_key, tenant_id=user.tenant_id)  # 404 for a form the tenant cannot see
-    base = current_row(session, FormVersion, form_key, None)
-    if base is None:
-        raise InvalidInput(
-            "Für dieses Formular gibt es keine Basisversion; der Kreis kann nicht zu ihr zurückkehren.",
-        )
-    changed = session.execute(
-        update(FormVersion)
-        .where(
-            FormVersion.form_key == form_key,
-            FormVersion.tenant_id == user.tenant_id,
-            FormVersion.is_current.is_(True),
-        )
-        .values(is_current=False)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    base, changed = reset_to_base(session, FormVersion, form_key, user.tenant_id)
     if changed:
         record(session, user, Event("form.reset", "form_version", f"{form_key}@{base.version}"))
     return base, bool(changed)

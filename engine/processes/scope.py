@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..errors import InvalidInput
 from .models import FormVersion, ProcessVersion
 
 BASE, TENANT = "base", "tenant"
@@ -66,3 +67,21 @@ def next_number(session: Session, model: type[Row], key: str) -> int:
         select(model.version).where(key_of(model) == key).order_by(model.version.desc()).limit(1)
     )
     return (last or 0) + 1
+
+
+def reset_to_base(session: Session, model: type[Row], key: str, tenant_id: int) -> tuple[Row, bool]:
+    """The tenant's own current version stops being current, so new work uses the base's current one.
+    (the base's current version, whether anything changed); 422 when the base has none."""
+    base = current_row(session, model, key, None)
+    if base is None:
+        what = "diesen Prozess" if model is ProcessVersion else "dieses Formular"
+        raise InvalidInput(
+            f"Für {what} gibt es keine Basisversion; der Kreis kann nicht zu ihr zurückkehren."
+        )
+    changed = session.execute(
+        update(model)
+        .where(key_of(model) == key, model.tenant_id == tenant_id, model.is_current.is_(True))
+        .values(is_current=False)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    return base, bool(changed)

@@ -16,7 +16,7 @@ from ..clock import utcnow
 from ..db import begin_write
 from ..errors import Forbidden, InvalidInput, NotFound
 from .models import FormVersion, ProcessVersion
-from .scope import current_id, current_row, next_number, owned, source, visible
+from .scope import current_id, current_row, next_number, owned, reset_to_base, source, visible
 from .service import _hash
 
 DRAFT, DEPLOYED = "draft", "deployed"
@@ -213,21 +213,7 @@ def reset(session: Session, *, user: Actor, process_id: str) -> tuple[ProcessVer
     require_process_owner(user)
     begin_write(session)
     get_version(session, process_id, tenant_id=user.tenant_id)  # 404 for a process the tenant cannot see
-    base = current_row(session, ProcessVersion, process_id, None)
-    if base is None:
-        raise InvalidInput(
-            "Für diesen Prozess gibt es keine Basisversion; der Kreis kann nicht zu ihr zurückkehren.",
-        )
-    changed = session.execute(
-        update(ProcessVersion)
-        .where(
-            ProcessVersion.process_id == process_id,
-            ProcessVersion.tenant_id == user.tenant_id,
-            ProcessVersion.is_current.is_(True),
-        )
-        .values(is_current=False)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
+    base, changed = reset_to_base(session, ProcessVersion, process_id, user.tenant_id)
     if changed:
         record(session, user, Event("process.reset", "process_version", f"{base.process_id}@{base.version}"))
     return base, bool(changed)
