@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
 # (figure, breakdown prefix of its columns' headers); a breakdown has one column per code, headed by the
 # code's label (fig["labels"], from engine/vocabulary.py).
 FIGURES = (
@@ -62,33 +66,43 @@ NOTE = (
 )
 
 
+def csv_text(rows: list[list]) -> str:
+    """CSV (semicolon-separated, CRLF, as German spreadsheet programs expect), with a BOM for Excel."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return "\ufeff" + buf.getvalue()
+
+
+def workbook(sheets: list[tuple[str, list[list]]], *, freeze: str, name_width: int) -> bytes:
+    """An XLSX workbook: the first sheet a table (bold header, frozen at ``freeze``, column C
+    ``name_width`` wide), every further sheet its rows as they are."""
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
+    (title, rows), *others = sheets
+    sheet.title = title
+    for values in rows:
+        sheet.append(values)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = freeze
+    sheet.column_dimensions["C"].width = name_width
+    for other_title, other_rows in others:
+        other = book.create_sheet(other_title)
+        for values in other_rows:
+            other.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def to_csv(fig: dict) -> str:
     """CSV (semicolon-separated, as German spreadsheet programs expect), with a BOM for Excel."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerows(table(fig))
-    return "\ufeff" + buf.getvalue()
+    return csv_text(table(fig))
 
 
 def to_xlsx(fig: dict) -> bytes:
     """An XLSX workbook: the figures and a sheet with the notes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
-    sheet.title = f"Kennzahlen {fig['school_year'].replace('/', '-')}"
-    for values in table(fig):
-        sheet.append(values)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "E2"
-    sheet.column_dimensions["C"].width = 26
-    notes = book.create_sheet("Hinweise")
-    notes.append(["Kennzahlen KIM (Programmcontrolling)", fig["school_year"]])
-    notes.append([NOTE.format(n=fig["min_count"])])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    notes = [["Kennzahlen KIM (Programmcontrolling)", fig["school_year"]], [NOTE.format(n=fig["min_count"])]]
+    title = f"Kennzahlen {fig['school_year'].replace('/', '-')}"
+    return workbook([(title, table(fig)), ("Hinweise", notes)], freeze="E2", name_width=26)

@@ -9,14 +9,8 @@ minimum count) and ``null`` in JSON, where each row also lists its suppressed co
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..reports import export as county_export
 from ..reports.figures import FIGURES
@@ -81,33 +75,18 @@ def table(fig: dict) -> list[list]:
 
 def to_csv(fig: dict) -> str:
     """CSV: semicolons, CRLF and a BOM (as German spreadsheet programs expect), as the county export."""
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(table(fig))
-    return "\ufeff" + buf.getvalue()
+    return county_export.csv_text(table(fig))
 
 
 def to_xlsx(fig: dict) -> bytes:
     """XLSX: the sheet "Kennzahlen" as the CSV, a sheet "Spalten" (code, label) and "Hinweise"."""
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)  # a new workbook starts with one worksheet
-    sheet.title = "Kennzahlen"
-    for values in table(fig):
-        sheet.append(values)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "D2"
-    sheet.column_dimensions["C"].width = 32
-    legend = book.create_sheet("Spalten")
-    legend.append(["Spalte", "Bezeichnung"])
-    for code, label in columns(fig):
-        legend.append([code, label])
-    notes = book.create_sheet("Hinweise")
-    notes.append(["Programmcontrolling KIM, alle Kreise und kreisfreien Städte", fig["school_year"]])
-    notes.append([NOTE.format(n=fig["min_count"], layout=LAYOUT)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    legend = [["Spalte", "Bezeichnung"], *([code, label] for code, label in columns(fig))]
+    notes = [
+        ["Programmcontrolling KIM, alle Kreise und kreisfreien Städte", fig["school_year"]],
+        [NOTE.format(n=fig["min_count"], layout=LAYOUT)],
+    ]
+    sheets = [("Kennzahlen", table(fig)), ("Spalten", legend), ("Hinweise", notes)]
+    return county_export.workbook(sheets, freeze="D2", name_width=32)
 
 
 def document(fig: dict) -> dict:
