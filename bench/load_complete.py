@@ -1,5 +1,5 @@
 """Case managers completing tasks under load: locust (as a library, headless) against `kim serve`
-(gunicorn, sync workers, KIM_SCHEDULER=external) on the state-wide PostgreSQL dataset.
+(gunicorn gthread workers, KIM_THREADS as set, KIM_SCHEDULER=external) on the state-wide PostgreSQL dataset.
 
     KIM_DATA_KEYS=<key> .venv/bin/python bench/load_complete.py \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:55433/kim_statewide \\
@@ -58,7 +58,7 @@ FORMS = {
     "final_evaluation": d.FINAL,
     "closure": d.CLOSURE_GOALS_MET,
 }
-ACCOUNTS: list[str] = []
+ACCOUNTS: list[tuple[str, str]] = []  # (user name, county key): names are unique per county
 STARTED: list[str] = []  # users signed in with their first inbox read (ramp-up done)
 _NEXT = count()
 
@@ -67,10 +67,10 @@ class CaseManager(HttpUser):
     wait_time = constant_throughput(1.0)
 
     def on_start(self):
-        self.username = ACCOUNTS[next(_NEXT) % len(ACCOUNTS)]
+        self.username, tenant = ACCOUNTS[next(_NEXT) % len(ACCOUNTS)]
         r = self.client.post(
             "/api/v1/auth/token",
-            json={"username": self.username, "password": "demo"},
+            json={"username": self.username, "password": "demo", "tenant": tenant},
             name="POST /auth/token",
         )
         self.headers = {"Authorization": "Bearer " + r.json()["access_token"]}
@@ -185,10 +185,10 @@ def main() -> None:
     with psycopg.connect(args.database_url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
         # one account per scope, in random order, spread over all tenants
         rows = conn.execute(
-            "SELECT username FROM users WHERE role = 'case_manager' AND username LIKE 'cm-%-1' "
-            "ORDER BY md5(username)"
+            "SELECT u.username, t.key FROM users u JOIN tenants t ON t.id = u.tenant_id "
+            "WHERE u.role = 'case_manager' AND u.username LIKE 'cm-%-1' ORDER BY md5(u.username)"
         ).fetchall()
-    ACCOUNTS.extend(r[0] for r in rows)
+    ACCOUNTS.extend((r[0], r[1]) for r in rows)
     port = _free_port()
     env = {
         **os.environ,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ..clock import BERLIN, utcnow
 from ..db import begin_write
 from ..errors import Forbidden, LoginRefused, NotFound, Unauthorized
+from ..tenancy import scope
 from .actor import Actor
 from .models import ApiToken, User
 from .tenants import login_tenant
@@ -174,10 +175,18 @@ def authenticate(session: Session, token: str, kind: str = "api") -> Actor:
 
     A browser session's token is no bearer token and the other way round.
     """
+    switch = scope.switch_with_row(session, User.tenant_id)  # PostgreSQL: the user's tenant from here
+    columns = [
+        User.id,
+        User.username,
+        User.role,
+        User.tenant_id,
+        User.municipality_id,
+        User.team_id,
+        User.agency,
+    ]
     row = session.execute(
-        select(
-            User.id, User.username, User.role, User.tenant_id, User.municipality_id, User.team_id, User.agency
-        )
+        select(*columns, *([switch] if switch is not None else []))
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
             ApiToken.token_hash == _digest(token),
@@ -186,10 +195,13 @@ def authenticate(session: Session, token: str, kind: str = "api") -> Actor:
             ApiToken.expires_at > utcnow(),
             User.active.is_(True),
         )
+        .limit(1)
     ).first()
     if row is None:
         raise Unauthorized("Die Anmeldung ist ungültig oder abgelaufen. Bitte neu anmelden.")
-    return Actor(*row)
+    if switch is not None:
+        scope.switched(session, row.tenant_id)
+    return Actor(*row[: len(columns)])
 
 
 def require_case_manager(user: Actor) -> None:

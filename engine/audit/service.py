@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from .. import writes
 from ..access.actor import Actor
 from ..clock import utcnow
 from ..db import begin_write
@@ -45,9 +46,12 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
     """
     if not events:
         return
-    head = session.execute(
-        select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update()
-    ).first()
+    # Read on the connection: the step's kept writes (engine/writes.py) go out with the entry below.
+    head = (
+        session.connection()
+        .execute(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update())
+        .first()
+    )
     if head is None:  # deleted behind the service's back; appending would hide the damage
         raise AuditTrailBroken(
             "Das Protokoll ist beschädigt (Kopfzeile fehlt); es wird nichts gespeichert. "
@@ -79,12 +83,13 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
         }
         row["hash"] = last_hash = seal(key, row)
         rows.append(row)
-    session.execute(insert(AuditEntry), rows)
-    session.execute(
+    writes.send(
+        session,
+        insert(AuditEntry).values(rows),
         update(AuditHead)
         .where(AuditHead.id == 1)
         .values(last_id=last_id, last_hash=last_hash, key_id=kid, mac=head_seal(key, kid, last_id, last_hash))
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
 
 

@@ -11,7 +11,9 @@ it moved to another version); ``backfill`` fills the table for an existing datab
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -24,6 +26,7 @@ from ..cases.models import Case
 from ..escalations.models import Topic
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..processes.models import ProcessVersion
+from ..processes.service import parsed_version
 from .models import InsightStep
 from .paths import attribute
 
@@ -50,26 +53,53 @@ def _rows(
 
 
 def _graph(session: Session, instance: ProcessInstance) -> wf.Graph:
-    return wf.diagram_graph(session.get_one(ProcessVersion, instance.process_version_id).xml)
+    graph = parsed_version(session, instance.process_version_id).graph
+    assert graph is not None  # the spec cache builds every version's graph with its specs
+    return graph
 
 
-def project(
+@dataclass
+class Planned:
+    """A step's rows for the projection and the instance's new ``insight_seen`` (None: unchanged)."""
+
+    rows: list[dict]
+    seen: str | None
+
+
+def plan(
     session: Session,
     *,
     instance: ProcessInstance,
     tenant_id: int,
     case: Case | None,
     finished: Iterable[tuple[str | None, datetime]],
-) -> None:
-    """Add the step's finished elements (bpmn id, finished at; in history order) to the projection."""
-    new = [(bpmn_id, at) for bpmn_id, at in finished if bpmn_id]
-    if not new:
-        return
+) -> Planned:
+    """The projection rows of the step's finished elements (bpmn id, finished at; in history order).
+
+    What came before is the instance's ``insight_seen``: each element it finished, once, at its latest
+    time, in the order of those times. That is all ``attribute`` looks at (the latest earlier element
+    with a flow into the new one), so a step costs the same however old the case; an instance
+    without it (written before migration 0032, or moved to another version) reads its rows once."""
     graph = _graph(session, instance)
-    new = [row for row in new if row[0] in graph.elements]
+    new = [(bpmn_id, at) for bpmn_id, at in finished if bpmn_id and bpmn_id in graph.elements]
     if not new:
-        return
-    seen = [
+        return Planned([], None)
+    seen = _seen(session, instance)
+    rows = _rows(instance, tenant_id, case, attribute(graph, new, seen))
+    return Planned(rows, _compact(seen))
+
+
+def insert(rows: list[dict]):
+    """The INSERT of planned rows (sent with the step's other writes, engine/writes.py)."""
+    return cast(Table, InsightStep.__table__).insert().values(rows)
+
+
+def _seen(session: Session, instance: ProcessInstance) -> list[tuple[str, datetime]]:
+    if instance.insight_seen is not None:
+        return [(b, datetime.fromisoformat(at)) for b, at in json.loads(instance.insight_seen)]
+    if instance.state == "":  # created in this step (engine/instances/service.py create_instance)
+        return []
+    return [
         (b, at)
         for b, at in session.execute(
             select(InsightStep.bpmn_id, InsightStep.at)
@@ -77,14 +107,19 @@ def project(
             .order_by(InsightStep.at, InsightStep.id)
         )
     ]
-    session.execute(
-        cast(Table, InsightStep.__table__).insert(),
-        _rows(instance, tenant_id, case, attribute(graph, new, seen)),
-    )
+
+
+def _compact(seen: list[tuple[str, datetime]]) -> str:
+    latest: dict[str, datetime] = {}
+    for bpmn_id, at in seen:
+        latest.pop(bpmn_id, None)
+        latest[bpmn_id] = at
+    return json.dumps([[b, at.isoformat()] for b, at in latest.items()], separators=(",", ":"))
 
 
 def rebuild(session: Session, *, instance: ProcessInstance, tenant_id: int, case: Case | None) -> None:
-    """Recompute the instance's rows from its history on the version it runs on now."""
+    """Recompute the instance's rows (and ``insight_seen``) from its history on the version it runs on
+    now."""
     session.execute(
         delete(InsightStep)
         .where(InsightStep.instance_id == instance.id)
@@ -95,9 +130,14 @@ def rebuild(session: Session, *, instance: ProcessInstance, tenant_id: int, case
         .where(HistoryEntry.instance_id == instance.id, HistoryEntry.bpmn_id.is_not(None))
         .order_by(HistoryEntry.at, HistoryEntry.id)
     ).all()
+    seen: list[tuple[str, datetime]] = []
     rows = _rows(
-        instance, tenant_id, case, attribute(_graph(session, instance), [(b, a) for b, a in history])
+        instance,
+        tenant_id,
+        case,
+        attribute(_graph(session, instance), [(b, a) for b, a in history], seen),
     )
+    instance.insight_seen = _compact(seen)
     if rows:
         session.execute(cast(Table, InsightStep.__table__).insert(), rows)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import EncryptedJSON, EncryptedText
@@ -29,6 +29,9 @@ class ProcessInstance(Base):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The heat map's memory of the elements the instance finished: each once, at its latest time
+    # (engine/insight/steps.py); no personal data. NULL: not known yet, read from insight_steps.
+    insight_seen: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class HistoryEntry(Base):

@@ -8,8 +8,9 @@ from typing import cast
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import metrics
+from .. import metrics, writes
 from .. import workflow as wf
 from ..access.actor import Actor
 from ..access.models import User
@@ -84,21 +85,29 @@ def create_instance(
     return instance, recorded.ready
 
 
-def _save_state(session: Session, instance: ProcessInstance, result: wf.StepResult, now) -> None:
-    # Optimistic lock, explicit: the UPDATE only applies to the version we loaded.
-    changed = session.execute(
+def _save_state(
+    session: Session, instance: ProcessInstance, result: wf.StepResult, now, insight_seen: str | None
+) -> None:
+    # Optimistic lock, explicit: the UPDATE only applies to the version we loaded (checked where the
+    # step's writes go out, engine/writes.py).
+    values = {
+        "state": result.state,
+        "updated_at": now,
+        "lock_version": instance.lock_version + 1,
+        "status": INSTANCE_COMPLETED if result.completed else RUNNING,
+    }
+    if insight_seen is not None:
+        values["insight_seen"] = insight_seen
+        set_committed_value(instance, "insight_seen", insight_seen)  # a later step of this unit
+    writes.later(
+        session,
         update(ProcessInstance)
         .where(ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
-        .values(
-            state=result.state,
-            updated_at=now,
-            lock_version=instance.lock_version + 1,
-            status=INSTANCE_COMPLETED if result.completed else RUNNING,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]  # DML through Session.execute gives a CursorResult
-    if changed != 1:
-        raise Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.", kind="concurrent-change")
+        .values(**values)
+        .execution_options(synchronize_session=False),
+        expect=1,
+        error=Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.", kind="concurrent-change"),
+    )
 
 
 @dataclass
@@ -118,71 +127,90 @@ def record_step(
     user: Actor | None,
     completed_task: str | None,
     fired_by: str | None = None,
+    open_rows: list[dict] | None = None,
+    has_timers: bool | None = None,
 ) -> Recorded:
     """Write one step's state, history, task projection and timers, then run the process's
-    after-step hooks (engine/hooks.py), all in one transaction."""
+    after-step hooks (engine/hooks.py), all in one transaction.
+
+    ``open_rows`` (the instance's ready task rows) and ``has_timers`` (whether it has timer rows) spare
+    their reads when the caller read them already (engine/tasks/service.py, with the task). The
+    writes go out together (engine/writes.py)."""
     hooks = installed().after(instance.process_id)  # before any write: unwired start-up fails clean
     now = utcnow()
     tasks = cast(Table, TaskRecord.__table__)
-    open_rows = (
-        session.execute(select(tasks).where(tasks.c.instance_id == instance.id, tasks.c.status == READY))
-        .mappings()
-        .all()
-    )
-    _save_state(session, instance, result, now)
+    if open_rows is None:
+        open_rows = [
+            dict(row)
+            for row in session.execute(
+                select(tasks).where(tasks.c.instance_id == instance.id, tasks.c.status == READY)
+            ).mappings()
+        ]
     case_id = case.id if case else None
+    tenant_id = instance.tenant_id
+    insight = None
     if result.finished:
-        # Append-only: one multi-row INSERT, no ORM objects needed.
-        session.execute(
-            cast(Table, HistoryEntry.__table__).insert(),
-            [
-                {
-                    "instance_id": instance.id,
-                    "tenant_id": instance.tenant_id,
-                    "case_id": case_id,
-                    "task_id": item.task_id,
-                    "bpmn_id": item.bpmn_id,
-                    "name": item.name,
-                    "kind": item.task_type,
-                    "state": item.state.lower(),
-                    "lane": item.lane,
-                    "at": item.finished_at,
-                    "user_id": user.id if (user and item.data is not None) else None,
-                    "data": item.data,
-                }
-                for item in result.finished
-            ],
-        )
         # The heat map's step projection, from the same rows (engine/insight/steps.py).
-        insight_steps.project(
+        insight = insight_steps.plan(
             session,
             instance=instance,
             tenant_id=case.tenant_id if case else _tenant_of(session, instance, user),
             case=case,
             finished=[(item.bpmn_id, item.finished_at) for item in result.finished],
         )
+    _save_state(session, instance, result, now, insight.seen if insight else None)
+    if result.finished:
+        # Append-only: one multi-row INSERT, no ORM objects needed.
+        writes.later(
+            session,
+            cast(Table, HistoryEntry.__table__)
+            .insert()
+            .values(
+                [
+                    {
+                        "instance_id": instance.id,
+                        "tenant_id": tenant_id,
+                        "case_id": case_id,
+                        "task_id": item.task_id,
+                        "bpmn_id": item.bpmn_id,
+                        "name": item.name,
+                        "kind": item.task_type,
+                        "state": item.state.lower(),
+                        "lane": item.lane,
+                        "at": item.finished_at,
+                        "user_id": user.id if (user and item.data is not None) else None,
+                        "data": item.data,
+                    }
+                    for item in result.finished
+                ]
+            ),
+        )
+    if insight is not None and insight.rows:
+        writes.later(session, insight_steps.insert(insight.rows))
 
     ready_ids = {t.task_id for t in result.ready}
-    ready_rows = [dict(row) for row in open_rows if row["id"] in ready_ids]
+    ready_rows = [row for row in open_rows if row["id"] in ready_ids]
     gone = [row["id"] for row in open_rows if row["id"] not in ready_ids]
     completed = None
     if completed_task in gone:
         done = {"status": COMPLETED, "completed_at": now, "completed_by_id": user.id if user else None}
-        session.execute(
+        writes.later(
+            session,
             update(TaskRecord)
             .where(TaskRecord.id == completed_task)
             .values(**done)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
         completed = {**next(r for r in open_rows if r["id"] == completed_task), **done}
         gone.remove(completed_task)
         metrics.task_completed(session, instance.process_id)
     if gone:
-        session.execute(
+        writes.later(
+            session,
             update(TaskRecord)
             .where(TaskRecord.id.in_(gone))
             .values(status=CANCELLED, completed_at=now)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
     known = {row["id"] for row in open_rows}
     new_rows = [
@@ -210,15 +238,17 @@ def record_step(
         if task.task_id not in known
     ]
     if new_rows:
-        session.execute(tasks.insert(), new_rows)
-    timers.sync(
-        session,
-        instance_id=instance.id,
-        waiting=result.timers,
-        now=now,
-        fired_by=fired_by,
-        tenant_id=instance.tenant_id,
-    )
+        writes.later(session, tasks.insert().values(new_rows))
+    if has_timers or has_timers is None or result.timers:
+        timers.sync(
+            session,
+            instance_id=instance.id,
+            waiting=result.timers,
+            now=now,
+            fired_by=fired_by,
+            tenant_id=instance.tenant_id,
+            known=None if has_timers is None else has_timers,
+        )
     for hook in hooks:
         hook(session, instance, case, result, now)
     return Recorded(ready_rows + new_rows, completed)

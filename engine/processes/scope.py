@@ -48,7 +48,12 @@ def current_row(session: Session, model: type[Row], key: str, tenant_id: int | N
 
 def current_id(session: Session, model: type[Row], key: str, tenant_id: int | None) -> int | None:
     """The id of :func:`current_row` (one indexed query, no schema or XML loaded)."""
-    return session.scalar(
+    return session.scalar(current_id_query(model, key, tenant_id))
+
+
+def current_id_query(model: type[Row], key, tenant_id: int | None):
+    """The query of :func:`current_id`; ``key`` may be a column of an outer query (a subquery)."""
+    return (
         select(model.id)
         .where(key_of(model) == key, model.is_current.is_(True), visible(model, tenant_id))
         .order_by(model.tenant_id.is_(None))

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
+from .. import writes
 from ..access.actor import Actor
 from ..access.models import User
 from ..access.service import in_scope, require_case_manager, scope_filter
@@ -27,6 +28,7 @@ from ..processes.forms import validate_form_data
 from ..processes.models import FormVersion
 from ..processes.runs import RUN_ROLE, is_run, run_condition
 from ..processes.service import current_form_id, parsed_version
+from . import completion_read
 from . import inbox as filters
 from .kept import keep_after_failure
 from .models import READY, TaskDraft, TaskRecord
@@ -153,15 +155,15 @@ def get_task(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
     return row
 
 
-def _form_id(session: Session, row: TaskRecord) -> int:
+def _form_id(session: Session, row: TaskRecord, current: int | None = None) -> int:
     """The form version the task is filled in with: the one its instance pinned (a check's checklist,
-    engine/checks), else the current one."""
+    engine/checks), else the current one (``current``, when the caller read it with the task)."""
     pinned = checks.pinned_form_id(session, row.instance_id, row.form_key, row.process_id)
-    return (
-        pinned
-        if pinned is not None
-        else current_form_id(session, row.form_key or "", tenant_id=row.tenant_id)
-    )
+    if pinned is not None:
+        return pinned
+    if current is not None:
+        return current
+    return current_form_id(session, row.form_key or "", tenant_id=row.tenant_id)
 
 
 def task_form(session: Session, row: TaskRecord) -> dict | None:
@@ -186,25 +188,17 @@ def complete_task(
     if not isinstance(task_id, str) or len(task_id) > 36:
         raise NotFound(NO_SUCH_TASK)
     begin_write(session)
-    # One query for the task, its instance and its case; the instance and the task are locked, so a
-    # take-over (engine/tasks/assign.py locks the task) and a completion happen one after the other.
-    found = session.execute(
-        select(TaskRecord, ProcessInstance, Case)
-        .join(ProcessInstance, ProcessInstance.id == TaskRecord.instance_id)
-        .outerjoin(Case, Case.id == TaskRecord.case_id)
-        .where(TaskRecord.id == task_id)
-        .with_for_update(of=[ProcessInstance, TaskRecord])
-    ).first()
-    if found is None or not _may_work_on(session, user, found[0], found[1]):
+    found = completion_read.read(session, task_id, user.tenant_id)
+    if found is None or not _may_work_on(session, user, found.row, found.instance):
         raise NotFound(NO_SUCH_TASK)
-    row, instance, case = found
+    row, instance, case = found.row, found.instance, found.case
     if row.status != READY:
         raise Conflict(
             "Diese Aufgabe ist nicht mehr offen (bereits erledigt oder abgebrochen).",
             kind="task-already-done",
         )
     refuse_if_held_by_other(session, user, row)
-    _check_data(session, row, data)
+    _check_data(session, row, data, current=found.form_id)
     consents.before_completion(session, case=case, form_key=row.form_key, data=data)
     goals.before_completion(session, case=case, form_key=row.form_key, data=data)
     proc = parsed_version(session, instance.process_version_id)
@@ -218,12 +212,20 @@ def complete_task(
     except wf.EngineFailure as exc:
         raise _model_error(user, task_id, data, exc) from None
     recorded = record_step(
-        session, instance=instance, case=case, result=result, user=user, completed_task=task_id
+        session,
+        instance=instance,
+        case=case,
+        result=result,
+        user=user,
+        completed_task=task_id,
+        open_rows=found.open_rows,
+        has_timers=found.has_timers,
     )
     consents.after_completion(
         session, case=case, form_key=row.form_key, task_id=task_id, data=data, user=user
     )
-    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))  # a draft ends with its task
+    if found.has_draft:  # a draft ends with its task
+        writes.later(session, delete(TaskDraft).where(TaskDraft.task_id == task_id))
     record(session, user, _task_event("task.complete", row, case))
     return recorded.completed, case, recorded.ready
 
@@ -242,12 +244,13 @@ def _model_error(user: Actor, task_id: str, data: dict, failure: wf.EngineFailur
     )
 
 
-def _check_data(session: Session, row: TaskRecord, data: Any) -> None:
-    """German per-field errors (InvalidInput) if ``data`` does not fit the task's current form."""
+def _check_data(session: Session, row: TaskRecord, data: Any, current: int | None = None) -> None:
+    """German per-field errors (InvalidInput) if ``data`` does not fit the task's current form
+    (``current``: its id, when the caller read it)."""
     if not isinstance(data, dict):
         raise InvalidInput("Die Formulardaten müssen ein Objekt sein.", errors={"data": ["Ungültig."]})
     if row.form_key:
-        form_id = _form_id(session, row)
+        form_id = _form_id(session, row, current)
         validate_form_data(
             form_id,
             lambda: session.get_one(FormVersion, form_id).schema,

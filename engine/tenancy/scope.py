@@ -22,9 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event, text
+from sqlalchemy import String, cast, event, func, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+from .. import writes
 
 SCOPE = "kim_tenant"  # session.info: a tenant id, or one of the words below
 _APPLIED = "kim_tenant_applied"  # session.info: the scope set on the open transaction's connection
@@ -69,6 +71,23 @@ def use_identity_lookup(session: Session) -> None:
     _set(session, IDENTITY)
 
 
+def switch_with_row(session: Session, tenant_column):
+    """For the identity lookup's query (one row: the account a token belongs to): a column that, on
+    PostgreSQL, makes the transaction act for that row's tenant as the row is read, sparing the
+    statement of ``use_tenant`` afterwards; None elsewhere or in any other scope. Call ``switched``
+    with the row's tenant once the row is there. The lookup itself is bound by the identity scope:
+    the row is found under it before its columns (this one among them) are computed."""
+    if session.info.get(SCOPE) != IDENTITY or session.get_bind().dialect.name != "postgresql":
+        return None
+    return func.set_config("kim.tenant", cast(tenant_column, String), True)
+
+
+def switched(session: Session, tenant_id: int) -> None:
+    """The identity lookup's row set the transaction's scope to ``tenant_id`` (``switch_with_row``)."""
+    session.info[SCOPE] = tenant_id
+    session.info[_APPLIED] = tenant_id
+
+
 def current_tenant(session: Session) -> int | None:
     """The tenant the session acts for; None in all-tenant, state or identity scope, or none set."""
     scope = session.info.get(SCOPE)
@@ -89,6 +108,7 @@ def _set(session: Session, scope: int | str) -> None:
     session.info[SCOPE] = scope
     applied = session.info.get(_APPLIED)
     if applied is not None and applied != scope:  # a transaction is open on PostgreSQL: set it now
+        writes.send(session)  # what the old scope wrote goes out under it
         session.connection().execute(_SET, {"scope": str(scope)})
         session.info[_APPLIED] = scope
 

@@ -65,15 +65,21 @@ def sync(
     now: datetime,
     fired_by: str | None = None,
     tenant_id: int | None = None,
+    known: bool | None = None,
 ) -> None:
     """Make the instance's timer rows match what its state waits on (same transaction); new rows
-    carry the instance's tenant (``tenant_id``, needed when the state waits on a timer)."""
+    carry the instance's tenant (``tenant_id``, needed when the state waits on a timer).
+    ``known=False``: the caller knows the instance has no timer rows (no read needed)."""
     table = cast(Table, Timer.__table__)
-    rows = session.execute(
-        select(
-            table.c.id, table.c.task_id, table.c.scheduled_for, table.c.remaining, table.c.lease_owner
-        ).where(table.c.instance_id == instance_id)
-    ).all()
+    rows = (
+        []
+        if known is False
+        else session.execute(
+            select(
+                table.c.id, table.c.task_id, table.c.scheduled_for, table.c.remaining, table.c.lease_owner
+            ).where(table.c.instance_id == instance_id)
+        ).all()
+    )
     existing = {row.task_id: row for row in rows}
     wanted = {t.task_id: t for t in waiting}
     gone = [row.id for row in rows if row.task_id not in wanted]

@@ -50,6 +50,7 @@ class ParsedProcess:
     form_keys: dict[str, str] = field(default_factory=dict)  # bpmn_id -> form key
     due_dates: dict[str, str] = field(default_factory=dict)  # bpmn_id -> camunda:dueDate
     titles: dict[str, str] = field(default_factory=dict)  # bpmn_id -> title expression
+    graph: Any = None  # engine/workflow/graph.py Graph of the same XML (set by the spec cache)
 
 
 def _xml_parser() -> etree.XMLParser:

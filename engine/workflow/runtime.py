@@ -26,6 +26,7 @@ from . import serializer
 from .budget import LimitExceeded, engine_call
 from .expression_sites import KINDS
 from .expressions import SCRIPT_ENGINE
+from .graph import diagram_graph
 from .parsing import ParsedProcess, parse_diagram
 from .prune import TASK_TITLE_KEY, FinishedTask, collect_finished, prune
 from .timers import WaitingTimer, waiting_timers
@@ -108,6 +109,8 @@ class SpecCache:
         if parsed is None:
             xml, process_id = load_xml()
             parsed = parse_diagram(xml, process_id)
+            text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
+            parsed.graph = diagram_graph(text)  # the heat map's projection of each step
             with self._lock:
                 if len(self._items) >= self._max:
                     self._items.pop(next(iter(self._items)))

@@ -4,11 +4,12 @@ all compared with a walk over the history table itself on a known data set."""
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from engine.cases.models import Case
 from engine.clock import today_berlin
@@ -144,3 +145,34 @@ def test_heat_map_figures_per_municipality_and_period_equal_the_history(app, cli
     old = {"from": "2020-01-01", "to": "2020-12-31"}
     empty = client.get(f"{API}/processes/case_lifecycle/insight", query_string=old, headers=owner).json
     assert all(not e["visits"] for e in empty["elements"])
+
+
+def test_instances_from_before_insight_seen_read_their_rows_once_and_go_on_equal(app, client, login):
+    """Migration 0032 leaves ``insight_seen`` empty: the next step reads the instance's rows once,
+    stores what it saw, and the projection still equals the history walk."""
+    borchen = login("cm-borchen")
+    cases = [open_case(client, borchen) for _ in range(2)]
+    for case in cases:
+        run_to_evaluation(client, borchen, case["id"])
+    sessions = app.extensions["kim"]["sessions"]
+    with sessions() as s:
+        assert s.scalar(select(ProcessInstance.insight_seen).where(ProcessInstance.case_id == cases[0]["id"]))
+        s.execute(update(ProcessInstance).values(insight_seen=None))
+        s.commit()
+    for case in cases:
+        complete(client, borchen, case["id"], "evaluation", d.evaluation(True, 15))
+        complete(client, borchen, case["id"], "evaluation", d.evaluation(True, 16))
+    with sessions() as s:
+        assert _projected(s) == _from_history(s)
+        instance_id, seen = s.execute(
+            select(ProcessInstance.id, ProcessInstance.insight_seen).where(
+                ProcessInstance.case_id == cases[0]["id"]
+            )
+        ).one()
+        history = s.scalars(
+            select(HistoryEntry.bpmn_id)
+            .where(HistoryEntry.instance_id == instance_id, HistoryEntry.bpmn_id.is_not(None))
+            .order_by(HistoryEntry.at, HistoryEntry.id)
+        ).all()
+        latest_last = list(dict.fromkeys(reversed(history)))[::-1]  # each once, in order of its latest row
+        assert [bpmn_id for bpmn_id, _at in json.loads(seen)] == latest_last

@@ -1,0 +1,70 @@
+"""What a task completion reads before the engine runs, in one statement.
+
+The task, its instance and its case (task and instance locked, so a take-over and a completion
+happen one after the other), the instance's other open tasks (the task projection's diff needs them),
+the current version of the task's form for its tenant, and whether the task has a draft and the
+instance timer rows: without them the completion sends no draft DELETE and no timer read. On
+PostgreSQL each of those was a round trip of its own (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, inspect, or_, select
+from sqlalchemy.orm import Session
+
+from ..cases.models import Case
+from ..instances.models import ProcessInstance
+from ..processes.models import FormVersion
+from ..processes.scope import current_id_query
+from ..timers.models import Timer
+from .models import READY, TaskDraft, TaskRecord
+
+
+@dataclass
+class ForCompletion:
+    """The completion's reading of one task."""
+
+    row: TaskRecord
+    instance: ProcessInstance
+    case: Case | None
+    open_rows: list[dict]  # the instance's ready task rows, as the task table's columns
+    form_id: int | None  # the current version of the task's form for the tenant (None: not deployed)
+    has_draft: bool
+    has_timers: bool
+
+
+def read(session: Session, task_id: str, tenant_id: int) -> ForCompletion | None:
+    """The task ``task_id`` with what its completion needs; None when there is no such task."""
+    t = TaskRecord
+    form_id = current_id_query(FormVersion, t.form_key, tenant_id).correlate(t).scalar_subquery()
+    has_draft = exists().where(TaskDraft.task_id == task_id)
+    has_timers = exists().where(Timer.instance_id == ProcessInstance.id).correlate(ProcessInstance)
+    rows = session.execute(
+        select(t, ProcessInstance, Case, form_id, has_draft, has_timers)
+        .join(ProcessInstance, ProcessInstance.id == t.instance_id)
+        .outerjoin(Case, Case.id == t.case_id)
+        .where(
+            t.instance_id == select(t.instance_id).where(t.id == task_id).scalar_subquery(),
+            or_(t.id == task_id, t.status == READY),
+        )
+        .with_for_update(of=[ProcessInstance, t])
+    ).all()
+    found = next((r for r in rows if r[0].id == task_id), None)
+    if found is None:
+        return None
+    row, instance, case, form, draft, timers = found
+    return ForCompletion(
+        row=row,
+        instance=instance,
+        case=case,
+        open_rows=[_columns(r[0]) for r in rows if r[0].status == READY],
+        form_id=form,
+        has_draft=bool(draft),
+        has_timers=bool(timers),
+    )
+
+
+def _columns(task: TaskRecord) -> dict:
+    return {attr.columns[0].name: getattr(task, attr.key) for attr in inspect(TaskRecord).column_attrs}
