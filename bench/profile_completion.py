@@ -43,8 +43,12 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=60)
 
 
+REQUEST = "Flask.wsgi_app"  # a sample of the worker serving a request (not waiting for one)
+
+
 def top(collapsed: Path, n: int) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-    """(self, inclusive) shares of the busiest functions, from py-spy's collapsed stacks."""
+    """(self, inclusive) shares of the busiest functions in the samples taken while the worker served
+    a request, from py-spy's collapsed stacks (idle threads waiting for work are left out)."""
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     total = 0
@@ -52,7 +56,9 @@ def top(collapsed: Path, n: int) -> tuple[list[tuple[str, float]], list[tuple[st
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
-        frames = stack.split(";")
+        frames = [f.split(" (", 1)[0] + " (" + _short(f) for f in stack.split(";")]
+        if not any(f.startswith(REQUEST) for f in frames):
+            continue
         total += int(count)
         own[frames[-1]] += int(count)
         for frame in set(frames):
@@ -61,6 +67,12 @@ def top(collapsed: Path, n: int) -> tuple[list[tuple[str, float]], list[tuple[st
         [(f, 100 * c / total) for f, c in own.most_common(n)],
         [(f, 100 * c / total) for f, c in inclusive.most_common(n)],
     )
+
+
+def _short(frame: str) -> str:
+    """``func (path/to/file.py:12)`` -> the file part without line number and site-packages prefix."""
+    where = frame.split(" (", 1)[1] if " (" in frame else ")"
+    return where.split("site-packages/")[-1].rsplit(":", 1)[0] + ")"
 
 
 def main(argv=None) -> int:
@@ -95,7 +107,7 @@ def main(argv=None) -> int:
         server.stop()
     own, inclusive = top(args.out / "completion.txt", args.top)
     for title, rows in (("self", own), ("inclusive", inclusive)):
-        print(f"\n{title} (% of the worker's samples)")
+        print(f"\n{title} (% of the samples while serving a request)")
         for frame, share in rows:
             print(f"{share:6.1f}  {frame}")
     return 0

@@ -47,18 +47,32 @@ def together(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def later(session: Session, statement: Insert | Update | Delete, *, expect=None, error=None) -> None:
-    """Write ``statement`` with the session's next statement (PostgreSQL) or now (elsewhere).
+def later(
+    session: Session,
+    statement: Insert | Update | Delete,
+    rows: list[dict] | None = None,
+    *,
+    expect=None,
+    error=None,
+) -> None:
+    """Write ``statement`` (an INSERT of ``rows``, if given) with the session's next statement
+    (PostgreSQL) or now (elsewhere).
 
-    An INSERT of several rows must carry them as ``.values([...])``."""
-    part = Part(statement, expect, error)
-    if together(session):
-        kept = session.info.setdefault(_KEPT, [])
-        if not isinstance(statement, Insert) and any(_table(p) == _table(part) for p in kept):
-            _flush_kept(session)  # a row written twice (or inserted, then changed) needs two statements
-        session.info.setdefault(_KEPT, []).append(part)
-    else:
-        _check(part, session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    Elsewhere the rows go as one ``executemany`` of a statement compiled once; on PostgreSQL they
+    become the INSERT's VALUES list. Core statements on tables (not ORM entities) cost least."""
+    if rows is not None and not rows:
+        return
+    if not together(session):
+        session.flush()  # the ORM's pending objects first, as a session.execute would
+        connection = session.connection()
+        result = connection.execute(statement, rows) if rows else connection.execute(statement)
+        _check(Part(statement, expect, error), result.rowcount)
+        return
+    part = Part(statement.values(rows) if rows else statement, expect, error)  # type: ignore[union-attr]
+    kept = session.info.setdefault(_KEPT, [])
+    if not isinstance(statement, Insert) and any(_table(p) == _table(part) for p in kept):
+        _flush_kept(session)  # a row written twice (or inserted, then changed) needs two statements
+    session.info.setdefault(_KEPT, []).append(part)
 
 
 def send(session: Session, *statements: Insert | Update | Delete) -> None:
@@ -68,7 +82,7 @@ def send(session: Session, *statements: Insert | Update | Delete) -> None:
     parts = [*session.info.pop(_KEPT, []), *(Part(s) for s in statements)]
     if not together(session):
         for part in parts:
-            _check(part, session.execute(part.statement).rowcount)  # type: ignore[attr-defined]
+            _check(part, session.connection().execute(part.statement).rowcount)
         return
     _send(session, parts)
 

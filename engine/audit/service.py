@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import writes
@@ -16,6 +17,9 @@ from ..errors import Forbidden, KimError
 from . import keys
 from .chain import head_seal, seal
 from .models import AuditEntry, AuditHead
+
+_ENTRIES = cast(Table, AuditEntry.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
 
 
 class AuditTrailBroken(KimError):
@@ -83,13 +87,14 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
         }
         row["hash"] = last_hash = seal(key, row)
         rows.append(row)
+    writes.later(session, _ENTRIES.insert(), rows)
     writes.send(
         session,
-        insert(AuditEntry).values(rows),
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(last_id=last_id, last_hash=last_hash, key_id=kid, mac=head_seal(key, kid, last_id, last_hash))
-        .execution_options(synchronize_session=False),
+        update(_HEAD)
+        .where(_HEAD.c.id == 1)
+        .values(
+            last_id=last_id, last_hash=last_hash, key_id=kid, mac=head_seal(key, kid, last_id, last_hash)
+        ),
     )
 
 

@@ -31,6 +31,7 @@ from .models import InsightStep
 from .paths import attribute
 
 BATCH = 20000
+TABLE = cast(Table, InsightStep.__table__)  # planned rows go out with the step's other writes
 
 
 def _rows(
@@ -87,11 +88,6 @@ def plan(
     seen = _seen(session, instance)
     rows = _rows(instance, tenant_id, case, attribute(graph, new, seen))
     return Planned(rows, _compact(seen))
-
-
-def insert(rows: list[dict]):
-    """The INSERT of planned rows (sent with the step's other writes, engine/writes.py)."""
-    return cast(Table, InsightStep.__table__).insert().values(rows)
 
 
 def _seen(session: Session, instance: ProcessInstance) -> list[tuple[str, datetime]]:

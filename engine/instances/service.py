@@ -99,12 +99,12 @@ def _save_state(
     if insight_seen is not None:
         values["insight_seen"] = insight_seen
         set_committed_value(instance, "insight_seen", insight_seen)  # a later step of this unit
+    table = cast(Table, ProcessInstance.__table__)
     writes.later(
         session,
-        update(ProcessInstance)
-        .where(ProcessInstance.id == instance.id, ProcessInstance.lock_version == instance.lock_version)
-        .values(**values)
-        .execution_options(synchronize_session=False),
+        update(table)
+        .where(table.c.id == instance.id, table.c.lock_version == instance.lock_version)
+        .values(**values),
         expect=1,
         error=Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.", kind="concurrent-change"),
     )
@@ -163,30 +163,27 @@ def record_step(
         # Append-only: one multi-row INSERT, no ORM objects needed.
         writes.later(
             session,
-            cast(Table, HistoryEntry.__table__)
-            .insert()
-            .values(
-                [
-                    {
-                        "instance_id": instance.id,
-                        "tenant_id": tenant_id,
-                        "case_id": case_id,
-                        "task_id": item.task_id,
-                        "bpmn_id": item.bpmn_id,
-                        "name": item.name,
-                        "kind": item.task_type,
-                        "state": item.state.lower(),
-                        "lane": item.lane,
-                        "at": item.finished_at,
-                        "user_id": user.id if (user and item.data is not None) else None,
-                        "data": item.data,
-                    }
-                    for item in result.finished
-                ]
-            ),
+            cast(Table, HistoryEntry.__table__).insert(),
+            [
+                {
+                    "instance_id": instance.id,
+                    "tenant_id": tenant_id,
+                    "case_id": case_id,
+                    "task_id": item.task_id,
+                    "bpmn_id": item.bpmn_id,
+                    "name": item.name,
+                    "kind": item.task_type,
+                    "state": item.state.lower(),
+                    "lane": item.lane,
+                    "at": item.finished_at,
+                    "user_id": user.id if (user and item.data is not None) else None,
+                    "data": item.data,
+                }
+                for item in result.finished
+            ],
         )
     if insight is not None and insight.rows:
-        writes.later(session, insight_steps.insert(insight.rows))
+        writes.later(session, insight_steps.TABLE.insert(), insight.rows)
 
     ready_ids = {t.task_id for t in result.ready}
     ready_rows = [row for row in open_rows if row["id"] in ready_ids]
@@ -194,23 +191,14 @@ def record_step(
     completed = None
     if completed_task in gone:
         done = {"status": COMPLETED, "completed_at": now, "completed_by_id": user.id if user else None}
-        writes.later(
-            session,
-            update(TaskRecord)
-            .where(TaskRecord.id == completed_task)
-            .values(**done)
-            .execution_options(synchronize_session=False),
-        )
+        writes.later(session, update(tasks).where(tasks.c.id == completed_task).values(**done))
         completed = {**next(r for r in open_rows if r["id"] == completed_task), **done}
         gone.remove(completed_task)
         metrics.task_completed(session, instance.process_id)
     if gone:
         writes.later(
             session,
-            update(TaskRecord)
-            .where(TaskRecord.id.in_(gone))
-            .values(status=CANCELLED, completed_at=now)
-            .execution_options(synchronize_session=False),
+            update(tasks).where(tasks.c.id.in_(gone)).values(status=CANCELLED, completed_at=now),
         )
     known = {row["id"] for row in open_rows}
     new_rows = [
@@ -238,7 +226,7 @@ def record_step(
         if task.task_id not in known
     ]
     if new_rows:
-        writes.later(session, tasks.insert().values(new_rows))
+        writes.later(session, tasks.insert(), new_rows)
     if has_timers or has_timers is None or result.timers:
         timers.sync(
             session,

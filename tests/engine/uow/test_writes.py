@@ -103,16 +103,15 @@ def test_send_adds_its_statements_to_the_kept_ones(sessions, sent):
 
 def test_a_part_that_misses_its_row_count_raises_its_error_and_nothing_is_written(sessions):
     tenant_id, before = _tenant(sessions)
-    with pytest.raises(Conflict, match="gleichzeitig"):
-        with unit_of_work(sessions) as session:
-            writes.later(session, _rename(tenant_id, "Kreis Drei"))
-            writes.later(
-                session,
-                _rename(-1, "niemand"),
-                expect=1,
-                error=Conflict("gleichzeitig geändert", kind="concurrent-change"),
-            )
-            writes.send(session)
+    with pytest.raises(Conflict, match="gleichzeitig"), unit_of_work(sessions) as session:
+        writes.later(session, _rename(tenant_id, "Kreis Drei"))
+        writes.later(
+            session,
+            _rename(-1, "niemand"),
+            expect=1,
+            error=Conflict("gleichzeitig geändert", kind="concurrent-change"),
+        )
+        writes.send(session)
     assert _name(sessions, tenant_id) == before
 
 
