@@ -34,11 +34,10 @@ class _Server(BaseApplication):
     def load_config(self):
         self.cfg.set("bind", f"{self._settings.host}:{self._settings.port}")
         self.cfg.set("workers", self._workers)
-        # gthread keeps client connections open (a sync worker closes each one after its response,
-        # so every request paid a new TCP connection) and serves several requests per process;
-        # idle keep-alive connections wait in the worker's selector, not in a thread.
-        # Measured against sync workers: docs/performance.md ("Keep-alive worker").
-        # KIM_THREADS=0 falls back to sync workers.
+        # Sync workers by default: under load on PostgreSQL they serve about twice the completions of
+        # gthread workers (docs/performance.md, "Eight round trips ... under load"). KIM_THREADS=N
+        # runs gthread workers of N threads, which keep client connections open (a single client
+        # saves a TCP connection per request).
         if self._settings.threads > 0:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", self._settings.threads)

@@ -197,6 +197,8 @@ def main() -> None:
         "KIM_WORKERS": str(args.workers),
         "KIM_SCHEDULER": "external",
         "KIM_LOG_LEVEL": "WARNING",
+        # hundreds of case managers sign in from this one address within a second: not an attack
+        "KIM_RATELIMIT_ENABLED": "0",
     }
     log_path = ROOT / "var" / "bench-statewide" / "load_server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

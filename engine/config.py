@@ -23,9 +23,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 2
-    # Threads per gunicorn worker (gthread: keep-alive connections, several requests per process);
-    # 0: sync workers (one request per process at a time, a new connection per request).
-    threads: int = 4
+    # 0 (default): sync workers (one request per process at a time, a new connection per request);
+    # N: gthread workers of N threads (keep-alive connections), slower under load (docs/production.md).
+    threads: int = 0
     demo: bool = False
     tenant: str = "paderborn"
     token_ttl_hours: int = 10
@@ -136,7 +136,7 @@ class Settings:
             host=env.get("KIM_HOST") or "127.0.0.1",
             port=int(env.get("KIM_PORT") or 5000),
             workers=int(env.get("KIM_WORKERS") or 2),
-            threads=int(env.get("KIM_THREADS") or 4),
+            threads=int(env.get("KIM_THREADS") or 0),
             demo=_bool(env.get("KIM_DEMO"), False),
             tenant=env.get("KIM_TENANT") or "paderborn",
             token_ttl_hours=int(env.get("KIM_TOKEN_TTL_HOURS") or 10),

@@ -50,7 +50,9 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
     """
     if not events:
         return
-    # Read on the connection: the step's kept writes (engine/writes.py) go out with the entry below.
+    # The step's kept writes (engine/writes.py) go out first: the head's lock below serialises every
+    # writer of the installation until the commit, so nothing that can wait for it runs under it.
+    writes.send(session)
     head = (
         session.connection()
         .execute(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update())

@@ -15,7 +15,7 @@ from tests import lifecycle_data as d
 from tests.api.helpers import open_case, ready, run_to_evaluation
 from tests.conftest import BACKEND
 
-LIMITS = {"sqlite": 12, "postgresql": 8}
+LIMITS = {"sqlite": 12, "postgresql": 9}
 
 
 class Exchanges:
