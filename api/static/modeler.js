@@ -86,7 +86,17 @@
       '</bpmn:definitions>\n';
   }
 
+  // Imports run one after another: a version clicked while the start-up diagram is still being
+  // imported must not be replaced by it when that import finishes later.
+  var importing = Promise.resolve();
+
   function openXml(xml, processId, version) {
+    var done = importing.then(function () { return importXml(xml, processId, version); });
+    importing = done.catch(function () {});
+    return done;
+  }
+
+  function importXml(xml, processId, version) {
     return modeler.importXML(xml).then(function (result) {
       modeler.get('canvas').zoom('fit-viewport', 'auto');
       state.processId = processId;
