@@ -21,7 +21,9 @@ from tests.engine.escalations.helpers import (
 
 from .helpers import csrf_from, submit_login, web_login
 
-TODAY = today_berlin().isoformat()
+
+def _today() -> str:
+    return today_berlin().isoformat()  # read when used: a run may pass midnight in Berlin
 
 
 def _topic(client, headers, topic_id) -> dict:
@@ -78,10 +80,10 @@ def test_the_coordinator_walks_a_topic_to_the_state_and_back_on_the_topic_page(c
     tid = topic["id"]
     page = client.get(f"/topics/{tid}")
     assert "Nächster Schritt: Entscheidungsvorlage erstellen" in page.text
-    assert f'value="{TODAY}"' in page.text  # the step's date is today unless changed
+    assert f'value="{_today()}"' in page.text  # the step's date is today unless changed
 
     # Missing fields: German messages next to them, nothing saved.
-    r = _decide(client, token, tid, "decision_paper", prepared_on=TODAY, proposal="forward_state")
+    r = _decide(client, token, tid, "decision_paper", prepared_on=_today(), proposal="forward_state")
     assert r.status_code == 422 and 'id="f-summary-error"' in r.text and 'aria-invalid="true"' in r.text
     assert _topic(client, coord, tid)["waiting_step"] == "decision_paper"
     r = _decide(client, token, tid, "decision_paper", **{**PAPER, "proposal": "forward_state"})
@@ -89,7 +91,7 @@ def test_the_coordinator_walks_a_topic_to_the_state_and_back_on_the_topic_page(c
     assert _topic(client, coord, tid)["waiting_step"] == "steering_decision"
 
     # The Lenkungsgruppe's decision "gelöst" closes the topic: confirmed first, nothing saved before.
-    resolved = {"decision_date": TODAY, "steering_outcome": "resolved", "reason": "Lösung gefunden"}
+    resolved = {"decision_date": _today(), "steering_outcome": "resolved", "reason": "Lösung gefunden"}
     r = _decide(client, token, tid, "steering_decision", **resolved, solution="Kreisweite Kurse")
     assert r.status_code == 200 and "Bitte bestätigen" in r.text
     assert "Das Thema wird als in der Lenkungsgruppe gelöst abgeschlossen." in r.text
@@ -97,7 +99,7 @@ def test_the_coordinator_walks_a_topic_to_the_state_and_back_on_the_topic_page(c
     # Forwarding to the state needs no confirmation; a submission from a stale page is not taken.
     assert _decide(client, token, tid, "decision_paper", **PAPER).status_code == 303
     assert _topic(client, coord, tid)["waiting_step"] == "steering_decision"
-    forward = {"decision_date": TODAY, "steering_outcome": "forward_state", "reason": "Landesrecht"}
+    forward = {"decision_date": _today(), "steering_outcome": "forward_state", "reason": "Landesrecht"}
     assert _decide(client, token, tid, "steering_decision", **forward).status_code == 303
     assert _topic(client, coord, tid)["waiting_step"] == "forward_to_state"
 
@@ -110,10 +112,10 @@ def test_the_coordinator_walks_a_topic_to_the_state_and_back_on_the_topic_page(c
     page = client.get(f"/topics/{tid}")
     assert "Antwort der Landesbehörde erfassen" in page.text and "KIM-PB-2026-07" in page.text
 
-    r = _decide(client, token, tid, "state_answer", answered_on=TODAY, answer="")
+    r = _decide(client, token, tid, "state_answer", answered_on=_today(), answer="")
     assert r.status_code == 422 and 'id="f-answer-error"' in r.text
     answer = "Das Land finanziert zusätzliche Kurse; Lösung: Kurse ab Februar."
-    r = _decide(client, token, tid, "state_answer", answered_on=TODAY, answer=answer)
+    r = _decide(client, token, tid, "state_answer", answered_on=_today(), answer=answer)
     assert r.status_code == 303
     done = _topic(client, coord, tid)
     assert done["status"] == "done" and done["outcome"] == "answered_state"
@@ -125,7 +127,7 @@ def test_a_working_group_is_set_up_and_reports_on_the_topic_page(client, login):
     cm, coord = login("cm-borchen"), login("coordinator")
     tid = to_steering(client, cm, coord)["id"]
     token = web_login(client, "coordinator")
-    wg = {"decision_date": TODAY, "steering_outcome": "working_group", "reason": "Fachlich vertiefen"}
+    wg = {"decision_date": _today(), "steering_outcome": "working_group", "reason": "Fachlich vertiefen"}
     r = _decide(client, token, tid, "steering_decision", **wg, mandate="Bedarf erheben")
     assert r.status_code == 422  # neither an existing working group nor a new one's name and field
     assert _topic(client, coord, tid)["waiting_step"] == "steering_decision"
@@ -144,7 +146,7 @@ def test_a_working_group_is_set_up_and_reports_on_the_topic_page(client, login):
     assert topic["working_group"] == "AG Sprache" and topic["waiting_step"] == "working_group_result"
     page = client.get(f"/topics/{tid}")
     assert "Ergebnis der Arbeitsgruppe einbringen" in page.text and "AG Sprache" in page.text
-    r = _decide(client, token, tid, "working_group_result", reported_on=TODAY, result="Mehr Kursplätze")
+    r = _decide(client, token, tid, "working_group_result", reported_on=_today(), result="Mehr Kursplätze")
     assert r.status_code == 303
     assert _topic(client, coord, tid)["waiting_step"] == "steering_informed"
     # The next topic can be given to the working group that now exists: it is offered by name.
@@ -158,16 +160,16 @@ def test_a_case_manager_is_refused_the_coordinators_actions(app, client, login):
     tid = to_steering(client, cm, coord)["id"]
     steering = body_id(client, coord)
     meeting = client.post(
-        f"{API}/meetings", json={"body_id": steering, "meets_on": TODAY}, headers=coord
+        f"{API}/meetings", json={"body_id": steering, "meets_on": _today()}, headers=coord
     ).json
     token = web_login(client, "cm-borchen")
     page = client.get(f"/topics/{tid}")
     assert "Diesen Schritt entscheiden Sie nicht" in page.text and "Entscheidung speichern" not in page.text
-    forward = {"decision_date": TODAY, "steering_outcome": "forward_state", "reason": "Landesrecht"}
+    forward = {"decision_date": _today(), "steering_outcome": "forward_state", "reason": "Landesrecht"}
     assert _decide(client, token, tid, "steering_decision", **forward).status_code == 403
     assert _topic(client, coord, tid)["waiting_step"] == "steering_decision"
     assert client.get("/meetings").status_code == 200  # reading is allowed, as over the API
-    r = client.post("/meetings", data={"csrf_token": token, "body_id": str(steering), "meets_on": TODAY})
+    r = client.post("/meetings", data={"csrf_token": token, "body_id": str(steering), "meets_on": _today()})
     assert r.status_code == 403
     assert client.post(f"/meetings/{meeting['id']}/agenda", data={"csrf_token": token}).status_code == 403
     assert (
@@ -202,12 +204,12 @@ def test_the_coordinator_plans_a_meeting_orders_its_agenda_and_records_the_minut
 
     r = client.post("/meetings", data={"csrf_token": token, "body_id": "", "meets_on": "31.02.2026"})
     assert r.status_code == 422 and "Bitte ein Gremium wählen." in r.text and 'id="e-meets_on"' in r.text
-    r = client.post("/meetings", data={"csrf_token": token, "body_id": "987654", "meets_on": TODAY})
+    r = client.post("/meetings", data={"csrf_token": token, "body_id": "987654", "meets_on": _today()})
     assert r.status_code == 422 and 'id="e-body_id"' in r.text
     assert client.get(f"{API}/meetings", headers=coord).json["items"] == []
     r = client.post(
         "/meetings",
-        data={"csrf_token": token, "body_id": str(steering), "meets_on": TODAY, "location": "Kreishaus"},
+        data={"csrf_token": token, "body_id": str(steering), "meets_on": _today(), "location": "Kreishaus"},
     )
     assert r.status_code == 303
     mid = int(r.headers["Location"].rsplit("/", 1)[1])
@@ -278,10 +280,10 @@ def test_the_lenkungsgruppe_records_the_minutes_of_its_own_meeting(client, login
     cm, coord = login("cm-borchen"), login("coordinator")
     tid = to_steering(client, cm, coord)["id"]
     mid = client.post(
-        f"{API}/meetings", json={"body_id": body_id(client, coord), "meets_on": TODAY}, headers=coord
+        f"{API}/meetings", json={"body_id": body_id(client, coord), "meets_on": _today()}, headers=coord
     ).json["id"]
     local = body_id(client, coord, kind="local", municipality="borchen")
-    other = client.post(f"{API}/meetings", json={"body_id": local, "meets_on": TODAY}, headers=coord).json[
+    other = client.post(f"{API}/meetings", json={"body_id": local, "meets_on": _today()}, headers=coord).json[
         "id"
     ]
     web_login(client, "steering")
