@@ -148,13 +148,14 @@ def record_step(
         ]
     case_id = case.id if case else None
     tenant_id = instance.tenant_id
+    owner = case.tenant_id if case else _tenant_of(session, instance, user)  # of projection and task rows
     insight = None
     if result.finished:
         # The heat map's step projection, from the same rows (engine/insight/steps.py).
         insight = insight_steps.plan(
             session,
             instance=instance,
-            tenant_id=case.tenant_id if case else _tenant_of(session, instance, user),
+            tenant_id=owner,
             case=case,
             finished=[(item.bpmn_id, item.finished_at) for item in result.finished],
         )
@@ -206,7 +207,7 @@ def record_step(
             "id": task.task_id,
             "instance_id": instance.id,
             "case_id": case_id,
-            "tenant_id": case.tenant_id if case else _tenant_of(session, instance, user),
+            "tenant_id": owner,
             "municipality_id": case.municipality_id if case else None,
             "team_id": case.team_id if case else None,
             "bpmn_id": task.bpmn_id,
