@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -53,10 +54,18 @@ class UTCDateTime(TypeDecorator):
 WRITE = "kim_write"
 UNIT = "kim_unit"  # session.info: "write" or "read" while a unit of work (engine/uow.py) owns it
 _IDENTITY = "kim_file_identity"
+_RESTED = "kim_rested_since"
+# A pooled PostgreSQL connection that rested longer than this (seconds) is pinged before use.
+PING_AFTER_REST = 1.0
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and explicit write locking."""
+def make_engine(url: str, ping_after_rest: float = PING_AFTER_REST) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and explicit write locking.
+
+    A server connection that rested in the pool longer than ``ping_after_rest`` seconds is checked
+    before use (a server restart or a cut network is noticed there, and the pool opens a new one);
+    one in steady use is not, which saves a round trip per request under load.
+    """
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     kwargs: dict[str, Any] = {"future": True}
@@ -65,10 +74,33 @@ def make_engine(url: str) -> Engine:
     elif url.startswith("postgresql") and "connect_timeout" not in url:
         # An unreachable server fails the request (503) in seconds instead of hanging the worker.
         kwargs["connect_args"] = {"connect_timeout": 5}
-    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), **kwargs)
+    engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    else:
+        _ping_after_rest(engine, ping_after_rest)
     return engine
+
+
+def _ping_after_rest(engine: Engine, seconds: float) -> None:
+    """SQLAlchemy's pre-ping, for connections that rested: a failed ping discards the connection
+    and the pool hands out (or opens) another one, as the pool's own pre-ping does. A connection
+    that breaks between a ping and its use fails that request (503) and SQLAlchemy invalidates
+    the pool's older connections with it, so the next request gets a fresh one."""
+
+    @event.listens_for(engine, "checkin")
+    def _rested_from(_dbapi_conn, record):
+        record.info[_RESTED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_rested(dbapi_conn, record, _proxy):
+        rested = record.info.pop(_RESTED, None)
+        if rested is None or time.monotonic() - rested <= seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("the database connection did not answer the ping") from error
 
 
 def _file_identity(path: str) -> tuple[int, int] | None:
