@@ -6,14 +6,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import and_, false, select, update
+from sqlalchemy import and_, bindparam, false, select, update
 from sqlalchemy.orm import Session
 
 from ..clock import BERLIN, utcnow
-from ..db import begin_write
+from ..db import UTCDateTime, begin_write
 from ..errors import Forbidden, LoginRefused, NotFound, Unauthorized
 from ..tenancy import scope
 from .actor import Actor
@@ -175,33 +176,47 @@ def authenticate(session: Session, token: str, kind: str = "api") -> Actor:
 
     A browser session's token is no bearer token and the other way round.
     """
-    switch = scope.switch_with_row(session, User.tenant_id)  # PostgreSQL: the user's tenant from here
-    columns = [
-        User.id,
-        User.username,
-        User.role,
-        User.tenant_id,
-        User.municipality_id,
-        User.team_id,
-        User.agency,
-    ]
+    switch = scope.switches_with_row(session)  # PostgreSQL: the user's tenant from the row on
     row = session.execute(
-        select(*columns, *([switch] if switch is not None else []))
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(
-            ApiToken.token_hash == _digest(token),
-            ApiToken.kind == kind,
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > utcnow(),
-            User.active.is_(True),
-        )
-        .limit(1)
+        _identity_query(switch),
+        {"digest": _digest(token), "kind": kind, "now": utcnow()},
     ).first()
     if row is None:
         raise Unauthorized("Die Anmeldung ist ungültig oder abgelaufen. Bitte neu anmelden.")
-    if switch is not None:
+    if switch:
         scope.switched(session, row.tenant_id)
-    return Actor(*row[: len(columns)])
+    return Actor(*row[: len(_ACTOR_COLUMNS)])
+
+
+_ACTOR_COLUMNS = (
+    User.id,
+    User.username,
+    User.role,
+    User.tenant_id,
+    User.municipality_id,
+    User.team_id,
+    User.agency,
+)
+
+
+@cache
+def _identity_query(switching: bool):
+    """The identity lookup, built once (SQLAlchemy memoizes a statement's cache key on the object,
+    so every request after the first skips building it): with the tenant switch
+    (``scope.switches_with_row``) or without."""
+    switch = [scope.switch_column(User.tenant_id)] if switching else []
+    return (
+        select(*_ACTOR_COLUMNS, *switch)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == bindparam("digest"),
+            ApiToken.kind == bindparam("kind"),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > bindparam("now", type_=UTCDateTime),
+            User.active.is_(True),
+        )
+        .limit(1)
+    )
 
 
 def require_case_manager(user: Actor) -> None:

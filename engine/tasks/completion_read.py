@@ -10,8 +10,9 @@ PostgreSQL each of those was a round trip of its own (docs/performance.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import exists, inspect, or_, select
+from sqlalchemy import Select, bindparam, exists, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..cases.models import Case
@@ -37,20 +38,7 @@ class ForCompletion:
 
 def read(session: Session, task_id: str, tenant_id: int) -> ForCompletion | None:
     """The task ``task_id`` with what its completion needs; None when there is no such task."""
-    t = TaskRecord
-    form_id = current_id_query(FormVersion, t.form_key, tenant_id).correlate(t).scalar_subquery()
-    has_draft = exists().where(TaskDraft.task_id == task_id)
-    has_timers = exists().where(Timer.instance_id == ProcessInstance.id).correlate(ProcessInstance)
-    rows = session.execute(
-        select(t, ProcessInstance, Case, form_id, has_draft, has_timers)
-        .join(ProcessInstance, ProcessInstance.id == t.instance_id)
-        .outerjoin(Case, Case.id == t.case_id)
-        .where(
-            t.instance_id == select(t.instance_id).where(t.id == task_id).scalar_subquery(),
-            or_(t.id == task_id, t.status == READY),
-        )
-        .with_for_update(of=[ProcessInstance, t])
-    ).all()
+    rows = session.execute(_statement(), {"task_id": task_id, "tenant_id": tenant_id}).all()
     found = next((r for r in rows if r[0].id == task_id), None)
     if found is None:
         return None
@@ -66,5 +54,33 @@ def read(session: Session, task_id: str, tenant_id: int) -> ForCompletion | None
     )
 
 
+@cache
+def _statement() -> Select:
+    """Built once: a statement object carries its cache key (SQLAlchemy memoizes it), so executing the
+    same object again skips building it and its key, which cost a completion about 8 % of its time."""
+    t = TaskRecord
+    task_id = bindparam("task_id")
+    tenant_id = bindparam("tenant_id")
+    form_id = current_id_query(FormVersion, t.form_key, tenant_id).correlate(t).scalar_subquery()
+    has_draft = exists().where(TaskDraft.task_id == task_id)
+    has_timers = exists().where(Timer.instance_id == ProcessInstance.id).correlate(ProcessInstance)
+    return (
+        select(t, ProcessInstance, Case, form_id, has_draft, has_timers)
+        .join(ProcessInstance, ProcessInstance.id == t.instance_id)
+        .outerjoin(Case, Case.id == t.case_id)
+        .where(
+            t.instance_id == select(t.instance_id).where(t.id == task_id).scalar_subquery(),
+            or_(t.id == task_id, t.status == READY),
+        )
+        .with_for_update(of=[ProcessInstance, t])
+    )
+
+
 def _columns(task: TaskRecord) -> dict:
-    return {attr.columns[0].name: getattr(task, attr.key) for attr in inspect(TaskRecord).column_attrs}
+    return {name: getattr(task, key) for name, key in _names()}
+
+
+@cache
+def _names() -> tuple[tuple[str, str], ...]:
+    """The task table's column names with their attributes on ``TaskRecord``."""
+    return tuple((attr.columns[0].name, attr.key) for attr in inspect(TaskRecord).column_attrs)

@@ -71,19 +71,22 @@ def use_identity_lookup(session: Session) -> None:
     _set(session, IDENTITY)
 
 
-def switch_with_row(session: Session, tenant_column):
-    """For the identity lookup's query (one row: the account a token belongs to): a column that, on
-    PostgreSQL, makes the transaction act for that row's tenant as the row is read, sparing the
-    statement of ``use_tenant`` afterwards; None elsewhere or in any other scope. Call ``switched``
-    with the row's tenant once the row is there. The lookup itself is bound by the identity scope:
-    the row is found under it before its columns (this one among them) are computed."""
-    if session.info.get(SCOPE) != IDENTITY or session.get_bind().dialect.name != "postgresql":
-        return None
+def switches_with_row(session: Session) -> bool:
+    """Whether the identity lookup's query (one row: the account a token belongs to) should carry
+    ``switch_column``: on PostgreSQL in the identity scope. That column makes the transaction act for
+    the row's tenant as the row is read, sparing the statement of ``use_tenant`` afterwards. Call
+    ``switched`` with the row's tenant once the row is there. The lookup itself is bound by the
+    identity scope: the row is found under it before its columns (this one among them) are computed."""
+    return session.info.get(SCOPE) == IDENTITY and session.get_bind().dialect.name == "postgresql"
+
+
+def switch_column(tenant_column):
+    """The column that sets the transaction's tenant to the row's (``switches_with_row``)."""
     return func.set_config("kim.tenant", cast(tenant_column, String), True)
 
 
 def switched(session: Session, tenant_id: int) -> None:
-    """The identity lookup's row set the transaction's scope to ``tenant_id`` (``switch_with_row``)."""
+    """The identity lookup's row set the transaction's scope to ``tenant_id`` (``switches_with_row``)."""
     session.info[SCOPE] = tenant_id
     session.info[_APPLIED] = tenant_id
 
