@@ -15,6 +15,10 @@ statement see the same snapshot and PostgreSQL changes a row at most once per st
 or DELETE of a table that a kept part writes sends the kept parts first. Foreign keys of a part must
 point to rows that exist already (the callers keep writes of new rows that nothing kept refers to).
 
+A statement may be built once and kept (SQLAlchemy then keeps its cache key on the object, sparing
+its construction and key on every call): its bound parameters come as ``params``. The parameter
+names of the parts sent together must not clash (``_send`` refuses a clash).
+
 A part may expect a row count (the instance's optimistic lock: exactly one row); when it differs, the
 part's error is raised where the writes went out.
 
@@ -40,6 +44,7 @@ class Part:
     statement: Insert | Update | Delete
     expect: int | None = None
     error: Exception | None = None
+    params: dict | None = None
 
 
 def together(session: Session) -> bool:
@@ -52,6 +57,7 @@ def later(
     statement: Insert | Update | Delete,
     rows: list[dict] | None = None,
     *,
+    params: dict | None = None,
     expect=None,
     error=None,
 ) -> None:
@@ -65,24 +71,24 @@ def later(
     if not together(session):
         session.flush()  # the ORM's pending objects first, as a session.execute would
         connection = session.connection()
-        result = connection.execute(statement, rows) if rows else connection.execute(statement)
+        result = connection.execute(statement, rows or params)
         _check(Part(statement, expect, error), result.rowcount)
         return
-    part = Part(statement.values(rows) if rows else statement, expect, error)  # type: ignore[union-attr]
+    part = Part(statement.values(rows) if rows else statement, expect, error, params)  # type: ignore[union-attr]
     kept = session.info.setdefault(_KEPT, [])
     if not isinstance(statement, Insert) and any(_table(p) == _table(part) for p in kept):
         _flush_kept(session)  # a row written twice (or inserted, then changed) needs two statements
     session.info.setdefault(_KEPT, []).append(part)
 
 
-def send(session: Session, *statements: Insert | Update | Delete) -> None:
+def send(session: Session, *statements: Insert | Update | Delete | Part) -> None:
     """Write what is kept and ``statements`` now, on PostgreSQL in one statement (after the ORM's own
-    pending objects, which the statements may refer to)."""
+    pending objects, which the statements may refer to). A ``Part`` brings its parameters."""
     session.flush()
-    parts = [*session.info.pop(_KEPT, []), *(Part(s) for s in statements)]
+    parts = [*session.info.pop(_KEPT, []), *(s if isinstance(s, Part) else Part(s) for s in statements)]
     if not together(session):
         for part in parts:
-            _check(part, session.connection().execute(part.statement).rowcount)
+            _check(part, session.connection().execute(part.statement, part.params).rowcount)
         return
     _send(session, parts)
 
@@ -96,13 +102,19 @@ def _send(session: Session, parts: Sequence[Part]) -> None:
     if not parts:
         return
     if len(parts) == 1 and parts[0].expect is None:
-        session.connection().execute(parts[0].statement)
+        session.connection().execute(parts[0].statement, parts[0].params)
         return
+    params: dict = {}
+    for part in parts:
+        clash = params.keys() & (part.params or {}).keys()
+        if clash:
+            raise RuntimeError(f"two writes sent together bind the parameters {sorted(clash)}")
+        params.update(part.params or {})
     ctes = [part.statement.returning(literal_column("1")).cte(f"kim_w{i}") for i, part in enumerate(parts)]
     counts = select(
         *(select(func.count()).select_from(c).scalar_subquery().label(f"n{i}") for i, c in enumerate(ctes))
     )
-    row = session.connection().execute(counts).one()
+    row = session.connection().execute(counts, params).one()
     for part, n in zip(parts, row, strict=True):
         _check(part, n)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import writes
@@ -20,6 +20,19 @@ from .models import AuditEntry, AuditHead
 
 _ENTRIES = cast(Table, AuditEntry.__table__)
 _HEAD = cast(Table, AuditHead.__table__)
+# Built once: SQLAlchemy keeps a statement's cache key on it (engine/writes.py).
+_INSERT = _ENTRIES.insert()
+_LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(
+        last_id=bindparam("head_id"),
+        last_hash=bindparam("head_hash"),
+        key_id=bindparam("head_key"),
+        mac=bindparam("head_mac"),
+    )
+)
 
 
 class AuditTrailBroken(KimError):
@@ -53,11 +66,7 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
     # The step's kept writes (engine/writes.py) go out first: the head's lock below serialises every
     # writer of the installation until the commit, so nothing that can wait for it runs under it.
     writes.send(session)
-    head = (
-        session.connection()
-        .execute(select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == 1).with_for_update())
-        .first()
-    )
+    head = session.connection().execute(_LOCK_HEAD).first()
     if head is None:  # deleted behind the service's back; appending would hide the damage
         raise AuditTrailBroken(
             "Das Protokoll ist beschädigt (Kopfzeile fehlt); es wird nichts gespeichert. "
@@ -89,13 +98,17 @@ def record(session: Session, actor: Actor | None, *events: Event, tenant_id: int
         }
         row["hash"] = last_hash = seal(key, row)
         rows.append(row)
-    writes.later(session, _ENTRIES.insert(), rows)
+    writes.later(session, _INSERT, rows)
     writes.send(
         session,
-        update(_HEAD)
-        .where(_HEAD.c.id == 1)
-        .values(
-            last_id=last_id, last_hash=last_hash, key_id=kid, mac=head_seal(key, kid, last_id, last_hash)
+        writes.Part(
+            _MOVE_HEAD,
+            params={
+                "head_id": last_id,
+                "head_hash": last_hash,
+                "head_key": kid,
+                "head_mac": head_seal(key, kid, last_id, last_hash),
+            },
         ),
     )
 

@@ -21,9 +21,10 @@ from ..insight import steps as insight_steps
 from ..processes.service import current_version, parsed_version
 from ..tasks.models import CANCELLED, COMPLETED, READY, TaskRecord
 from ..timers import service as timers
+from . import statements
 from .hook_table import StepHooks, installed
 from .models import COMPLETED as INSTANCE_COMPLETED
-from .models import RUNNING, HistoryEntry, ProcessInstance
+from .models import RUNNING, ProcessInstance
 
 # Lane name (case-insensitive) -> role that works on the lane's tasks.
 LANE_ROLES = {
@@ -90,21 +91,21 @@ def _save_state(
 ) -> None:
     # Optimistic lock, explicit: the UPDATE only applies to the version we loaded (checked where the
     # step's writes go out, engine/writes.py).
-    values = {
-        "state": result.state,
-        "updated_at": now,
-        "lock_version": instance.lock_version + 1,
-        "status": INSTANCE_COMPLETED if result.completed else RUNNING,
+    params = {
+        "inst_id": instance.id,
+        "inst_lock": instance.lock_version,
+        "inst_state": result.state,
+        "inst_at": now,
+        "inst_next_lock": instance.lock_version + 1,
+        "inst_status": INSTANCE_COMPLETED if result.completed else RUNNING,
     }
     if insight_seen is not None:
-        values["insight_seen"] = insight_seen
+        params["inst_seen"] = insight_seen
         set_committed_value(instance, "insight_seen", insight_seen)  # a later step of this unit
-    table = cast(Table, ProcessInstance.__table__)
     writes.later(
         session,
-        update(table)
-        .where(table.c.id == instance.id, table.c.lock_version == instance.lock_version)
-        .values(**values),
+        statements.SAVE_STATE if insight_seen is None else statements.SAVE_STATE_AND_SEEN,
+        params=params,
         expect=1,
         error=Conflict("Der Fall wurde gleichzeitig geändert. Bitte neu laden.", kind="concurrent-change"),
     )
@@ -164,7 +165,7 @@ def record_step(
         # Append-only: one multi-row INSERT, no ORM objects needed.
         writes.later(
             session,
-            cast(Table, HistoryEntry.__table__).insert(),
+            statements.INSERT_HISTORY,
             [
                 {
                     "instance_id": instance.id,
@@ -192,15 +193,16 @@ def record_step(
     completed = None
     if completed_task in gone:
         done = {"status": COMPLETED, "completed_at": now, "completed_by_id": user.id if user else None}
-        writes.later(session, update(tasks).where(tasks.c.id == completed_task).values(**done))
+        writes.later(
+            session,
+            statements.TASK_DONE,
+            params={"done_id": completed_task, "done_at": now, "done_by": done["completed_by_id"]},
+        )
         completed = {**next(r for r in open_rows if r["id"] == completed_task), **done}
         gone.remove(completed_task)
         metrics.task_completed(session, instance.process_id)
     if gone:
-        writes.later(
-            session,
-            update(tasks).where(tasks.c.id.in_(gone)).values(status=CANCELLED, completed_at=now),
-        )
+        writes.later(session, statements.TASKS_CANCELLED, params={"cancelled_ids": gone, "cancelled_at": now})
     known = {row["id"] for row in open_rows}
     new_rows = [
         {
@@ -227,7 +229,7 @@ def record_step(
         if task.task_id not in known
     ]
     if new_rows:
-        writes.later(session, tasks.insert(), new_rows)
+        writes.later(session, statements.INSERT_TASKS, new_rows)
     if has_timers or has_timers is None or result.timers:
         timers.sync(
             session,

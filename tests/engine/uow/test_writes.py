@@ -4,7 +4,7 @@ nothing lost, nothing read stale, nothing written under the wrong scope; elsewhe
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import bindparam, event, func, select, update
 
 from engine import writes
 from engine.errors import Conflict
@@ -99,6 +99,42 @@ def test_send_adds_its_statements_to_the_kept_ones(sessions, sent):
         assert len(sent) == (1 if POSTGRES else 2)
         assert writes.pending(session) == 0
     assert _name(sessions, tenant_id) == "Kreis Zwei"
+
+
+_RENAME_KEPT = update(Tenant).where(Tenant.id == bindparam("t_id")).values(name=bindparam("t_name"))
+_RENAME_PLACE = (
+    update(Municipality).where(Municipality.id == bindparam("m_id")).values(name=bindparam("m_name"))
+)
+
+
+def test_statements_built_once_take_their_values_as_parameters(sessions, sent):
+    tenant_id, _ = _tenant(sessions)
+    municipality_id = _municipality(sessions)
+    for name in ("Kreis Sechs", "Kreis Sieben"):  # the same statement objects, twice
+        with unit_of_work(sessions) as session:
+            session.scalar(select(func.count()).select_from(Tenant))
+            sent.clear()
+            writes.later(session, _RENAME_KEPT, params={"t_id": tenant_id, "t_name": name}, expect=1)
+            writes.send(session, writes.Part(_RENAME_PLACE, params={"m_id": municipality_id, "m_name": name}))
+            assert len(sent) == (1 if POSTGRES else 2)
+        assert _name(sessions, tenant_id) == name
+        with unit_of_work(sessions, write=False) as session:
+            assert session.scalar(select(Municipality.name).where(Municipality.id == municipality_id)) == name
+
+
+@pytest.mark.skipif(not POSTGRES, reason="only PostgreSQL sends parts together in one statement")
+def test_parts_sent_together_may_not_bind_the_same_parameter(sessions):
+    tenant_id, before = _tenant(sessions)
+    with pytest.raises(RuntimeError, match="t_name"), unit_of_work(sessions) as session:
+        writes.later(session, _RENAME_KEPT, params={"t_id": tenant_id, "t_name": "Kreis Acht"}, expect=1)
+        writes.send(
+            session,
+            writes.Part(
+                update(Municipality).values(name=bindparam("t_name")).where(Municipality.id == -1),
+                params={"t_name": "anders"},
+            ),
+        )
+    assert _name(sessions, tenant_id) == before
 
 
 def test_a_part_that_misses_its_row_count_raises_its_error_and_nothing_is_written(sessions):
