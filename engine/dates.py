@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
 
 import isodate
@@ -78,7 +79,12 @@ class Duration:
 
 def parse_duration(text: str) -> Duration:
     """Parse ``P6M``, ``P1Y2M10DT2H``, ``PT2S``, ``P2W``; no negative or fractional months."""
-    raw = str(text).strip()
+    return _parsed_duration(str(text))
+
+
+@lru_cache(maxsize=512)  # a model's few due periods, parsed at every step that makes a task ready
+def _parsed_duration(text: str) -> Duration:
+    raw = text.strip()
     try:
         value = isodate.parse_duration(raw.upper())
     except OverflowError:
