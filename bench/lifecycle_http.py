@@ -718,7 +718,8 @@ def main(argv=None) -> int:
     print_table(rows, engine_ms)
     print(
         f"stmts: SQL statements per request, BEGIN/COMMIT not included; trips: database round trips "
-        f"(statements, BEGIN, COMMIT, ROLLBACK, pre-ping); x engine: median / engine layer cycle "
+        f"(statements, BEGIN, COMMIT, ROLLBACK, ping of a rested connection); "
+        f"x engine: median / engine layer cycle "
         f"({engine_ms:.2f} ms, 1 prior evaluation, same run); database: "
         f"{'PostgreSQL' if args.database_url else 'SQLite'}"
     )

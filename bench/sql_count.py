@@ -8,8 +8,9 @@ engine while it sends each kind of request again:
 * statements: every ``cursor.execute``/``executemany`` (``before_cursor_execute``), BEGIN and COMMIT not
   included. On SQLite our BEGIN (``BEGIN IMMEDIATE``, engine/db.py) is itself a cursor statement and is
   moved to the BEGIN count.
-* round trips: statements plus BEGIN, COMMIT, ROLLBACK and the pool's pre-ping, each one exchange with the
-  server on PostgreSQL (psycopg sends BEGIN on its own before the first statement of a transaction).
+* round trips: statements plus BEGIN, COMMIT, ROLLBACK and the ping of a pooled connection that
+  rested, each one exchange with the server on PostgreSQL (psycopg sends BEGIN on its own before the
+  first statement of a transaction).
   SQLite runs in the process, so its "round trips" are calls into the library, counted the same way.
 """
 
@@ -41,7 +42,7 @@ class StatementCounter:
         ping = engine.dialect.do_ping
 
         def counted_ping(dbapi_connection: Any) -> bool:
-            self._add("ping", "-- pre-ping")
+            self._add("ping", "-- ping (rested connection)")
             return ping(dbapi_connection)
 
         engine.dialect.do_ping = counted_ping  # type: ignore[method-assign]
