@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from engine.clock import utcnow
+
+from .schema_base import Schema
 
 Str = fields.String
 # Ids are INTEGER columns (32 bits on PostgreSQL); larger numbers would overflow the driver.
@@ -259,8 +261,8 @@ class TaskListArgsSchema(PageArgsSchema):
 
 
 def _page_of(item: type[Schema], name: str) -> type[Schema]:
-    """A paginated listing of ``item``."""
-    return Schema.from_dict(
+    """A paginated listing of ``item`` (``from_dict`` makes a subclass of our Schema)."""
+    return Schema.from_dict(  # type: ignore[return-value]
         {
             "items": fields.List(fields.Nested(item)),
             "total": fields.Integer(),

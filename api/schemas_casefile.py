@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from engine.casefile.notes import MAX_TEXT
 from engine.vocabulary import ENGINE
 
+from .schema_base import Schema
 from .schemas import MAX_ID
 
 Str = fields.String

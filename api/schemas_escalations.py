@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from engine.escalations.steps import CATEGORIES, FIELDS, LEVELS
 
+from .schema_base import Schema
 from .schemas import MAX_ID, PageArgsSchema
 
 Str = fields.String

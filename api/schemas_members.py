@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from engine.vocabulary import labels
+
+from .schema_base import Schema
 
 Str = fields.String
 RELATIONSHIPS = sorted(labels("household.relationship"))

@@ -3,8 +3,9 @@ Ist-/Bedarfsanalyse (engine/offers)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from .schema_base import Schema
 from .schemas import MAX_ID
 
 Str = fields.String

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from engine.consents.service import AGENCIES, agency_name
 from engine.vocabulary import label
 
+from .schema_base import Schema
 from .schemas import PageArgsSchema
 
 Str = fields.String

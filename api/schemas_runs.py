@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from .schema_base import Schema
 from .schemas import TaskSchema
 from .schemas_processes import ProblemItemSchema
 

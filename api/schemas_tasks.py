@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from engine.tasks.inbox import SORTS, VIEWS
 
+from .schema_base import Schema
 from .schemas import TaskListArgsSchema
 
 

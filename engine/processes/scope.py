@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
@@ -20,7 +20,7 @@ BASE, TENANT = "base", "tenant"
 Row = TypeVar("Row", ProcessVersion, FormVersion)
 
 
-def visible(model: type[Row], tenant_id: int | None) -> ColumnElement[bool]:
+def visible(model: type[Row], tenant_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
     """The versions a tenant sees: the base's and its own (the base alone without a tenant)."""
     if tenant_id is None:
         return model.tenant_id.is_(None)
@@ -51,8 +51,9 @@ def current_id(session: Session, model: type[Row], key: str, tenant_id: int | No
     return session.scalar(current_id_query(model, key, tenant_id))
 
 
-def current_id_query(model: type[Row], key, tenant_id: int | None):
-    """The query of :func:`current_id`; ``key`` may be a column of an outer query (a subquery)."""
+def current_id_query(model: type[Row], key, tenant_id: int | BindParameter[int] | None):
+    """The query of :func:`current_id`; ``key`` may be a column of an outer query (a subquery), and
+    ``tenant_id`` a bound parameter (a statement built once)."""
     return (
         select(model.id)
         .where(key_of(model) == key, model.is_current.is_(True), visible(model, tenant_id))

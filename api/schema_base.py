@@ -1,0 +1,72 @@
+"""The base of the API's marshmallow schemas: the same output, dumped with less work per field.
+
+marshmallow reads every field of every object through three layers (``Field.serialize`` ->
+``Field.get_value`` -> ``Schema.get_attribute`` -> ``utils.get_value``). For a list of 100 tasks that
+was half of the dump and a fifth of the inbox request. Here a schema instance works out once, for
+each field whose reading is marshmallow's default, which key or attribute it reads, and then reads it
+directly and formats it with the field's own ``_serialize``. Anything else (method fields, fields that
+read differently, dotted attributes, defaults for missing values, a schema with its own
+``get_attribute``) goes through marshmallow unchanged. ``tests/api/test_schema_base.py`` compares the
+output with marshmallow's own for every API schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow
+from marshmallow import fields
+from marshmallow.utils import missing
+
+_PLAN = "_kim_dump_plan"
+
+
+class Schema(marshmallow.Schema):
+    """marshmallow's Schema with a faster dump of the same result."""
+
+    def _serialize(self, obj: Any, *, many: bool = False):
+        if many and obj is not None:
+            return [self._serialize(item) for item in obj]
+        if type(self).get_attribute is not marshmallow.Schema.get_attribute:
+            return super()._serialize(obj, many=False)
+        plan = self.__dict__.get(_PLAN)
+        if plan is None:
+            plan = self.__dict__[_PLAN] = _plan(self)
+        out = self.dict_class()
+        keyed = hasattr(obj, "__getitem__")
+        for key, name, source, field, formatted in plan:
+            value = missing if source is None else _value(obj, source, keyed)
+            if value is missing:  # marshmallow's own way: its reading, or the field's default
+                value = field.serialize(name, obj, accessor=self.get_attribute)
+            else:
+                value = formatted(value, name, obj)
+            if value is not missing:
+                out[key] = value
+        return out
+
+
+def _plan(schema: marshmallow.Schema) -> tuple:
+    """Per field: output key, field name, what to read directly (None: let marshmallow read it), the
+    field and its formatting."""
+    plan = []
+    for name, field in schema.dump_fields.items():
+        source = name if field.attribute is None else field.attribute
+        direct = (
+            field._CHECK_ATTRIBUTE
+            and type(field).serialize is fields.Field.serialize
+            and type(field).get_value is fields.Field.get_value
+            and "." not in source
+        )
+        key = field.data_key if field.data_key is not None else name
+        plan.append((key, name, source if direct else None, field, field._serialize))
+    return tuple(plan)
+
+
+def _value(obj: Any, key: str, keyed: bool) -> Any:
+    """marshmallow.utils._get_value_for_key, for one key."""
+    if not keyed:
+        return getattr(obj, key, missing)
+    try:
+        return obj[key]
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return getattr(obj, key, missing)
