@@ -16,3 +16,4 @@ class Actor:
     municipality_id: int | None
     team_id: int | None
     agency: str | None = None
+    display_name: str | None = None  # as pages show the user (None: not read with the actor)

@@ -196,6 +196,7 @@ _ACTOR_COLUMNS = (
     User.municipality_id,
     User.team_id,
     User.agency,
+    User.display_name,
 )
 
 

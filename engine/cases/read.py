@@ -60,8 +60,9 @@ class CaseSummary:
     client: dict | None = None
 
 
-def summary(case: Case, personal: bool) -> CaseSummary:
-    """The view of one case; the client's data only if ``personal``."""
+def summary(case: Case, personal: bool, manager: str | None = None) -> CaseSummary:
+    """The view of one case; the client's data only if ``personal``; ``manager``: the case manager's
+    name when the caller has it already (else it is read with the case)."""
     return CaseSummary(
         id=case.id,
         case_number=case.case_number,
@@ -76,7 +77,7 @@ def summary(case: Case, personal: bool) -> CaseSummary:
         team=case.team.name if case.team else None,
         opened_at=case.opened_at,
         closed_at=case.closed_at,
-        case_manager=case.case_manager.display_name if case.case_manager else None,
+        case_manager=manager or (case.case_manager.display_name if case.case_manager else None),
         given_name=case.given_name if personal else None,
         family_name=case.family_name if personal else None,
         client=dict(case.client or {}) if personal else None,
@@ -139,7 +140,6 @@ def _history(session: Session, case_id: int, personal: bool, page: int, per_page
     """A page of the case's history, oldest first; form data is not even decrypted for the others."""
     refresh(session)  # labels of form versions deployed since the last reading
     cond = HistoryEntry.case_id == case_id
-    total = session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0
     query = (
         select(HistoryEntry)
         .where(cond)
@@ -150,6 +150,12 @@ def _history(session: Session, case_id: int, personal: bool, page: int, per_page
     if not personal:
         query = query.options(defer(HistoryEntry.data))
     entries = session.scalars(query).all()
+    total = service.page_total(
+        len(entries),
+        page,
+        per_page,
+        lambda: session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0,
+    )
     names = display_names(session, {e.user_id for e in entries if e.user_id})
     items = [
         HistoryItem(
@@ -194,13 +200,19 @@ def case_detail(session: Session, *, user: Actor, case_id: int, history_per_page
 
 
 def opened_case(session: Session, *, user: Actor, case: Case) -> CaseDetail:
-    """The case the user has just opened (its opening is recorded already)."""
-    return _detail(session, case, sees_personal_data(user), 100)
+    """The case the user has just opened (its opening is recorded already); its case manager is
+    ``user``."""
+    manager = user.display_name if case.case_manager_id == user.id else None
+    return _detail(session, case, sees_personal_data(user), 100, manager)
 
 
-def _detail(session: Session, case: Case, personal: bool, per_page: int) -> CaseDetail:
+def _detail(
+    session: Session, case: Case, personal: bool, per_page: int, manager: str | None = None
+) -> CaseDetail:
     history = _history(session, case.id, personal, 1, per_page)
-    return CaseDetail(summary(case, personal), _open_tasks(session, case.id), history.items, history.total)
+    return CaseDetail(
+        summary(case, personal, manager), _open_tasks(session, case.id), history.items, history.total
+    )
 
 
 def case_history(session: Session, *, user: Actor, case_id: int, page: int = 1, per_page: int = 100) -> Page:

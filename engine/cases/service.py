@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import workflow as wf
 from ..access.actor import Actor
@@ -42,6 +44,15 @@ class Page:
     total: int
     page: int
     per_page: int
+
+
+def page_total(found: int, page: int, per_page: int, count: Callable[[], int]) -> int:
+    """The total of a listing whose page ``page`` held ``found`` rows: a page that is not full and not
+    empty (or the first page) ends the listing, so the total follows without ``count()``, the extra
+    query."""
+    if found < per_page and (found or page == 1):
+        return (page - 1) * per_page + found
+    return count()
 
 
 def _pseudonym() -> str:
@@ -88,6 +99,8 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     )
     session.add(case)
     session.flush()
+    # The page shows the place just read; the session keeps objects only while they are referenced.
+    set_committed_value(case, "municipality", place)
     session.add(households.first_member(case, client, case.opened_at))
     create_instance(session, case=case, version_id=version_id, process_id=LIFECYCLE, result=result, user=user)
     record(session, user, case_event("case.create", case))
@@ -170,7 +183,6 @@ def open_tasks(session: Session, case_id: int) -> list[TaskRecord]:
 def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 100) -> Page:
     """The case's history, oldest first."""
     cond = HistoryEntry.case_id == case_id
-    total = session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0
     items = session.scalars(
         select(HistoryEntry)
         .where(cond)
@@ -178,6 +190,12 @@ def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 10
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
+    total = page_total(
+        len(items),
+        page,
+        per_page,
+        lambda: session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0,
+    )
     return Page(list(items), total, page, per_page)
 
 

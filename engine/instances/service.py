@@ -80,8 +80,15 @@ def create_instance(
     )
     session.add(instance)
     session.flush()
-    recorded = record_step(
-        session, instance=instance, case=case, result=result, user=user, completed_task=None
+    recorded = record_step(  # a new instance has no task or timer rows yet: nothing to read
+        session,
+        instance=instance,
+        case=case,
+        result=result,
+        user=user,
+        completed_task=None,
+        open_rows=[],
+        has_timers=False,
     )
     return instance, recorded.ready
 
