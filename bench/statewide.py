@@ -40,6 +40,7 @@ import threading
 import time
 from bisect import bisect
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -50,7 +51,16 @@ from bench.bench_common import ROOT, log
 
 KIM = str(Path(sys.executable).parent / "kim")
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-BIG_TABLES = ("cases", "process_instances", "history", "tasks", "consents", "programme_events", "timers")
+BIG_TABLES = (
+    "cases",
+    "household_members",
+    "process_instances",
+    "history",
+    "tasks",
+    "consents",
+    "programme_events",
+    "timers",
+)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FIRST_DAY = date(2019, 1, 1)
 RETENTION_DAYS = 1095
@@ -520,6 +530,7 @@ class Template:
         iid = int(self.inst["id"])
         self.tables = {}
         for table, where, param in [
+            ("household_members", "case_id = %s", case_id),
             ("history", "case_id = %s", case_id),
             ("tasks", "case_id = %s", case_id),
             ("consents", "case_id = %s", case_id),
@@ -574,6 +585,13 @@ class Template:
             out.append(new_ids[ref])
             out.append(parts[k + 1])
         return crypto.encrypt_text("".join(out))
+
+
+@cache
+def _name_key(family: str) -> str | None:
+    from engine.households.keys import name_key
+
+    return name_key(family)
 
 
 def _parse_ts(s: str) -> float:
@@ -865,6 +883,25 @@ class Copier:
                     )
                 )
             )
+            # the household: the template's members (the person the case was opened for), with this
+            # copy's names, as open_case writes them (engine/households/service.first_member)
+            cols, rows = t.tables["household_members"]
+            members: dict[str, str] = {}  # the template's member id -> the copy's
+            for row in rows:
+                vals = dict(zip(cols, row, strict=True))
+                members[vals["id"]] = str(self.next_id["household_members"])
+                vals.update(
+                    id=str(self.next_id["household_members"]),
+                    case_id=str(case_id),
+                    tenant_id=str(tenant),
+                    family_name=family_out,
+                    given_name=given_out,
+                    name_key=None if anonymised else _name_key(family_out),
+                    person=json.dumps(client),
+                    joined_at=ts_text(opened),
+                )
+                self.next_id["household_members"] += 1
+                out["household_members"].append("\t".join(_escape(vals[c2]) for c2 in cols))
             # instance
             if anonymised:
                 state = t.empty_state
@@ -885,6 +922,9 @@ class Copier:
                 "tenant_id": str(tenant),
                 "created_at": ts(i["created_at"]),
                 "updated_at": ts(i["updated_at"]),
+                # the heat map's last seen steps (engine/insight/steps.py): none, as for an instance from
+                # before migration 0032, whose next step reads its earlier heat-map rows once
+                "insight_seen": "\\N",
             }
             out["process_instances"].append("\t".join(vals[c2] for c2 in t.inst_cols))
             # history (scaled to the target count)
@@ -993,7 +1033,7 @@ class Copier:
                             day_text(rec),
                             school_year(rec),
                             ts_text(rec),
-                            "\\N",  # household members are not copied
+                            members.get(row[11], "\\N") if row[11] else "\\N",
                         )
                     )
                 )
