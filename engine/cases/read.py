@@ -140,22 +140,17 @@ def _history(session: Session, case_id: int, personal: bool, page: int, per_page
     """A page of the case's history, oldest first; form data is not even decrypted for the others."""
     refresh(session)  # labels of form versions deployed since the last reading
     cond = HistoryEntry.case_id == case_id
-    query = (
-        select(HistoryEntry)
-        .where(cond)
-        .order_by(HistoryEntry.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
+    query = service.one_more(select(HistoryEntry).where(cond).order_by(HistoryEntry.id), page, per_page)
     if not personal:
         query = query.options(defer(HistoryEntry.data))
-    entries = session.scalars(query).all()
+    found = session.scalars(query).all()
     total = service.page_total(
-        len(entries),
+        len(found),
         page,
         per_page,
         lambda: session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0,
     )
+    entries = found[:per_page]
     names = display_names(session, {e.user_id for e in entries if e.user_id})
     items = [
         HistoryItem(

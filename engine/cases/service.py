@@ -47,12 +47,17 @@ class Page:
 
 
 def page_total(found: int, page: int, per_page: int, count: Callable[[], int]) -> int:
-    """The total of a listing whose page ``page`` held ``found`` rows: a page that is not full and not
-    empty (or the first page) ends the listing, so the total follows without ``count()``, the extra
-    query."""
-    if found < per_page and (found or page == 1):
+    """The total of a listing whose page ``page`` was read with one row more than ``per_page`` and held
+    ``found`` rows: a page that is neither over full nor empty (the first may be empty) ends the
+    listing, so the total follows without ``count()``, the extra query."""
+    if found <= per_page and (found or page == 1):
         return (page - 1) * per_page + found
     return count()
+
+
+def one_more(query, page: int, per_page: int):
+    """``query`` limited to page ``page`` and one row beyond it (for ``page_total``)."""
+    return query.limit(per_page + 1).offset((page - 1) * per_page)
 
 
 def _pseudonym() -> str:
@@ -153,14 +158,16 @@ def list_cases(
             )
         else:
             cond.append((Case.case_number == needle) | (Case.pseudonym == needle))
-    total = session.scalar(select(func.count()).select_from(Case).where(*cond)) or 0
-    items = session.scalars(
-        select(Case)
-        .where(*cond)
-        .order_by(Case.opened_at.desc(), Case.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    found = session.scalars(
+        one_more(select(Case).where(*cond).order_by(Case.opened_at.desc(), Case.id.desc()), page, per_page)
     ).all()
+    total = page_total(
+        len(found),
+        page,
+        per_page,
+        lambda: session.scalar(select(func.count()).select_from(Case).where(*cond)) or 0,
+    )
+    items = found[:per_page]
     record(
         session,
         user,
@@ -184,11 +191,7 @@ def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 10
     """The case's history, oldest first."""
     cond = HistoryEntry.case_id == case_id
     items = session.scalars(
-        select(HistoryEntry)
-        .where(cond)
-        .order_by(HistoryEntry.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        one_more(select(HistoryEntry).where(cond).order_by(HistoryEntry.id), page, per_page)
     ).all()
     total = page_total(
         len(items),
@@ -196,7 +199,7 @@ def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 10
         per_page,
         lambda: session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0,
     )
-    return Page(list(items), total, page, per_page)
+    return Page(list(items[:per_page]), total, page, per_page)
 
 
 def withdraw_consent(session: Session, *, user: Actor, case_id: int, deletion_days: int = 30) -> Case:

@@ -62,9 +62,10 @@ def test_a_history_page_counts_only_when_it_cannot_tell(client, login):
     ("found", "page", "per_page", "counted", "total"),
     [
         (3, 1, 10, False, 3),  # the first page, not full: the listing ends here
+        (10, 1, 10, False, 10),  # a full page and no row beyond it
         (0, 1, 10, False, 0),  # nothing at all
         (4, 3, 10, False, 24),  # a later page, not full
-        (10, 1, 10, True, 99),  # a full page: more may follow
+        (11, 1, 10, True, 99),  # a row beyond the page: more follow
         (0, 5, 10, True, 99),  # beyond the end: the count says how many there are
     ],
 )
