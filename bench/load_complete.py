@@ -16,6 +16,10 @@ no request failed, the achieved completion rate is at least 95 % of the offered 
 complete-task p95 stays within --max-p95-ms (default 1 s; beyond it requests queue rather than
 being served). Sign-ins and first inbox reads happen before each step's measurement starts.
 
+With ``--server-times`` each step also prints the workers' own median and p95 per completion, from
+their access log: the difference to locust's figures is the time a request waited for a worker (and
+locust's own share of the 2 cores).
+
 Completing tasks changes the dataset (tasks move on); rerun bench/statewide.py for a pristine one.
 Prints one JSON line per step.
 """
@@ -29,10 +33,12 @@ monkey.patch_all()
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from itertools import count
 from pathlib import Path
 
@@ -117,7 +123,39 @@ def _cpu_ticks() -> int:
     return sum(int(x) for x in parts[:3])  # user + nice + system
 
 
-def run_step(host: str, rate: float, users: int, seconds: float, max_p95_ms: float) -> dict:
+COMPLETE_PATH = re.compile(r"^/api/v1/tasks/[^/]+/complete$")
+
+
+def server_times(log_path: Path, since: float, until: float) -> dict:
+    """Median and p95 of the completions the workers served between ``since`` and ``until`` (epoch
+    seconds), from their access log (JSON lines of ``kim.access``, written when the answer is
+    ready, commit included): the time a worker spent on a request, without the time it waited to be
+    picked up. Empty when the log has none (``--server-times`` not set)."""
+    took = []
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if '"kim.access"' not in line:
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            at = datetime.fromisoformat(rec["time"]).timestamp()
+            if since <= at <= until and COMPLETE_PATH.match(rec.get("path", "")) and rec.get("status") == 200:
+                took.append(float(rec["duration_ms"]))
+    if not took:
+        return {}
+    took.sort()
+    return {
+        "server_p50_ms": round(took[len(took) // 2], 1),
+        "server_p95_ms": round(took[min(len(took) - 1, int(0.95 * len(took)))], 1),
+        "server_requests": len(took),
+    }
+
+
+def run_step(
+    host: str, rate: float, users: int, seconds: float, max_p95_ms: float, log_path: Path | None = None
+) -> dict:
     CaseManager.wait_time = constant_throughput(rate / users)
     env = Environment(user_classes=[CaseManager], events=events, host=host)
     runner = env.create_local_runner()
@@ -151,6 +189,8 @@ def run_step(host: str, rate: float, users: int, seconds: float, max_p95_ms: flo
         "all_failures": total_fail,
         "machine_cpu_busy": round(ticks / os.sysconf("SC_CLK_TCK") / elapsed / (os.cpu_count() or 1), 2),
     }
+    if log_path is not None:
+        out.update(server_times(log_path, started, started + elapsed))
     if stats.num_failures:
         out["errors"] = [str(e.error)[:200] for e in list(env.stats.errors.values())[:3]]
     out["sustained"] = (
@@ -179,6 +219,12 @@ def main() -> None:
         help="a step with a slower complete-task p95 is not sustained (queueing, not serving)",
     )
     parser.add_argument(
+        "--server-times",
+        action="store_true",
+        help="also print the workers' own median and p95 per completion, from their access log "
+        "(INFO; costs the workers a log line per request)",
+    )
+    parser.add_argument(
         "--keep-going", action="store_true", help="run every rate even after one is not sustained"
     )
     args = parser.parse_args()
@@ -196,7 +242,9 @@ def main() -> None:
         "KIM_PORT": str(port),
         "KIM_WORKERS": str(args.workers),
         "KIM_SCHEDULER": "external",
-        "KIM_LOG_LEVEL": "WARNING",
+        # the access log (INFO) only when its server-side times are asked for
+        "KIM_LOG_LEVEL": "INFO" if args.server_times else "WARNING",
+        "KIM_LOG_FORMAT": "json",
         # hundreds of case managers sign in from this one address within a second: not an attack
         "KIM_RATELIMIT_ENABLED": "0",
     }
@@ -224,7 +272,14 @@ def main() -> None:
             users = args.users or max(4, int(2 * rate))
             result = {
                 "workers": args.workers,
-                **run_step(host, rate, min(users, len(ACCOUNTS)), args.step_seconds, args.max_p95_ms),
+                **run_step(
+                    host,
+                    rate,
+                    min(users, len(ACCOUNTS)),
+                    args.step_seconds,
+                    args.max_p95_ms,
+                    log_path if args.server_times else None,
+                ),
             }
             print(json.dumps(result), flush=True)
             if result["sustained"]:
