@@ -140,17 +140,11 @@ def _history(session: Session, case_id: int, personal: bool, page: int, per_page
     """A page of the case's history, oldest first; form data is not even decrypted for the others."""
     refresh(session)  # labels of form versions deployed since the last reading
     cond = HistoryEntry.case_id == case_id
-    query = service.one_more(select(HistoryEntry).where(cond).order_by(HistoryEntry.id), page, per_page)
+    query = select(HistoryEntry).where(cond).order_by(HistoryEntry.id)
     if not personal:
         query = query.options(defer(HistoryEntry.data))
-    found = session.scalars(query).all()
-    total = service.page_total(
-        len(found),
-        page,
-        per_page,
-        lambda: session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0,
-    )
-    entries = found[:per_page]
+    counted = select(func.count()).select_from(HistoryEntry).where(cond)
+    entries, total = service.read_page(session, query, counted, page, per_page)
     names = display_names(session, {e.user_id for e in entries if e.user_id})
     items = [
         HistoryItem(

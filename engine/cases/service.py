@@ -55,9 +55,14 @@ def page_total(found: int, page: int, per_page: int, count: Callable[[], int]) -
     return count()
 
 
-def one_more(query, page: int, per_page: int):
-    """``query`` limited to page ``page`` and one row beyond it (for ``page_total``)."""
-    return query.limit(per_page + 1).offset((page - 1) * per_page)
+def read_page(session: Session, listed, counted, page: int, per_page: int) -> tuple[list, int]:
+    """Page ``page`` of ``listed`` (a select of ORM entities) and the listing's total. One row beyond
+    the page is read, so ``counted`` (its ``count()`` select) runs only when ``page_total`` cannot
+    tell."""
+    found = session.scalars(listed.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return list(found[:per_page]), page_total(
+        len(found), page, per_page, lambda: session.scalar(counted) or 0
+    )
 
 
 def _pseudonym() -> str:
@@ -158,16 +163,13 @@ def list_cases(
             )
         else:
             cond.append((Case.case_number == needle) | (Case.pseudonym == needle))
-    found = session.scalars(
-        one_more(select(Case).where(*cond).order_by(Case.opened_at.desc(), Case.id.desc()), page, per_page)
-    ).all()
-    total = page_total(
-        len(found),
+    items, total = read_page(
+        session,
+        select(Case).where(*cond).order_by(Case.opened_at.desc(), Case.id.desc()),
+        select(func.count()).select_from(Case).where(*cond),
         page,
         per_page,
-        lambda: session.scalar(select(func.count()).select_from(Case).where(*cond)) or 0,
     )
-    items = found[:per_page]
     record(
         session,
         user,
@@ -190,16 +192,14 @@ def open_tasks(session: Session, case_id: int) -> list[TaskRecord]:
 def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 100) -> Page:
     """The case's history, oldest first."""
     cond = HistoryEntry.case_id == case_id
-    items = session.scalars(
-        one_more(select(HistoryEntry).where(cond).order_by(HistoryEntry.id), page, per_page)
-    ).all()
-    total = page_total(
-        len(items),
+    items, total = read_page(
+        session,
+        select(HistoryEntry).where(cond).order_by(HistoryEntry.id),
+        select(func.count()).select_from(HistoryEntry).where(cond),
         page,
         per_page,
-        lambda: session.scalar(select(func.count()).select_from(HistoryEntry).where(cond)) or 0,
     )
-    return Page(list(items[:per_page]), total, page, per_page)
+    return Page(items, total, page, per_page)
 
 
 def withdraw_consent(session: Session, *, user: Actor, case_id: int, deletion_days: int = 30) -> Case:

@@ -15,7 +15,7 @@ from ..access.models import User
 from ..access.service import in_scope, require_case_manager, scope_filter
 from ..audit.service import Event, record
 from ..cases.models import Case
-from ..cases.service import Page, one_more, page_total
+from ..cases.service import Page, read_page
 from ..checks import access as checks
 from ..clock import utcnow
 from ..consents import service as consents
@@ -139,11 +139,10 @@ def inbox(
     if joined:
         counted = counted.outerjoin(Case, Case.id == TaskRecord.case_id)
         listed = listed.outerjoin(Case, Case.id == TaskRecord.case_id)
-    found = session.scalars(
-        one_more(listed.where(*cond).order_by(*filters.order(sort)), page, per_page)
-    ).all()
-    total = page_total(len(found), page, per_page, lambda: session.scalar(counted.where(*cond)) or 0)
-    return Page(list(found[:per_page]), total, page, per_page)
+    items, total = read_page(
+        session, listed.where(*cond).order_by(*filters.order(sort)), counted.where(*cond), page, per_page
+    )
+    return Page(items, total, page, per_page)
 
 
 def get_task(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
