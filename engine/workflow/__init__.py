@@ -1,5 +1,12 @@
 """The only package that imports SpiffWorkflow: parse, validate and run BPMN processes."""
 
+from . import quiet_log, walk
+
+quiet_log.install()  # before anything runs: both only make SpiffWorkflow cheaper, never different
+walk.install()
+
+# ruff: noqa: E402 - the installs above come first
+
 from .expressions import UnsafeExpression, compile_expression, compile_script
 from .graph import Element, Flow, Graph, diagram_graph
 from .migrate import Blocker, MigrationBlocked, MigrationCheck, OpenTask, check_migration

@@ -9,13 +9,18 @@ its own converters load unchanged, and a state written here is the same JSON the
 cheaper: each task id string becomes one ``UUID`` per load instead of four (its key, its ``id``, its
 parent's ``children``, its children's ``parent``), and empty data, internal data and deltas skip the
 registry's generic walk. tests/engine/workflow/test_state_format.py compares both byte for byte.
+
+Ids read from a state are ``TaskId``s: UUIDs that keep the text they were read from, so writing the
+state back costs no formatting (``UUID.__str__`` was a fifth of writing a state) and reading one no
+general-purpose parsing. They are equal to, and hash like, the plain UUIDs of tasks created since.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
@@ -36,11 +41,42 @@ from .expressions import SCRIPT_ENGINE
 FORMAT = "kim-1"
 
 
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+class TaskId(UUID):
+    """A task id read from a stored state: a UUID that keeps its text (always ``str(UUID(text))``)."""
+
+    __slots__ = ("_text",)
+    _text: str
+    is_safe = SafeUUID.unknown  # type: ignore[misc]  # as UUID(text) has it (a class value, not a slot)
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"UUID('{self._text}')"
+
+    def __reduce__(self):
+        return UUID, (self._text,)  # a copy is a plain UUID, equal to this one
+
+
+def task_id(text: str) -> UUID:
+    """The id written as ``text``: a TaskId if the text is a UUID as ``str`` writes it, else a UUID (which
+    refuses what is no UUID)."""
+    if _CANONICAL.fullmatch(text) is None:
+        return UUID(text)
+    uid = object.__new__(TaskId)
+    object.__setattr__(uid, "int", int(text.replace("-", ""), 16))
+    object.__setattr__(uid, "_text", text)
+    return uid
+
+
 def _uid(text: str, ids: dict[str, UUID]) -> UUID:
-    """One UUID object per id string within a load."""
+    """One id object per id string within a load."""
     found = ids.get(text)
     if found is None:
-        found = ids[text] = UUID(text)
+        found = ids[text] = task_id(text)
     return found
 
 
@@ -148,7 +184,12 @@ def _make_serializer() -> BpmnWorkflowSerializer:
     config[BpmnWorkflow] = SpeclessWorkflowConverter
     config[BpmnSubWorkflow] = FastSubWorkflowConverter
     config[Task] = FastTaskConverter
-    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+    # A TaskId in data is written as any UUID is (same type name), and read back as one.
+    serializer.registry.register(
+        TaskId, lambda v: {"value": str(v)}, lambda v: UUID(v["value"]), typename="UUID"
+    )
+    return serializer
 
 
 _SERIALIZER = _make_serializer()

@@ -29,8 +29,18 @@ from engine.workflow import serializer
 from engine.workflow.expressions import SCRIPT_ENGINE
 from engine.workflow.runtime import MAX_SETTLE_ROUNDS, message_payload
 from engine.workflow.timers import waiting_timers
+from engine.workflow.walk import library_walk, tasks_in_state
 
 REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
+# Every single state and every mask SpiffWorkflow names, for comparing the walks (engine/workflow/walk.py).
+STATES = [1 << i for i in range(9)] + [
+    TaskState.FINISHED_MASK,
+    TaskState.DEFINITE_MASK,
+    TaskState.PREDICTED_MASK,
+    TaskState.NOT_FINISHED_MASK,
+    TaskState.ANY_MASK,
+    REACHED,
+]
 
 
 @dataclass(frozen=True)
@@ -160,9 +170,21 @@ def assert_round_trip(proc: wf.ParsedProcess, result: wf.StepResult) -> None:
     )
     assert _timers(waiting_timers(restored)) == _timers(result.timers)
     assert restored.is_completed() == result.completed
+    assert_walks_agree(restored)
+
+
+def assert_walks_agree(workflow: BpmnWorkflow) -> None:
+    """The cheaper walk finds the very tasks SpiffWorkflow's iterator finds, in its order, for every state
+    and mask, from the root and from each subprocess's root."""
+    roots = [workflow.task_tree, *(sub.task_tree for sub in workflow.subprocesses.values())]
+    for root in roots:
+        for state in STATES:
+            assert list(tasks_in_state(root, state)) == library_walk(root, state), (root, state)
+    assert len(library_walk(workflow.task_tree, TaskState.ANY_MASK)) > 1
 
 
 def _assert_same(result: wf.StepResult, plain: BpmnWorkflow) -> None:
+    assert_walks_agree(plain)
     assert sorted(t.bpmn_id for t in result.ready) == sorted(t.task_spec.bpmn_id for t in _plain_ready(plain))
     ours, theirs = _timers(result.timers), _timers(waiting_timers(plain))
     assert [b for b, _ in ours] == [b for b, _ in theirs]

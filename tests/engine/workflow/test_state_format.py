@@ -6,7 +6,13 @@ with the diagram version it belongs to. Every scenario step compares both ways a
 (tests/engine/workflow/round_trip.py, ``assert_round_trip``).
 """
 
+import copy
+import json
+import pickle
 from pathlib import Path
+from uuid import UUID
+
+import pytest
 
 from engine import workflow as wf
 from engine.workflow import serializer
@@ -55,3 +61,29 @@ def test_a_changed_state_is_not_written_back_unchanged():
     task.data["note"] = "geändert"
     assert serializer.dumps(restored) != STORED
     assert serializer.dumps(restored) == spiff_dumps(restored)
+
+
+def test_ids_read_from_a_state_are_uuids_that_keep_their_text():
+    restored = serializer.loads(STORED, PROC.spec, PROC.subprocess_specs)
+    ids = list(restored.tasks)
+    assert ids and all(isinstance(i, serializer.TaskId) for i in ids)
+    for uid in ids:
+        plain = UUID(str(uid))
+        assert uid == plain and hash(uid) == hash(plain) and restored.tasks[plain] is restored.tasks[uid]
+        assert str(uid) == str(plain) and repr(uid) == repr(plain) and uid.int == plain.int
+        assert type(copy.deepcopy(uid)) is UUID and pickle.loads(pickle.dumps(uid)) == plain
+    upper = str(ids[0]).upper()
+    assert type(serializer.task_id(upper)) is UUID and serializer.task_id(upper) == ids[0]
+    with pytest.raises(ValueError):
+        serializer.task_id("not-a-uuid")
+
+
+def test_a_task_id_in_the_data_is_written_and_read_as_any_uuid():
+    restored = serializer.loads(STORED, PROC.spec, PROC.subprocess_specs)
+    uid = next(iter(restored.tasks))
+    restored.data["seen"] = uid
+    written = serializer.dumps(restored)
+    restored.data["seen"] = UUID(str(uid))
+    assert written == serializer.dumps(restored) == spiff_dumps(restored)
+    assert json.loads(written)["data"]["seen"] == {"value": str(uid), "typename": "UUID"}
+    assert serializer.loads(written, PROC.spec, PROC.subprocess_specs).data["seen"] == uid
