@@ -4,9 +4,10 @@ marshmallow reads every field of every object through three layers (``Field.seri
 ``Field.get_value`` -> ``Schema.get_attribute`` -> ``utils.get_value``). For a list of 100 tasks that
 was half of the dump and a fifth of the inbox request. Here a schema instance works out once, for
 each field whose reading is marshmallow's default, which key or attribute it reads, and then reads it
-directly and formats it with the field's own ``_serialize``. Anything else (method fields, fields that
-read differently, dotted attributes, defaults for missing values, a schema with its own
-``get_attribute``) goes through marshmallow unchanged. ``tests/api/test_schema_base.py`` compares the
+directly and formats it with the field's own ``_serialize``; a field that reads no attribute (a method
+field) is formatted straight away, as marshmallow does it. Anything else (fields that read
+differently, dotted attributes, defaults for missing values, a schema with its own ``get_attribute``)
+goes through marshmallow unchanged. ``tests/api/test_schema_base.py`` compares the
 output with marshmallow's own for every API schema.
 """
 
@@ -19,6 +20,7 @@ from marshmallow import fields
 from marshmallow.utils import missing
 
 _PLAN = "_kim_dump_plan"
+_NO_ATTRIBUTE = object()  # a plan's source for fields that read nothing (Field.serialize passes None)
 
 
 class Schema(marshmallow.Schema):
@@ -35,6 +37,11 @@ class Schema(marshmallow.Schema):
         out = self.dict_class()
         keyed = hasattr(obj, "__getitem__")
         for key, name, source, field, formatted in plan:
+            if source is _NO_ATTRIBUTE:
+                value = formatted(None, name, obj)
+                if value is not missing:
+                    out[key] = value
+                continue
             value = missing if source is None else _value(obj, source, keyed)
             if value is missing:  # marshmallow's own way: its reading, or the field's default
                 value = field.serialize(name, obj, accessor=self.get_attribute)
@@ -57,8 +64,10 @@ def _plan(schema: marshmallow.Schema) -> tuple:
             and type(field).get_value is fields.Field.get_value
             and "." not in source
         )
+        computed = not field._CHECK_ATTRIBUTE and type(field).serialize is fields.Field.serialize
         key = field.data_key if field.data_key is not None else name
-        plan.append((key, name, source if direct else None, field, field._serialize))
+        reads = _NO_ATTRIBUTE if computed else source if direct else None
+        plan.append((key, name, reads, field, field._serialize))
     return tuple(plan)
 
 

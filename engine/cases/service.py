@@ -56,10 +56,11 @@ def page_total(found: int, page: int, per_page: int, count: Callable[[], int]) -
 
 
 def read_page(session: Session, listed, counted, page: int, per_page: int) -> tuple[list, int]:
-    """Page ``page`` of ``listed`` (a select of ORM entities) and the listing's total. One row beyond
-    the page is read, so ``counted`` (its ``count()`` select) runs only when ``page_total`` cannot
-    tell."""
-    found = session.scalars(listed.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    """Page ``page`` of ``listed`` and the listing's total: objects for a select of one ORM entity (or
+    values of one column), rows for a select of several columns. One row beyond the page is read, so
+    ``counted`` (its ``count()`` select) runs only when ``page_total`` cannot tell."""
+    result = session.execute(listed.limit(per_page + 1).offset((page - 1) * per_page))
+    found = (result.scalars() if len(listed.column_descriptions) == 1 else result).all()
     return list(found[:per_page]), page_total(
         len(found), page, per_page, lambda: session.scalar(counted) or 0
     )
