@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnBaseWorkflow
-from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.util.task import TaskState
 
 MAX_DEPTH = 1000  # BpmnTaskIterator's default depth limit
@@ -68,11 +67,6 @@ def get_tasks_iterator(self, first_task=None, **kwargs):
     if len(kwargs) == 1 and "state" in kwargs and task_count(self) < MAX_DEPTH:
         return tasks_in_state(first_task or self.task_tree, kwargs["state"])
     return _LIBRARY_ITERATOR(self, first_task, **kwargs)
-
-
-def library_walk(first, state: int) -> list:
-    """SpiffWorkflow's own answer, for comparison."""
-    return list(BpmnTaskIterator(first, state=state))
 
 
 def install() -> None:

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
@@ -29,7 +30,7 @@ from engine.workflow import serializer
 from engine.workflow.expressions import SCRIPT_ENGINE
 from engine.workflow.runtime import MAX_SETTLE_ROUNDS, message_payload
 from engine.workflow.timers import waiting_timers
-from engine.workflow.walk import library_walk, tasks_in_state
+from engine.workflow.walk import tasks_in_state
 
 REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
 # Every single state and every mask SpiffWorkflow names, for comparing the walks (engine/workflow/walk.py).
@@ -171,6 +172,11 @@ def assert_round_trip(proc: wf.ParsedProcess, result: wf.StepResult) -> None:
     assert _timers(waiting_timers(restored)) == _timers(result.timers)
     assert restored.is_completed() == result.completed
     assert_walks_agree(restored)
+
+
+def library_walk(first, state: int) -> list:
+    """SpiffWorkflow's own answer to a state-only query, from ``first`` down."""
+    return list(BpmnTaskIterator(first, state=state))
 
 
 def assert_walks_agree(workflow: BpmnWorkflow) -> None:

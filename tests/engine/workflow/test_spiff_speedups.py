@@ -15,6 +15,7 @@ from engine.config import PROJECT_ROOT
 from engine.workflow import quiet_log, walk
 from engine.workflow.expressions import SCRIPT_ENGINE
 from tests import lifecycle_data as d
+from tests.engine.workflow.round_trip import library_walk
 
 PROC = wf.parse_diagram((PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_bytes(), "case_lifecycle")
 
@@ -53,7 +54,7 @@ def test_the_walk_sees_into_subprocesses_in_the_iterators_order():
     workflow = wf.runtime.load(PROC, result.state)
     assert workflow.subprocesses, "the case's work runs in an embedded subprocess"
     found = list(walk.tasks_in_state(workflow.task_tree, TaskState.ANY_MASK))
-    assert found == walk.library_walk(workflow.task_tree, TaskState.ANY_MASK)
+    assert found == library_walk(workflow.task_tree, TaskState.ANY_MASK)
     assert {t.workflow for t in found} == {workflow, *workflow.subprocesses.values()}
 
 
