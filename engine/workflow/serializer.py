@@ -13,11 +13,12 @@ registry's generic walk. tests/engine/workflow/test_state_format.py compares bot
 Ids read from a state are ``TaskId``s: UUIDs that keep the text they were read from, so writing the
 state back costs no formatting (``UUID.__str__`` was a fifth of writing a state) and reading one no
 general-purpose parsing. They are equal to, and hash like, the plain UUIDs of tasks created since.
+
+The JSON text itself is written and read by engine/workflow/state_json.py: the same text as ``json``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from uuid import UUID, SafeUUID
@@ -36,6 +37,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.task import Task, TaskState
 from SpiffWorkflow.util.deep_merge import DeepMerge
 
+from . import state_json
 from .expressions import SCRIPT_ENGINE
 
 FORMAT = "kim-1"
@@ -196,6 +198,34 @@ _SERIALIZER = _make_serializer()
 _TASKS: FastTaskConverter = _SERIALIZER.registry.convert_from_dict["Task"].args[0].__self__
 
 
+def _unchecked(dct: dict, into: list | None = None) -> list:
+    """What in a workflow's dict (and its subprocesses') may hold other than text, None, booleans and
+    small integers: its tasks' times of their last change and their non-empty data, internal data and
+    deltas (the rest of a task is what FastTaskConverter.to_dict writes as such), and everything else
+    of the workflow."""
+    into = [] if into is None else into
+    push = into.append
+    for key, value in dct.items():
+        if key == "tasks":
+            times = []
+            for task in value.values():
+                times.append(task["last_state_change"])
+                if task["internal_data"]:
+                    push(task["internal_data"])
+                if task["data"]:
+                    push(task["data"])
+                delta = task["delta"]
+                if delta and (delta["updates"] or delta["deletions"]):
+                    push(delta)
+            push(times)
+        elif key == "subprocesses":
+            for sub in value.values():
+                _unchecked(sub, into)
+        else:
+            push(value)
+    return into
+
+
 def dumps(workflow: BpmnWorkflow) -> str:
     """Serialize a workflow's live state (no spec) to JSON."""
     registry = _SERIALIZER.registry
@@ -203,14 +233,14 @@ def dumps(workflow: BpmnWorkflow) -> str:
     try:
         dct = _SERIALIZER.to_dict(workflow)
         dct["format"] = FORMAT
-        return json.dumps(dct, cls=_SERIALIZER._encoder_cls, separators=(",", ":"))
+        return state_json.dumps(dct, _SERIALIZER._encoder_cls, _unchecked(dct))
     finally:
         registry._encoder_mode = False
 
 
 def loads(state: str, spec, subprocess_specs) -> BpmnWorkflow:
     """Restore a workflow from its state and cached specs; re-attach the safe script engine."""
-    dct = json.loads(state)
+    dct = state_json.loads(state)
     if dct.pop("format", None) != FORMAT:
         raise ValueError("unknown workflow state format")
     workflow = _SERIALIZER.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
