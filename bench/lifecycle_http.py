@@ -20,7 +20,7 @@ Before that, in the same process, the raw engine cycle (load -> complete -> save
 the spec embedded in the state, no pruning, no spec cache) at the same evaluation counts.
 
 Usage:  .venv/bin/python bench/lifecycle_http.py [--other-cases 10000] [--evaluations 1000]
-                                                 [--samples 200] [--port 5077] [--workers 1]
+                                                 [--samples 200] [--port 5077] [--workers 1] [--client http]
                                                  [--household 8 --referrals 20]
                                                  [--database-url postgresql+psycopg://.../empty_db]
                                                  [--json results.json]
@@ -62,6 +62,7 @@ from bench_common import (
 )
 from raw_engine import run_engine_layer, run_plain_spiff
 from sql_count import StatementCounter, serve_in_thread
+from thin_http import ThinClient
 
 
 def _cpu_busy_ticks() -> int | None:
@@ -221,12 +222,15 @@ class Server:
 
 
 class Client:
-    """Thin JSON client; one keep-alive ``requests.Session`` per thread."""
+    """Thin JSON client: timed exchanges over one keep-alive ``http.client`` connection per thread
+    (bench/thin_http.py), or over a ``requests.Session`` per thread with ``thin=False`` (the client of
+    the figures before 3 December 2026, afternoon). Setup and sign-in use ``requests``."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, thin: bool = True):
         self.base = base
         self.token: str | None = None
         self._local = threading.local()
+        self._thin = ThinClient(base) if thin else None
 
     @property
     def session(self) -> requests.Session:
@@ -243,23 +247,32 @@ class Client:
         r.raise_for_status()
         self.token = r.json()["access_token"]
 
+    def _timed(self, method: str, path: str, body: dict | None) -> tuple[int, int, bytes]:
+        if self._thin is not None:
+            headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+            payload = None
+            if body is not None:
+                payload = json.dumps(body).encode()
+                headers["Content-Type"] = "application/json"
+            return self._thin.exchange(method, path, payload, headers)
+        session = self.session
+        t0 = time.perf_counter_ns()
+        r = session.request(method, self.base + path, json=body, timeout=60)
+        elapsed = time.perf_counter_ns() - t0
+        return elapsed, r.status_code, r.content
+
     def timed_post(self, path: str, body: dict, expect: int) -> tuple[int, dict]:
         """POST and return (elapsed ns of the request/response exchange alone, parsed body)."""
-        session = self.session
-        t0 = time.perf_counter_ns()
-        r = session.post(self.base + path, json=body, timeout=60)
-        elapsed = time.perf_counter_ns() - t0
-        if r.status_code != expect:
-            raise RuntimeError(f"POST {path} -> {r.status_code}: {r.text[:500]}")
-        return elapsed, r.json()
+        elapsed, status, raw = self._timed("POST", path, body)
+        if status != expect:
+            raise RuntimeError(f"POST {path} -> {status}: {raw[:500]!r}")
+        return elapsed, json.loads(raw)
 
     def timed_get(self, path: str) -> tuple[int, dict]:
-        session = self.session
-        t0 = time.perf_counter_ns()
-        r = session.get(self.base + path, timeout=60)
-        elapsed = time.perf_counter_ns() - t0
-        r.raise_for_status()
-        return elapsed, r.json()
+        elapsed, status, raw = self._timed("GET", path, None)
+        if status != 200:
+            raise RuntimeError(f"GET {path} -> {status}: {raw[:500]!r}")
+        return elapsed, json.loads(raw)
 
     # -- domain helpers
 
@@ -477,7 +490,7 @@ def run_http(args) -> tuple[list[dict], dict]:
     )
     try:
         server.start()
-        client = Client(server.base)
+        client = Client(server.base, thin=args.client == "http")
         client.login()
         n, warm, counted = args.samples, args.warmup, args.count_samples
 
@@ -642,6 +655,13 @@ def main(argv=None) -> int:
     ap.add_argument("--port", type=int, default=5077)
     ap.add_argument("--workers", type=int, default=1, help="gunicorn workers")
     ap.add_argument("--threads", type=int, default=4, help="threads per worker (KIM_THREADS; 0: sync worker)")
+    ap.add_argument(
+        "--client",
+        choices=("http", "requests"),
+        default="http",
+        help="the timing client: http.client (bench/thin_http.py) or a requests.Session (figures before "
+        "3 December 2026, afternoon)",
+    )
     ap.add_argument("--setup-threads", type=int, default=4, help="client threads for the setup")
     ap.add_argument("--json", type=Path, help="write the results as JSON to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data directory")
@@ -688,7 +708,7 @@ def main(argv=None) -> int:
     print(
         f"KIM lifecycle benchmark: {args.other_cases:,} other open cases, {args.evaluations:,} "
         f"prior evaluations, {args.samples} samples (+{args.warmup} warm-up), "
-        f"{args.workers} gunicorn worker(s), KIM_THREADS={args.threads}"
+        f"{args.workers} gunicorn worker(s), KIM_THREADS={args.threads}, client: {args.client}"
     )
     print(
         f"machine: {machine['nproc']} cores ({machine['cpu']}), Python {machine['python']}, "
