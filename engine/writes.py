@@ -22,18 +22,27 @@ names of the parts sent together must not clash (``_send`` refuses a clash).
 A part may expect a row count (the instance's optimistic lock: exactly one row); when it differs, the
 part's error is raised where the writes went out.
 
+When every part's statement was built once and declared with ``kept`` (as a step's are), the one
+statement is built once per shape (which statements, in which order, and for a row which columns) and
+kept too, its rows' values bound as parameters. Built anew at every step, its construction and cache
+key had been a quarter of a completion's time on PostgreSQL (docs/performance.md). Statements built
+per call (with their values in them) are combined anew each time, and nothing keeps them.
+
 On SQLite (no data-modifying ``WITH``, and no network between) ``later`` executes at once.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import Delete, Insert, Update, event, func, literal_column, select
+from sqlalchemy import Delete, Insert, Select, Update, bindparam, event, func, literal_column, select
 from sqlalchemy.orm import Session
 
 _KEPT = "kim_writes_kept"
+S = TypeVar("S", Insert, Update, Delete)
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,7 @@ class Part:
     expect: int | None = None
     error: Exception | None = None
     params: dict | None = None
+    row: dict | None = None  # one row of an INSERT (its values by column key), bound when sent
 
 
 def together(session: Session) -> bool:
@@ -80,7 +90,7 @@ def later(
     if rows:
         if expect is not None:
             raise ValueError("a row count is expected of one statement, not of rows sent one by one")
-        parts = [Part(statement.values(row)) for row in rows]  # type: ignore[union-attr]
+        parts = [Part(statement, row=row) for row in rows]
     else:
         parts = [Part(statement, expect, error, params)]
     kept = session.info.setdefault(_KEPT, [])
@@ -110,21 +120,67 @@ def _send(session: Session, parts: Sequence[Part]) -> None:
     if not parts:
         return
     if len(parts) == 1 and parts[0].expect is None:
-        session.connection().execute(parts[0].statement, parts[0].params)
+        only = parts[0]
+        session.connection().execute(only.statement, only.row if only.row is not None else only.params)
         return
     params: dict = {}
-    for part in parts:
-        clash = params.keys() & (part.params or {}).keys()
+    for i, part in enumerate(parts):
+        values = part.params or {}
+        if part.row is not None:
+            values = {f"kim_w{i}_{key}": value for key, value in part.row.items()}
+        clash = params.keys() & values.keys()
         if clash:
             raise RuntimeError(f"two writes sent together bind the parameters {sorted(clash)}")
-        params.update(part.params or {})
-    ctes = [part.statement.returning(literal_column("1")).cte(f"kim_w{i}") for i, part in enumerate(parts)]
+        params.update(values)
+    row = session.connection().execute(_combined(parts), params).one()
+    for part, n in zip(parts, row, strict=True):
+        _check(part, n)
+
+
+# Statements built once for the life of the process (``kept``), by id: an id names one statement for good.
+_KEPT_STATEMENTS: dict[int, Insert | Update | Delete] = {}
+# The combined statements of kept statements by shape: (id of each part's statement, its row's columns or
+# None), the oldest dropped beyond the limit.
+_COMBINED: dict[tuple, Select] = {}
+_COMBINED_MAX = 256
+_COMBINED_LOCK = threading.Lock()
+
+
+def kept(statement: S) -> S:
+    """Declare ``statement`` built once for the life of the process (a module's constant): the one
+    statement it is sent in on PostgreSQL is then kept as well."""
+    _KEPT_STATEMENTS[id(statement)] = statement
+    return statement
+
+
+def _combined(parts: Sequence[Part]) -> Select:
+    """The one statement of ``parts``: data-modifying WITH parts and a count of each one's rows, with
+    every value a bound parameter (a row's as ``kim_w<i>_<column key>``)."""
+    shape = tuple((id(p.statement), None if p.row is None else tuple(p.row)) for p in parts)
+    found = _COMBINED.get(shape)
+    if found is not None:
+        return found
+    ctes = [_bound(part, i).returning(literal_column("1")).cte(f"kim_w{i}") for i, part in enumerate(parts)]
     counts = select(
         *(select(func.count()).select_from(c).scalar_subquery().label(f"n{i}") for i, c in enumerate(ctes))
     )
-    row = session.connection().execute(counts, params).one()
-    for part, n in zip(parts, row, strict=True):
-        _check(part, n)
+    if all(key[0] in _KEPT_STATEMENTS for key in shape):
+        with _COMBINED_LOCK:
+            if len(_COMBINED) >= _COMBINED_MAX:
+                _COMBINED.pop(next(iter(_COMBINED)))
+            _COMBINED[shape] = counts
+    return counts
+
+
+def _bound(part: Part, index: int) -> Insert | Update | Delete:
+    """The part's statement; for a row, its INSERT with a parameter of the column's own type per value
+    (the column's type encrypts what it must, engine/crypto.py)."""
+    if part.row is None:
+        return part.statement
+    columns = part.statement.table.c
+    return part.statement.values(  # type: ignore[union-attr]
+        {key: bindparam(f"kim_w{index}_{key}", type_=columns[key].type) for key in part.row}
+    )
 
 
 def _table(part: Part) -> str:

@@ -21,9 +21,9 @@ from .models import AuditEntry, AuditHead
 _ENTRIES = cast(Table, AuditEntry.__table__)
 _HEAD = cast(Table, AuditHead.__table__)
 # Built once: SQLAlchemy keeps a statement's cache key on it (engine/writes.py).
-_INSERT = _ENTRIES.insert()
+_INSERT = writes.kept(_ENTRIES.insert())
 _LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
-_MOVE_HEAD = (
+_MOVE_HEAD = writes.kept(
     update(_HEAD)
     .where(_HEAD.c.id == 1)
     .values(

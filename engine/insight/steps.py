@@ -27,11 +27,13 @@ from ..escalations.models import Topic
 from ..instances.models import HistoryEntry, ProcessInstance
 from ..processes.models import ProcessVersion
 from ..processes.service import parsed_version
+from ..writes import kept
 from .models import InsightStep
 from .paths import attribute
 
 BATCH = 20000
 TABLE = cast(Table, InsightStep.__table__)  # planned rows go out with the step's other writes
+INSERT = kept(TABLE.insert())
 
 
 def _rows(

@@ -192,7 +192,7 @@ def record_step(
             ],
         )
     if insight is not None and insight.rows:
-        writes.later(session, insight_steps.TABLE.insert(), insight.rows)
+        writes.later(session, insight_steps.INSERT, insight.rows)
 
     ready_ids = {t.task_id for t in result.ready}
     ready_rows = [row for row in open_rows if row["id"] in ready_ids]

@@ -13,6 +13,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, update
 
 from ..tasks.models import CANCELLED, COMPLETED, TaskRecord
+from ..writes import kept
 from .models import HistoryEntry, ProcessInstance
 
 INSTANCES = cast(Table, ProcessInstance.__table__)
@@ -20,7 +21,7 @@ TASKS = cast(Table, TaskRecord.__table__)
 HISTORY = cast(Table, HistoryEntry.__table__)
 
 # The instance's state, under its optimistic lock (exactly one row, or someone changed it meanwhile).
-SAVE_STATE = (
+SAVE_STATE = kept(
     update(INSTANCES)
     .where(INSTANCES.c.id == bindparam("inst_id"), INSTANCES.c.lock_version == bindparam("inst_lock"))
     .values(
@@ -30,17 +31,17 @@ SAVE_STATE = (
         status=bindparam("inst_status"),
     )
 )
-SAVE_STATE_AND_SEEN = SAVE_STATE.values(insight_seen=bindparam("inst_seen"))
+SAVE_STATE_AND_SEEN = kept(SAVE_STATE.values(insight_seen=bindparam("inst_seen")))
 
-INSERT_HISTORY = HISTORY.insert()
-INSERT_TASKS = TASKS.insert()
+INSERT_HISTORY = kept(HISTORY.insert())
+INSERT_TASKS = kept(TASKS.insert())
 
-TASK_DONE = (
+TASK_DONE = kept(
     update(TASKS)
     .where(TASKS.c.id == bindparam("done_id"))
     .values(status=COMPLETED, completed_at=bindparam("done_at"), completed_by_id=bindparam("done_by"))
 )
-TASKS_CANCELLED = (
+TASKS_CANCELLED = kept(
     update(TASKS)
     .where(TASKS.c.id.in_(bindparam("cancelled_ids", expanding=True)))
     .values(status=CANCELLED, completed_at=bindparam("cancelled_at"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import workflow as wf
@@ -32,6 +32,9 @@ from . import completion_read
 from . import inbox as filters
 from .kept import keep_after_failure
 from .models import READY, TaskDraft, TaskRecord
+
+# A completed task's draft goes with it (built once: it is sent with the step's writes, engine/writes.py).
+_DROP_DRAFT = writes.kept(delete(TaskDraft).where(TaskDraft.task_id == bindparam("draft_task")))
 
 NO_SUCH_TASK = "Diese Aufgabe gibt es nicht oder Sie haben keinen Zugriff darauf."
 
@@ -243,7 +246,7 @@ def complete_task(
         session, case=case, form_key=row.form_key, task_id=task_id, data=data, user=user
     )
     if found.has_draft:  # a draft ends with its task
-        writes.later(session, delete(TaskDraft).where(TaskDraft.task_id == task_id))
+        writes.later(session, _DROP_DRAFT, params={"draft_task": task_id})
     record(session, user, _task_event("task.complete", row, case))
     return recorded.completed, case, recorded.ready
 

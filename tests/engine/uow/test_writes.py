@@ -178,3 +178,38 @@ def test_kept_writes_go_out_under_the_scope_they_were_made_in(sessions, sent):
         scope.use_all_tenants(session)
         assert sent[0].startswith("UPDATE tenants") and "set_config" in sent[1]
     assert _name(sessions, tenant_id) == "Kreis Sechs"
+
+
+_RENAME_ONCE = writes.kept(
+    update(Tenant).where(Tenant.id == bindparam("o_id")).values(name=bindparam("o_name"))
+)
+_RENAME_PLACE_ONCE = writes.kept(
+    update(Municipality).where(Municipality.id == bindparam("p_id")).values(name=bindparam("p_name"))
+)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="only PostgreSQL sends parts together in one statement")
+def test_the_one_statement_of_kept_statements_is_built_once_and_of_others_every_time(sessions, sent):
+    tenant_id, _ = _tenant(sessions)
+    municipality_id = _municipality(sessions)
+    built = []
+    for name in ("Kreis Elf", "Kreis Zwölf"):
+        with unit_of_work(sessions) as session:
+            sent.clear()
+            before = dict(writes._COMBINED)
+            writes.later(session, _RENAME_ONCE, params={"o_id": tenant_id, "o_name": name}, expect=1)
+            writes.send(
+                session, writes.Part(_RENAME_PLACE_ONCE, params={"p_id": municipality_id, "p_name": name})
+            )
+            assert len(sent) == 1
+            built.append({k: v for k, v in writes._COMBINED.items() if k not in before})
+        assert _name(sessions, tenant_id) == name  # the second time with the kept statement: its new values
+    assert len(built[0]) == 1 and built[1] == {}
+    size = len(writes._COMBINED)
+    with unit_of_work(sessions) as session:  # statements built for this call: combined, and not kept
+        writes.later(session, _rename(tenant_id, "Kreis Dreizehn"), expect=1)
+        writes.send(
+            session,
+            update(Municipality).where(Municipality.id == municipality_id).values(name="Kreis Dreizehn"),
+        )
+    assert len(writes._COMBINED) == size and _name(sessions, tenant_id) == "Kreis Dreizehn"
