@@ -79,7 +79,8 @@ def dumps(dct: dict, encoder_cls: type[json.JSONEncoder], unchecked: list | None
     """``json.dumps(dct, cls=encoder_cls, separators=(",", ":"))``, the same text, faster where it can.
 
     ``unchecked``: the values within ``dct`` that may hold what orjson writes otherwise, when the
-    caller knows the rest is strings, lists of strings and None (default: all of ``dct``)."""
+    caller knows the rest is strings, booleans, None, small integers and lists of strings (default: all
+    of ``dct``)."""
     if plain(dct if unchecked is None else unchecked):
         try:
             raw = orjson.dumps(dct)
@@ -95,9 +96,9 @@ def dumps(dct: dict, encoder_cls: type[json.JSONEncoder], unchecked: list | None
 
 def loads(text: str) -> Any:
     """``json.loads(text)``, the same values, faster where it can."""
-    if _LONG_RUN not in text.encode().translate(_DIGITS):
+    if _LONG_RUN not in text.encode(errors="surrogatepass").translate(_DIGITS):
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError:
-            pass  # NaN, Infinity, a lone surrogate, deep nesting: json reads them or says why not
+            pass  # NaN, Infinity, a lone surrogate (escaped or not), deep nesting: json reads them or refuses
     return json.loads(text)
