@@ -16,6 +16,7 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # How long an idle client connection stays open; a reverse proxy's upstream keep-alive timeout
 # (nginx: keepalive_timeout in the upstream block) should be shorter.
 KEEPALIVE_SECONDS = 15
+THREAD_WORKER = "api.wsgi_worker.LingeringThreadWorker"
 
 
 def _child_exit(_server, worker) -> None:
@@ -38,9 +39,10 @@ class _Server(BaseApplication):
         # Sync workers by default: under load on PostgreSQL they serve about twice the completions of
         # gthread workers (docs/performance.md, "Eight round trips ... under load"). KIM_THREADS=N
         # runs gthread workers of N threads, which keep client connections open (a single client
-        # saves a TCP connection per request).
+        # saves a TCP connection per request); the thread that answered a request waits a moment for
+        # the same client's next one (api/wsgi_worker.py).
         if self._settings.threads > 0:
-            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("worker_class", THREAD_WORKER)
             self.cfg.set("threads", self._settings.threads)
             self.cfg.set("keepalive", KEEPALIVE_SECONDS)
         else:
