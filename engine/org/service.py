@@ -74,6 +74,7 @@ def seed_organisation(session: Session, seed_file: Path | dict, demo: bool) -> d
     seed = require_valid_seed(read_seed(seed_file) if isinstance(seed_file, Path) else seed_file)
     t = seed["tenant"]
     begin_write(session)
+    _refuse_taken_prefix(session, t["key"], t["case_prefix"])
     tenant = _upsert(
         session,
         Tenant,
@@ -158,6 +159,18 @@ def seed_organisation(session: Session, seed_file: Path | dict, demo: bool) -> d
         "teams": len(teams),
         "new_accounts": accounts,
     }
+
+
+def _refuse_taken_prefix(session: Session, key: str, prefix: str) -> None:
+    """Case numbers are unique in the installation and begin with the tenant's prefix: two tenants with
+    one prefix would number their cases alike, and the second one's first case would fail."""
+    other = session.scalars(select(Tenant).where(Tenant.case_prefix == prefix, Tenant.key != key)).first()
+    if other is not None:
+        message = (
+            f"Das Aktenzeichen-Präfix '{prefix}' hat schon '{other.name}' ({other.key}); "
+            "bitte ein anderes wählen, sonst wären Aktenzeichen doppelt"
+        )
+        raise InvalidInput("Die Seed-Datei hat 1 Fehler.", errors={"tenant.case_prefix": [message]})
 
 
 def _by_key_or_name(session: Session, model, tenant_id: int, key_or_name: str):

@@ -60,6 +60,26 @@ def test_a_broken_seed_names_every_error_and_creates_nothing(db, tmp_path):
     assert _snapshot(db) == before
 
 
+def test_a_prefix_another_county_has_is_refused(db, tmp_path):
+    before = _snapshot(db)
+    seed = json.loads(HOEXTER.read_text(encoding="utf-8"))
+    taken = db.rows("SELECT case_prefix, name FROM tenants WHERE key = 'paderborn'")[0]
+    seed["tenant"]["case_prefix"] = taken[0]
+    clash = tmp_path / "clash.json"
+    clash.write_text(json.dumps(seed), encoding="utf-8")
+    out = _kim(db, "tenant", "add", str(clash))
+    assert out.returncode == 1
+    assert out.stderr.splitlines() == [
+        "Die Seed-Datei hat 1 Fehler.",
+        f"  tenant.case_prefix: Das Aktenzeichen-Präfix '{taken[0]}' hat schon '{taken[1]}' (paderborn); "
+        "bitte ein anderes wählen, sonst wären Aktenzeichen doppelt",
+    ]
+    assert _snapshot(db) == before
+    # the county's own prefix again (a re-run of its seed) is no clash
+    assert _kim(db, "tenant", "add", str(HOEXTER)).returncode == 0
+    assert _kim(db, "tenant", "add", str(HOEXTER)).returncode == 0
+
+
 def test_hoexter_beside_paderborn_idempotent_and_renamed(db, tmp_path):
     first = _kim(db, "tenant", "add", str(HOEXTER))
     assert first.returncode == 0, first.stderr
