@@ -283,9 +283,16 @@ class _Deployed:
 _DEPLOYED = _Deployed()
 
 
+@cache
+def _newest():
+    """The newest form version's id and the number of versions (built once: it runs at every case
+    reading)."""
+    return select(func.max(FormVersion.id), func.count(FormVersion.id))
+
+
 def refresh(session: Session) -> None:
     """Take in form versions deployed since the last call (one indexed query when nothing changed)."""
-    newest, count = session.execute(select(func.max(FormVersion.id), func.count(FormVersion.id))).one()
+    newest, count = session.execute(_newest()).one()
     key = (str(session.get_bind().engine.url), newest, count)
     if key == _DEPLOYED.key:
         return

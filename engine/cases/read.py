@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
 from ..access.read import display_names
@@ -25,7 +25,6 @@ from ..followups import due
 from ..followups.models import FollowUp
 from ..goals import read as goal_read
 from ..history_labels import shown, state_label, title
-from ..instances.models import HistoryEntry
 from ..org.models import Municipality
 from ..tasks.read import TaskView, task_view
 from ..vocabulary import label, refresh
@@ -139,12 +138,9 @@ class HistoryItem:
 def _history(session: Session, case_id: int, personal: bool, page: int, per_page: int) -> Page:
     """A page of the case's history, oldest first; form data is not even decrypted for the others."""
     refresh(session)  # labels of form versions deployed since the last reading
-    cond = HistoryEntry.case_id == case_id
-    query = select(HistoryEntry).where(cond).order_by(HistoryEntry.id)
-    if not personal:
-        query = query.options(defer(HistoryEntry.data))
-    counted = select(func.count()).select_from(HistoryEntry).where(cond)
-    entries, total = service.read_page(session, query, counted, page, per_page)
+    query, counted = service.history_queries(with_data=personal)
+    params = {service.HISTORY_CASE: case_id}
+    entries, total = service.read_page(session, query, counted, page, per_page, params)
     names = display_names(session, {e.user_id for e in entries if e.user_id})
     items = [
         HistoryItem(

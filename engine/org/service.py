@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..access.models import User
@@ -175,8 +176,14 @@ def _refuse_taken_prefix(session: Session, key: str, prefix: str) -> None:
 
 def _by_key_or_name(session: Session, model, tenant_id: int, key_or_name: str):
     needle = (key_or_name or "").strip().casefold()
-    rows = session.scalars(select(model).where(model.tenant_id == tenant_id)).all()
+    rows = session.scalars(_of_tenant(model), {"of_tenant": tenant_id}).all()
     return next((r for r in rows if needle in (r.key.casefold(), r.name.casefold())), None)
+
+
+@cache
+def _of_tenant(model):
+    """A tenant's municipalities or teams (``model``), the statement built once."""
+    return select(model).where(model.tenant_id == bindparam("of_tenant"))
 
 
 def find_municipality(session: Session, tenant_id: int, key_or_name: str) -> Municipality:

@@ -8,9 +8,10 @@ the base's versions and its own, never another tenant's (:func:`visible`)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import BindParameter, ColumnElement, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
@@ -38,12 +39,22 @@ def key_of(model: type[Row]):
 
 def current_row(session: Session, model: type[Row], key: str, tenant_id: int | None) -> Row | None:
     """The version new work of ``tenant_id`` uses: its own current one, else the base's."""
-    return session.scalars(
+    statement = _current_row_query(model, tenant_id is not None)
+    params = {"version_key": key} if tenant_id is None else {"version_key": key, "version_tenant": tenant_id}
+    return session.scalars(statement, params).first()
+
+
+@cache
+def _current_row_query(model: type[Row], of_tenant: bool):
+    """The query of :func:`current_row`, built once per model and kind (a statement object keeps its
+    cache key, so the requests after the first skip building both)."""
+    tenant: BindParameter[int] | None = bindparam("version_tenant") if of_tenant else None
+    return (
         select(model)
-        .where(key_of(model) == key, model.is_current.is_(True), visible(model, tenant_id))
+        .where(key_of(model) == bindparam("version_key"), model.is_current.is_(True), visible(model, tenant))
         .order_by(model.tenant_id.is_(None))  # the tenant's own first
         .limit(1)
-    ).first()
+    )
 
 
 def current_id(session: Session, model: type[Row], key: str, tenant_id: int | None) -> int | None:
