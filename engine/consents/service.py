@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
@@ -31,13 +31,15 @@ def agency_name(key: str | None) -> str:
 
 def active(session: Session, case_id: int) -> list[Consent]:
     """The case's consents that are in force."""
-    return list(
-        session.scalars(
-            select(Consent)
-            .where(Consent.case_id == case_id, Consent.withdrawn_at.is_(None))
-            .order_by(Consent.id)
-        )
-    )
+    return list(session.scalars(_ACTIVE, {"consents_case": case_id}))
+
+
+# Built once (a statement object keeps its cache key): task completions check the consents with it.
+_ACTIVE = (
+    select(Consent)
+    .where(Consent.case_id == bindparam("consents_case"), Consent.withdrawn_at.is_(None))
+    .order_by(Consent.id)
+)
 
 
 def register(session: Session, case_id: int) -> list[Consent]:

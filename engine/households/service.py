@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
@@ -30,10 +30,12 @@ def first_member(case, person: dict, now: datetime) -> Member:
 
 def members_of(session: Session, case_id: int, *, current_only: bool = True) -> list[Member]:
     """The household's members in their order; with ``current_only`` those who have not left."""
-    query = select(Member).where(Member.case_id == case_id)
-    if current_only:
-        query = query.where(Member.left_at.is_(None))
-    return list(session.scalars(query.order_by(Member.position)))
+    return list(session.scalars(_CURRENT if current_only else _ALL, {"members_case": case_id}))
+
+
+# Built once (a statement object keeps its cache key): most task completions read the household.
+_ALL = select(Member).where(Member.case_id == bindparam("members_case")).order_by(Member.position)
+_CURRENT = _ALL.where(Member.left_at.is_(None))
 
 
 def require_members(session: Session, case_id: int, member_ids, field: str = "member_ids") -> list[Member]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.orm import Session
 
 from ..clock import BERLIN
@@ -48,9 +48,15 @@ def project(session: Session, instance, case, result, now: datetime) -> None:
                     session.add(gap)
 
 
+# Built once (a statement object keeps its cache key): every assessment replaces the year's needs.
+_DROP_NEEDS = delete(OfferNeed).where(
+    OfferNeed.case_id == bindparam("needs_case"), OfferNeed.school_year == bindparam("needs_year")
+)
+
+
 def _needs(session: Session, case, data: dict, on) -> None:
     year = school_year_of(on)
-    session.execute(delete(OfferNeed).where(OfferNeed.case_id == case.id, OfferNeed.school_year == year))
+    session.execute(_DROP_NEEDS, {"needs_case": case.id, "needs_year": year})
     areas = {n.get("life_area") for n in data.get("needs") or [] if isinstance(n, dict)}
     session.add_all(
         OfferNeed(

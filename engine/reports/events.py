@@ -49,6 +49,10 @@ def as_date(value, fallback: date) -> date:
     return value if value is not None and value <= fallback else fallback
 
 
+# Built once (a statement object keeps its cache key): completions record their facts with it.
+_INSERT = cast(Table, ProgrammeEvent.__table__).insert()
+
+
 def add_event(
     session: Session,
     *,
@@ -65,7 +69,7 @@ def add_event(
 ) -> None:
     """Record one countable fact (same transaction as what it counts)."""
     session.execute(
-        cast(Table, ProgrammeEvent.__table__).insert(),
+        _INSERT,
         [
             {
                 "tenant_id": tenant_id,

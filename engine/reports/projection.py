@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ..clock import BERLIN
@@ -72,13 +72,13 @@ def project_lifecycle(session: Session, instance, case, result, now: datetime) -
 
 def _counted(session: Session, case_id: int) -> set[int | None]:
     """The members of the case already counted as persons supported (None: a row from before members)."""
-    return set(
-        session.scalars(
-            select(ProgrammeEvent.member_id).where(
-                ProgrammeEvent.case_id == case_id, ProgrammeEvent.kind == "persons_supported"
-            )
-        )
-    )
+    return set(session.scalars(_COUNTED, {"counted_case": case_id}))
+
+
+# Built once (a statement object keeps its cache key).
+_COUNTED = select(ProgrammeEvent.member_id).where(
+    ProgrammeEvent.case_id == bindparam("counted_case"), ProgrammeEvent.kind == "persons_supported"
+)
 
 
 def _count_members(session: Session, case, day, common: dict) -> None:
