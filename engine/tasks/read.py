@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from ..access.actor import Actor
@@ -49,8 +49,11 @@ class TaskView:
     assignee_id: int | None
 
 
-def task_view(row: TaskRecord) -> TaskView:
-    """The view of one task row."""
+def task_view(row: TaskRecord | Row) -> TaskView:
+    """The view of one task: an ORM row, or a row of the inbox's columns (``service.LISTED``, in the
+    view's own order: taken as they are, without looking each one up by name)."""
+    if isinstance(row, Row):
+        return TaskView(*row)
     return TaskView(
         row.id,
         row.name,
