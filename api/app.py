@@ -15,6 +15,7 @@ from . import errors, observability, ratelimit, state_fence, web
 from . import metrics as metrics_view
 from .context import authenticated, close_session, finish_request, start_request
 from .input_guard import refuse_nul
+from .json_provider import JSONProvider
 from .openapi import make_api
 from .views import (
     agency_referrals,
@@ -59,8 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     logs.configure(settings.log_level, settings.log_format)
     app = Flask(__name__)
     observability.init_app(app)  # first hooks: request id and timing cover every answer
-    # Form schemas keep their field order (Flask 3 ignores JSON_SORT_KEYS; the provider decides).
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask types app.json as the base provider
+    app.json = JSONProvider(app)  # answers by orjson; form schemas keep their field order
     app.config.update(
         API_TITLE="KIM Fallprozesse",
         API_VERSION="v1",
