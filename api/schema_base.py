@@ -13,6 +13,7 @@ output with marshmallow's own for every API schema.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import marshmallow
@@ -36,13 +37,19 @@ class Schema(marshmallow.Schema):
             plan = self.__dict__[_PLAN] = _plan(self)
         out = self.dict_class()
         keyed = hasattr(obj, "__getitem__")
-        for key, name, source, field, formatted in plan:
+        for key, name, source, field, formatted, plain in plan:
             if source is _NO_ATTRIBUTE:
                 value = formatted(None, name, obj)
                 if value is not missing:
                     out[key] = value
                 continue
             value = missing if source is None else _value(obj, source, keyed)
+            if plain is not _NONE and (value is None or type(value) is plain):  # the field's own result
+                out[key] = value
+                continue
+            if type(value) is datetime and plain is _ISO:
+                out[key] = value.isoformat()
+                continue
             if value is missing:  # marshmallow's own way: its reading, or the field's default
                 value = field.serialize(name, obj, accessor=self.get_attribute)
             else:
@@ -67,8 +74,30 @@ def _plan(schema: marshmallow.Schema) -> tuple:
         computed = not field._CHECK_ATTRIBUTE and type(field).serialize is fields.Field.serialize
         key = field.data_key if field.data_key is not None else name
         reads = _NO_ATTRIBUTE if computed else source if direct else None
-        plan.append((key, name, reads, field, field._serialize))
+        plan.append((key, name, reads, field, field._serialize, _plain(field) if direct else _NONE))
     return tuple(plan)
+
+
+class _NONE:
+    """No value's type: the field formats every value itself (None included)."""
+
+
+class _ISO:
+    """A datetime, written as ``datetime.isoformat`` (the DateTime field's ISO format)."""
+
+
+def _plain(field: fields.Field) -> type:
+    """The type of the values the field writes as they are (and None as None), or ``_ISO`` for a
+    DateTime field in ISO format; ``_NONE`` for the others. Only marshmallow's own classes, with their
+    own formatting, qualify: String gives a str back as it is, Integer an int (not as a string)."""
+    kind = type(field)
+    if kind is fields.String:
+        return str
+    if isinstance(field, fields.Integer) and kind is fields.Integer and not field.as_string:
+        return int
+    if isinstance(field, fields.DateTime) and kind is fields.DateTime and field.format == "iso":
+        return _ISO
+    return _NONE
 
 
 def _value(obj: Any, key: str, keyed: bool) -> Any:

@@ -54,20 +54,47 @@ def _sample(field: fields.Field):
     return None
 
 
+class _Text(str):
+    pass
+
+
+class _Moment(datetime):
+    def isoformat(self, *args, **kwargs):
+        return "ein anderer Moment"
+
+
+# Values of a subclass of the sample's type: the faster dump takes only the exact type as it is.
+KIN = {
+    fields.String: _Text("Text"),
+    fields.Integer: True,
+    fields.DateTime: _Moment(2026, 12, 3, 9, 30, tzinfo=UTC),
+}
+
+
 def _objects(schema: marshmallow.Schema) -> list:
-    full, nothing, wrong = {}, {}, {}
+    full, nothing, wrong, kin = {}, {}, {}, {}
     for name, field in schema.dump_fields.items():
         key = field.attribute or name
         full[key] = _sample(field)
         nothing[key] = None
         wrong[key] = "kein Datum" if isinstance(field, fields.DateTime) else 3
+        kin[key] = next((v for k, v in KIN.items() if isinstance(field, k)), None)
     half = dict(list(full.items())[::2])
-    return [full, nothing, half, {}, wrong, SimpleNamespace(**full), SimpleNamespace(**half)]
+    return [full, nothing, half, {}, wrong, kin, SimpleNamespace(**full), SimpleNamespace(**half)]
+
+
+def _typed(value):
+    """The value with the type of every part: True and 1, or a str and its subclass, differ."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return type(value), value
 
 
 def _outcome(dump, obj):
     try:
-        return "ok", dump(obj)
+        return "ok", _typed(dump(obj))
     except Exception as exc:  # noqa: BLE001 - compared, not handled
         return "raised", type(exc)
 
