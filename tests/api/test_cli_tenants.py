@@ -25,6 +25,12 @@ def _kim(db, *args, **env):
     )
 
 
+def _add_seed(db, path, seed: dict):
+    """`kim tenant add` of ``seed`` written to ``path``."""
+    path.write_text(json.dumps(seed), encoding="utf-8")
+    return _kim(db, "tenant", "add", str(path))
+
+
 def _snapshot(db) -> dict[str, list[tuple]]:
     """Every row of the organisation's tables (a re-run that changes nothing leaves them equal)."""
     return {t: sorted(db.rows(f"SELECT * FROM {t}"), key=repr) for t in TABLES}
@@ -43,9 +49,7 @@ def test_a_broken_seed_names_every_error_and_creates_nothing(db, tmp_path):
     seed["tenant"]["case_prefix"] = "hx"
     seed["bodies"][2]["municipality"] = "nirgendwo"
     del seed["regions"][0]["name"]
-    broken = tmp_path / "broken.json"
-    broken.write_text(json.dumps(seed), encoding="utf-8")
-    out = _kim(db, "tenant", "add", str(broken))
+    out = _add_seed(db, tmp_path / "broken.json", seed)
     assert out.returncode == 1
     assert out.stderr.splitlines() == [
         "Die Seed-Datei hat 4 Fehler.",
@@ -65,9 +69,7 @@ def test_a_prefix_another_county_has_is_refused(db, tmp_path):
     seed = json.loads(HOEXTER.read_text(encoding="utf-8"))
     taken = db.rows("SELECT case_prefix, name FROM tenants WHERE key = 'paderborn'")[0]
     seed["tenant"]["case_prefix"] = taken[0]
-    clash = tmp_path / "clash.json"
-    clash.write_text(json.dumps(seed), encoding="utf-8")
-    out = _kim(db, "tenant", "add", str(clash))
+    out = _add_seed(db, tmp_path / "clash.json", seed)
     assert out.returncode == 1
     assert out.stderr.splitlines() == [
         "Die Seed-Datei hat 1 Fehler.",
@@ -125,9 +127,7 @@ def test_hoexter_beside_paderborn_idempotent_and_renamed(db, tmp_path):
 
     seed = json.loads(HOEXTER.read_text(encoding="utf-8"))
     seed["tenant"]["name"] = "Kreis Höxter (KIM)"
-    renamed = tmp_path / "renamed.json"
-    renamed.write_text(json.dumps(seed), encoding="utf-8")
-    assert _kim(db, "tenant", "add", str(renamed)).returncode == 0
+    assert _add_seed(db, tmp_path / "renamed.json", seed).returncode == 0
     assert db.rows("SELECT name FROM tenants WHERE key = 'hoexter'") == [("Kreis Höxter (KIM)",)]
     assert db.rows("SELECT count(*) FROM tenants") == [(2,)]
 
