@@ -138,9 +138,8 @@ class HistoryItem:
 def _history(session: Session, case_id: int, personal: bool, page: int, per_page: int) -> Page:
     """A page of the case's history, oldest first; form data is not even decrypted for the others."""
     refresh(session)  # labels of form versions deployed since the last reading
-    query, counted = service.history_queries(with_data=personal)
-    params = {service.HISTORY_CASE: case_id}
-    entries, total = service.read_page(session, query, counted, page, per_page, params)
+    found = service.history(session, case_id, page=page, per_page=per_page, with_data=personal)
+    entries = found.items
     names = display_names(session, {e.user_id for e in entries if e.user_id})
     items = [
         HistoryItem(
@@ -161,7 +160,7 @@ def _history(session: Session, case_id: int, personal: bool, page: int, per_page
         )
         for e in entries
     ]
-    return Page(items, total, page, per_page)
+    return Page(items, found.total, page, per_page)
 
 
 def _open_tasks(session: Session, case_id: int) -> list[TaskView]:

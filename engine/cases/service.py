@@ -212,21 +212,20 @@ _OPEN_TASKS = (
 )
 
 
-def history(session: Session, case_id: int, *, page: int = 1, per_page: int = 100) -> Page:
-    """The case's history, oldest first."""
-    listed, counted = history_queries(with_data=True)
-    items, total = read_page(session, listed, counted, page, per_page, {HISTORY_CASE: case_id})
+def history(
+    session: Session, case_id: int, *, page: int = 1, per_page: int = 100, with_data: bool = True
+) -> Page:
+    """The case's history, oldest first; ``with_data=False`` leaves the entries' form data unread
+    (not even decrypted)."""
+    listed, counted = _history_queries(with_data=with_data)
+    items, total = read_page(session, listed, counted, page, per_page, {"history_case": case_id})
     return Page(items, total, page, per_page)
 
 
-HISTORY_CASE = "history_case"
-
-
 @cache
-def history_queries(*, with_data: bool):
-    """A case's history page, oldest first (its entries' form data loaded or not), and its count; built
-    once, the case as the bound parameter ``HISTORY_CASE``."""
-    cond = HistoryEntry.case_id == bindparam(HISTORY_CASE)
+def _history_queries(*, with_data: bool):
+    """The history page and its count, built once, the case a bound parameter."""
+    cond = HistoryEntry.case_id == bindparam("history_case")
     listed = select(HistoryEntry).where(cond).order_by(HistoryEntry.id)
     if not with_data:
         listed = listed.options(defer(HistoryEntry.data))

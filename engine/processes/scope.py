@@ -49,12 +49,7 @@ def _current_row_query(model: type[Row], of_tenant: bool):
     """The query of :func:`current_row`, built once per model and kind (a statement object keeps its
     cache key, so the requests after the first skip building both)."""
     tenant: BindParameter[int] | None = bindparam("version_tenant") if of_tenant else None
-    return (
-        select(model)
-        .where(key_of(model) == bindparam("version_key"), model.is_current.is_(True), visible(model, tenant))
-        .order_by(model.tenant_id.is_(None))  # the tenant's own first
-        .limit(1)
-    )
+    return current_id_query(model, bindparam("version_key"), tenant).with_only_columns(model)
 
 
 def current_id(session: Session, model: type[Row], key: str, tenant_id: int | None) -> int | None:
@@ -68,7 +63,7 @@ def current_id_query(model: type[Row], key, tenant_id: int | BindParameter[int] 
     return (
         select(model.id)
         .where(key_of(model) == key, model.is_current.is_(True), visible(model, tenant_id))
-        .order_by(model.tenant_id.is_(None))
+        .order_by(model.tenant_id.is_(None))  # the tenant's own first
         .limit(1)
     )
 
