@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import BindParameter, Select, bindparam, exists, inspect, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, exists, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from ..cases.models import Case
@@ -69,8 +69,13 @@ def _statement() -> Select:
         .join(ProcessInstance, ProcessInstance.id == t.instance_id)
         .outerjoin(Case, Case.id == t.case_id)
         .where(
-            t.instance_id == select(t.instance_id).where(t.id == task_id).scalar_subquery(),
-            or_(t.id == task_id, t.status == READY),
+            or_(
+                t.id == task_id,
+                and_(
+                    t.instance_id == select(t.instance_id).where(t.id == task_id).scalar_subquery(),
+                    t.status == READY,
+                ),
+            )
         )
         .with_for_update(of=[ProcessInstance, t])
     )

@@ -99,3 +99,53 @@ def test_the_count_sees_every_statement(app, client, login):
 def _no_leftover_listeners(app):
     yield
     app.extensions["kim"]["engine"].dispose()
+
+
+class VirtualMachineSteps:
+    """SQLite's bytecode steps of every statement on the app's connections: the rows a statement
+    visits, counted without a clock (sqlite3's progress handler, called every ``EVERY`` steps)."""
+
+    EVERY = 10
+
+    def __init__(self, engine):
+        self.calls = 0
+        event.listen(engine, "checkout", self._install)
+
+    def _install(self, dbapi_connection, _record, _proxy):
+        dbapi_connection.set_progress_handler(self._step, self.EVERY)
+
+    def _step(self) -> int:
+        self.calls += 1
+        return 0  # go on
+
+    def during(self, action) -> int:
+        self.calls = 0
+        action()
+        return self.calls * self.EVERY
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="counts SQLite's bytecode steps")
+def test_a_completion_reads_no_more_rows_when_the_case_has_aged(app, client, login):
+    """The completion reads the task, the instance's ready tasks and its case through indexes only:
+    a case's thousands of finished tasks are never visited (they were, one by one, when the read
+    took every task of the instance and kept the open ones)."""
+    from sqlalchemy import insert, select
+
+    from engine.tasks.models import COMPLETED, TaskRecord
+
+    headers = login("cm-borchen")
+    task = _evaluation_task(client, headers)
+    engine = app.extensions["kim"]["engine"]
+    steps = VirtualMachineSteps(engine)
+    young = steps.during(lambda: _complete(client, headers, task, Exchanges(engine)))
+    table = TaskRecord.__table__
+    with engine.begin() as conn:
+        row = dict(conn.execute(select(table).where(table.c.status == "ready")).mappings().one())
+        conn.execute(
+            insert(table),
+            [{**row, "id": f"aged-{i:05d}", "status": COMPLETED} for i in range(3000)],
+        )
+    task = {"id": row["id"]}
+    aged = steps.during(lambda: _complete(client, headers, task, Exchanges(engine)))
+    # Old plan: every finished task of the instance cost its index entry, its row and the test.
+    assert aged < young * 1.2, (young, aged)
