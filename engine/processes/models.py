@@ -12,7 +12,11 @@ from ..db import Base, UTCDateTime
 
 class ProcessVersion(Base):
     __tablename__ = "process_versions"
-    __table_args__ = (UniqueConstraint("process_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("process_id", "version"),
+        # the current version of a process (scope.current_id_query): the key's rows only
+        Index("ix_process_versions_current", "process_id", "is_current", "tenant_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int] = mapped_column(Integer)
@@ -35,7 +39,10 @@ class ProcessVersion(Base):
 
 class FormVersion(Base):
     __tablename__ = "form_versions"
-    __table_args__ = (UniqueConstraint("form_key", "version"),)
+    __table_args__ = (
+        UniqueConstraint("form_key", "version"),
+        Index("ix_form_versions_current", "form_key", "is_current", "tenant_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form_key: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int] = mapped_column(Integer)

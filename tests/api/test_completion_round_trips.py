@@ -12,6 +12,7 @@ that adds a round trip fails here and names every one of them. Where they go: do
 import pytest
 from sqlalchemy import event
 
+from engine.clock import utcnow
 from tests import lifecycle_data as d
 from tests.api.helpers import open_case, ready, run_to_evaluation
 from tests.conftest import BACKEND
@@ -119,9 +120,13 @@ class VirtualMachineSteps:
         return 0  # go on
 
     def during(self, action) -> int:
+        return self.during_with(action)[0]
+
+    def during_with(self, action):
+        """(the steps of ``action``, what it returned)."""
         self.calls = 0
-        action()
-        return self.calls * self.EVERY
+        result = action()
+        return self.calls * self.EVERY, result
 
 
 @pytest.mark.skipif(BACKEND != "sqlite", reason="counts SQLite's bytecode steps")
@@ -149,3 +154,56 @@ def test_a_completion_reads_no_more_rows_when_the_case_has_aged(app, client, log
     aged = steps.during(lambda: _complete(client, headers, task, Exchanges(engine)))
     # Old plan: every finished task of the instance cost its index entry, its row and the test.
     assert aged < young * 1.2, (young, aged)
+
+
+def many_current_versions(engine, n: int = 600) -> None:
+    """``n`` more forms and processes, each with a current version: an installation of many
+    counties, each with its own versions."""
+    from sqlalchemy import insert
+
+    from engine.processes.models import FormVersion, ProcessVersion
+
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(FormVersion),
+            [
+                {
+                    "form_key": f"other-{i}",
+                    "version": 1,
+                    "content_hash": "x",
+                    "schema": {},
+                    "is_current": True,
+                    "deployed_at": now,
+                    "deployed_by": "test",
+                }
+                for i in range(n)
+            ],
+        )
+        conn.execute(
+            insert(ProcessVersion),
+            [
+                {
+                    "process_id": f"other-{i}",
+                    "version": 1,
+                    "content_hash": "x",
+                    "xml": "<x/>",
+                    "is_current": True,
+                }
+                for i in range(n)
+            ],
+        )
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="counts SQLite's bytecode steps")
+def test_a_completion_reads_no_more_rows_when_the_installation_has_many_forms(app, client, login):
+    """The current version of the task's form is found by its key: the other forms' current versions
+    are never visited (they were, when the lookup went by ``is_current`` alone)."""
+    headers = login("cm-borchen")
+    task = _evaluation_task(client, headers)
+    engine = app.extensions["kim"]["engine"]
+    steps = VirtualMachineSteps(engine)
+    few, (_sent, out) = steps.during_with(lambda: _complete(client, headers, task, Exchanges(engine)))
+    many_current_versions(engine)
+    many, _ = steps.during_with(lambda: _complete(client, headers, out["next_tasks"][0], Exchanges(engine)))
+    assert many < few * 1.2, (few, many)

@@ -9,7 +9,7 @@ import pytest
 
 from engine.cases.service import page_total
 from tests.api.helpers import open_case
-from tests.api.test_completion_round_trips import Exchanges
+from tests.api.test_completion_round_trips import Exchanges, VirtualMachineSteps, many_current_versions
 from tests.conftest import BACKEND
 
 LIMITS = {"sqlite": 20, "postgresql": 17}
@@ -78,3 +78,17 @@ def test_page_total(found, page, per_page, counted, total):
 
     assert page_total(found, page, per_page, count) == total
     assert bool(calls) == counted
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="counts SQLite's bytecode steps")
+def test_opening_a_case_reads_no_more_rows_when_the_installation_has_many_processes(app, client, login):
+    """The current version of the case's process and of its first form are found by their keys."""
+    headers = login("cm-borchen")
+    open_case(client, headers)  # the first one fills this process's caches
+    engine = app.extensions["kim"]["engine"]
+    steps = VirtualMachineSteps(engine)
+    few = steps.during(lambda: open_case(client, headers))
+    many_current_versions(engine)
+    open_case(client, headers)  # takes in the new versions' labels, once
+    many = steps.during(lambda: open_case(client, headers))
+    assert many < few * 1.2, (few, many)
