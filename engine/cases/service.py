@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import inserted
 from .. import workflow as wf
 from ..access.actor import Actor
 from ..access.service import can_read_cases, in_scope, require_case_manager, scope_filter, sees_personal_data
@@ -125,8 +126,7 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
         given_name=stored["given_name"],
         client=stored,
     )
-    session.add(case)
-    session.flush()
+    inserted.insert(session, case)
     # The page shows the place just read; the session keeps objects only while they are referenced.
     set_committed_value(case, "municipality", place)
     session.add(households.first_member(case, client, case.opened_at))

@@ -10,7 +10,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import metrics, writes
+from .. import inserted, metrics, writes
 from .. import workflow as wf
 from ..access.actor import Actor
 from ..access.models import User
@@ -78,8 +78,7 @@ def create_instance(
         updated_at=now,
         started_by_id=started_by_id,
     )
-    session.add(instance)
-    session.flush()
+    inserted.insert(session, instance)
     recorded = record_step(  # a new instance has no task or timer rows yet: nothing to read
         session,
         instance=instance,
