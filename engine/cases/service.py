@@ -129,7 +129,7 @@ def open_case(session: Session, *, user: Actor, municipality: str, client: dict)
     inserted.insert(session, case)
     # The page shows the place just read; the session keeps objects only while they are referenced.
     set_committed_value(case, "municipality", place)
-    session.add(households.first_member(case, client, case.opened_at))
+    inserted.insert(session, households.first_member(case, client, case.opened_at))
     create_instance(session, case=case, version_id=version_id, process_id=LIFECYCLE, result=result, user=user)
     record(session, user, case_event("case.create", case))
     return case
