@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Integer, String, event, inspect, select, text
+from sqlalchemy import Integer, String, inspect, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine import inserted
@@ -17,24 +17,6 @@ from engine.uow import unit_of_work
 
 OPENED = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 CLIENT = {"given_name": "Amina", "family_name": "Haddad", "birth_date": "1990-04-02"}
-
-
-@pytest.fixture
-def sessions(app):
-    return app.extensions["kim"]["sessions"]
-
-
-@pytest.fixture
-def sent(app):
-    seen: list[str] = []
-    engine = app.extensions["kim"]["engine"]
-
-    def listener(_conn, _cursor, statement, *_rest):
-        seen.append(" ".join(statement.split())[:60])
-
-    event.listen(engine, "before_cursor_execute", listener)
-    yield seen
-    event.remove(engine, "before_cursor_execute", listener)
 
 
 def _case(place: Municipality, number: str) -> Case:

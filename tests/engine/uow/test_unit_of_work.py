@@ -20,11 +20,6 @@ class Boom(Exception):
 
 
 @pytest.fixture
-def sessions(app):
-    return app.extensions["kim"]["sessions"]
-
-
-@pytest.fixture
 def transactions(app):
     """The engine's transaction events, in order (begin, commit, rollback)."""
     seen: list[str] = []

@@ -4,7 +4,7 @@ nothing lost, nothing read stale, nothing written under the wrong scope; elsewhe
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from engine import writes
 from engine.errors import Conflict
@@ -14,25 +14,6 @@ from engine.uow import unit_of_work
 from tests.conftest import BACKEND
 
 POSTGRES = BACKEND == "postgresql"
-
-
-@pytest.fixture
-def sessions(app):
-    return app.extensions["kim"]["sessions"]
-
-
-@pytest.fixture
-def sent(app):
-    """The statements the engine sends, in order."""
-    seen: list[str] = []
-    engine = app.extensions["kim"]["engine"]
-
-    def listener(_conn, _cursor, statement, *_rest):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", listener)
-    yield seen
-    event.remove(engine, "before_cursor_execute", listener)
 
 
 def _rename(tenant_id: int, name: str):
