@@ -49,8 +49,11 @@ def week_end(now: datetime) -> datetime:
     return datetime.combine(monday, time(0), tzinfo=BERLIN).astimezone(now.tzinfo)
 
 
-def view_condition(view: str, user: Actor, now: datetime) -> ColumnElement[bool]:
-    """The condition of one view (``team``: everything in scope)."""
+def view_condition(
+    view: str, user: Actor, now: datetime, week: datetime | None = None
+) -> ColumnElement[bool]:
+    """The condition of one view (``team``: everything in scope); ``week``: the end of this week, if
+    the caller has it (a bound parameter of a statement built once)."""
     if view == MINE:
         own_cases = select(Case.id).where(Case.case_manager_id == user.id)
         unheld_of_own = (TaskRecord.assignee_id.is_(None)) & TaskRecord.case_id.in_(own_cases)
@@ -60,7 +63,7 @@ def view_condition(view: str, user: Actor, now: datetime) -> ColumnElement[bool]
     if view == OVERDUE:
         return TaskRecord.due_at < now
     if view == WEEK:
-        return TaskRecord.due_at < week_end(now)
+        return TaskRecord.due_at < (week_end(now) if week is None else week)
     return true()
 
 
@@ -72,7 +75,7 @@ def needs_case(refine: Refinement, sort: str) -> bool:
 def conditions(refine: Refinement) -> list[ColumnElement[bool]]:
     """The refinement's conditions; a search needs the case joined (``needs_case``)."""
     out: list[ColumnElement[bool]] = []
-    if refine.process:
+    if refine.process is not None:
         out.append(TaskRecord.process_id == refine.process)
     if refine.municipality_id is not None:
         out.append(TaskRecord.municipality_id == refine.municipality_id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
+from dataclasses import replace
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, select
@@ -12,10 +13,10 @@ from .. import workflow as wf
 from .. import writes
 from ..access.actor import Actor
 from ..access.models import User
-from ..access.service import in_scope, require_case_manager, scope_filter
+from ..access.service import CASE_ROLES_PSEUDONYMISED, in_scope, require_case_manager, scope_filter
 from ..audit.service import Event, record
 from ..cases.models import Case
-from ..cases.service import Page, read_page
+from ..cases.service import Page, paged, read_page
 from ..checks import access as checks
 from ..clock import utcnow
 from ..consents import service as consents
@@ -144,7 +145,83 @@ def inbox(
     """Tasks in the user's scope for the user's role, of one view (engine/tasks/inbox.py), refined and
     sorted; by default every one, most urgent first. The items are rows of the columns ``LISTED``."""
     refine = refine or filters.Refinement()
+    if refine.process == "":  # no process chosen
+        refine = replace(refine, process=None)
     now = utcnow()
+    if refine.q or user.role not in _KEPT_ROLES:  # a search (its escaped pattern), runs, checks
+        listed, counted = _inbox_statements(user, status, case_id, run_id, overdue, view, sort, refine, now)
+        items, total = read_page(session, listed, counted, page, per_page)
+        return Page(items, total, page, per_page)
+    _require_task_role(user)
+    shape = (
+        user.role,
+        user.team_id is None,
+        status,
+        case_id is None,
+        run_id is None,
+        overdue,
+        view,
+        sort,
+        refine.process is None,
+        refine.municipality_id is None,
+    )
+    listed, counted = _kept_inbox(shape)
+    params = {
+        "inbox_user": user.id,
+        "inbox_tenant": user.tenant_id,
+        "inbox_municipality": user.municipality_id,
+        "inbox_team": user.team_id,
+        "inbox_case": case_id,
+        "inbox_run": run_id,
+        "inbox_now": now,
+        "inbox_week": filters.week_end(now),
+        "inbox_process": refine.process,
+        "inbox_place": refine.municipality_id,
+    }
+    items, total = read_page(session, listed, counted, page, per_page, params)
+    return Page(items, total, page, per_page)
+
+
+# Roles whose inbox depends on nothing but the actor's ids (engine/access scope_filter).
+_KEPT_ROLES = frozenset({"case_manager", *CASE_ROLES_PSEUDONYMISED})
+
+
+@lru_cache(maxsize=512)
+def _kept_inbox(shape: tuple) -> tuple:
+    """The inbox's page and count statements for one shape (role, which filters, view, sort), built once
+    with every value a bound parameter: a statement object keeps its cache key, so the requests after
+    the first skip building both and their keys (about 7 % of an inbox of 100 tasks)."""
+    role, no_team, status, no_case, no_run, overdue, view, sort, no_process, no_place = shape
+    user = Actor(
+        id=bindparam("inbox_user"),  # type: ignore[arg-type]  # an actor whose ids are parameters
+        username="",
+        role=role,
+        tenant_id=bindparam("inbox_tenant"),  # type: ignore[arg-type]
+        municipality_id=bindparam("inbox_municipality"),  # type: ignore[arg-type]
+        team_id=None if no_team else bindparam("inbox_team"),  # type: ignore[arg-type]
+    )
+    refine = filters.Refinement(
+        None if no_process else bindparam("inbox_process"),  # type: ignore[arg-type]
+        None if no_place else bindparam("inbox_place"),  # type: ignore[arg-type]
+    )
+    listed, counted = _inbox_statements(
+        user,
+        status,
+        None if no_case else bindparam("inbox_case"),
+        None if no_run else bindparam("inbox_run"),
+        overdue,
+        view,
+        sort,
+        refine,
+        bindparam("inbox_now"),
+        week=bindparam("inbox_week"),
+    )
+    return paged(listed), counted
+
+
+def _inbox_statements(user, status, case_id, run_id, overdue, view, sort, refine, now, week=None):
+    """The page's select (``LISTED``, ordered) and the count select of one inbox: with values, or with
+    bound parameters in their place (``_kept_inbox``)."""
     cond = scope_conditions(user, status)
     if case_id is not None:
         cond.append(TaskRecord.case_id == case_id)
@@ -154,17 +231,14 @@ def inbox(
         cond.append(
             TaskRecord.due_at < now if overdue else (TaskRecord.due_at.is_(None) | (TaskRecord.due_at >= now))
         )
-    cond += [filters.view_condition(view, user, now), *filters.conditions(refine)]
+    cond += [filters.view_condition(view, user, now, week), *filters.conditions(refine)]
     joined = filters.needs_case(refine, sort)
     counted = select(func.count()).select_from(TaskRecord)
     listed = select(*LISTED)
     if joined:
         counted = counted.outerjoin(Case, Case.id == TaskRecord.case_id)
         listed = listed.outerjoin(Case, Case.id == TaskRecord.case_id)
-    items, total = read_page(
-        session, listed.where(*cond).order_by(*filters.order(sort)), counted.where(*cond), page, per_page
-    )
-    return Page(items, total, page, per_page)
+    return listed.where(*cond).order_by(*filters.order(sort)), counted.where(*cond)
 
 
 def get_task(session: Session, *, user: Actor, task_id: str) -> TaskRecord:
