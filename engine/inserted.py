@@ -32,8 +32,8 @@ def insert(session: Session, obj: T) -> T:
     """Insert ``obj`` (a new mapped object with an integer id the database assigns) now; returns it,
     persistent in ``session``."""
     begin_write(session)
-    values = _values(obj)
-    if values is None or session.new or session.dirty or session.deleted:
+    values = None if (session.new or session.dirty or session.deleted) else _values(obj)
+    if values is None:
         session.add(obj)
         session.flush()
         return obj

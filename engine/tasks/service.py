@@ -174,7 +174,7 @@ def inbox(
         "inbox_case": case_id,
         "inbox_run": run_id,
         "inbox_now": now,
-        "inbox_week": filters.week_end(now),
+        "inbox_week": filters.week_end(now) if view == filters.WEEK else None,
         "inbox_process": refine.process,
         "inbox_place": refine.municipality_id,
     }
