@@ -10,6 +10,7 @@ from engine.audit import keys as audit_keys
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.errors import Unauthorized
+from engine.processes import service as process_service
 
 from . import errors, observability, ratelimit, state_fence, web
 from . import metrics as metrics_view
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     crypto.configure(settings)  # keys for personal data at rest
     audit_keys.configure(settings)  # the audit trail's MAC keys
     hooks.wire()  # what runs after each process step (engine/hooks.py)
+    process_service.keep_workflows(settings.kept_workflows)  # workflows kept between steps
     logs.configure(settings.log_level, settings.log_format)
     app = Flask(__name__)
     observability.init_app(app)  # first hooks: request id and timing cover every answer

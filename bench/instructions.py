@@ -11,7 +11,9 @@ process sets up a fresh SQLite database (``kim setup`` with the demo county), se
 itself (Flask's test client: no HTTP, no second process) and prepares what it needs: a case at its
 evaluation, 105 open tasks for the inbox. It warms up with three requests, then turns counting on
 (``callgrind_control``) for ``--reps`` requests only. ``engine`` is the raw engine layer cycle
-(load, complete an evaluation, save), as bench/lifecycle_http.py measures it.
+(load, complete an evaluation, save), as bench/lifecycle_http.py measures it; ``engine-kept`` the same
+cycle taking the workflow the last step kept instead of loading it (engine/workflow/kept.py), and
+``complete-restored`` a completion with no workflow kept (``KIM_KEPT_WORKFLOWS=0``).
 
 ``--code`` measures another checkout (e.g. a ``git worktree`` of the previous main), with this
 virtualenv; run both one after the other and compare. Under valgrind a request takes about 50 times
@@ -30,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
-KINDS = ("engine", "complete", "open", "inbox", "health")
+KINDS = ("engine", "engine-kept", "complete", "complete-restored", "open", "inbox", "health")
 INBOX_TASKS = 105  # more than the page of 100, so its count runs as in bench/lifecycle_http.py
 
 
@@ -42,22 +44,33 @@ def _toggle(on: bool) -> None:
     )
 
 
-def _engine_cycle(reps: int) -> None:
+def _engine_cycle(reps: int, kept: bool) -> None:
+    """``kept``: each cycle completes the evaluation the last one left, taking the workflow it kept
+    (engine/workflow/kept.py); else each cycle restores the same state, keeping nothing."""
     from bench_common import DIAGRAM, PAYLOADS, PROCESS_ID
 
     from engine import workflow as wf
 
+    if not kept and hasattr(wf, "keep_workflows"):
+        wf.keep_workflows(0)
     proc = wf.parse_diagram(DIAGRAM.read_bytes(), PROCESS_ID)
     result = wf.start(proc)
     while result.ready[0].bpmn_id != "evaluation":
         task = result.ready[0]
         result = wf.complete(proc, result.state, task.task_id, PAYLOADS[task.bpmn_id])
-    state, task_id, data = result.state, result.ready[0].task_id, PAYLOADS["evaluation"]
+    data = PAYLOADS["evaluation"]
+
+    def cycle() -> None:
+        nonlocal result
+        step = wf.complete(proc, result.state, result.ready[0].task_id, data)
+        if kept:
+            result = step
+
     for _ in range(3):
-        wf.complete(proc, state, task_id, data)
+        cycle()
     _toggle(True)
     for _ in range(reps):
-        wf.complete(proc, state, task_id, data)
+        cycle()
     _toggle(False)
 
 
@@ -121,8 +134,11 @@ def _requests(kind: str, reps: int, code: Path) -> None:
 
 def _child(kind: str, reps: int, code: Path) -> None:
     sys.path[:0] = [str(code), str(code / "bench")]
-    if kind == "engine":
-        _engine_cycle(reps)
+    if kind.startswith("engine"):
+        _engine_cycle(reps, kept=kind == "engine-kept")
+    elif kind == "complete-restored":  # no workflow kept between steps
+        os.environ["KIM_KEPT_WORKFLOWS"] = "0"
+        _requests("complete", reps, code)
     else:
         _requests(kind, reps, code)
 

@@ -26,6 +26,9 @@ class Settings:
     # 0 (default): sync workers (one request per process at a time, a new connection per request);
     # N: gthread workers of N threads (keep-alive connections), slower under load (docs/production.md).
     threads: int = 0
+    # Workflows each process keeps in memory after a step, so the instance's next step need not
+    # restore its state (engine/workflow/kept.py); 0: none.
+    kept_workflows: int = 64
     demo: bool = False
     tenant: str = "paderborn"
     token_ttl_hours: int = 10
@@ -137,6 +140,7 @@ class Settings:
             port=int(env.get("KIM_PORT") or 5000),
             workers=int(env.get("KIM_WORKERS") or 2),
             threads=int(env.get("KIM_THREADS") or 0),
+            kept_workflows=int(env.get("KIM_KEPT_WORKFLOWS") or 64),
             demo=_bool(env.get("KIM_DEMO"), False),
             tenant=env.get("KIM_TENANT") or "paderborn",
             token_ttl_hours=int(env.get("KIM_TOKEN_TTL_HOURS") or 10),

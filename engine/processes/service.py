@@ -205,3 +205,9 @@ def parsed_version(session: Session, version_id: int) -> wf.ParsedProcess:
 
     # Versions are immutable, but ids repeat across databases (tests, tenants): key by both.
     return wf.SPEC_CACHE.get((str(session.get_bind().engine.url), version_id), load)
+
+
+def keep_workflows(entries: int) -> None:
+    """How many workflows each process keeps in memory after a step (the setting
+    ``kept_workflows``; engine/workflow/kept.py), beside the parsed specs above."""
+    wf.keep_workflows(entries)

@@ -1,8 +1,9 @@
 """Running process instances: start, complete a task, deliver a message.
 
-Every call takes the serialized live state and returns a new one; nothing is kept
-between calls but the parsed specs. On any engine error the caller gets an
-EngineFailure and must not persist anything (the in-memory workflow is discarded).
+Every call takes the serialized live state and returns a new one. Between calls the parsed specs are
+kept, and the workflow a step leaves behind under its new state text (engine/workflow/kept.py), so the
+instance's next step need not restore it. On any engine error the caller gets an EngineFailure and
+must not persist anything (the in-memory workflow is discarded).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..clock import utcnow
 from ..dates import TimerValueError, end_of_day, is_iso_literal, parse_duration
-from . import serializer
+from . import kept, serializer
 from .budget import LimitExceeded, engine_call
 from .expression_sites import KINDS
 from .expressions import SCRIPT_ENGINE
@@ -33,7 +34,8 @@ from .timers import WaitingTimer, waiting_timers
 
 TASK_DUE_KEY = "kim_task_due"
 MAX_SETTLE_ROUNDS = 50
-STATS = {"loads": 0}  # instance loads in this process (the scheduler must not load waiting ones)
+# Instances taken up in this process, restored or kept (the scheduler must not load waiting ones).
+STATS = {"loads": 0}
 
 
 class EngineFailure(Exception):
@@ -278,9 +280,9 @@ def start(proc: ParsedProcess, data: dict[str, Any] | None = None) -> StepResult
     workflow = BpmnWorkflow(proc.spec, proc.subprocess_specs, script_engine=SCRIPT_ENGINE)
     if data:
         for task in workflow.get_tasks(state=TaskState.READY):
-            task.data.update(data)
+            task.data.update(_copied(data))
     with engine_call():
-        return _advance(workflow, proc, {})
+        return _kept(proc, workflow, _advance(workflow, proc, {}))
 
 
 def load(proc: ParsedProcess, state: str) -> BpmnWorkflow:
@@ -289,33 +291,72 @@ def load(proc: ParsedProcess, state: str) -> BpmnWorkflow:
     return serializer.loads(state, proc.spec, proc.subprocess_specs)
 
 
+def _taken(proc: ParsedProcess, state: str) -> BpmnWorkflow:
+    """The workflow ``state`` describes, for a step: the one kept after the step that wrote it, else
+    restored."""
+    workflow = kept.KEPT.take(proc, state)
+    if workflow is None:
+        return load(proc, state)
+    STATS["loads"] += 1
+    return workflow
+
+
+def keep_workflows(entries: int) -> None:
+    """How many workflows this process keeps between steps at most (engine/workflow/kept.py; 0: none)."""
+    kept.KEPT.max_entries = max(0, entries)
+    if not kept.KEPT.max_entries:
+        kept.KEPT.clear()
+
+
+def _kept(proc: ParsedProcess, workflow: BpmnWorkflow, result: StepResult) -> StepResult:
+    """Keep the workflow for the instance's next step; the data handed out is then a copy, so nothing
+    the caller does with it changes the kept workflow."""
+    if kept.KEPT.keep(proc, result.state, workflow):
+        result.data = _copied(result.data)
+    return result
+
+
+def _copied(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with its dicts and lists copied all the way down (what else it holds, it shares)."""
+    return {k: _copy(v) for k, v in data.items()}
+
+
+def _copy(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy(v) for v in value]
+    return value
+
+
 def fire_timers(proc: ParsedProcess, state: str) -> StepResult:
     """Fire every timer of the instance that is due on the clock, and advance."""
-    workflow = load(proc, state)
+    workflow = _taken(proc, state)
     with engine_call():
         try:
             workflow.refresh_timers()
         except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
             raise _failure(exc) from None
-        return _advance(workflow, proc, {})
+        return _kept(proc, workflow, _advance(workflow, proc, {}))
 
 
 def complete(proc: ParsedProcess, state: str, task_id: str, form_data: dict[str, Any]) -> StepResult:
     """Complete a ready user or manual task with form data and advance the instance."""
-    workflow = load(proc, state)
+    workflow = _taken(proc, state)
     try:
         task = workflow.get_task_from_id(UUID(task_id))
     except ValueError:
         task = None
     if task is None or task.state != TaskState.READY or not task.task_spec.manual:
         raise TaskNotReady(task_id)
-    task.data.update(form_data)
+    task.data.update(_copied(form_data))  # the caller's nested values stay the caller's
     with engine_call():
         try:
             task.run()
         except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
             raise _failure(exc) from None
-        return _advance(workflow, proc, {task_id: form_data})
+        return _kept(proc, workflow, _advance(workflow, proc, {task_id: form_data}))
 
 
 def send_message(
@@ -327,7 +368,7 @@ def send_message(
 ) -> StepResult:
     """Deliver a named message to the task waiting for it, then advance; the payload lands in the
     data as ``result_var`` (default: ``<catching element id>_Response``)."""
-    workflow = load(proc, state)
+    workflow = _taken(proc, state)
     target = None
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
@@ -341,7 +382,7 @@ def send_message(
             workflow.send_event(BpmnEvent(target, message_payload(target, payload, result_var)))
         except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
             raise _failure(exc) from None
-        return _advance(workflow, proc, {})
+        return _kept(proc, workflow, _advance(workflow, proc, {}))
 
 
 def message_payload(
