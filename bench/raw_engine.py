@@ -70,7 +70,8 @@ def run_engine_layer(args, checkpoints: list[int]) -> list[dict]:
         nonlocal step
         step = wf.complete(proc, step.state, step.ready[0].task_id, data)
 
-    rows.append(summarize("engine layer cycle, workflow kept", time_cycles(kept_cycle, args.samples, args.warmup)))
+    ns = time_cycles(kept_cycle, args.samples, args.warmup)
+    rows.append(summarize("engine layer cycle, workflow kept", ns))
     return rows
 
 
