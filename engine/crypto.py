@@ -69,6 +69,7 @@ def configure(settings) -> None:
         _load(ring, ring.keys, "KIM_DATA_KEYS")  # fail at start-up, not at the first read
     with _lock:
         _ring = ring
+        _written.clear()  # a text stays readable only as long as a configured key opens its token
 
 
 def generate_key() -> str:
@@ -193,6 +194,37 @@ class EncryptedText(TypeDecorator):
         return decrypt_text(value) if is_token(value) else value
 
 
+WRITTEN_KEPT = 64  # tokens of RememberedText kept with their texts, per process
+_written: dict[str, str] = {}
+
+
+class RememberedText(EncryptedText):
+    """Encrypted text that this process reads back soon after writing it: a process instance's state,
+    read again at the instance's next step.
+
+    The last tokens written are kept with their texts, and reading one of them back gives its text
+    without decrypting it (an 8 KB state took about 2 % of a task completion to decrypt). A token
+    equal to one this process made with a configured key is that very token, so skipping its check
+    loses nothing; any other token is decrypted and checked as always. Configuring other keys forgets
+    them all."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        token = encrypt_text(value)
+        with _lock:
+            _written[token] = value
+            while len(_written) > WRITTEN_KEPT:
+                del _written[next(iter(_written))]  # the oldest first
+        return token
+
+    def process_result_value(self, value, dialect):
+        text = _written.get(value) if value is not None else None
+        return text if text is not None else super().process_result_value(value, dialect)
+
+
 class EncryptedBytes(TypeDecorator):
     """Binary content (an uploaded file) stored as the bytes of one Fernet token."""
 
@@ -214,7 +246,7 @@ def encrypted_columns(metadata) -> list:
         col
         for table in metadata.sorted_tables
         for col in table.columns
-        if isinstance(col.type, (EncryptedJSON, EncryptedText, EncryptedBytes))
+        if isinstance(col.type, (EncryptedJSON, EncryptedText, EncryptedBytes))  # RememberedText too
     ]
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..crypto import EncryptedJSON, EncryptedText
+from ..crypto import EncryptedJSON, RememberedText
 from ..db import Base, UTCDateTime
 
 RUNNING, COMPLETED = "running", "completed"
@@ -21,8 +21,9 @@ class ProcessInstance(Base):
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     process_id: Mapped[str | None] = mapped_column(String(100), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
-    # Encrypted at rest: process data holds form data, e.g. health needs (engine/crypto.py).
-    state: Mapped[str] = mapped_column(EncryptedText)
+    # Encrypted at rest: process data holds form data, e.g. health needs (engine/crypto.py); the
+    # texts this process wrote last read back without decrypting (RememberedText).
+    state: Mapped[str] = mapped_column(RememberedText)
     # Optimistic lock: every state UPDATE checks and bumps it (instances/service.py).
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
     # Test runs of process owners have no case; who started them (and the tenant) is kept here.
