@@ -23,12 +23,14 @@ def scheduler(once: bool) -> None:
     from engine import hooks, logs
     from engine import models as _all_models  # noqa: F401 - every mapper known before the first query
     from engine.db import make_engine, make_session_factory
+    from engine.processes.service import keep_workflows
     from engine.scheduler import TimerScheduler, default_owner, install_housekeeping, timer_policy
     from engine.timers.jobs import run_due
 
     settings = load_settings()
     logs.configure(settings.log_level, settings.log_format)
     hooks.wire()  # timers run process steps
+    keep_workflows(0)  # a timer's step is followed by people's steps, in the web workers
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     if once:

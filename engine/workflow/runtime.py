@@ -379,7 +379,8 @@ def send_message(
         raise NotWaiting(message_name)
     with engine_call():
         try:
-            workflow.send_event(BpmnEvent(target, message_payload(target, payload, result_var)))
+            delivered = message_payload(target, _copied(payload) if payload else payload, result_var)
+            workflow.send_event(BpmnEvent(target, delivered))
         except Exception as exc:  # noqa: BLE001 - any failure inside a diagram
             raise _failure(exc) from None
         return _kept(proc, workflow, _advance(workflow, proc, {}))

@@ -249,3 +249,27 @@ def test_threads_never_share_a_kept_workflow(keeping):
     for thread in threads:
         thread.join()
     assert sum(w is not None for w in got) == 1
+
+
+def test_a_message_payload_changed_by_its_sender_does_not_reach_the_kept_workflow(keeping):
+    keeping(True)
+    proc = PARSED["referral"]
+    scenario = next(
+        s for s in BY_PROCESS["referral"].values() if any(isinstance(x, Message) for x in s.steps)
+    )
+    result = wf.start(proc)
+    for step in scenario.steps:
+        if isinstance(step, Message):
+            payload = {**(step.payload or {}), "added": ["a"]}
+            after = wf.send_message(proc, result.state, step.name, payload, step.result_var)
+            payload["added"].append("changed by the sender")
+            workflow = kept.KEPT.take(proc, after.state)
+            assert workflow is not None
+            assert wf.serializer.dumps(workflow) == after.state
+            return
+        if isinstance(step, Complete):
+            result = wf.complete(proc, result.state, _task(proc, result, step), step.data)
+        else:
+            clock.travel_to(step.moment)
+            result = wf.fire_timers(proc, result.state)
+    pytest.fail("no message in the referral's scenarios")
