@@ -1,9 +1,10 @@
 """The only package that imports SpiffWorkflow: parse, validate and run BPMN processes."""
 
-from . import quiet_log, walk
+from . import quiet_log, serializer, walk
 
-quiet_log.install()  # before anything runs: both only make SpiffWorkflow cheaper, never different
+quiet_log.install()  # before anything runs: all three only make SpiffWorkflow cheaper, never different
 walk.install()
+serializer.install()
 
 # ruff: noqa: E402 - the installs above come first
 

@@ -12,17 +12,22 @@ registry's generic walk. tests/engine/workflow/test_state_format.py compares bot
 
 Ids read from a state are ``TaskId``s: UUIDs that keep the text they were read from, so writing the
 state back costs no formatting (``UUID.__str__`` was a fifth of writing a state) and reading one no
-general-purpose parsing. They are equal to, and hash like, the plain UUIDs of tasks created since.
+general-purpose parsing. New tasks get ``TaskId``s as well (``install``: SpiffWorkflow's ``uuid4``
+becomes ``new_task_id``), formatted once: a workflow kept between steps (engine/workflow/kept.py) holds
+only tasks created in memory, whose ids were otherwise formatted about 80 times per step. They are
+equal to, and hash like, plain UUIDs.
 
 The JSON text itself is written and read by engine/workflow/state_json.py: the same text as ``json``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 from uuid import UUID, SafeUUID
 
+import SpiffWorkflow.task as spiff_task
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnSubWorkflowConverter,
@@ -72,6 +77,27 @@ def task_id(text: str) -> UUID:
     object.__setattr__(uid, "int", int(text.replace("-", ""), 16))
     object.__setattr__(uid, "_text", text)
     return uid
+
+
+def new_task_id() -> UUID:
+    """A random id as ``uuid.uuid4`` makes it (version 4, RFC 4122 variant), keeping its text."""
+    value = int.from_bytes(os.urandom(16), "big") & _NOT_VERSION_VARIANT | _VERSION_4_VARIANT
+    digits = f"{value:032x}"
+    uid = object.__new__(TaskId)
+    object.__setattr__(uid, "int", value)
+    object.__setattr__(
+        uid, "_text", f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+    )
+    return uid
+
+
+_NOT_VERSION_VARIANT = ~((0xF000 << 64) | (0xC000 << 48))
+_VERSION_4_VARIANT = (4 << 76) | (0x8000 << 48)
+
+
+def install() -> None:
+    """New SpiffWorkflow tasks get their ids from ``new_task_id``."""
+    spiff_task.uuid4 = new_task_id
 
 
 def _uid(text: str, ids: dict[str, UUID]) -> UUID:

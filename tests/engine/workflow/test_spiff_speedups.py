@@ -92,3 +92,32 @@ def test_no_extras_are_built_while_the_task_log_is_quiet(task_log):
     assert ready.collect_log_extras({"elapsed": 1.5}) == quiet_log.LIBRARY_EXTRAS(ready, {"elapsed": 1.5})
     assert ready.collect_log_extras()["task_spec"] == "first_contact"
     assert Task.collect_log_extras is quiet_log.collect_log_extras
+
+
+def test_new_task_ids_are_version_4_uuids_that_keep_their_text():
+    from uuid import UUID
+
+    from engine.workflow.serializer import TaskId, new_task_id
+
+    ids = [new_task_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for uid in ids:
+        assert isinstance(uid, TaskId) and uid.version == 4 and uid.variant == "specified in RFC 4122"
+        plain = UUID(int=uid.int)
+        assert str(uid) == UUID.__str__(plain) and uid == plain and hash(uid) == hash(plain)
+    # Every bit that is neither version nor variant varies.
+    free = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+    seen_set = 0
+    for uid in ids:
+        seen_set |= uid.int
+    assert seen_set == free | (4 << 76) | (0x8000 << 48)
+
+
+def test_spiffworkflow_gives_new_tasks_such_ids():
+    from engine.workflow.serializer import TaskId
+
+    proc = wf.parse_diagram(
+        (PROJECT_ROOT / "processes" / "case_lifecycle.bpmn").read_bytes(), "case_lifecycle"
+    )
+    workflow = BpmnWorkflow(proc.spec, proc.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    assert workflow.tasks and all(isinstance(t.id, TaskId) for t in workflow.tasks.values())
