@@ -45,3 +45,20 @@ def test_public_keys_name_the_signing_key(db):
     lines = out.strip().splitlines()
     assert code == 0 and len(lines) == 2 and "signiert neue Prüfpunkte" in lines[0], out
     assert len(lines[1].split()[1]) == 64  # 32 bytes of Ed25519 public key, hex
+
+
+def test_the_seals_are_hmac_sha256_in_hex():
+    """The seals are HMAC-SHA256 as the standard library's ``hmac.new`` writes them: entries sealed
+    before stay valid whichever call computes them."""
+    import hashlib
+    import hmac
+    from datetime import UTC, datetime
+
+    from engine.audit import chain
+
+    key = b"k" * 32
+    row = dict.fromkeys(chain.FIELDS, "x") | {"id": 7, "at": datetime(2026, 12, 4, tzinfo=UTC)}
+    expected = hmac.new(key, chain._canonical(row, chain.FIELDS), hashlib.sha256).hexdigest()
+    assert chain.seal(key, row) == expected
+    head = hmac.new(key, b"kim-audit-head|k1|7|abc", hashlib.sha256).hexdigest()
+    assert chain.head_seal(key, "k1", 7, "abc") == head
