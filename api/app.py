@@ -132,10 +132,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         if not request.path.startswith("/api/"):
             return web.require_login()  # pages: the session cookie, else off to /login
         header = request.headers.get("Authorization", "")
-        cookie = web.session_token()
-        if not header and cookie:
-            g.user = web.cookie_user(cookie)  # unsafe methods need the CSRF token
-            return None
+        if not header:  # the session cookie only then: a bearer request leaves the session untouched
+            cookie = web.session_token()
+            if cookie:
+                g.user = web.cookie_user(cookie)  # unsafe methods need the CSRF token
+                return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Bitte mit einem Bearer-Token anmelden (POST /api/v1/auth/token).")
