@@ -73,21 +73,21 @@ def task_id(text: str) -> UUID:
     refuses what is no UUID)."""
     if _CANONICAL.fullmatch(text) is None:
         return UUID(text)
-    uid = object.__new__(TaskId)
-    object.__setattr__(uid, "int", int(text.replace("-", ""), 16))
-    object.__setattr__(uid, "_text", text)
-    return uid
+    return _kept_text(int(text.replace("-", ""), 16), text)
 
 
 def new_task_id() -> UUID:
     """A random id as ``uuid.uuid4`` makes it (version 4, RFC 4122 variant), keeping its text."""
     value = int.from_bytes(os.urandom(16), "big") & _NOT_VERSION_VARIANT | _VERSION_4_VARIANT
     digits = f"{value:032x}"
+    return _kept_text(value, f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}")
+
+
+def _kept_text(value: int, text: str) -> UUID:
+    """The TaskId of ``value`` whose text is ``text`` (the caller's: ``str(UUID(int=value))``)."""
     uid = object.__new__(TaskId)
     object.__setattr__(uid, "int", value)
-    object.__setattr__(
-        uid, "_text", f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
-    )
+    object.__setattr__(uid, "_text", text)
     return uid
 
 
