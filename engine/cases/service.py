@@ -71,7 +71,7 @@ def read_page(
         result = session.execute(listed.limit(limit).offset(offset))
     else:
         result = session.execute(listed, {**params, _LIMIT: limit, _OFFSET: offset})
-    found = (result.scalars() if len(listed.column_descriptions) == 1 else result).all()
+    found = (result.scalars() if len(result.keys()) == 1 else result).all()  # the statement's columns
     return list(found[:per_page]), page_total(
         len(found), page, per_page, lambda: session.scalar(counted, params) or 0
     )

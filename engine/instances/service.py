@@ -18,7 +18,7 @@ from ..cases.models import Case
 from ..clock import utcnow
 from ..errors import Conflict, ProcessFailure
 from ..insight import steps as insight_steps
-from ..processes.service import current_version, parsed_version
+from ..processes.service import current_version_id, parsed_version
 from ..tasks.models import CANCELLED, COMPLETED, READY, TaskRecord
 from ..timers import service as timers
 from . import statements
@@ -46,9 +46,9 @@ def start_current(
 ) -> tuple[int, wf.StepResult]:
     """Run the tenant's current version of ``process_id`` (its own, else the base's) to its first wait,
     with ``data`` as its start data; (version id, result)."""
-    version = current_version(session, process_id, tenant_id=tenant_id)
+    version_id = current_version_id(session, process_id, tenant_id=tenant_id)
     try:
-        return version.id, wf.start(parsed_version(session, version.id), data)
+        return version_id, wf.start(parsed_version(session, version_id), data)
     except wf.EngineFailure as exc:
         raise ProcessFailure(failure_message, element_id=exc.element_id) from None
 

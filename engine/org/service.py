@@ -175,9 +175,20 @@ def _refuse_taken_prefix(session: Session, key: str, prefix: str) -> None:
 
 
 def _by_key_or_name(session: Session, model, tenant_id: int, key_or_name: str):
+    """The row whose key is ``key_or_name`` (as the seed writes keys: lower case), else the first whose
+    key or name equals it without regard to case. A key wins over another row's name."""
     needle = (key_or_name or "").strip().casefold()
+    row = session.scalars(_by_key(model), {"of_tenant": tenant_id, "by_key": needle}).first()
+    if row is not None:
+        return row
     rows = session.scalars(_of_tenant(model), {"of_tenant": tenant_id}).all()
     return next((r for r in rows if needle in (r.key.casefold(), r.name.casefold())), None)
+
+
+@cache
+def _by_key(model):
+    """A tenant's municipality or team (``model``) by its key (unique per tenant), built once."""
+    return select(model).where(model.tenant_id == bindparam("of_tenant"), model.key == bindparam("by_key"))
 
 
 @cache

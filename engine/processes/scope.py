@@ -39,22 +39,27 @@ def key_of(model: type[Row]):
 
 def current_row(session: Session, model: type[Row], key: str, tenant_id: int | None) -> Row | None:
     """The version new work of ``tenant_id`` uses: its own current one, else the base's."""
-    statement = _current_row_query(model, tenant_id is not None)
     params = {"version_key": key} if tenant_id is None else {"version_key": key, "version_tenant": tenant_id}
-    return session.scalars(statement, params).first()
+    return session.scalars(_current_row_query(model, tenant_id is not None), params).first()
 
 
 @cache
 def _current_row_query(model: type[Row], of_tenant: bool):
     """The query of :func:`current_row`, built once per model and kind (a statement object keeps its
     cache key, so the requests after the first skip building both)."""
+    return _current_id_query(model, of_tenant).with_only_columns(model)
+
+
+@cache
+def _current_id_query(model: type[Row], of_tenant: bool):
     tenant: BindParameter[int] | None = bindparam("version_tenant") if of_tenant else None
-    return current_id_query(model, bindparam("version_key"), tenant).with_only_columns(model)
+    return current_id_query(model, bindparam("version_key"), tenant)
 
 
 def current_id(session: Session, model: type[Row], key: str, tenant_id: int | None) -> int | None:
-    """The id of :func:`current_row` (one indexed query, no schema or XML loaded)."""
-    return session.scalar(current_id_query(model, key, tenant_id))
+    """The id of :func:`current_row` (one indexed query, no schema or XML loaded; built once)."""
+    params = {"version_key": key} if tenant_id is None else {"version_key": key, "version_tenant": tenant_id}
+    return session.scalar(_current_id_query(model, tenant_id is not None), params)
 
 
 def current_id_query(model: type[Row], key, tenant_id: int | BindParameter[int] | None):

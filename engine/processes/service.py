@@ -196,6 +196,15 @@ def current_version(
     return version
 
 
+def current_version_id(session: Session, process_id: str, *, tenant_id: int | None) -> int:
+    """The id of :func:`current_version` (the row and its XML are not read: the parsed specs come
+    from the cache by id)."""
+    version_id = current_id(session, ProcessVersion, process_id, tenant_id)
+    if version_id is None:
+        raise NotFound(f"Der Prozess '{process_id}' ist nicht bereitgestellt.", kind="not-deployed")
+    return version_id
+
+
 def parsed_version(session: Session, version_id: int) -> wf.ParsedProcess:
     """Parsed specs of a process version, from the spec cache."""
 

@@ -71,16 +71,26 @@ KIN = {
 }
 
 
+def _deep(field: fields.Field, value):
+    """Nested objects and lists of them with something in them (an empty one, None, an object)."""
+    if isinstance(field, fields.Nested):
+        return {}
+    if isinstance(field, fields.List):
+        return [None, {}, SimpleNamespace()] if isinstance(field.inner, fields.Nested) else [value]
+    return value
+
+
 def _objects(schema: marshmallow.Schema) -> list:
-    full, nothing, wrong, kin = {}, {}, {}, {}
+    full, nothing, wrong, kin, deep = {}, {}, {}, {}, {}
     for name, field in schema.dump_fields.items():
         key = field.attribute or name
         full[key] = _sample(field)
         nothing[key] = None
         wrong[key] = "kein Datum" if isinstance(field, fields.DateTime) else 3
         kin[key] = next((v for k, v in KIN.items() if isinstance(field, k)), None)
+        deep[key] = _deep(field, full[key])
     half = dict(list(full.items())[::2])
-    return [full, nothing, half, {}, wrong, kin, SimpleNamespace(**full), SimpleNamespace(**half)]
+    return [full, nothing, half, {}, wrong, kin, deep, SimpleNamespace(**full), SimpleNamespace(**half)]
 
 
 def _typed(value):
