@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,41 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+    # SQLite keeps a datetime as the text "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's DATETIME). On
+    # SQLite the two steps (this type's, then DATETIME's formatting or parsing) are one here, with the
+    # standard library's ISO functions: the same text and the same values at a third less per value,
+    # which an inbox of 100 tasks does 300 times (tests/engine/test_utc_datetime.py).
+
+    def bind_processor(self, dialect):
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def process(value):
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("naive datetime")
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+        return process
+
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        slow = super().result_processor(dialect, coltype)
+        parse = datetime.fromisoformat
+
+        def process(value):
+            if value is None:
+                return None
+            try:
+                found = parse(value)
+            except (TypeError, ValueError):  # not the usual text: DATETIME's own parsing decides
+                return slow(value) if slow else value
+            return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
+        return process
 
 
 WRITE = "kim_write"
