@@ -3,8 +3,10 @@
 On a shared VM the host's speed moves between two runs of ``bench/lifecycle_http.py`` by more than a
 change of a few percent, so a pair of runs can put the faster code behind. Here both codes serve at
 once (``kim serve``: gunicorn, 1 worker, 4 threads, each on a fresh SQLite database with the demo
-county), and one keep-alive client alternates blocks of requests between them, the order swapped every
-round. Both see the same moments of the host.
+county), and one keep-alive client (``requests``) alternates blocks of requests between them, the order
+swapped every round. Both see the same moments of the host. The client adds about half a millisecond
+per request to every figure (bench/README.md): compare the two codes, not the figures with other
+benchmarks.
 
     .venv/bin/python bench/twin_http.py --a PATH --b PATH [--rounds 20] [--block 20]
 
