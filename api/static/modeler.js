@@ -89,8 +89,10 @@
   // Imports run one after another: a version clicked while the start-up diagram is still being
   // imported must not be replaced by it when that import finishes later.
   var importing = Promise.resolve();
+  var opened = 0;  // diagrams opened so far (the start-up's own included)
 
   function openXml(xml, processId, version) {
+    opened += 1;
     var done = importing.then(function () { return importXml(xml, processId, version); });
     importing = done.catch(function () {});
     return done;
@@ -431,9 +433,11 @@
     if (state.dirty) { e.preventDefault(); e.returnValue = ''; }
   });
 
-  // Start with ?process=<id>&version=<n>, else with a new diagram.
+  // Start with ?process=<id>&version=<n>, else with a new diagram; unless a version was opened from
+  // the list while the rest of it was still loading: the start-up must not replace that one.
   var params = new URLSearchParams(window.location.search);
   loadList().then(function () {
+    if (opened) return;
     var pid = params.get('process');
     var version = Number(params.get('version')) || null;
     if (pid && version) return openVersion(pid, version);

@@ -3,6 +3,7 @@ to the lifecycle in the modeler and deploys it; new cases get the task, a case s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,31 @@ def test_owner_adds_task_with_new_form_and_cases_follow_their_version(live_serve
     after = _complete(live_server, cm, first["id"], d.FIRST_CONTACT)
     assert [t["bpmn_id"] for t in after["next_tasks"]] == ["consent"]
     assert "welcome_call" not in {t["bpmn_id"] for t in _inbox(live_server, cm, old_case["id"])}
+
+
+def test_a_version_opened_while_the_list_still_loads_stays_open(live_server, page):
+    """The list asks for each process's versions on its own. A version opened before the last of them
+    arrived stays on the canvas: the start-up's new diagram, once the list is complete, used to
+    replace it."""
+    site = _site(live_server)
+    held: list = []
+
+    def hold(route):  # every other process's versions arrive only when the test lets them
+        if "/processes/case_lifecycle/" in route.request.url:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(r".*/processes/[^/]+/versions$"), hold)
+    _login(page, site, "/modeler")
+    page.locator('#processes button[data-process="case_lifecycle"][data-version="1"]').click()
+    page.wait_for_selector("#status >> text=Version 1 von case_lifecycle ist geöffnet")
+    assert held, "the rest of the list should still be loading"
+    for route in held:
+        route.continue_()
+    page.wait_for_selector('#processes button[data-process="uma_job_followup"]')  # the list is complete
+    page.wait_for_timeout(1500)  # what the start-up did once the list was complete has run by now
+    assert page.evaluate("() => !!kimModeler.modeler.get('elementRegistry').get('first_contact')")
+    assert page.evaluate("() => kimModeler.state.processId") == "case_lifecycle"
+    assert "ist geöffnet" in page.locator("#status").inner_text()
+    assert page.errors == []
