@@ -9,7 +9,8 @@ due-date value, a task title, a multi-instance count or completion condition) ge
 - time: every 16th tick or guarded call compares the thread's CPU clock with the evaluation's
   deadline (``MAX_SECONDS``), and all evaluations of one engine call share ``MAX_CALL_SECONDS``.
   CPU time, not wall time: a busy machine or a garbage collection elsewhere must not fail a
-  harmless condition, and CPU time is what a hostile expression burns;
+  harmless condition, and CPU time is what a hostile expression burns. A garbage collection in the
+  evaluation's own thread is left out as well (``gc.callbacks``): it walks the whole heap;
 - size: the operators and calls that build values (``**``, ``*``, ``+``, ``%``, f-string formats,
   every call, including ``str.ljust``/``center``/``zfill``/``replace``/``join``) are rewritten into
   guards that refuse, before computing, an integer over ``MAX_INT_BITS`` bits or a text, list or
@@ -29,6 +30,7 @@ Exceeding a limit raises ``LimitExceeded`` naming the limit; the script engine a
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import threading
 from collections.abc import Iterator
@@ -137,6 +139,34 @@ _PERCENT_SPEC = re.compile(r"%[^a-zA-Z%]*")
 _CLOCK_EVERY = 15  # read the clock at every 16th step or call (a thread's CPU clock costs ~0.7 µs)
 
 
+class _Collections(threading.local):
+    """CPU time this thread spent in the garbage collector (``gc.callbacks``). A collection that
+    happens to run during an evaluation walks the whole heap, whatever the diagram: in a large
+    process a full one takes longer than an evaluation may, and it is no work of the diagram."""
+
+    started: float | None = None
+    spent = 0.0
+
+
+_GC = _Collections()
+
+
+def _collecting(phase: str, _info: dict) -> None:
+    if phase == "start":
+        _GC.started = thread_time()
+    elif _GC.started is not None:
+        _GC.spent += thread_time() - _GC.started
+        _GC.started = None
+
+
+gc.callbacks.append(_collecting)
+
+
+def _cpu() -> float:
+    """The thread's CPU time without its garbage collections: what the meters count."""
+    return thread_time() - _GC.spent
+
+
 class Meter:
     """One evaluation's counters and the guards its rewritten code calls (``_kim_*`` names)."""
 
@@ -146,7 +176,7 @@ class Meter:
         self.steps = 0
         self.ops = 0
         self.cells = 0
-        self.started = thread_time()
+        self.started = _cpu()
         left = _CALL.left
         if left is not None and left <= 0:
             raise LimitExceeded("step-time")
@@ -156,11 +186,11 @@ class Meter:
     def close(self) -> None:
         """Charge this evaluation's time to the engine call."""
         if _CALL.left is not None:
-            _CALL.left -= thread_time() - self.started
+            _CALL.left -= _cpu() - self.started
 
     def _late(self) -> None:
         self.ops += 1
-        if not self.ops & _CLOCK_EVERY and thread_time() > self.deadline:
+        if not self.ops & _CLOCK_EVERY and _cpu() > self.deadline:
             raise LimitExceeded("step-time" if self.call_limited else "time")
 
     # -- the guards ------------------------------------------------------------------------

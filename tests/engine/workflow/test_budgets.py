@@ -97,3 +97,24 @@ def test_harmless_expressions_and_scripts_keep_their_meaning():
     context = {"items": [1], "count": 1, "table": {"a": 1}}
     ENV.execute("items += [2]\ncount *= 5\ntable['a'] += 1\ntotal = sum(items) ** 2", context, {})
     assert context == {"items": [1, 2], "count": 5, "table": {"a": 2}, "total": 9}
+
+
+def test_a_garbage_collection_during_an_evaluation_is_not_charged_to_it():
+    """A full collection walks the whole heap, however small the diagram's work: in a large process it
+    takes longer than an evaluation may, and it is not the diagram's doing."""
+    import gc
+    from time import thread_time
+
+    from engine.workflow import budget
+
+    heap = [[i] for i in range(1_500_000)]  # something for the collector to walk
+    with budget.engine_call():
+        meter = budget.Meter()
+        before = thread_time()
+        gc.collect()
+        collected = thread_time() - before
+        meter.close()
+        charged = budget.MAX_CALL_SECONDS - budget._CALL.left
+    assert collected > 0.02, "the collection should take a measurable time"
+    assert charged < collected / 4
+    del heap
